@@ -1,0 +1,32 @@
+"""The `editors` group: content editors at the bureau.
+
+They may add, change and view the policy content, and delete the parts below a policy (a
+mistaken clause or award); they may not delete a policy, and have no permission at all on
+users or groups. The group is brought in line after every `migrate` (see apps.py), so a
+permission added to a new model reaches the editors without a manual step.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+EDITORS_GROUP = "editors"
+
+# model name -> actions the editors get on it
+EDITOR_PERMISSIONS = {
+    "policy": ("view", "add", "change"),
+    "policysource": ("view", "add", "change", "delete"),
+    "pillar": ("view", "add", "change", "delete"),
+    "measure": ("view", "add", "change", "delete"),
+    "clause": ("view", "add", "change", "delete"),
+    "award": ("view", "add", "change", "delete"),
+}
+
+
+def editor_permissions():
+    codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions]
+    return Permission.objects.filter(content_type__app_label="measures", codename__in=codenames)
+
+
+def sync_editors_group(**kwargs):
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.set(editor_permissions())
+    return group

@@ -1,0 +1,12 @@
+"""Test settings: the real settings with the few overrides that make the suite fast and hermetic."""
+
+from xmpolicy.settings import *  # noqa: F403 -- deliberately the real settings, then overrides
+
+# A fast hasher: the default PBKDF2 makes every login in the suite take ~100 ms.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Templates use {% static %}; the manifest storage would need `collectstatic` before every run.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
