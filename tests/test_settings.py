@@ -1,0 +1,67 @@
+"""Settings come from the environment and refuse what they cannot use."""
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xmpolicy.env import local_secret_key
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    """Import the real settings in a fresh interpreter with exactly this environment."""
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "XMPOLICY_ENV"}}
+    code = "import xmpolicy.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(XMPOLICY_ENV="production", ALLOWED_HOSTS="policy.example.cn")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = load_settings(XMPOLICY_ENV="production", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_with_its_settings_starts_with_secure_cookies_and_debug_off():
+    result = load_settings(XMPOLICY_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="policy.example.cn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "['policy.example.cn']"]
+
+
+def test_debug_is_off_unless_asked_for():
+    assert load_settings().stdout.split()[0] == "False"
+    assert load_settings(DEBUG="true").stdout.split()[0] == "True"
+
+
+@pytest.mark.parametrize(("name", "value"), [("DEBUG", "maybe"), ("XMPOLICY_ENV", "staging")])
+def test_a_value_the_settings_cannot_understand_is_refused(name, value):
+    result = load_settings(**{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr
+
+
+def test_the_embedded_default_generates_a_private_secret_key_once(tmp_path):
+    path = tmp_path / "var" / "secret_key"
+    key = local_secret_key(path)
+    assert len(key) >= 50
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert local_secret_key(path) == key
+
+
+def test_the_generated_key_and_the_sqlite_database_are_kept_out_of_git():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "var/secret_key", "var/db.sqlite3"], cwd=PROJECT, capture_output=True, text=True
+    )
+    assert ignored.stdout.split() == ["var/secret_key", "var/db.sqlite3"]
