@@ -1,1 +1,147 @@
-from django.contrib import admin  # noqa: F401 -- filled in below
+"""The editors' admin: policies, pillars, measures, clauses and awards.
+
+Two rules hold on every page. Amounts are typed and shown in 万元 (AwardForm, money.py). Every
+row an editor saves records them in `updated_by`, inline rows included: that is how `load_policy`
+knows to keep an editor's change instead of overwriting it with the fixture's text.
+"""
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from measures import money
+from measures.forms import AwardForm
+from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+
+AUDIT_FIELDS = ("updated_by", "updated_at")
+
+
+class NumberedRowsFormSet(BaseInlineFormSet):
+    """Two rows of one inline with the same number: Django's message names the field in English
+    ("请修改position的重复数据"); use the model's own sentence, the one the change page shows."""
+
+    def get_unique_error_message(self, unique_check):
+        return self.model.duplicate_number_message
+
+    def get_form_error(self):
+        return self.model.duplicate_number_message
+
+
+class EditorInline:
+    """Mixed into the inlines: the Chinese duplicate-number messages and the audit columns."""
+
+    formset = NumberedRowsFormSet
+    extra = 0
+    readonly_fields = AUDIT_FIELDS
+
+
+class EditorModelAdmin(admin.ModelAdmin):
+    """Records the editor on every row saved from a change page, its inlines included."""
+
+    readonly_fields = AUDIT_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        # A form submitted unchanged (an editor who only edited an inline row) is not saved:
+        # marking the row as the editor's would stop the loader from ever updating it again.
+        if change and not form.has_changed():
+            return
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # save(commit=False) returns only the new and changed rows, the ones the editor touched.
+        for obj in formset.save(commit=False):
+            obj.updated_by = request.user
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class PolicySourceInline(EditorInline, admin.TabularInline):
+    model = PolicySource
+    ordering = ("position",)
+
+
+@admin.register(Policy)
+class PolicyAdmin(EditorModelAdmin):
+    list_display = ("title", "short_title", "document_number", "issue_date", "declared_measure_count", "is_featured")
+    list_filter = ("is_featured", "issue_date_confirmed")
+    search_fields = ("title", "short_title", "document_number", "issuing_bodies")
+    ordering = ("-issue_date", "slug")
+    inlines = (PolicySourceInline,)
+
+
+@admin.register(Pillar)
+class PillarAdmin(EditorModelAdmin):
+    list_display = ("number", "title", "policy")
+    list_display_links = ("number", "title")
+    list_filter = ("policy",)
+    list_select_related = ("policy",)
+    search_fields = ("title", "policy__title")
+    ordering = ("policy", "number")
+
+
+class ClauseInline(EditorInline, admin.StackedInline):
+    # Stacked: clause text runs to several hundred characters and needs a full-width box.
+    # A clause's awards are edited on the clause's own page (Django has no nested inlines).
+    model = Clause
+    fields = ("position", "text", "provenance", "source_url", "is_complete", *AUDIT_FIELDS)
+    ordering = ("position",)
+    show_change_link = True
+
+
+@admin.register(Measure)
+class MeasureAdmin(EditorModelAdmin):
+    list_display = ("number", "title", "pillar", "policy", "updated_at")
+    list_display_links = ("number", "title")
+    list_filter = ("policy", "pillar")
+    list_select_related = ("policy", "pillar")
+    search_fields = ("title", "clauses__text")
+    ordering = ("policy", "number")
+    inlines = (ClauseInline,)
+
+
+class AwardInline(EditorInline, admin.StackedInline):
+    # Stacked: an award has eleven fields, too many for one table row.
+    model = Award
+    form = AwardForm
+    ordering = ("position",)
+    show_change_link = True
+
+
+@admin.register(Clause)
+class ClauseAdmin(EditorModelAdmin):
+    list_display = ("__str__", "excerpt", "provenance", "is_complete", "updated_at")
+    list_filter = ("measure__policy", "measure__pillar", "provenance", "is_complete")
+    list_select_related = ("measure",)
+    search_fields = ("text", "measure__title")
+    ordering = ("measure__policy", "measure__number", "position")
+    inlines = (AwardInline,)
+
+    @admin.display(description="条款内容")
+    def excerpt(self, clause):
+        return clause.text if len(clause.text) <= 40 else f"{clause.text[:40]}…"
+
+
+@admin.register(Award)
+class AwardAdmin(EditorModelAdmin):
+    form = AwardForm
+    list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "clause", "updated_at")
+    list_filter = ("clause__measure__policy", "clause__measure__pillar", "limit", "recurrence", "nature")
+    list_select_related = ("clause__measure",)
+    search_fields = ("recipient", "source_phrase", "clause__text")
+    ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")
+
+    @admin.display(description="金额表述", ordering="amount_yuan")
+    def amount_text(self, award):
+        return award.display_text
+
+    @admin.display(description="金额（万元）", ordering="amount_yuan")
+    def amount_in_wan(self, award):
+        return money.yuan_to_wan(award.amount_yuan)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A clause's name shows its measure's number: join it, or the menu runs a query per clause.
+        if db_field.name == "clause":
+            kwargs["queryset"] = Clause.objects.select_related("measure")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

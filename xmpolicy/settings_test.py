@@ -10,3 +10,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Serve static files from the finders, as the live-server browser tests need, without a
+# collected STATIC_ROOT (whitenoise would warn that the folder is missing).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
