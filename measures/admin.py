@@ -6,6 +6,7 @@ knows to keep an editor's change instead of overwriting it with the fixture's te
 """
 
 from django.contrib import admin
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from measures import money
@@ -13,6 +14,8 @@ from measures.forms import AwardForm
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 
 AUDIT_FIELDS = ("updated_by", "updated_at")
+# A source address typed without its scheme is taken as https (Django 6's default, opted into now).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class NumberedRowsFormSet(BaseInlineFormSet):
@@ -32,12 +35,14 @@ class EditorInline:
     formset = NumberedRowsFormSet
     extra = 0
     readonly_fields = AUDIT_FIELDS
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
 class EditorModelAdmin(admin.ModelAdmin):
     """Records the editor on every row saved from a change page, its inlines included."""
 
     readonly_fields = AUDIT_FIELDS
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     def save_model(self, request, obj, form, change):
         # A form submitted unchanged (an editor who only edited an inline row) is not saved:
