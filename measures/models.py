@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from measures import money
 
@@ -132,7 +133,7 @@ class Policy(Audited):
         return anniversary - datetime.timedelta(days=1)
 
     def validity_status(self, today: datetime.date | None = None) -> "Policy.ValidityStatus":
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()  # today in Xiamen (TIME_ZONE), not on the server's clock
         if today < self.effective_from:
             return self.ValidityStatus.NOT_YET
         if self.expiry_date is not None and today > self.expiry_date:
@@ -309,6 +310,24 @@ class Clause(Audited):
         return f"clause-{self.position}"
 
 
+class AwardQuerySet(models.QuerySet):
+    def in_policy(self, policy):
+        return self.filter(clause__measure__policy=policy)
+
+    def for_listing(self):
+        """Awards shown with a link to their clause: the clause and measure joined, no clause text."""
+        return self.select_related("clause__measure").only(
+            *(f.name for f in Award._meta.concrete_fields if f.name not in {"created_at", "updated_at", "updated_by"}),
+            "clause__position",
+            "clause__measure__number",
+            "clause__measure__title",
+            "clause__measure__policy_id",
+        )
+
+    def largest_first(self):
+        return self.order_by("-amount_yuan", "clause__measure__number", "clause__position", "position")
+
+
 class Award(Audited):
     class Limit(models.TextChoices):
         EXACT = "exact", "定额"
@@ -342,6 +361,8 @@ class Award(Audited):
     condition = models.CharField("条件", max_length=300, blank=True, help_text="如“新获批建设（含重组入列）”。")
     basis = models.CharField("计算依据", max_length=200, blank=True, help_text="如“按设备投入情况”。")
     source_phrase = models.CharField("原文表述", max_length=300, help_text="来源中写出这笔金额的原话，照录。")
+
+    objects = AwardQuerySet.as_manager()
 
     duplicate_number_message = "该条款中已有相同顺序号的金额，请换一个顺序号。"
 

@@ -29,22 +29,8 @@ def policy_detail(request, slug):
 def _render_policy(request, policy, *, is_home):
     """The policy page: five queries for the policy and its tree (for_overview), two for the
     headline figures."""
-    policy_awards = Award.objects.filter(clause__measure__policy=policy)
-    largest_awards = (
-        policy_awards.select_related("clause__measure")
-        .only(
-            "amount_yuan",
-            "limit",
-            "recurrence",
-            "per_recipient",
-            "nature",
-            "recipient",
-            "clause__position",
-            "clause__measure__number",
-            "clause__measure__title",
-        )
-        .order_by("-amount_yuan", "clause__measure__number", "clause__position", "position")[:LARGEST_AWARDS_SHOWN]
-    )
+    policy_awards = Award.objects.in_policy(policy)
+    largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
     context = {
         **_policy_context(policy),
         "is_home": is_home,
