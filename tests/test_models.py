@@ -14,6 +14,17 @@ def messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def another_policy_with_a_pillar():
+    other = Policy.objects.create(
+        slug="other",
+        title="另一政策",
+        issuing_bodies="机关",
+        issue_date=datetime.date(2025, 1, 1),
+        declared_measure_count=3,
+    )
+    return other, Pillar.objects.create(policy=other, number=1, title="方面")
+
+
 def test_a_measure_number_is_unique_within_its_policy(small_policy):
     measure = Measure(policy=small_policy, pillar=small_policy.pillars.first(), number=1, title="重复")
     with pytest.raises(ValidationError) as error:
@@ -24,14 +35,7 @@ def test_a_measure_number_is_unique_within_its_policy(small_policy):
 
 
 def test_the_same_measure_number_may_exist_in_another_policy(small_policy):
-    other = Policy.objects.create(
-        slug="other",
-        title="另一政策",
-        issuing_bodies="机关",
-        issue_date=datetime.date(2025, 1, 1),
-        declared_measure_count=3,
-    )
-    pillar = Pillar.objects.create(policy=other, number=1, title="方面")
+    other, pillar = another_policy_with_a_pillar()
     Measure(policy=other, pillar=pillar, number=1, title="第一条").full_clean()
 
 
@@ -48,14 +52,7 @@ def test_a_measure_number_below_one_is_refused_by_the_database(small_policy):
 
 
 def test_a_measure_cannot_sit_under_another_policys_pillar(small_policy):
-    other = Policy.objects.create(
-        slug="other",
-        title="另一政策",
-        issuing_bodies="机关",
-        issue_date=datetime.date(2025, 1, 1),
-        declared_measure_count=3,
-    )
-    foreign_pillar = Pillar.objects.create(policy=other, number=1, title="方面")
+    _, foreign_pillar = another_policy_with_a_pillar()
     measure = Measure(policy=small_policy, pillar=foreign_pillar, number=4, title="错位")
     with pytest.raises(ValidationError) as error:
         measure.full_clean()
