@@ -1,12 +1,12 @@
 from django.urls import path
 
-from measures import views
+from measures.views import browse
 
 app_name = "measures"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("policies/<slug:slug>/", views.policy_detail, name="policy"),
-    path("policies/<slug:slug>/pillars/<int:number>/", views.pillar_detail, name="pillar"),
-    path("policies/<slug:slug>/measures/<int:number>/", views.measure_detail, name="measure"),
+    path("", browse.home, name="home"),
+    path("policies/<slug:slug>/", browse.policy_detail, name="policy"),
+    path("policies/<slug:slug>/pillars/<int:number>/", browse.pillar_detail, name="pillar"),
+    path("policies/<slug:slug>/measures/<int:number>/", browse.measure_detail, name="measure"),
 ]

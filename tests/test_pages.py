@@ -7,9 +7,9 @@ from django.contrib.staticfiles import finders
 
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.templatetags.measures_extras import zh_numeral
-from measures.views import number_ranges
+from measures.views.browse import number_ranges
 
-# Queries per page, whatever the amount of data (see measures/views.py for what each one reads).
+# Queries per page, whatever the amount of data (see measures/views/browse.py for what each one reads).
 POLICY_PAGE_QUERIES = 7  # policy, sources, pillars, their measures, all measures; award count, largest awards
 PILLAR_PAGE_QUERIES = 5  # policy, sources, pillars, their measures, all measures
 MEASURE_PAGE_QUERIES = 5  # measure with policy and pillar, clauses, awards, sources, sibling measures
