@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format check-migrations clean
+.PHONY: run test install messages system-packages lint format check-migrations clean
 
 # The virtual environment is rebuilt when the pinned requirements change.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -16,14 +16,32 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-run: install
+# The interface translations: each locale/<lang>/LC_MESSAGES/django.po (committed) is compiled to its
+# .mo (git-ignored) whenever it changes. Babel is pure Python, so no GNU gettext is needed to build.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
+	$(BIN)/pybabel --quiet compile --domain django --locale $* --input-file $< --output-file $@
+
+# axe-core for the browser tests (tests/browser/), reinstalled when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium and a CJK font for the browser tests; installs only what is missing (needs root then).
+system-packages:
+	@bash scripts/install-system-packages
+
+run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_policy
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving xmpolicy at http://$(HOST)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver --noreload $(HOST)
 
-test: install
+test: install messages system-packages node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -38,4 +56,5 @@ check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
+	rm -f $(MO_FILES)

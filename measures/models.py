@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from measures import money
+from measures import money, search
 
 
 class Audited(models.Model):
@@ -66,9 +67,9 @@ class PolicyQuerySet(models.QuerySet):
 
 class Policy(Audited):
     class ValidityStatus(models.TextChoices):
-        NOT_YET = "not_yet", "尚未施行"
-        IN_FORCE = "in_force", "有效"
-        EXPIRED = "expired", "已失效"
+        NOT_YET = "not_yet", _("尚未施行")
+        IN_FORCE = "in_force", _("有效")
+        EXPIRED = "expired", _("已失效")
 
     slug = models.SlugField(
         "网址标识", unique=True, help_text="出现在网址中，如 kjcx-2025；发布后请勿修改，以免链接失效。"
@@ -251,6 +252,14 @@ class Measure(Audited):
     def __str__(self):
         return f"第{self.number}条 {self.title}"
 
+    def save(self, *args, **kwargs):
+        """Saving a new title also refreshes its clauses' search tokens (two queries)."""
+        title_changed = not self._state.adding and self.title != getattr(self, "_saved_title", None)
+        super().save(*args, **kwargs)
+        self._saved_title = self.title
+        if title_changed:
+            search.refresh_tokens(self.clauses.all())
+
     def get_absolute_url(self):
         return reverse("measures:measure", kwargs={"slug": self.policy.slug, "number": self.number})
 
@@ -265,11 +274,17 @@ class Measure(Audited):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_title = instance.__dict__.get("title")  # None when deferred: refresh on save
+        return instance
+
 
 class Clause(Audited):
     class Provenance(models.TextChoices):
-        POLICY_TEXT = "policy_text", "政策原文"
-        NEWS_SUMMARY = "news_summary", "新闻摘要"
+        POLICY_TEXT = "policy_text", _("政策原文")
+        NEWS_SUMMARY = "news_summary", _("新闻摘要")
 
     measure = models.ForeignKey(Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="clauses")
     position = models.PositiveSmallIntegerField(
@@ -286,6 +301,8 @@ class Clause(Audited):
     is_complete = models.BooleanField(
         "文字完整", default=True, help_text="来源只能读到部分文字时取消勾选，公众页面会标明“内容不完整”。"
     )
+    # The search index's prefilter (measures/search.py), computed on save from the measure's title and the text.
+    search_tokens = models.TextField("检索词元", editable=False, blank=True, default="")
 
     duplicate_number_message = "该措施中已有相同序号的段落，请换一个序号。"
 
@@ -304,6 +321,14 @@ class Clause(Audited):
 
     def __str__(self):
         return f"第{self.measure.number}条第{self.position}段" if self.measure_id else f"第{self.position}段"
+
+    def save(self, *args, **kwargs):
+        """Recomputes search_tokens. Reads self.measure: one query unless it is loaded."""
+        self.search_tokens = search.clause_tokens(self.measure.title, self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_tokens"}
+        super().save(*args, **kwargs)
 
     @property
     def anchor(self) -> str:
@@ -330,18 +355,18 @@ class AwardQuerySet(models.QuerySet):
 
 class Award(Audited):
     class Limit(models.TextChoices):
-        EXACT = "exact", "定额"
-        CEILING = "ceiling", "最高限额"
+        EXACT = "exact", _("定额")
+        CEILING = "ceiling", _("最高限额")
 
     class Recurrence(models.TextChoices):
-        ONCE = "once", "一次性"
-        PER_YEAR = "per_year", "每年"
-        UNSPECIFIED = "unspecified", "未注明"
+        ONCE = money.ONCE, _("一次性")
+        PER_YEAR = money.PER_YEAR, _("每年")
+        UNSPECIFIED = "unspecified", _("未注明")
 
     class Nature(models.TextChoices):
-        REWARD = "reward", "奖励"
-        SUBSIDY = "subsidy", "补助"
-        SUPPORT = "support", "支持"
+        REWARD = "reward", _("奖励")
+        SUBSIDY = "subsidy", _("补助")
+        SUPPORT = "support", _("支持")
 
     clause = models.ForeignKey(Clause, verbose_name="条款", on_delete=models.PROTECT, related_name="awards")
     position = models.PositiveSmallIntegerField("顺序", default=1, help_text="在条款中的第几项金额，从1开始。")
@@ -388,15 +413,21 @@ class Award(Audited):
 
     @property
     def display_text(self) -> str:
-        """'一次性3000万元', '每年每家最高500万元', '最高300万元': derived, never typed."""
-        parts = []
-        if self.recurrence == self.Recurrence.ONCE:
-            parts.append("一次性")
-        elif self.recurrence == self.Recurrence.PER_YEAR:
-            parts.append("每年")
-        if self.per_recipient:
-            parts.append("每家")
-        if self.limit == self.Limit.CEILING:
-            parts.append("最高")
-        parts.append(money.format_amount(self.amount_yuan))
-        return "".join(parts)
+        """'一次性3000万元', '每年每家最高500万元', '最高300万元': derived, never typed. Always Chinese,
+        whatever the interface language: it is the policy's own wording (admin, exports, API)."""
+        return self.display_text_in("zh-hans")
+
+    @property
+    def localized_display_text(self) -> str:
+        """display_text in the active interface language, for the public pages: in English
+        'one-off RMB 30 million', 'up to RMB 5 million per year per organisation'."""
+        return self.display_text_in(translation.get_language())
+
+    def display_text_in(self, language: str | None) -> str:
+        return money.format_award(
+            self.amount_yuan,
+            ceiling=self.limit == self.Limit.CEILING,
+            recurrence=self.recurrence,
+            per_recipient=self.per_recipient,
+            language=language,
+        )

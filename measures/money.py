@@ -2,13 +2,20 @@
 
 Amounts are stored once, as an integer number of yuan (no floats anywhere). People speak 万元
 (10,000 yuan): forms, filters and fixtures take 万元 and convert here; every displayed amount is
-formatted here, so the pages, the admin and the exports always agree.
+formatted here, so the pages, the admin and the exports always agree. English readers get the same
+amounts in millions and billions ("RMB 30 million" for 3000万元), from the same functions.
 """
 
 from decimal import Decimal, InvalidOperation
 
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000  # 1亿 = 10,000万
+YUAN_PER_MILLION = 1_000_000  # 100万
+YUAN_PER_BILLION = 1_000_000_000  # 10亿
+
+# Award.Recurrence values that show in an award's text ("unspecified" shows nothing).
+ONCE = "once"
+PER_YEAR = "per_year"
 
 
 class AmountError(ValueError):
@@ -44,6 +51,46 @@ def format_amount(yuan: int) -> str:
     if yuan >= YUAN_PER_YI:
         return f"{_plain(Decimal(yuan) / YUAN_PER_YI)}亿元"
     return f"{yuan_to_wan(yuan)}万元"
+
+
+def format_amount_en(yuan: int) -> str:
+    """The English display: 'RMB 30 million' (3000万元), 'RMB 120 million' (1.2亿元), 'RMB 1 billion'
+    (10亿元), 'RMB 5,000' (0.5万元).
+
+    Millions and billions only while they need at most three decimals; otherwise whole yuan, grouped
+    ('RMB 1,234,567'), so no amount is ever rounded."""
+    for unit, word in ((YUAN_PER_BILLION, "billion"), (YUAN_PER_MILLION, "million")):
+        if yuan >= unit and yuan % (unit // 1000) == 0:
+            return f"RMB {_plain(Decimal(yuan) / unit):,} {word}"
+    return f"RMB {yuan:,}"
+
+
+def format_award(yuan: int, *, ceiling: bool, recurrence: str, per_recipient: bool, language: str | None) -> str:
+    """An award's amount with how it is given, in the interface language ('en…' or else Chinese):
+
+    '一次性3000万元' / 'one-off RMB 30 million', '最高300万元' / 'up to RMB 3 million',
+    '每年每家最高500万元' / 'up to RMB 5 million per year per organisation'."""
+    if language and language.lower().split("-")[0] == "en":
+        parts = ["one-off"] if recurrence == ONCE else []
+        if ceiling:
+            parts.append("up to")
+        parts.append(format_amount_en(yuan))
+        if recurrence == PER_YEAR:
+            parts.append("per year")
+        if per_recipient:
+            parts.append("per organisation")
+        return " ".join(parts)
+    parts = []
+    if recurrence == ONCE:
+        parts.append("一次性")
+    elif recurrence == PER_YEAR:
+        parts.append("每年")
+    if per_recipient:
+        parts.append("每家")
+    if ceiling:
+        parts.append("最高")
+    parts.append(format_amount(yuan))
+    return "".join(parts)
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures.views import browse
+from measures.views import awards, browse, search
 
 app_name = "measures"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("policies/<slug:slug>/", browse.policy_detail, name="policy"),
     path("policies/<slug:slug>/pillars/<int:number>/", browse.pillar_detail, name="pillar"),
     path("policies/<slug:slug>/measures/<int:number>/", browse.measure_detail, name="measure"),
+    path("awards/", awards.award_finder, name="awards"),
+    path("awards/export.csv", awards.award_export_csv, name="awards_csv"),
+    path("search/", search.search, name="search"),
 ]

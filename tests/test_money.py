@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from measures.money import AmountError, format_amount, wan_to_yuan, yuan_to_wan
+from measures.money import AmountError, format_amount, format_amount_en, format_award, wan_to_yuan, yuan_to_wan
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,65 @@ def test_amounts_display_in_wan_below_one_yi_and_in_yi_above(yuan, text):
 def test_yuan_to_wan_never_uses_exponent_notation():
     assert str(yuan_to_wan(30_000_000)) == "3000"
     assert str(yuan_to_wan(12_345)) == "1.2345"
+
+
+# In English: millions and billions, never a rounded amount
+
+
+@pytest.mark.parametrize(
+    ("yuan", "text"),
+    [
+        (30_000_000, "RMB 30 million"),  # 3000万元
+        (15_000_000, "RMB 15 million"),  # 1500万元
+        (12_345_000, "RMB 12.345 million"),  # 1234.5万元
+        (120_000_000, "RMB 120 million"),  # 1.2亿元
+        (1_000_000_000, "RMB 1 billion"),  # 10亿元
+        (1_250_000_000, "RMB 1.25 billion"),  # 12.5亿元
+        (1_000_000, "RMB 1 million"),  # 100万元
+        (500_000, "RMB 500,000"),  # 50万元
+        (125_000, "RMB 125,000"),  # 12.5万元
+        (5_000, "RMB 5,000"),  # 0.5万元
+        (1_234_567, "RMB 1,234,567"),  # 123.4567万元: more than three decimals of a million
+        (0, "RMB 0"),
+    ],
+)
+def test_amounts_display_in_english_in_millions_and_billions(yuan, text):
+    assert format_amount_en(yuan) == text
+
+
+@pytest.mark.parametrize(
+    ("fields", "chinese", "english"),
+    [
+        (
+            dict(yuan=30_000_000, ceiling=False, recurrence="once", per_recipient=False),
+            "一次性3000万元",
+            "one-off RMB 30 million",
+        ),
+        (
+            dict(yuan=3_000_000, ceiling=True, recurrence="unspecified", per_recipient=False),
+            "最高300万元",
+            "up to RMB 3 million",
+        ),
+        (
+            dict(yuan=5_000_000, ceiling=True, recurrence="per_year", per_recipient=True),
+            "每年每家最高500万元",
+            "up to RMB 5 million per year per organisation",
+        ),
+        (
+            dict(yuan=120_000_000, ceiling=False, recurrence="per_year", per_recipient=False),
+            "每年1.2亿元",
+            "RMB 120 million per year",
+        ),
+        (
+            dict(yuan=2_000_000, ceiling=True, recurrence="once", per_recipient=True),
+            "一次性每家最高200万元",
+            "one-off up to RMB 2 million per organisation",
+        ),
+    ],
+)
+def test_an_award_reads_the_same_way_in_both_languages(fields, chinese, english):
+    yuan = fields.pop("yuan")
+    assert format_award(yuan, **fields, language="zh-hans") == chinese
+    assert format_award(yuan, **fields, language=None) == chinese
+    assert format_award(yuan, **fields, language="en") == english
+    assert format_award(yuan, **fields, language="en-gb") == english

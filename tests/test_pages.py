@@ -10,7 +10,7 @@ from measures.templatetags.measures_extras import zh_numeral
 from measures.views.browse import number_ranges
 
 # Queries per page, whatever the amount of data (see measures/views/browse.py for what each one reads).
-POLICY_PAGE_QUERIES = 7  # policy, sources, pillars, their measures, all measures; award count, largest awards
+POLICY_PAGE_QUERIES = 8  # policy, sources, pillars, their measures, all measures; award count, largest awards, chart
 PILLAR_PAGE_QUERIES = 5  # policy, sources, pillars, their measures, all measures
 MEASURE_PAGE_QUERIES = 5  # measure with policy and pillar, clauses, awards, sources, sibling measures
 

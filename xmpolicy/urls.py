@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from measures.sitemaps import SITEMAPS
 
 admin.site.site_header = "厦门科技创新政策库 · 编辑后台"
 admin.site.site_title = "xmpolicy 编辑后台"
@@ -7,5 +11,9 @@ admin.site.index_title = "政策内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The language switch in base.html posts here (set_language keeps the choice in a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("", include("measures.urls")),
 ]

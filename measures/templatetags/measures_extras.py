@@ -1,8 +1,20 @@
 """Presentation helpers for the public templates."""
 
 from django import template
+from django.template.defaultfilters import date as format_date
+from django.utils import translation
 
 register = template.Library()
+
+# How a date reads in a sentence of each interface language ("2025年2月17日", "17 February 2025").
+_LONG_DATE_FORMATS = {"en": "j F Y"}
+_ZH_LONG_DATE = "Y年n月j日"
+
+
+def _language() -> str:
+    """The active interface language without its region or script: 'zh', 'en'."""
+    return (translation.get_language() or "zh-hans").lower().split("-")[0]
+
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -22,3 +34,23 @@ def zh_numeral(value):
     if tens == 0:
         return _DIGITS[units]
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
+
+
+@register.filter
+def long_date(value):
+    """A date as it reads in the interface language: '2025年2月17日', or '17 February 2025'."""
+    return format_date(value, _LONG_DATE_FORMATS.get(_language(), _ZH_LONG_DATE))
+
+
+@register.filter
+def pillar_numeral(value):
+    """A pillar's number in the interface language: '二' in Chinese (二、深化…), '2' in English."""
+    return zh_numeral(value) if _language() == "zh" else str(value)
+
+
+@register.filter
+def html_lang(language_code):
+    """Django's language code as the BCP 47 tag of <html lang>: 'zh-hans' -> 'zh-Hans', 'en-gb' -> 'en-GB'."""
+    language, *subtags = str(language_code).split("-")
+    fixed = [tag.title() if len(tag) == 4 else tag.upper() if len(tag) == 2 else tag for tag in subtags]
+    return "-".join([language.lower(), *fixed])

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from measures.charts import award_chart
 from measures.models import Award, Measure, Policy
 
 # How many of the largest awards the policy page lists among its headline figures.
@@ -28,7 +29,7 @@ def policy_detail(request, slug):
 
 def _render_policy(request, policy, *, is_home):
     """The policy page: five queries for the policy and its tree (for_overview), two for the
-    headline figures."""
+    headline figures, one for the award chart."""
     policy_awards = Award.objects.in_policy(policy)
     largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
     context = {
@@ -36,6 +37,7 @@ def _render_policy(request, policy, *, is_home):
         "is_home": is_home,
         "award_count": policy_awards.count(),
         "largest_awards": list(largest_awards),
+        "award_chart": award_chart(policy_awards.for_listing()),
     }
     return render(request, "measures/policy.html", context)
 

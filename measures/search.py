@@ -1,0 +1,222 @@
+"""Chinese-aware search over measure titles and clause texts.
+
+What a match means is simple and the same on every database: every term of the query occurs,
+as a substring, in the clause's text or in its measure's title (case-insensitive for Latin
+letters). That is what a reader expects of 中试, 金砖 or 孵化器, with no word segmentation to get
+wrong: jieba splits policy terms such as 专精特新 apart, while a substring never misses.
+
+PostgreSQL has no Chinese text-search configuration and pg_trgm cannot index terms shorter than
+three characters (most policy terms are two), so each clause also stores `search_tokens`: every
+character and every overlapping pair of characters of its title and text (the approach of
+Lucene's CJK analyzer). A query term's characters/pairs must all be present: a GIN index answers
+that, and the substring test then runs only on the few candidate rows. The tokens are a
+prefilter that can only let through too much, never too little, so the results are the same as
+a plain substring scan (the SQLite path, fine on small data).
+
+The index is `measures_clause_search_tokens_gin`, on the expression
+`string_to_array(search_tokens, ' ')` (migration 0002, PostgreSQL only); `_TokenArray` below
+writes exactly that expression, or PostgreSQL would not use the index.
+
+Keeping the tokens current: Clause.save() recomputes them and Measure.save() refreshes its
+clauses when its title changes. QuerySet.update() and bulk_create() bypass save(): call
+refresh_tokens() on the clauses they touched.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, TextField, Value, Window
+from django.db.models.functions import Length, Lower, Replace
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_QUERY_LENGTH = 100  # characters kept from a query; a longer one is cut, and the page says so
+MAX_TERMS = 8  # terms kept from a query; more are dropped, and the page says so
+RESULTS_SHOWN = 50  # clauses listed on a results page, best first
+SNIPPET_WIDTH = 80  # characters of a clause shown around the first term found
+TITLE_WEIGHT = 3  # a term in the measure's title counts as much as three in the clause's text
+
+INDEX_NAME = "measures_clause_search_tokens_gin"
+
+_RUN = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Case-fold the way the database's UPPER() compares: 'ſ', 'ς' and 'ı' fold with 's', 'σ'
+    and 'i', so the prefilter never rejects a row that icontains would match."""
+    return text.upper().casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Every character and every overlapping pair of characters within each run of word
+    characters, case-folded and without repeats: '孵化器 AI' -> 孵 化 器 孵化 化器 a i ai."""
+    seen: dict[str, None] = {}  # an ordered set
+    for run in _RUN.findall(fold(text)):
+        for i, char in enumerate(run):
+            seen[char] = None
+            if i + 1 < len(run):
+                seen[run[i : i + 2]] = None
+    return list(seen)
+
+
+def clause_tokens(title: str, text: str) -> str:
+    """What Clause.search_tokens holds: the tokens of its measure's title and of its text,
+    separated by spaces (a token never contains one). The line break keeps a pair from
+    straddling title and text."""
+    return " ".join(tokens(f"{title}\n{text}"))
+
+
+def query_tokens(term: str) -> list[str]:
+    """The tokens a text must hold to contain `term`: its pairs, or the lone character of a
+    one-character run. A term without word characters ('%', '——') asks for none."""
+    wanted = []
+    for run in _RUN.findall(fold(term)):
+        pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        wanted.extend(pairs)
+    return list(dict.fromkeys(wanted))
+
+
+def refresh_tokens(clauses: QuerySet, batch_size: int = 500) -> int:
+    """Recompute search_tokens for `clauses` (also used by migration 0002 on its historical
+    model) without touching updated_at or sending signals. Returns how many rows changed."""
+    changed = []
+    rows = clauses.select_related("measure").only("id", "text", "search_tokens", "measure__title")
+    for clause in rows.iterator(chunk_size=batch_size):
+        value = clause_tokens(clause.measure.title, clause.text)
+        if value != clause.search_tokens:
+            clause.search_tokens = value
+            changed.append(clause)
+    clauses.model._default_manager.bulk_update(changed, ["search_tokens"], batch_size=batch_size)
+    return len(changed)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[str, ...]
+    truncated: bool = False  # the query was longer than MAX_QUERY_LENGTH and was cut
+    dropped_terms: bool = False  # it had more than MAX_TERMS terms, the rest were dropped
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def text(self) -> str:
+        """The query as searched, for the search box and the page title."""
+        return " ".join(self.terms)
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Split a query on white space (ASCII or full-width) into at most MAX_TERMS distinct terms.
+    NUL characters, which PostgreSQL refuses in a string, count as white space."""
+    raw = (raw or "").replace("\x00", " ").strip()
+    truncated = len(raw) > MAX_QUERY_LENGTH
+    terms = list(dict.fromkeys(raw[:MAX_QUERY_LENGTH].split()))
+    return ParsedQuery(tuple(terms[:MAX_TERMS]), truncated, len(terms) > MAX_TERMS)
+
+
+class _TokenArray(Func):
+    """string_to_array(search_tokens, ' '), with the separator written into the SQL rather than
+    sent as a parameter, so the expression is the indexed one whatever the driver does."""
+
+    template = "string_to_array(%(expressions)s, ' ')"
+
+    def __init__(self, expression):
+        from django.contrib.postgres.fields import ArrayField  # needs psycopg: PostgreSQL only
+
+        super().__init__(expression, output_field=ArrayField(TextField()))
+
+
+def _occurrences(field: str, term: str):
+    """How many times `term` occurs in `field`, in portable SQL: (len - len(replace)) / len(term)."""
+    lowered = Lower(field)
+    removed = Replace(lowered, Value(term.lower()), Value(""))
+    return (Length(lowered) - Length(removed)) / Value(len(term), output_field=IntegerField())
+
+
+def search_clauses(clauses: QuerySet, query: ParsedQuery) -> QuerySet:
+    """Clauses matching every term, best first: each occurrence of a term counts, one in the
+    measure's title TITLE_WEIGHT times; ties go to document order. `rank` is annotated."""
+    if not query:
+        return clauses.none()
+    matching = Q()
+    rank = Value(0, output_field=IntegerField())
+    for term in query.terms:
+        # icontains escapes %, _ and \ on every backend: they match themselves.
+        matching &= Q(text__icontains=term) | Q(measure__title__icontains=term)
+        rank = rank + _occurrences("text", term) + TITLE_WEIGHT * _occurrences("measure__title", term)
+    if connection.vendor == "postgresql":
+        wanted = list(dict.fromkeys(token for term in query.terms for token in query_tokens(term)))
+        if wanted:
+            clauses = clauses.alias(token_array=_TokenArray(F("search_tokens"))).filter(token_array__contains=wanted)
+    return (
+        clauses.filter(matching)
+        .annotate(rank=rank)
+        .order_by("-rank", "measure__policy__slug", "measure__number", "position")
+    )
+
+
+@dataclass(frozen=True)
+class Results:
+    clauses: list  # at most the limit, best first, each with its measure and policy joined
+    total: int  # how many clauses match in all
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.clauses)
+
+
+def results_queryset(query: ParsedQuery) -> QuerySet:
+    """What a results page reads: matching clauses best first, with what a result shows (its
+    measure and policy joined) and `total`, the number of all matches (a window: no second query)."""
+    from measures.models import Clause  # models.py imports this module
+
+    return (
+        search_clauses(Clause.objects.all(), query)
+        .select_related("measure__policy")
+        .only(
+            "position",
+            "text",
+            "provenance",
+            "is_complete",
+            "measure__number",
+            "measure__title",
+            "measure__policy__slug",
+            "measure__policy__title",
+            "measure__policy__short_title",
+        )
+        .annotate(total=Window(Count("pk")))
+    )
+
+
+def find(query: ParsedQuery, limit: int = RESULTS_SHOWN) -> Results:
+    """The best `limit` clauses for `query` and the number of all matches: one SQL query, none
+    for an empty query."""
+    if not query:
+        return Results([], 0)
+    rows = list(results_queryset(query)[:limit])
+    return Results(rows, rows[0].total if rows else 0)
+
+
+def highlight(text: str, terms: tuple[str, ...], width: int | None = SNIPPET_WIDTH) -> SafeString:
+    """A window of `text` (`width` characters, or all of it for None) around the first term found,
+    escaped, with every term in <mark>."""
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    first = pattern.search(text) if terms else None
+    start, end = 0, len(text)
+    if width is not None and len(text) > width:
+        start = max(0, first.start() - width // 3) if first else 0
+        end = min(len(text), max(start + width, first.end() if first else 0))
+        start = max(0, min(start, end - width))  # near the end: fill the window backwards
+    window = text[start:end]
+    parts = ["…" if start > 0 else ""]
+    position = 0
+    if terms:
+        for match in pattern.finditer(window):
+            parts.append(conditional_escape(window[position : match.start()]))
+            parts.append(f"<mark>{conditional_escape(match.group())}</mark>")
+            position = match.end()
+    parts.append(conditional_escape(window[position:]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # every piece of text above was escaped

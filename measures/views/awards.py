@@ -1,0 +1,171 @@
+"""The award finder (/awards/) and its CSV export (/awards/export.csv).
+
+Both read the GET parameters through measures.filters.AwardFilter, so the page and the file always
+hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for
+the results and one per facet (six), the CSV one; a `policy` parameter adds one to check it.
+"""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from measures import money
+from measures.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
+from measures.templatetags.measures_extras import pillar_numeral
+
+
+def award_finder(request):
+    finder = AwardFilter(request.GET)
+    context = {
+        "form": finder.form,
+        "sort_choices": SORT_CHOICES,
+        "sort": request.GET.get("sort") or DEFAULT_SORT,
+    }
+    if not finder.is_valid():
+        # With a wrong parameter nothing is listed (the page says so): a list filtered by only
+        # some of what the user asked for would look like an answer to the whole question.
+        context["errors"] = finder.error_messages()
+        context["kept_params"] = finder.selected().items()
+        return render(request, "measures/awards.html", context)
+    selected = finder.selected()
+    context.update(
+        results=list(_with_where_they_are(finder.qs)),
+        facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder.facets()],
+        # The form carries the facets chosen by links, so that typing an amount keeps them.
+        kept_params=selected.items(),
+        csv_url=_with_query(reverse("measures:awards_csv"), request.GET),
+    )
+    return render(request, "measures/awards.html", context)
+
+
+def award_export_csv(request):
+    finder = AwardFilter(request.GET)
+    if not finder.is_valid():
+        lines = [_("筛选条件有误：")] + [f"{name}: {message}" for name, message in finder.error_messages()]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="awards.csv"'
+    response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for award in _with_where_they_are(finder.qs):
+        writer.writerow([spreadsheet_safe(cell) for cell in _csv_row(request, award)])
+    return response
+
+
+CSV_HEADER = [
+    "政策",
+    "方面",
+    "措施编号",
+    "措施标题",
+    "段落",
+    "金额（元）",
+    "金额（万元）",
+    "金额表述",
+    "定额/最高",
+    "频次",
+    "每家",
+    "资助方式",
+    "支持对象",
+    "条件",
+    "计算依据",
+    "原文表述",
+    "条款链接",
+]
+
+
+def _csv_row(request, award):
+    clause = award.clause
+    measure = clause.measure
+    return [
+        measure.policy.title,
+        str(measure.pillar),
+        measure.number,
+        measure.title,
+        clause.position,
+        award.amount_yuan,
+        money.yuan_to_wan(award.amount_yuan),
+        award.display_text,
+        award.get_limit_display(),
+        award.get_recurrence_display(),
+        "是" if award.per_recipient else "否",
+        award.get_nature_display(),
+        award.recipient,
+        award.condition,
+        award.basis,
+        award.source_phrase,
+        request.build_absolute_uri(_clause_url(award)),
+    ]
+
+
+def spreadsheet_safe(cell):
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage
+    return before one) is prefixed with a quote, which makes it plain text. Numbers are left as
+    they are."""
+    if isinstance(cell, str) and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + cell
+    return cell
+
+
+def _with_where_they_are(awards):
+    """The query shape of a result: the clause, measure, pillar and policy joined (one query),
+    without the long texts (the clause's text, the policy's preamble)."""
+    return awards.select_related("clause__measure__policy", "clause__measure__pillar").defer(
+        "clause__text", "clause__measure__policy__preamble"
+    )
+
+
+def _clause_url(award):
+    measure = award.clause.measure
+    url = reverse("measures:measure", kwargs={"slug": measure.policy.slug, "number": measure.number})
+    return f"{url}#{award.clause.anchor}"
+
+
+def _with_query(path, query):
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path
+
+
+def _facet_links(request, facet, selected_value):
+    """A facet as links: "不限" (the parameter removed), then one per option, each the current
+    query with that option chosen."""
+    links = [
+        {
+            "label": _("不限"),
+            "count": sum(option.count for option in facet.options),
+            "url": _query_with(request, facet.name, None),
+            "selected": selected_value is None,
+        }
+    ]
+    for option in facet.options:
+        links.append(
+            {
+                "label": _option_label(facet.name, option),
+                "count": option.count,
+                "url": _query_with(request, facet.name, option.value),
+                "selected": option.value == selected_value,
+            }
+        )
+    return {"name": facet.name, "label": facet.label, "links": links}
+
+
+def _option_label(facet_name, option):
+    if facet_name == "pillar":
+        number = pillar_numeral(option.value)
+        # The same msgid as the pillar headings in the templates: 二、… in Chinese, "Pillar 2: …" in English.
+        return _("%(number)s、%(title)s") % {"number": number, "title": option.label} if option.label else number
+    if facet_name == "policy":
+        return f"《{option.label}》" if option.label else option.value
+    return option.label
+
+
+def _query_with(request, name, value):
+    """The current page's URL with one parameter set to `value`, or removed when it is None."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    if value is not None:
+        query[name] = value
+    return _with_query(request.path, query)
