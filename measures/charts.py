@@ -37,6 +37,8 @@ AXIS_LABEL_LINE = 19
 BOTTOM = 6
 
 MARKER_RADIUS = 4
+TICK_FONT_SIZE = 13  # as in the template
+TICK_LABEL_GAP = 6
 
 
 @dataclass(frozen=True)
@@ -166,11 +168,7 @@ def award_chart(awards) -> AwardChart | None:
         groups.append(MeasureGroup(number=measure.number, title=measure.title, heading_y=heading_y, bars=bars))
         y += GROUP_GAP
 
-    ticks = []
-    for i in range(intervals + 1):
-        amount = step * i
-        anchor = "start" if i == 0 else "end" if i == intervals else "middle"
-        ticks.append(Tick(x=PLOT_LEFT + scaled(amount, scale_end), label=_tick_label(amount), anchor=anchor))
+    ticks = _ticks(step, intervals, scale_end)
     axis_y = y
     axis_label_y = axis_y + AXIS_LABEL_LINE
     return AwardChart(
@@ -184,10 +182,36 @@ def award_chart(awards) -> AwardChart | None:
     )
 
 
-def _tick_label(amount_yuan: int) -> str:
-    """'3000万元', or 'RMB 30 million' when the interface is in English (as Award.localized_display_text)."""
-    if amount_yuan == 0:
-        return "0"
-    if (translation.get_language() or "").lower().split("-")[0] == "en":
-        return money.format_amount_en(amount_yuan)
-    return money.format_amount(amount_yuan)
+def _ticks(step: int, intervals: int, scale_end: int) -> list[Tick]:
+    """A gridline per step, labelled where the label fits: a middle label that would run into its
+    neighbour's is left out (in English, 'RMB 20 million' next to 'RMB 30 million' on a phone)."""
+    language = translation.get_language()
+    ticks = []
+    for i in range(intervals + 1):
+        amount = step * i
+        anchor = "start" if i == 0 else "end" if i == intervals else "middle"
+        label = money.format_amount_in(amount, language) if amount else "0"
+        ticks.append(Tick(x=PLOT_LEFT + scaled(amount, scale_end), label=label, anchor=anchor))
+    # From the left, keep a middle label only if it clears the last label kept and the end label.
+    last_kept_right = _extent(ticks[0])[1]
+    end_left = _extent(ticks[-1])[0]
+    for i in range(1, len(ticks) - 1):
+        left_edge, right_edge = _extent(ticks[i])
+        if left_edge >= last_kept_right + TICK_LABEL_GAP and right_edge <= end_left - TICK_LABEL_GAP:
+            last_kept_right = right_edge
+        else:
+            ticks[i] = Tick(x=ticks[i].x, label="", anchor=ticks[i].anchor)
+    return ticks
+
+
+def _extent(tick: Tick) -> tuple[Decimal, Decimal]:
+    """Left and right end of a tick label, estimated: a Chinese character is about one em wide, a
+    Latin letter or digit a little over half of one."""
+    width = (
+        sum((Decimal(1) if ord(char) > 0x2E80 else Decimal("0.6") for char in tick.label), Decimal(0)) * TICK_FONT_SIZE
+    )
+    if tick.anchor == "start":
+        return tick.x, tick.x + width
+    if tick.anchor == "end":
+        return tick.x - width, tick.x
+    return tick.x - width / 2, tick.x + width / 2

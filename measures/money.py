@@ -65,12 +65,22 @@ def format_amount_en(yuan: int) -> str:
     return f"RMB {yuan:,}"
 
 
+def is_english(language: str | None) -> bool:
+    """Whether an interface language code ('en', 'en-gb', 'zh-hans', None) asks for English."""
+    return bool(language) and language.lower().split("-")[0] == "en"
+
+
+def format_amount_in(yuan: int, language: str | None) -> str:
+    """format_amount_en for an English interface, format_amount otherwise."""
+    return format_amount_en(yuan) if is_english(language) else format_amount(yuan)
+
+
 def format_award(yuan: int, *, ceiling: bool, recurrence: str, per_recipient: bool, language: str | None) -> str:
     """An award's amount with how it is given, in the interface language ('en…' or else Chinese):
 
     '一次性3000万元' / 'one-off RMB 30 million', '最高300万元' / 'up to RMB 3 million',
     '每年每家最高500万元' / 'up to RMB 5 million per year per organisation'."""
-    if language and language.lower().split("-")[0] == "en":
+    if is_english(language):
         parts = ["one-off"] if recurrence == ONCE else []
         if ceiling:
             parts.append("up to")

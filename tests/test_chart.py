@@ -271,4 +271,11 @@ def test_a_chart_of_zero_amounts_draws_empty_bars_without_failing(small_policy):
 def test_the_scale_is_labelled_in_the_interface_language(real_policy):
     with translation.override("en"):
         chart = award_chart(Award.objects.in_policy(real_policy).for_listing())
-    assert [tick.label for tick in chart.ticks] == ["0", "RMB 10 million", "RMB 20 million", "RMB 30 million"]
+    # 'RMB 20 million' would run into 'RMB 30 million' at the end of the axis: its gridline stays unlabelled.
+    assert [tick.label for tick in chart.ticks] == ["0", "RMB 10 million", "", "RMB 30 million"]
+
+
+def test_every_gridline_is_labelled_when_the_labels_fit(real_policy):
+    with translation.override("zh-hans"):
+        chart = award_chart(Award.objects.in_policy(real_policy).for_listing())
+    assert [tick.label for tick in chart.ticks] == ["0", "1000万元", "2000万元", "3000万元"]

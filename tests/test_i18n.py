@@ -119,11 +119,16 @@ def test_a_browser_asking_for_a_language_the_site_lacks_gets_chinese(client, rea
     assert '<html lang="zh-Hans">' in page(client, "/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
 
 
-def test_a_browser_asking_for_english_first_gets_the_english_interface(client, real_policy):
-    # Django's standard negotiation (LocaleMiddleware): the visitor can still switch to Chinese.
-    html = page(client, "/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9,zh;q=0.5")
-    assert '<html lang="en">' in html
-    assert '<a href="/">Home</a>' in html
+def test_a_browser_set_to_english_still_gets_chinese_until_the_visitor_chooses(client, real_policy):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="zh-Hans">' in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+    assert "Accept-Language" not in response["Vary"]
+
+
+def test_an_unknown_language_in_the_cookie_falls_back_to_chinese(client, real_policy):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="zh-Hans">' in page(client, "/")
 
 
 def test_the_choice_made_with_the_switch_beats_the_browsers_language(english, real_policy):
