@@ -349,6 +349,13 @@ class AwardQuerySet(models.QuerySet):
             "clause__measure__policy_id",
         )
 
+    def for_finder(self):
+        """An award finder row or CSV line: clause, measure, pillar and policy joined (one query),
+        without the long texts (the clause's text, the policy's preamble)."""
+        return self.select_related("clause__measure__policy", "clause__measure__pillar").defer(
+            "clause__text", "clause__measure__policy__preamble"
+        )
+
     def largest_first(self):
         return self.order_by("-amount_yuan", "clause__measure__number", "clause__position", "position")
 

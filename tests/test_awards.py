@@ -13,7 +13,9 @@ import pytest
 from measures.models import Award, Clause, Measure
 from measures.views.awards import spreadsheet_safe
 
-FINDER_QUERIES = 6  # the results, then one count per facet: band, policy, pillar, recurrence, limit
+FINDER_QUERIES = (
+    7  # the count and the page of results, then one count per facet: band, policy, pillar, recurrence, limit
+)
 CSV_QUERIES = 1  # the results
 POLICY_CHECK_QUERIES = 1  # a `policy` parameter is looked up
 
@@ -43,9 +45,9 @@ def between(html, start, end):
 
 def result_items(html):
     """The finder's results, each as the HTML of its <li>."""
-    if '<ol class="finder-results">' not in html:
+    if '<ol class="finder-results"' not in html:
         return []
-    listing = between(html, '<ol class="finder-results">', "</ol>")
+    listing = between(html, '<ol class="finder-results"', "</ol>")
     return listing.split('<li class="award-result">')[1:]
 
 
@@ -461,3 +463,41 @@ def test_the_number_of_queries_does_not_grow_with_the_awards(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.content.decode("utf-8-sig").count("/policies/test-policy/measures/") == 21
+
+
+# Pages of results
+
+
+@pytest.fixture
+def sixty_awards(small_clause):
+    """The small policy's award plus 59 more, of 1 to 59万元: 60 awards, two pages of results."""
+    for position in range(2, 61):
+        add_award(small_clause, position, 10_000 * (position - 1))
+
+
+def test_results_beyond_fifty_are_on_a_second_page(client, sixty_awards):
+    first = page(client, "/awards/?sort=amount")
+    assert len(result_items(first)) == 50
+    assert "共 60 项" in first
+    assert amounts(first)[:2] == ["一次性最高1万元", "一次性最高2万元"]
+    assert 'rel="next" href="/awards/?sort=amount&amp;page=2"' in first
+    second = page(client, "/awards/?sort=amount&page=2")
+    assert len(result_items(second)) == 10
+    assert '<ol class="finder-results" start="51">' in second
+    assert 'rel="prev" href="/awards/?sort=amount&amp;page=1"' in second
+
+
+@pytest.mark.parametrize(("page_param", "expected_count"), [("abc", 50), ("99", 10), ("-1", 10)])
+def test_a_page_number_that_is_not_there_shows_the_nearest_page(client, sixty_awards, page_param, expected_count):
+    assert len(result_items(page(client, f"/awards/?page={page_param}"))) == expected_count
+
+
+def test_choosing_a_facet_starts_again_from_the_first_page(client, sixty_awards):
+    html = page(client, "/awards/?page=2")
+    assert 'href="/awards/?band=under-100"' in html
+    assert "page=2&amp;band" not in html
+
+
+def test_the_csv_holds_every_result_not_just_one_page(client, sixty_awards):
+    response = client.get("/awards/export.csv?page=2")
+    assert response.content.decode("utf-8-sig").count("/policies/test-policy/measures/") == 60

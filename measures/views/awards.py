@@ -7,6 +7,7 @@ the results and one per facet (six), the CSV one; a `policy` parameter adds one 
 
 import csv
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +16,9 @@ from django.utils.translation import gettext as _
 from measures import money
 from measures.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.templatetags.measures_extras import pillar_numeral
+
+# Enough for every award of a policy on one page; a city-wide library gets pages.
+RESULTS_PER_PAGE = 50
 
 
 def award_finder(request):
@@ -31,8 +35,14 @@ def award_finder(request):
         context["kept_params"] = finder.selected().items()
         return render(request, "measures/awards.html", context)
     selected = finder.selected()
+    # get_page forgives a bad `page` (not a number: the first page; past the end: the last one).
+    results = Paginator(finder.qs.for_finder(), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
-        results=list(_with_where_they_are(finder.qs)),
+        results=results,
+        previous_page_url=_query_with(request, "page", results.previous_page_number())
+        if results.has_previous()
+        else None,
+        next_page_url=_query_with(request, "page", results.next_page_number()) if results.has_next() else None,
         facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder.facets()],
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
@@ -51,7 +61,7 @@ def award_export_csv(request):
     response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    for award in _with_where_they_are(finder.qs):
+    for award in finder.qs.for_finder():
         writer.writerow([spreadsheet_safe(cell) for cell in _csv_row(request, award)])
     return response
 
@@ -110,14 +120,6 @@ def spreadsheet_safe(cell):
     return cell
 
 
-def _with_where_they_are(awards):
-    """The query shape of a result: the clause, measure, pillar and policy joined (one query),
-    without the long texts (the clause's text, the policy's preamble)."""
-    return awards.select_related("clause__measure__policy", "clause__measure__pillar").defer(
-        "clause__text", "clause__measure__policy__preamble"
-    )
-
-
 def _clause_url(award):
     measure = award.clause.measure
     url = reverse("measures:measure", kwargs={"slug": measure.policy.slug, "number": measure.number})
@@ -163,9 +165,12 @@ def _option_label(facet_name, option):
 
 
 def _query_with(request, name, value):
-    """The current page's URL with one parameter set to `value`, or removed when it is None."""
+    """The current page's URL with one parameter set to `value`, or removed when it is None. Any
+    other change than turning the page starts again from the first page."""
     query = request.GET.copy()
     query.pop(name, None)
+    if name != "page":
+        query.pop("page", None)
     if value is not None:
         query[name] = value
     return _with_query(request.path, query)
