@@ -12,6 +12,7 @@ import pytest
 
 from measures.models import Award, Clause, Measure
 from measures.views.awards import spreadsheet_safe
+from tests.html import between, page
 
 FINDER_QUERIES = (
     7  # the count and the page of results, then one count per facet: band, policy, pillar, recurrence, limit
@@ -29,18 +30,6 @@ LARGEST_FIRST = [
     "最高100万元",
     "最高50万元",
 ]
-
-
-def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, url
-    return response.content.decode()
-
-
-def between(html, start, end):
-    begin = html.index(start)
-    stop = html.find(end, begin + len(start))
-    return html[begin : stop if stop != -1 else len(html)]
 
 
 def result_items(html):

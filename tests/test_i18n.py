@@ -18,7 +18,8 @@ from django.utils import translation
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.templatetags.measures_extras import html_lang, long_date, pillar_numeral
 from measures.views.search import EXAMPLE_TERMS
-from tests.test_pages import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES, between
+from tests.html import between, page
+from tests.test_pages import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # ideographs and CJK punctuation
@@ -29,12 +30,6 @@ def back_to_the_default_language():
     """A request activates its language in this thread; later tests must start from the default."""
     yield
     translation.deactivate()
-
-
-def page(client, url, status=200, **environ):
-    response = client.get(url, **environ)
-    assert response.status_code == status, url
-    return response.content.decode()
 
 
 @pytest.fixture

@@ -8,24 +8,12 @@ from django.contrib.staticfiles import finders
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.templatetags.measures_extras import zh_numeral
 from measures.views.browse import number_ranges
+from tests.html import between, page
 
 # Queries per page, whatever the amount of data (see measures/views/browse.py for what each one reads).
 POLICY_PAGE_QUERIES = 8  # policy, sources, pillars, their measures, all measures; award count, largest awards, chart
 PILLAR_PAGE_QUERIES = 5  # policy, sources, pillars, their measures, all measures
 MEASURE_PAGE_QUERIES = 5  # measure with policy and pillar, clauses, awards, sources, sibling measures
-
-
-def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, url
-    return response.content.decode()
-
-
-def between(html, start, end):
-    """The part of a page from the first `start` to the next `end` (or to the end of the page)."""
-    begin = html.index(start)
-    stop = html.find(end, begin + len(start))
-    return html[begin : stop if stop != -1 else len(html)]
 
 
 @pytest.fixture

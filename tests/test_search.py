@@ -16,16 +16,11 @@ from django.test.utils import CaptureQueriesContext
 
 from measures import search
 from measures.models import Clause, Measure
+from tests.html import page
 
 RESULTS_PAGE_QUERIES = 1  # the matching clauses with their measure and policy, and the total (a window)
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
-
-
-def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, url
-    return response.content.decode()
 
 
 def search_page(client, query, status=200):
