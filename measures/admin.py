@@ -6,6 +6,7 @@ knows to keep an editor's change instead of overwriting it with the fixture's te
 """
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
@@ -27,6 +28,22 @@ class NumberedRowsFormSet(BaseInlineFormSet):
 
     def get_form_error(self):
         return self.model.duplicate_number_message
+
+    def clean(self):
+        # Django compares the rows of a formset only on unconditional unique constraints; the
+        # clause's is conditional (drafts share their clause's position), so compare here too.
+        super().clean()
+        field = "number" if "number" in self.form.base_fields else "position"
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            number = getattr(form, "cleaned_data", {}).get(field)
+            if number is None:
+                continue
+            if number in seen:
+                raise ValidationError(self.model.duplicate_number_message)
+            seen.add(number)
 
 
 class EditorInline:
@@ -93,6 +110,10 @@ class ClauseInline(EditorInline, admin.StackedInline):
     fields = ("position", "text", "provenance", "source_url", "is_complete", *AUDIT_FIELDS)
     ordering = ("position",)
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Drafts of changes are edited on their own pages, not among the clauses they would replace.
+        return super().get_queryset(request).filter(draft_of__isnull=True)
 
 
 @admin.register(Measure)

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from measures import money, search
 
@@ -22,6 +23,12 @@ class Audited(models.Model):
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    version = models.PositiveIntegerField(
+        "版本",
+        default=1,
+        editable=False,
+        help_text="每保存一次加一。编辑表单记下打开时的版本，别人先保存过时拒绝覆盖（不丢失修改）。",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="最后编辑人",
@@ -39,11 +46,36 @@ class Audited(models.Model):
     # Django's generic "…已存在" (a UniqueConstraint on fields ignores violation_error_message).
     duplicate_number_message = "编号已被占用，请换一个编号。"
 
+    def save(self, *args, **kwargs):
+        # Every save of an existing row is a new version (see `version`).
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
     def unique_error_message(self, model_class, unique_check):
         error = super().unique_error_message(model_class, unique_check)
         error.message = self.duplicate_number_message
         error.params = {}
         return error
+
+
+class PublicationStatus(models.TextChoices):
+    """Drafts are for editors only: no public page, search, finder, export or sitemap shows them."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+def status_field():
+    return models.CharField(
+        "发布状态",
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+        help_text="草稿只有编辑能看到；发布后才出现在公开页面、搜索、奖补查询、导出和网站地图中。",
+    )
 
 
 class PolicyQuerySet(models.QuerySet):
@@ -98,6 +130,7 @@ class Policy(Audited):
     is_featured = models.BooleanField("在首页展示", default=False, help_text="首页展示的政策；只应勾选一项。")
 
     objects = PolicyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "政策"
@@ -171,6 +204,8 @@ class PolicySource(Audited):
     url = models.URLField("网址", max_length=500)
     note = models.CharField("说明", max_length=300, blank=True, help_text="这份来源提供了哪些信息。")
 
+    history = HistoricalRecords()
+
     duplicate_number_message = "同一政策下已有相同顺序号的来源，请换一个顺序号。"
 
     class Meta:
@@ -191,6 +226,8 @@ class Pillar(Audited):
     title = models.CharField("标题", max_length=200)
 
     duplicate_number_message = "该政策中已有相同序号的方面，请换一个序号。"
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "方面"
@@ -231,6 +268,8 @@ class Measure(Audited):
     title = models.CharField("标题", max_length=200, help_text="措施标题，按原文录入。")
 
     objects = MeasureQuerySet.as_manager()
+    status = status_field()
+    history = HistoricalRecords()
 
     duplicate_number_message = "该政策中已有相同编号的措施，请换一个编号。"
 
@@ -303,6 +342,18 @@ class Clause(Audited):
     )
     # The search index's prefilter (measures/search.py), computed on save from the measure's title and the text.
     search_tokens = models.TextField("检索词元", editable=False, blank=True, default="")
+    status = status_field()
+    draft_of = models.ForeignKey(
+        "self",
+        verbose_name="修改草稿所对应的条款",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        help_text="一段已发布条款的修改草稿：发布时其内容替换原条款，公众此前只看到原条款。",
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_tokens"])
 
     duplicate_number_message = "该措施中已有相同序号的段落，请换一个序号。"
 
@@ -311,7 +362,19 @@ class Clause(Audited):
         verbose_name_plural = "条款"
         ordering = ["measure", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["measure", "position"], name="clause_position_unique_in_measure"),
+            # A draft of a change shares its clause's position; only the clauses themselves must differ.
+            models.UniqueConstraint(
+                fields=["measure", "position"],
+                condition=models.Q(draft_of__isnull=True),
+                name="clause_position_unique_in_measure",
+                violation_error_message="该措施中已有相同序号的段落，请换一个序号。",
+            ),
+            models.UniqueConstraint(
+                fields=["draft_of"],
+                condition=models.Q(draft_of__isnull=False),
+                name="one_pending_draft_per_clause",
+                violation_error_message="这段条款已有一份待发布的修改草稿，请直接修改那份草稿。",
+            ),
             models.CheckConstraint(
                 name="clause_position_positive",
                 condition=models.Q(position__gte=1),
@@ -395,6 +458,8 @@ class Award(Audited):
     source_phrase = models.CharField("原文表述", max_length=300, help_text="来源中写出这笔金额的原话，照录。")
 
     objects = AwardQuerySet.as_manager()
+    status = status_field()
+    history = HistoricalRecords()
 
     duplicate_number_message = "该条款中已有相同顺序号的金额，请换一个顺序号。"
 
