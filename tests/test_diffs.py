@@ -1,0 +1,27 @@
+from measures.diffs import Segment, char_diff, field_changes
+from measures.models import Award, Clause
+
+
+def test_chinese_text_is_compared_character_by_character():
+    assert char_diff("一次性3000万元奖励", "一次性2000万元奖励") == [
+        Segment("equal", "一次性"),
+        Segment("delete", "3"),
+        Segment("insert", "2"),
+        Segment("equal", "000万元奖励"),
+    ]
+
+
+def test_an_amount_change_reads_in_wan_and_bookkeeping_is_left_out():
+    old = {"amount_yuan": 30_000_000, "limit": "exact", "version": 1, "updated_at": "x"}
+    new = {"amount_yuan": 20_000_000, "limit": "ceiling", "version": 2, "updated_at": "y"}
+    changes = {c.name: (c.label, c.old, c.new) for c in field_changes(Award, old, new)}
+    assert changes == {
+        "amount_yuan": ("金额（元）", "3000万元", "2000万元"),
+        "limit": ("金额性质", "定额", "最高限额"),
+    }
+
+
+def test_a_created_row_shows_every_filled_field_as_new():
+    changes = field_changes(Clause, None, {"text": "新段落", "position": 2, "is_complete": True})
+    assert {c.name: c.new for c in changes} == {"text": "新段落", "position": "2", "is_complete": "是"}
+    assert all(c.old == "" for c in changes)
