@@ -11,7 +11,10 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from measures import money
+from measures.admin_actions import publish_selected_drafts, start_drafts_of_change
+from measures.admin_history import ChangeReasonAdmin
 from measures.forms import AwardForm
+from measures.locking import StaleEditAdmin, StaleEditInline
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 
 AUDIT_FIELDS = ("updated_by", "updated_at")
@@ -46,7 +49,7 @@ class NumberedRowsFormSet(BaseInlineFormSet):
             seen.add(number)
 
 
-class EditorInline:
+class EditorInline(StaleEditInline):
     """Mixed into the inlines: the Chinese duplicate-number messages and the audit columns."""
 
     formset = NumberedRowsFormSet
@@ -55,8 +58,9 @@ class EditorInline:
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
-class EditorModelAdmin(admin.ModelAdmin):
-    """Records the editor on every row saved from a change page, its inlines included."""
+class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
+    """Records the editor and the reason (变更说明) on every row saved from a change page, its
+    inlines included; each object has a history page with diffs and restore (admin_history.py)."""
 
     readonly_fields = AUDIT_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
@@ -64,17 +68,20 @@ class EditorModelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # A form submitted unchanged (an editor who only edited an inline row) is not saved:
         # marking the row as the editor's would stop the loader from ever updating it again.
-        if change and not form.has_changed():
+        if change and not self.edits_content(request, form):
             return
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         # save(commit=False) returns only the new and changed rows, the ones the editor touched.
+        reason = self.change_reason(form)
         for obj in formset.save(commit=False):
             obj.updated_by = request.user
+            obj._change_reason = reason
             obj.save()
         for obj in formset.deleted_objects:
+            obj._change_reason = reason
             obj.delete()
         formset.save_m2m()
 
@@ -118,9 +125,10 @@ class ClauseInline(EditorInline, admin.StackedInline):
 
 @admin.register(Measure)
 class MeasureAdmin(EditorModelAdmin):
-    list_display = ("number", "title", "pillar", "policy", "updated_at")
+    list_display = ("number", "title", "pillar", "policy", "status", "updated_at")
     list_display_links = ("number", "title")
-    list_filter = ("policy", "pillar")
+    list_filter = ("status", "policy", "pillar")
+    actions = (publish_selected_drafts,)
     list_select_related = ("policy", "pillar")
     search_fields = ("title", "clauses__text")
     ordering = ("policy", "number")
@@ -137,9 +145,12 @@ class AwardInline(EditorInline, admin.StackedInline):
 
 @admin.register(Clause)
 class ClauseAdmin(EditorModelAdmin):
-    list_display = ("__str__", "excerpt", "provenance", "is_complete", "updated_at")
-    list_filter = ("measure__policy", "measure__pillar", "provenance", "is_complete")
-    list_select_related = ("measure",)
+    list_display = ("__str__", "excerpt", "provenance", "is_complete", "status", "draft_of", "updated_at")
+    list_filter = ("status", "measure__policy", "measure__pillar", "provenance", "is_complete")
+    # A draft of a change names the clause it will replace; which one is fixed when it is created.
+    readonly_fields = (*EditorModelAdmin.readonly_fields, "draft_of")
+    actions = (publish_selected_drafts, start_drafts_of_change)
+    list_select_related = ("measure", "draft_of__measure")
     search_fields = ("text", "measure__title")
     ordering = ("measure__policy", "measure__number", "position")
     inlines = (AwardInline,)
@@ -152,8 +163,9 @@ class ClauseAdmin(EditorModelAdmin):
 @admin.register(Award)
 class AwardAdmin(EditorModelAdmin):
     form = AwardForm
-    list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "clause", "updated_at")
-    list_filter = ("clause__measure__policy", "clause__measure__pillar", "limit", "recurrence", "nature")
+    list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "clause", "status", "updated_at")
+    list_filter = ("status", "clause__measure__policy", "clause__measure__pillar", "limit", "recurrence", "nature")
+    actions = (publish_selected_drafts,)
     list_select_related = ("clause__measure",)
     search_fields = ("recipient", "source_phrase", "clause__text")
     ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")

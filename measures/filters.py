@@ -19,9 +19,9 @@ from measures.models import Award, Policy
 
 
 def finder_awards():
-    """Every award the finder may show: the one place where a future `published()` is applied, so
-    that the results, the facet counts, the policy choices and the CSV all agree."""
-    return Award.objects.all()
+    """Every award the finder may show, the published ones: the one place where `published()` is
+    applied, so that the results, the facet counts, the policy choices and the CSV all agree."""
+    return Award.objects.published()
 
 
 def finder_policies(request=None):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from measures import money
+from measures.locking import StaleEditCheck
 from measures.models import Award
 
 # The largest amount a BigIntegerField holds. Beyond it the database would fail with a 500; an
@@ -52,7 +53,7 @@ class WanAmountField(forms.DecimalField):
         forms.Field.validate(self, value)
 
 
-class AwardForm(forms.ModelForm):
+class AwardForm(StaleEditCheck):
     # Declared rather than generated, so the model field's label and help text (in yuan) stay out.
     amount_yuan = WanAmountField()
 

@@ -18,6 +18,10 @@ from django.utils import timezone
 from measures import money
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 
+# The reasons (变更说明) the loader's saves carry into history.
+IMPORT_REASON = "导入政策数据文件"
+OVERWRITE_REASON = "按数据文件覆盖编辑修改"
+
 
 @dataclass
 class LoadReport:
@@ -65,7 +69,9 @@ class PolicyLoader:
             )
             for position, clause_data in enumerate(item["clauses"], start=1):
                 clause_fields = {k: v for k, v in clause_data.items() if k != "awards"}
-                clause = self._sync(Clause, {"measure": measure, "position": position}, clause_fields)
+                # A pending draft of a change shares its clause's position: match the clause itself.
+                key = {"measure": measure, "position": position, "draft_of": None}
+                clause = self._sync(Clause, key, clause_fields)
                 for award_position, award_data in enumerate(clause_data["awards"], start=1):
                     award_fields = dict(award_data)
                     award_fields["amount_yuan"] = money.wan_to_yuan(award_fields.pop("amount_wan"))
@@ -77,6 +83,7 @@ class PolicyLoader:
         if obj is None:
             obj = model(**key, **values)
             obj.full_clean()
+            obj._change_reason = IMPORT_REASON  # recorded in the row's history
             obj.save()
             self.report.created += 1
             return obj
@@ -91,6 +98,7 @@ class PolicyLoader:
         else:
             for name in differing:
                 setattr(obj, name, values[name])
+            obj._change_reason = OVERWRITE_REASON if obj.updated_by_id is not None else IMPORT_REASON
             obj.updated_by = None  # the row holds the file's content again
             obj.full_clean()
             obj.save()

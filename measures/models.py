@@ -90,10 +90,12 @@ class PolicyQuerySet(models.QuerySet):
             models.Prefetch(
                 "pillars",
                 queryset=Pillar.objects.prefetch_related(
-                    models.Prefetch("measures", queryset=Measure.objects.for_tree())
+                    models.Prefetch("measures", queryset=Measure.objects.published().for_tree())
                 ),
             ),
-            models.Prefetch("measures", queryset=Measure.objects.only("id", "number", "policy_id")),
+            models.Prefetch(
+                "measures", queryset=Measure.objects.published().only("id", "number", "status", "policy_id")
+            ),
         )
 
 
@@ -176,8 +178,11 @@ class Policy(Audited):
 
     @property
     def recorded_measure_numbers(self) -> list[int]:
-        """Numbers of the measures recorded so far. Reads self.measures: one query unless prefetched."""
-        return sorted(measure.number for measure in self.measures.all())
+        """Numbers of the published measures: a draft measure is still pending to the public.
+        Reads self.measures: one query unless prefetched (for_overview prefetches the published ones)."""
+        return sorted(
+            measure.number for measure in self.measures.all() if measure.status == PublicationStatus.PUBLISHED
+        )
 
     @property
     def pending_measure_numbers(self) -> list[int]:
@@ -250,6 +255,10 @@ class Pillar(Audited):
 
 
 class MeasureQuerySet(models.QuerySet):
+    def published(self):
+        """The measures the public sees: not drafts."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
     def for_tree(self):
         """What a list of measures needs: numbers and titles, none of the clause text."""
         return self.only("id", "number", "title", "policy_id", "pillar_id")
@@ -257,7 +266,12 @@ class MeasureQuerySet(models.QuerySet):
     def for_detail(self):
         """One measure page: its policy and pillar joined, its clauses and their awards prefetched."""
         return self.select_related("policy", "pillar").prefetch_related(
-            models.Prefetch("clauses", queryset=Clause.objects.order_by("position").prefetch_related("awards"))
+            models.Prefetch(
+                "clauses",
+                queryset=Clause.objects.published()
+                .order_by("position")
+                .prefetch_related(models.Prefetch("awards", queryset=Award.objects.published())),
+            )
         )
 
 
@@ -320,6 +334,14 @@ class Measure(Audited):
         return instance
 
 
+class ClauseQuerySet(models.QuerySet):
+    def published(self):
+        """The clauses the public sees: published, not a pending draft of a change, in a published measure."""
+        return self.filter(
+            status=PublicationStatus.PUBLISHED, draft_of__isnull=True, measure__status=PublicationStatus.PUBLISHED
+        )
+
+
 class Clause(Audited):
     class Provenance(models.TextChoices):
         POLICY_TEXT = "policy_text", _("政策原文")
@@ -353,6 +375,7 @@ class Clause(Audited):
         help_text="一段已发布条款的修改草稿：发布时其内容替换原条款，公众此前只看到原条款。",
     )
 
+    objects = ClauseQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_tokens"])
 
     duplicate_number_message = "该措施中已有相同序号的段落，请换一个序号。"
@@ -399,6 +422,15 @@ class Clause(Audited):
 
 
 class AwardQuerySet(models.QuerySet):
+    def published(self):
+        """The awards the public sees: published, on a clause the public sees (ClauseQuerySet.published)."""
+        return self.filter(
+            status=PublicationStatus.PUBLISHED,
+            clause__status=PublicationStatus.PUBLISHED,
+            clause__draft_of__isnull=True,
+            clause__measure__status=PublicationStatus.PUBLISHED,
+        )
+
     def in_policy(self, policy):
         return self.filter(clause__measure__policy=policy)
 

@@ -167,12 +167,12 @@ class Results:
 
 
 def results_queryset(query: ParsedQuery) -> QuerySet:
-    """What a results page reads: matching clauses best first, with what a result shows (its
+    """What a results page reads: matching published clauses (never drafts) best first, with what a result shows (its
     measure and policy joined) and `total`, the number of all matches (a window: no second query)."""
     from measures.models import Clause  # models.py imports this module
 
     return (
-        search_clauses(Clause.objects.all(), query)
+        search_clauses(Clause.objects.published(), query)
         .select_related("measure__policy")
         .only(
             "position",

@@ -7,11 +7,13 @@ view with the request's scheme and host (django.contrib.sites is not installed).
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
-from measures.models import Measure, Pillar, Policy
+from measures.models import Measure, Pillar, Policy, PublicationStatus
+
+PUBLISHED = PublicationStatus.PUBLISHED
 
 
 class PolicySitemap(Sitemap):
@@ -35,19 +37,25 @@ class PillarSitemap(Sitemap):
 
 
 class MeasureSitemap(Sitemap):
-    """A measure page shows its clauses and awards too: its lastmod is the latest of the three."""
+    """A measure page shows its clauses and awards too: its lastmod is the latest of the three.
+    Drafts are left out, and a draft clause or award does not move the page's lastmod."""
 
     def items(self):
+        public_clause = Q(clauses__status=PUBLISHED, clauses__draft_of__isnull=True)
         return list(
-            Measure.objects.select_related("policy")
+            Measure.objects.published()
+            .select_related("policy")
             .order_by("policy__slug", "number")
             .only("number", "updated_at", "policy__slug")
             .annotate(
                 page_updated_at=Greatest(
                     "updated_at",
                     # Coalesce: SQLite's GREATEST (max()) is NULL when any argument is.
-                    Coalesce(Max("clauses__updated_at"), "updated_at"),
-                    Coalesce(Max("clauses__awards__updated_at"), "updated_at"),
+                    Coalesce(Max("clauses__updated_at", filter=public_clause), "updated_at"),
+                    Coalesce(
+                        Max("clauses__awards__updated_at", filter=public_clause & Q(clauses__awards__status=PUBLISHED)),
+                        "updated_at",
+                    ),
                 )
             )
         )

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.publishing import start_draft_of_change
 
 NEWS_URL = "https://tongan.xmnn.cn/jdgz/202502/t20250224_300022.htm"
 
@@ -185,3 +186,15 @@ def test_a_measure_added_by_an_editor_survives_a_reload(real_policy, editor):
 def test_a_missing_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match="No such file"):
         call_command("load_policy", "fixtures/nope.json")
+
+
+def test_a_reload_updates_the_clause_and_leaves_its_pending_draft_alone(real_policy, editor):
+    clause = Clause.objects.get(measure__number=4, position=1)
+    draft = start_draft_of_change(clause, editor)
+    Clause.objects.filter(pk=draft.pk).update(text="编辑起草中的新文字")
+    Clause.objects.filter(pk=clause.pk).update(text="旧文字")  # as if the file had been corrected since
+    load()
+    clause.refresh_from_db()
+    draft.refresh_from_db()
+    assert clause.text.startswith("优化科技计划体系将坚持")
+    assert draft.text == "编辑起草中的新文字"

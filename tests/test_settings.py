@@ -65,3 +65,47 @@ def test_the_generated_key_and_the_sqlite_database_are_kept_out_of_git():
         ["git", "check-ignore", "var/secret_key", "var/db.sqlite3"], cwd=PROJECT, capture_output=True, text=True
     )
     assert ignored.stdout.split() == ["var/secret_key", "var/db.sqlite3"]
+
+
+PRODUCTION_ENV = dict(XMPOLICY_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="policy.example.cn")
+
+
+def read_settings(*names, **env):
+    """The named settings, as Python literals, from the real settings under this environment."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "XMPOLICY_ENV"} and not k.startswith("ADMIN_LOGIN_")
+    }
+    code = f"import xmpolicy.settings as s; print(repr([getattr(s, n) for n in {list(names)!r}]))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_sends_session_and_csrf_cookies_over_https_only():
+    result = read_settings("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[True, True, True]"
+
+
+def test_admin_logins_lock_after_five_failures_for_thirty_minutes_unless_configured():
+    names = ("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME")
+    assert read_settings(*names).stdout.strip() == "[5, datetime.timedelta(seconds=1800)]"
+    configured = read_settings(*names, ADMIN_LOGIN_FAILURE_LIMIT="3", ADMIN_LOGIN_LOCKOUT_MINUTES="120")
+    assert configured.stdout.strip() == "[3, datetime.timedelta(seconds=7200)]"
+
+
+def test_in_production_the_login_throttle_reads_the_address_the_proxy_appended():
+    names = ("AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT")
+    assert read_settings(*names).stdout.strip() == "[('REMOTE_ADDR',), None]"
+    production = read_settings(*names, **PRODUCTION_ENV)
+    assert production.stdout.strip() == "[('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'), 0]"
+
+
+@pytest.mark.parametrize("name", ["ADMIN_LOGIN_FAILURE_LIMIT", "ADMIN_LOGIN_LOCKOUT_MINUTES"])
+@pytest.mark.parametrize("value", ["five", "0", "-3"])
+def test_a_login_throttle_setting_that_is_not_a_positive_number_is_refused(name, value):
+    result = read_settings("AXES_FAILURE_LIMIT", **{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr

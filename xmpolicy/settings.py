@@ -5,6 +5,7 @@ plain HTTP on 127.0.0.1) and "production", which refuses to start without SECRET
 ALLOWED_HOSTS and turns on the HTTPS-only protections.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    # Throttles admin logins: counts failures per username and address, locks after too many.
+    "axes",
     "measures",
 ]
 
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     # Records the signed-in editor as the author of each historical version.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xmpolicy.urls"
@@ -124,6 +129,35 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Admin logins are throttled by django-axes: its backend refuses a locked-out username and address
+# before the password is even checked; ModelBackend does the real authentication.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"ADMIN_LOGIN_FAILURE_LIMIT must be at least 1; got {AXES_FAILURE_LIMIT}.")
+_lockout_minutes = env_int("ADMIN_LOGIN_LOCKOUT_MINUTES", 30)
+if _lockout_minutes < 1:
+    raise ImproperlyConfigured(f"ADMIN_LOGIN_LOCKOUT_MINUTES must be at least 1; got {_lockout_minutes}.")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_lockout_minutes)
+# Lock a username only from the address that guessed: a stranger cannot lock an editor out of the
+# office, and one address cannot try many usernames without each locking in turn.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Keep every failed attempt too (the counters above are cleared by a successful login).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address, read by django-ipware. Locally it is the connection's. In production the TLS
+# proxy in front appends the address it saw to X-Forwarded-For, so only the right-most entry can be
+# trusted (anything left of it is whatever the client sent): in ipware's terms no further proxy is
+# listed in the header, and the chain need not be exactly that long (not strict). Without the header,
+# the connection's address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PRODUCTION else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = 0 if PRODUCTION else None
+IPWARE_STRICT = False
 
 # HTTPS-only protections, on in production (the portal sits behind a TLS-terminating proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None

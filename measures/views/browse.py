@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from measures.charts import award_chart
 from measures.models import Award, Measure, Policy
+from measures.views import history
 
 # How many of the largest awards the policy page lists among its headline figures.
 LARGEST_AWARDS_SHOWN = 3
@@ -30,7 +31,7 @@ def policy_detail(request, slug):
 def _render_policy(request, policy, *, is_home):
     """The policy page: five queries for the policy and its tree (for_overview), two for the
     headline figures, one for the award chart."""
-    policy_awards = Award.objects.in_policy(policy)
+    policy_awards = Award.objects.published().in_policy(policy)
     largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
     context = {
         **_policy_context(policy),
@@ -60,7 +61,8 @@ def pillar_detail(request, slug, number):
 
 
 def measure_detail(request, slug, number):
-    measure = Measure.objects.for_detail().filter(policy__slug=slug, number=number).first()
+    # A draft measure is, to the public, one whose text is not yet known: the pending page.
+    measure = Measure.objects.published().for_detail().filter(policy__slug=slug, number=number).first()
     if measure is None:
         policy = get_object_or_404(Policy, slug=slug)
         if 1 <= number <= policy.declared_measure_count:
@@ -71,7 +73,7 @@ def measure_detail(request, slug, number):
     # One query each: the policy's sources (to name where each clause comes from) and the
     # numbers and titles of its measures (for the previous/next links).
     sources_by_url = {source.url: source for source in policy.sources.all()}
-    siblings = list(Measure.objects.for_tree().filter(policy=policy).order_by("number"))
+    siblings = list(Measure.objects.published().for_tree().filter(policy=policy).order_by("number"))
     previous_measure = next((m for m in reversed(siblings) if m.number < measure.number), None)
     next_measure = next((m for m in siblings if m.number > measure.number), None)
     context = {
@@ -81,6 +83,9 @@ def measure_detail(request, slug, number):
         "previous_measure": previous_measure,
         "next_measure": next_measure,
     }
+    if "as_of" in request.GET:
+        # The measure as it stood on a day (views/history.py): three more queries, from its history.
+        return history.measure_as_of(request, context, sources_by_url)
     return render(request, "measures/measure.html", context)
 
 

@@ -14,6 +14,9 @@ PAGES = {
     "awards": ("/awards/?min=1000&max=3000", "li.award-result"),
     "search": ("/search/?q=孵化器", "li.search-result mark"),
     "not-found": ("/no/such/page/", "text=页面不存在"),
+    "measure-history": ("/policies/kjcx-2025/measures/3/history/", "h1"),
+    "changes": ("/changes/", "h1"),
+    "measure-as-of": ("/policies/kjcx-2025/measures/3/?as_of=2025-03-01", "h1"),
 }
 CASES = [(name, "zh") for name in PAGES] + [(name, "en") for name in ("home", "measure", "awards")]
 

@@ -1,0 +1,375 @@
+"""Public transparency: a measure's history page, a measure page as it stood on a day (?as_of=),
+the site's change log at /changes/ and its Atom feed. Changes are made the way the admin makes
+them (save() with a reason and an editor), and dated by backdating their history records."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from measures.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
+from tests.html import between, page
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT_MODELS = [Policy, Pillar, Measure, Clause, Award]
+OLD_TEXT = "支持孵化器建设，给予每年每家最高500万元奖励。"
+NEW_TEXT = "支持孵化器建设，给予每年每家最高800万元奖励。"
+
+# Queries per page, whatever the number of changes (see measures/views/history.py).
+HISTORY_PAGE_QUERIES = 8  # measure; newest records and the versions before them, for measure, clauses, awards; measures
+CHANGES_PAGE_QUERIES = 7  # the same, without the measure
+AS_OF_PAGE_QUERIES = 8  # the measure page's five; the measure's, its clauses' and their awards' records that day
+
+
+def xiamen(year, month, day, hour=12):
+    return datetime.datetime(year, month, day, hour, tzinfo=timezone.get_default_timezone())
+
+
+def edit(row, reason, user, **values):
+    """Save `row` the way the admin does: with a change reason and the editor who made it."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    row._change_reason = reason
+    row._history_user = user
+    row.save()
+    return row
+
+
+def latest_record(model, row):
+    return model.history.filter(id=row.pk).order_by("-history_date", "-history_id").first()
+
+
+def backdate(model, row, when):
+    """Date `row`'s latest history record at `when`."""
+    model.history.filter(history_id=latest_record(model, row).history_id).update(history_date=when)
+
+
+@pytest.fixture
+def dated_policy(small_policy):
+    """The small policy, recorded on 2025-01-10 (every row's first version dated then)."""
+    for model in CONTENT_MODELS:
+        model.history.update(history_date=xiamen(2025, 1, 10))
+    return small_policy
+
+
+@pytest.fixture
+def clause(dated_policy):
+    return Clause.objects.get(measure__policy=dated_policy, measure__number=1, position=1)
+
+
+@pytest.fixture
+def edited_clause(clause, editor):
+    """Measure 1's clause, its amount changed from 500 to 800万元 on 2025-03-01."""
+    edit(clause, "更正金额：原文为800万元", editor, text=NEW_TEXT)
+    backdate(Clause, clause, xiamen(2025, 3, 1))
+    return clause
+
+
+# The measure's history page
+
+
+def test_the_history_page_lists_a_clause_edit_with_its_reason_and_a_character_level_diff(client, edited_clause):
+    html = page(client, "/policies/test-policy/measures/1/history/")
+    change = between(html, "更正金额", "</li>")
+    assert "第1段" in between(html, 'class="change change--changed"', "</li>")
+    assert "支持孵化器建设，给予每年每家最高<del>5</del><ins>8</ins>00万元奖励。" in change
+    assert "2025-03-01" in between(html, 'class="change change--changed"', "更正金额")
+
+
+def test_the_history_page_lists_changes_newest_first(client, edited_clause, editor):
+    edit(edited_clause, "第二次修改", editor, text="支持孵化器建设。")
+    html = page(client, "/policies/test-policy/measures/1/history/")
+    assert html.index("第二次修改") < html.index("更正金额") < html.index('class="change change--created"')
+
+
+def test_the_history_page_names_the_bureau_not_the_editor(client, edited_clause):
+    change = between(
+        page(client, "/policies/test-policy/measures/1/history/"), 'class="change change--changed"', "</li>"
+    )
+    assert "编辑部" in change
+    assert "editor" not in change
+
+
+def test_the_history_page_shows_an_award_amount_change_in_wan(client, clause, editor):
+    edit(clause.awards.get(), "金额调整", editor, amount_yuan=8_000_000)
+    change = between(
+        page(client, "/policies/test-policy/measures/1/history/"), 'class="change change--changed"', "</li>"
+    )
+    assert "第1段的奖补金额" in change
+    assert "金额调整" in change
+    assert "<del>5</del><ins>8</ins>00万元" in change
+
+
+def test_the_history_page_escapes_the_text_it_compares(client, clause, editor):
+    edit(clause, "<b>理由</b>", editor, text="<script>alert(1)</script>")
+    html = page(client, "/policies/test-policy/measures/1/history/")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;理由&lt;/b&gt;" in html
+
+
+def test_a_draft_of_a_change_to_a_clause_is_not_listed(client, clause, editor):
+    draft = Clause(
+        measure=clause.measure,
+        position=clause.position,
+        text="草稿中的新文字",
+        provenance=clause.provenance,
+        source_url=clause.source_url,
+        status=PublicationStatus.DRAFT,
+        draft_of=clause,
+    )
+    edit(draft, "准备修改", editor)
+    edit(draft, "继续准备", editor, text="草稿中的更新文字")
+    html = page(client, "/policies/test-policy/measures/1/history/")
+    assert "草稿中" not in html
+    assert "准备修改" not in html
+    assert "继续准备" not in html
+
+
+def test_a_draft_award_is_listed_only_once_published_and_as_published(client, clause, editor):
+    award = Award(
+        clause=clause,
+        position=2,
+        amount_yuan=1_000_000,
+        limit=Award.Limit.EXACT,
+        recurrence=Award.Recurrence.ONCE,
+        nature=Award.Nature.SUBSIDY,
+        recipient="众创空间",
+        source_phrase="一次性补助100万元",
+        status=PublicationStatus.DRAFT,
+    )
+    edit(award, "起草新的金额", editor)
+    url = "/policies/test-policy/measures/1/history/"
+    assert "众创空间" not in page(client, url)
+    edit(award, "发布新的金额", editor, status=PublicationStatus.PUBLISHED)
+    html = page(client, url)
+    assert "起草新的金额" not in html
+    published = between(html, 'class="change change--published"', "</li>")
+    assert "发布新的金额" in published
+    assert "发布" in published
+    assert "<ins>众创空间</ins>" in published
+
+
+def test_a_deleted_clause_is_listed_as_deleted_with_its_text_struck_out(client, dated_policy, editor):
+    measure = Measure.objects.get(policy=dated_policy, number=2)
+    extra = edit(
+        Clause(
+            measure=measure, position=1, text="将被删除的段落", provenance="policy_text", source_url="https://e.org"
+        ),
+        "新增段落",
+        editor,
+    )
+    extra._change_reason = "删去重复段落"
+    extra.delete()
+    html = page(client, "/policies/test-policy/measures/2/history/")
+    deleted = between(html, 'class="change change--deleted"', "</li>")
+    assert "删去重复段落" in deleted
+    assert "<del>将被删除的段落</del>" in deleted
+    assert html.index("删去重复段落") < html.index("新增段落")
+
+
+def test_a_measure_with_no_changes_since_it_was_recorded_says_so(client, dated_policy):
+    html = page(client, "/policies/test-policy/measures/3/history/")
+    assert "启用历史记录" not in html
+    assert 'class="change change--created"' in html  # its first version
+    assert 'class="change change--changed"' not in html
+
+
+def test_a_draft_measure_has_no_public_history_page(client, dated_policy):
+    Measure.objects.filter(number=3).update(status=PublicationStatus.DRAFT)
+    page(client, "/policies/test-policy/measures/3/history/", status=404)
+    page(client, "/policies/test-policy/measures/9/history/", status=404)
+
+
+def test_the_measure_page_links_its_history(client, dated_policy):
+    html = page(client, "/policies/test-policy/measures/1/")
+    assert '<a href="/policies/test-policy/measures/1/history/">修改记录</a>' in html
+
+
+# The measure page on a day (?as_of=)
+
+
+def test_as_of_a_day_before_an_edit_shows_the_old_text_with_a_banner_and_a_link_to_the_current_text(
+    client, edited_clause
+):
+    html = page(client, "/policies/test-policy/measures/1/?as_of=2025-02-28")
+    banner = between(html, 'class="as-of-banner', "</div>")
+    assert "您正在查看 2025-02-28 时的版本" in banner
+    assert 'href="/policies/test-policy/measures/1/"' in banner
+    assert OLD_TEXT in between(html, 'id="clause-1"', "</section>")
+    assert NEW_TEXT not in html
+    assert "最高500万元" in between(html, 'class="awards"', "</ul>")
+
+
+def test_as_of_the_day_of_an_edit_shows_the_text_at_the_end_of_that_day(client, edited_clause):
+    html = page(client, "/policies/test-policy/measures/1/?as_of=2025-03-01")
+    assert NEW_TEXT in html
+    assert OLD_TEXT not in html
+
+
+def test_as_of_today_shows_the_current_text(client, edited_clause):
+    today = timezone.localdate().isoformat()
+    html = page(client, f"/policies/test-policy/measures/1/?as_of={today}")
+    assert f"您正在查看 {today} 时的版本" in html
+    assert NEW_TEXT in html
+
+
+def test_as_of_shows_the_measure_title_it_had_then(client, dated_policy, editor):
+    measure = Measure.objects.get(policy=dated_policy, number=1)
+    edit(measure, "标题按原文更正", editor, title="孵化载体建设")
+    assert "孵化器建设" in page(client, "/policies/test-policy/measures/1/?as_of=2025-02-01")
+    assert "孵化载体建设" in page(client, "/policies/test-policy/measures/1/")
+
+
+def test_as_of_before_a_clause_was_deleted_still_shows_it(client, dated_policy, editor):
+    measure = Measure.objects.get(policy=dated_policy, number=2)
+    extra = Clause.objects.create(
+        measure=measure, position=1, text="后来删除的段落", provenance="policy_text", source_url="https://e.org"
+    )
+    backdate(Clause, extra, xiamen(2025, 2, 1))
+    extra.delete()
+    assert "后来删除的段落" in page(client, "/policies/test-policy/measures/2/?as_of=2025-02-02")
+    assert "后来删除的段落" not in page(client, "/policies/test-policy/measures/2/")
+
+
+def test_as_of_a_day_before_the_measure_existed_says_it_was_not_yet_recorded(client, dated_policy):
+    html = page(client, "/policies/test-policy/measures/1/?as_of=2025-01-09")
+    assert "该措施在 2025-01-09 尚未录入" in html
+    assert 'href="/policies/test-policy/measures/1/"' in between(html, 'class="as-of-banner', "</div>")
+    assert 'id="clause-1"' not in html
+    assert "条款待录入" not in html
+
+
+def test_as_of_does_not_show_a_draft_of_a_change(client, clause, editor):
+    Clause.objects.create(
+        measure=clause.measure,
+        position=1,
+        text="草稿中的新文字",
+        provenance=clause.provenance,
+        source_url=clause.source_url,
+        status=PublicationStatus.DRAFT,
+        draft_of=clause,
+    )
+    html = page(client, f"/policies/test-policy/measures/1/?as_of={timezone.localdate().isoformat()}")
+    assert "草稿中的新文字" not in html
+    assert OLD_TEXT in html
+
+
+@pytest.mark.parametrize("as_of", ["2025-13-45", "abc", "99999-01-01", "2025-3-1", ""])
+def test_a_malformed_as_of_date_is_refused_with_a_clear_message_over_the_current_text(client, edited_clause, as_of):
+    html = page(client, f"/policies/test-policy/measures/1/?as_of={as_of}", status=400)
+    assert "日期格式应为 YYYY-MM-DD" in between(html, 'class="as-of-banner', "</div>")
+    assert NEW_TEXT in html
+
+
+def test_a_future_as_of_date_says_so_and_shows_the_current_text(client, edited_clause):
+    html = page(client, "/policies/test-policy/measures/1/?as_of=2999-01-01")
+    assert "2999-01-01 还没有到来" in html
+    assert NEW_TEXT in html
+
+
+def test_the_measure_page_without_as_of_has_no_banner(client, edited_clause):
+    assert "as-of-banner" not in page(client, "/policies/test-policy/measures/1/")
+
+
+# The site's change log and its feed
+
+
+def test_the_change_log_lists_public_changes_across_measures_with_links_to_their_history(client, edited_clause, editor):
+    other = Measure.objects.get(number=3)
+    edit(other, "标题补全", editor, title="科技成果转化")
+    html = page(client, "/changes/")
+    assert html.index("标题补全") < html.index("更正金额")
+    measure_1 = between(html, "更正金额", "</li>")
+    entry_1 = html[html.rindex("<li", 0, html.index("更正金额")) :]
+    assert 'href="/policies/test-policy/measures/1/history/#change-clause-' in entry_1
+    assert "<del>5</del><ins>8</ins>" in measure_1
+    entry_3 = html[html.rindex("<li", 0, html.index("标题补全")) :]
+    assert 'href="/policies/test-policy/measures/3/history/#change-measure-' in entry_3
+
+
+def test_the_change_log_leaves_out_drafts_and_draft_measures(client, clause, editor):
+    draft_measure = edit(
+        Measure(
+            policy=clause.measure.policy, pillar=clause.measure.pillar, number=4, title="待发布的措施", status="draft"
+        ),
+        "起草第4条",
+        editor,
+    )
+    edit(
+        Clause(
+            measure=draft_measure, position=1, text="待发布的条款", provenance="policy_text", source_url="https://e.org"
+        ),
+        "起草条款",
+        editor,
+    )
+    html = page(client, "/changes/")
+    assert "待发布" not in html
+    assert "起草" not in html
+
+
+def test_the_site_links_the_change_log_and_its_feed_from_every_page(client, dated_policy):
+    html = page(client, "/")
+    assert '<a href="/changes/">修改记录</a>' in between(html, 'class="site-nav"', "</nav>")
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/changes/feed/"' in between(html, '<link rel="alternate"', ">")
+
+
+def test_the_change_feed_is_valid_atom_with_an_entry_per_public_change(client, edited_clause, editor):
+    Clause.objects.create(
+        measure=edited_clause.measure,
+        position=1,
+        text="草稿中的新文字",
+        provenance=edited_clause.provenance,
+        source_url=edited_clause.source_url,
+        status=PublicationStatus.DRAFT,
+        draft_of=edited_clause,
+    )
+    response = client.get("/changes/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        assert entry.find(f"{ATOM}title").text
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/policies/test-policy/measures/")
+        assert entry.find(f"{ATOM}updated").text
+    titles = [entry.find(f"{ATOM}title").text for entry in entries]
+    assert titles[0] == "第1条 第1段 修改"
+    assert "更正金额" in entries[0].find(f"{ATOM}summary").text
+    assert "草稿中的新文字" not in response.content.decode()
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert len(set(ids)) == len(ids)
+
+
+# Query counts, whatever the number of changes
+
+
+def make_changes(policy, editor, count):
+    measure = Measure.objects.get(policy=policy, number=1)
+    clause = measure.clauses.get()
+    award = clause.awards.get()
+    for n in range(count):
+        edit(measure, f"标题修改{n}", editor, title=f"孵化器建设{n}")
+        edit(clause, f"条款修改{n}", editor, text=f"{OLD_TEXT}{n}")
+        edit(award, f"金额修改{n}", editor, amount_yuan=5_000_000 + (n + 1) * 10_000)
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_the_history_pages_run_a_fixed_number_of_queries(
+    client, dated_policy, editor, count, django_assert_num_queries
+):
+    make_changes(dated_policy, editor, count)
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES):
+        html = page(client, "/policies/test-policy/measures/1/history/")
+    assert html.count('class="change ') == min(3 * count + 3, 50)
+    with django_assert_num_queries(CHANGES_PAGE_QUERIES):
+        html = page(client, "/changes/")
+    assert html.count('class="change ') == min(3 * count + 5, 50)
+    with django_assert_num_queries(CHANGES_PAGE_QUERIES):
+        client.get("/changes/feed/")
+    with django_assert_num_queries(AS_OF_PAGE_QUERIES):
+        page(client, "/policies/test-policy/measures/1/?as_of=2025-02-01")
