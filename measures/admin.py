@@ -15,7 +15,7 @@ from measures.admin_actions import publish_selected_drafts, start_drafts_of_chan
 from measures.admin_history import ChangeReasonAdmin
 from measures.forms import AwardForm
 from measures.locking import StaleEditAdmin, StaleEditInline
-from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 
 AUDIT_FIELDS = ("updated_by", "updated_at")
 # A source address typed without its scheme is taken as https (Django 6's default, opted into now).
@@ -133,6 +133,10 @@ class MeasureAdmin(EditorModelAdmin):
     search_fields = ("title", "clauses__text")
     ordering = ("policy", "number")
     inlines = (ClauseInline,)
+
+    def get_changeform_initial_data(self, request):
+        # A new measure starts as a draft: the public sees it only once an editor publishes it.
+        return {"status": PublicationStatus.DRAFT, **super().get_changeform_initial_data(request)}
 
 
 class AwardInline(EditorInline, admin.StackedInline):

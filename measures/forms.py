@@ -71,4 +71,5 @@ class AwardForm(StaleEditCheck):
             "condition",
             "basis",
             "source_phrase",
+            "status",
         )

@@ -297,6 +297,9 @@ def test_an_editor_can_add_a_pending_measure_with_its_first_clause(editor_client
     clause = measure.clauses.get()
     assert (measure.updated_by, clause.updated_by) == (editor, editor)
     assert clause.text == "第七条的原文。"
+    # A new measure starts as a draft: still pending for the public until an editor publishes it.
+    assert measure.status == "draft"
+    assert editor_client.get("/policies/kjcx-2025/measures/7/").status_code == 404
 
 
 def test_two_new_clauses_with_the_same_position_are_refused_in_chinese(editor_client, small_policy):

@@ -6,6 +6,7 @@ import pytest
 from measures.models import Award, Clause, Measure, PublicationStatus
 from measures.publishing import PublishingError, publish_clause_draft, publish_measure, start_draft_of_change
 from tests.html import between, page
+from tests.test_admin import award_url, form_data
 
 DRAFT = PublicationStatus.DRAFT
 SECRET = "草稿测试词"  # in the draft measure's title, clauses and award
@@ -306,3 +307,14 @@ def test_a_draft_is_not_published_over_a_change_made_to_its_clause_since(editor,
     draft.refresh_from_db()
     draft.save()  # the editor has read the draft again and saved it: now it may go out
     assert publish_clause_draft(draft, editor, "发布").text == f"{NEW_WORDING}。"
+
+
+def test_an_editor_sets_an_award_to_draft_in_the_admin_and_it_leaves_the_finder(client, editor_client, real_policy):
+    award = Award.objects.get(recurrence=Award.Recurrence.PER_YEAR)
+    shown = '<strong class="award__amount">每年每家最高500万元</strong>'
+    assert shown in page(client, "/policies/kjcx-2025/measures/6/")
+    data = form_data(editor_client.get(award_url(award)), "award")
+    data["status"] = PublicationStatus.DRAFT
+    assert editor_client.post(award_url(award), data).status_code == 302
+    assert "每年每家最高500万元" not in page(client, "/awards/")
+    assert shown not in page(client, "/policies/kjcx-2025/measures/6/")
