@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from measures.views import awards, browse, history, search
+from measures.views import awards, browse, downloads, history, search
 
 app_name = "measures"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("changes/", history.changes, name="changes"),
     path("changes/feed/", history.ChangesFeed(), name="changes_feed"),
+    path("downloads/", downloads.downloads, name="downloads"),
+    re_path(r"^downloads/(?P<dataset>awards|clauses)\.(?P<fmt>csv|json)$", downloads.download, name="download"),
 ]

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    # The API docs page's JavaScript and CSS, served from here rather than from a CDN.
+    "drf_spectacular_sidecar",
     "simple_history",
     # Throttles admin logins: counts failures per username and address, locks after too many.
     "axes",
@@ -53,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag / 304 / Cache-Control for public GETs; outside the session and CSRF middleware so it
+    # sees the cookies they set (a response that sets one is never marked public).
+    "xmpolicy.caching.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xmpolicy.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +137,12 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# How long a CDN or browser may reuse a public page or API answer without asking again (seconds).
+# After that it revalidates with the ETag: a 304 costs one query. 0 means always revalidate.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+if PUBLIC_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured(f"PUBLIC_CACHE_SECONDS must be 0 or more; got {PUBLIC_CACHE_SECONDS}.")
+
 # Admin logins are throttled by django-axes: its backend refuses a locked-out username and address
 # before the password is even checked; ModelBackend does the real authentication.
 AUTHENTICATION_BACKENDS = [
@@ -171,6 +184,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# The read-only JSON API (/api/v1/, measures/api/): JSON only (no browsable HTML API), anyone may read.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "xmpolicy 开放数据 API",
+    "DESCRIPTION": (
+        "厦门《若干措施》政策库的只读数据接口：政策、方面、措施、条款、奖补金额和全文检索，只含已发布的内容。"
+        "金额以元存为整数（amount_yuan），另给出万元（amount_wan，十进制字符串）；"
+        "奖补的筛选参数与网站的奖补查询（/awards/）相同。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from this site (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from measures.sitemaps import SITEMAPS
+from xmpolicy.locale import choose_language
 
 admin.site.site_header = "厦门科技创新政策库 · 编辑后台"
 admin.site.site_title = "xmpolicy 编辑后台"
@@ -11,9 +12,10 @@ admin.site.index_title = "政策内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The language switch in base.html posts here (set_language keeps the choice in a cookie).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch in base.html posts here (the choice is kept in a cookie; no CSRF token).
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("api/", include("measures.api.urls")),
     path("", include("measures.urls")),
 ]

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from measures import money
+from measures import exports
 from measures.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.templatetags.measures_extras import pillar_numeral
 
@@ -61,69 +61,17 @@ def award_export_csv(request):
     response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
+    columns = exports.FINDER_AWARD_COLUMNS
     for award in finder.qs.for_finder():
-        writer.writerow([spreadsheet_safe(cell) for cell in _csv_row(request, award)])
+        writer.writerow(
+            [exports.csv_cell(value) for value in exports.row_values(columns, award, request.build_absolute_uri)]
+        )
     return response
 
 
-CSV_HEADER = [
-    "政策",
-    "方面",
-    "措施编号",
-    "措施标题",
-    "段落",
-    "金额（元）",
-    "金额（万元）",
-    "金额表述",
-    "定额/最高",
-    "频次",
-    "每家",
-    "资助方式",
-    "支持对象",
-    "条件",
-    "计算依据",
-    "原文表述",
-    "条款链接",
-]
-
-
-def _csv_row(request, award):
-    clause = award.clause
-    measure = clause.measure
-    return [
-        measure.policy.title,
-        str(measure.pillar),
-        measure.number,
-        measure.title,
-        clause.position,
-        award.amount_yuan,
-        money.yuan_to_wan(award.amount_yuan),
-        award.display_text,
-        award.get_limit_display(),
-        award.get_recurrence_display(),
-        "是" if award.per_recipient else "否",
-        award.get_nature_display(),
-        award.recipient,
-        award.condition,
-        award.basis,
-        award.source_phrase,
-        request.build_absolute_uri(_clause_url(award)),
-    ]
-
-
-def spreadsheet_safe(cell):
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage
-    return before one) is prefixed with a quote, which makes it plain text. Numbers are left as
-    they are."""
-    if isinstance(cell, str) and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + cell
-    return cell
-
-
-def _clause_url(award):
-    measure = award.clause.measure
-    url = reverse("measures:measure", kwargs={"slug": measure.policy.slug, "number": measure.number})
-    return f"{url}#{award.clause.anchor}"
+# The finder's CSV columns, from measures.exports (shared with the bulk downloads).
+CSV_HEADER = exports.csv_header(exports.FINDER_AWARD_COLUMNS)
+spreadsheet_safe = exports.spreadsheet_safe  # defined once, in exports; tests import it from here
 
 
 def _with_query(path, query):

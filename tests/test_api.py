@@ -1,0 +1,379 @@
+"""The read-only JSON API (/api/v1/), its OpenAPI document (/api/schema/) and docs page (/api/docs/),
+against the real policy: 4 pillars, 6 measures (1–6), 7 clauses and 8 awards (see tests/test_awards.py)."""
+
+import json
+import re
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from measures.models import Award, Clause, Measure, PublicationStatus
+from tests.html import page
+from tests.test_awards import LARGEST_FIRST, add_award, amounts
+
+BASE = "http://testserver"
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def results(client, url):
+    return get_json(client, url)["results"]
+
+
+def display_texts(client, url):
+    return [award["display_text"] for award in results(client, url)]
+
+
+# Every list, with the real policy
+
+
+@pytest.mark.parametrize(
+    ("url", "count"),
+    [
+        ("/api/v1/policies/", 1),
+        ("/api/v1/pillars/", 4),
+        ("/api/v1/measures/", 6),
+        ("/api/v1/clauses/", 7),
+        ("/api/v1/awards/", 8),
+    ],
+)
+def test_each_list_holds_the_real_policys_records_in_pages(client, real_policy, url, count):
+    body = get_json(client, url)
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == count
+    assert len(body["results"]) == count
+    assert body["next"] is None and body["previous"] is None
+
+
+def test_the_policy_says_which_measures_are_recorded_and_which_are_pending(client, real_policy):
+    policy = get_json(client, "/api/v1/policies/kjcx-2025/")
+    assert policy["slug"] == "kjcx-2025"
+    assert policy["declared_measure_count"] == 12
+    assert policy["recorded_measure_numbers"] == [1, 2, 3, 4, 5, 6]
+    assert policy["pending_measure_numbers"] == [7, 8, 9, 10, 11, 12]
+    assert policy["url"] == f"{BASE}/policies/kjcx-2025/"
+    assert policy["validity_status"] in {"not_yet", "in_force", "expired"}
+    assert policy["sources"] and all(source["url"].startswith("http") for source in policy["sources"])
+    assert get_json(client, "/api/v1/policies/")["results"] == [policy]
+
+
+def test_measures_carry_their_number_pillar_policy_and_public_page(client, real_policy):
+    measure = results(client, "/api/v1/measures/?pillar=1")[0]
+    assert measure["number"] == 1
+    assert measure["pillar"] == 1
+    assert measure["policy"] == "kjcx-2025"
+    assert measure["url"] == f"{BASE}/policies/kjcx-2025/measures/1/"
+    assert get_json(client, f"/api/v1/measures/{measure['id']}/") == measure
+
+
+def test_pillars_measures_and_clauses_can_be_filtered_by_policy_pillar_and_measure(client, real_policy):
+    assert [p["number"] for p in results(client, "/api/v1/pillars/?policy=kjcx-2025")] == [1, 2, 3, 4]
+    assert {m["pillar"] for m in results(client, "/api/v1/measures/?pillar=2")} == {2}
+    clauses = results(client, "/api/v1/clauses/?measure=2")
+    assert [c["position"] for c in clauses] == [1, 2]
+    assert clauses[1]["url"] == f"{BASE}/policies/kjcx-2025/measures/2/#clause-2"
+    assert clauses[1]["provenance"] in {"policy_text", "news_summary"}
+    assert clauses[1]["provenance_label"] in {"政策原文", "新闻摘要"}
+
+
+# Awards: the finder's filters and fields
+
+
+def test_the_3000_wan_award_carries_its_amount_in_yuan_and_wan_and_its_clause_link(client, real_policy):
+    award = results(client, "/api/v1/awards/")[0]
+    assert award["amount_yuan"] == 30_000_000
+    assert award["amount_wan"] == "3000"
+    assert award["display_text"] == "一次性3000万元"
+    assert award["limit"] == "exact"
+    assert award["recurrence"] == "once"
+    assert award["measure"] == 2
+    assert award["pillar"] == 1
+    assert award["policy"] == "kjcx-2025"
+    assert award["clause_url"] == f"{BASE}/policies/kjcx-2025/measures/2/#clause-2"
+    for field in ("nature", "recipient", "condition", "basis", "source_phrase", "per_recipient"):
+        assert field in award
+    assert get_json(client, f"/api/v1/awards/{award['id']}/") == award
+
+
+def test_awards_are_listed_largest_first_and_can_be_ordered_either_way(client, real_policy):
+    assert display_texts(client, "/api/v1/awards/") == LARGEST_FIRST
+    assert display_texts(client, "/api/v1/awards/?ordering=-amount") == LARGEST_FIRST
+    smallest_first = display_texts(client, "/api/v1/awards/?ordering=amount")
+    assert smallest_first[0] == "最高50万元" and smallest_first[-2:] == ["一次性3000万元", "最高3000万元"]
+    assert display_texts(client, "/api/v1/awards/?sort=amount") == smallest_first
+
+
+def test_a_minimum_of_1000_wan_includes_the_award_of_exactly_1000(client, real_policy):
+    assert display_texts(client, "/api/v1/awards/?min=1000") == ["一次性3000万元", "最高3000万元", "最高1000万元"]
+    assert display_texts(client, "/api/v1/awards/?min=1000&max=1000") == ["最高1000万元"]
+
+
+def test_pillar_2_has_two_awards(client, real_policy):
+    assert display_texts(client, "/api/v1/awards/?pillar=2") == ["最高3000万元", "每年每家最高500万元"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "min=1000",
+        "min=50&max=300",
+        "pillar=1",
+        "pillar=2&sort=amount",
+        "band=100-500",
+        "policy=kjcx-2025&recurrence=per_year",
+        "limit=exact",
+        "limit=ceiling&sort=amount",
+    ],
+)
+def test_the_api_and_the_finder_page_return_the_same_awards_for_the_same_filters(client, real_policy, query):
+    assert display_texts(client, f"/api/v1/awards/?{query}") == amounts(page(client, f"/awards/?{query}"))
+
+
+# Bad input
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "message"),
+    [
+        ("/api/v1/awards/?min=abc", "min", "最低金额必须是数字（万元）"),
+        ("/api/v1/awards/?max=-5", "max", "最高金额"),
+        ("/api/v1/awards/?min=500&max=100", "min", "最低金额不能大于最高金额"),
+        ("/api/v1/awards/?pillar=two", "pillar", "方面无效"),
+        ("/api/v1/awards/?policy=nope", "policy", "政策无效"),
+        ("/api/v1/awards/?ordering=title", "ordering", "排序无效"),
+        ("/api/v1/awards/?recurrence=daily", "recurrence", "发放频次无效"),
+        ("/api/v1/measures/?pillar=0", "pillar", "方面无效"),
+        ("/api/v1/clauses/?measure=x", "measure", "措施无效"),
+        ("/api/v1/pillars/?policy=nope", "policy", "政策无效"),
+    ],
+)
+def test_an_invalid_filter_is_a_400_naming_the_parameter(client, real_policy, url, parameter, message):
+    body = get_json(client, url, status=400)
+    assert list(body["errors"]) == [parameter]
+    assert message in body["errors"][parameter][0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/policies/no-such-policy/",
+        "/api/v1/measures/999999/",
+        "/api/v1/measures/abc/",
+        "/api/v1/clauses/999999/",
+        "/api/v1/awards/999999999999999999999999/",
+        "/api/v1/awards/?page=99",
+        "/api/v1/awards/?page=abc",
+        "/api/v1/awards/1.5/",
+        "/api/v1/no-such-list/",
+    ],
+)
+def test_an_unknown_id_or_page_is_a_404_in_json(client, real_policy, url):
+    assert "detail" in get_json(client, url, status=404)
+
+
+def test_the_api_root_links_every_list(client, db):
+    root = get_json(client, "/api/v1/")
+    assert set(root) == {"policies", "pillars", "measures", "clauses", "awards"}
+    assert root["awards"] == f"{BASE}/api/v1/awards/"
+
+
+def test_the_api_is_read_only(client, real_policy):
+    response = client.post("/api/v1/awards/", {"amount_yuan": 1}, content_type="application/json")
+    assert response.status_code == 405
+    assert Award.objects.count() == 8
+
+
+# Search
+
+
+def test_search_finds_published_clauses_with_plain_snippets_and_links(client, real_policy):
+    body = get_json(client, "/api/v1/search/?q=中试")
+    assert body["count"] >= 1
+    hit = body["results"][0]
+    assert "中试" in hit["snippet"]
+    assert "<mark>" not in hit["snippet"]
+    assert hit["url"] == f"{BASE}/policies/kjcx-2025/measures/{hit['measure']}/#clause-{hit['position']}"
+    assert hit["measure_title"]
+
+
+@pytest.mark.parametrize("query", ["孵化器", "中试", "实验室 支持", "金砖", "nothing-like-this"])
+def test_search_finds_the_same_clauses_in_the_same_order_as_the_search_page(client, real_policy, query):
+    html = page(client, f"/search/?q={query}")
+    on_page = re.findall(r'<h3 class="search-result__title"><a href="([^"]+)"', html)
+    assert [hit["url"] for hit in results(client, f"/api/v1/search/?q={query}")] == [BASE + url for url in on_page]
+
+
+def test_search_with_no_terms_finds_nothing(client, real_policy):
+    assert get_json(client, "/api/v1/search/?q=%20")["count"] == 0
+    assert get_json(client, "/api/v1/search/")["count"] == 0
+
+
+def test_search_snippets_are_text_not_html(client, real_policy):
+    clause = Clause.objects.get(measure__number=1, position=1)
+    clause.text = "标记<b>&amp;粗体</b>测试" + clause.text
+    clause.save()
+    hit = results(client, "/api/v1/search/?q=粗体")[0]
+    assert hit["snippet"].startswith("标记<b>&amp;粗体</b>测试")
+
+
+# Only published content
+
+
+@pytest.fixture
+def drafts(real_policy):
+    """A draft measure (7) with a clause and an award, a draft clause and a draft award in a published
+    measure, and a pending draft of a published clause: none of it is public."""
+    pillar = real_policy.pillars.get(number=1)
+    measure = Measure.objects.create(
+        policy=real_policy, pillar=pillar, number=7, title="草稿措施秘密", status=PublicationStatus.DRAFT
+    )
+    fields = dict(provenance=Clause.Provenance.POLICY_TEXT, source_url="https://example.org/")
+    hidden_clause = Clause.objects.create(measure=measure, position=1, text="草稿条款秘密一", **fields)
+    add_award(hidden_clause, 1, 123_450_000, recipient="秘密对象一")
+    published_measure = Measure.objects.get(policy=real_policy, number=1)
+    draft_clause = Clause.objects.create(
+        measure=published_measure, position=9, text="草稿条款秘密二", status=PublicationStatus.DRAFT, **fields
+    )
+    add_award(draft_clause, 1, 123_450_000, recipient="秘密对象二")
+    published_clause = Clause.objects.get(measure=published_measure, position=1)
+    change = Clause.objects.create(
+        measure=published_measure, position=1, text="草稿条款秘密三", draft_of=published_clause, **fields
+    )
+    draft_award = add_award(published_clause, 99, 123_450_000, recipient="秘密对象四", status=PublicationStatus.DRAFT)
+    return {"measure": measure, "clauses": [hidden_clause, draft_clause, change], "award": draft_award}
+
+
+LISTS = [
+    "/api/v1/policies/",
+    "/api/v1/pillars/",
+    "/api/v1/measures/",
+    "/api/v1/clauses/",
+    "/api/v1/awards/",
+    "/api/v1/awards/?min=12345",
+    "/api/v1/search/?q=秘密",
+    "/api/v1/search/?q=草稿",
+]
+
+
+def test_drafts_never_appear_in_any_list_or_search(client, drafts):
+    for url in LISTS:
+        text = client.get(url).content.decode()
+        assert "秘密" not in text, url
+        assert "12345" not in text, url
+    assert get_json(client, "/api/v1/measures/")["count"] == 6
+    assert get_json(client, "/api/v1/clauses/")["count"] == 7
+    assert get_json(client, "/api/v1/awards/")["count"] == 8
+    assert get_json(client, "/api/v1/search/?q=秘密")["count"] == 0
+    policy = get_json(client, "/api/v1/policies/kjcx-2025/")
+    assert 7 in policy["pending_measure_numbers"] and 7 not in policy["recorded_measure_numbers"]
+
+
+def test_a_drafts_id_is_a_404(client, drafts):
+    get_json(client, f"/api/v1/measures/{drafts['measure'].pk}/", status=404)
+    for clause in drafts["clauses"]:
+        get_json(client, f"/api/v1/clauses/{clause.pk}/", status=404)
+    for award in Award.objects.exclude(pk__in=Award.objects.published()):
+        get_json(client, f"/api/v1/awards/{award.pk}/", status=404)
+    assert Award.objects.exclude(pk__in=Award.objects.published()).count() == 3
+
+
+INTERNALS = {"history", "updated_by", "updated_at", "created_at", "version", "search_tokens", "status", "draft_of"}
+
+
+def keys(value):
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in keys(item)}
+    return set()
+
+
+def test_no_payload_shows_history_or_editing_internals(client, real_policy):
+    award = results(client, "/api/v1/awards/")[0]
+    urls = [
+        *LISTS,
+        "/api/v1/policies/kjcx-2025/",
+        f"/api/v1/awards/{award['id']}/",
+        f"/api/v1/measures/{results(client, '/api/v1/measures/')[0]['id']}/",
+        f"/api/v1/clauses/{results(client, '/api/v1/clauses/')[0]['id']}/",
+        "/api/v1/search/?q=孵化器",
+    ]
+    for url in urls:
+        body = get_json(client, url)
+        assert not keys(body) & INTERNALS, url
+
+
+# Query budgets: each count below is the view's own, plus the one query of the conditional-GET
+# fingerprint that every public GET runs (xmpolicy/caching.py).
+
+FINGERPRINT = 1
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/v1/policies/", 4),  # count, page, sources, published measures
+        ("/api/v1/policies/kjcx-2025/", 3),
+        ("/api/v1/pillars/", 2),  # count, page
+        ("/api/v1/pillars/?policy=kjcx-2025", 3),  # the policy looked up
+        ("/api/v1/measures/", 2),
+        ("/api/v1/clauses/", 2),
+        ("/api/v1/clauses/?policy=kjcx-2025&measure=2", 3),
+        ("/api/v1/awards/", 2),
+        ("/api/v1/awards/?policy=kjcx-2025&min=100", 3),
+        ("/api/v1/search/?q=孵化器", 2),
+        ("/api/v1/search/", 0),
+    ],
+)
+def test_each_endpoint_runs_a_fixed_number_of_queries(client, real_policy, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(FINGERPRINT + queries):
+        client.get(url)
+
+
+def test_detail_pages_run_one_query(client, real_policy, django_assert_num_queries):
+    ids = {name: results(client, f"/api/v1/{name}/")[0]["id"] for name in ("pillars", "measures", "clauses", "awards")}
+    for name, pk in ids.items():
+        with django_assert_num_queries(FINGERPRINT + 1):
+            get_json(client, f"/api/v1/{name}/{pk}/")
+
+
+def test_the_award_list_runs_as_many_queries_with_more_awards(client, real_policy, django_assert_num_queries):
+    clause = Clause.objects.get(measure__number=3, position=1)
+    for position in range(20, 40):
+        add_award(clause, position, 10_000 * position)
+    with django_assert_num_queries(FINGERPRINT + 2):
+        assert get_json(client, "/api/v1/awards/")["count"] == 28
+
+
+# The OpenAPI document and its docs page
+
+
+def test_the_schema_is_a_valid_openapi_3_document_listing_every_endpoint_and_filter(client, db):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    for path in ("policies", "pillars", "measures", "clauses", "awards", "search"):
+        assert f"/api/v1/{path}/" in schema["paths"]
+    award_parameters = {p["name"] for p in schema["paths"]["/api/v1/awards/"]["get"]["parameters"]}
+    assert {"min", "max", "band", "pillar", "policy", "recurrence", "limit", "ordering", "page"} <= award_parameters
+    as_json = json.loads(client.get("/api/schema/?format=json").content)
+    assert as_json["paths"].keys() == schema["paths"].keys()
+
+
+def test_the_docs_page_loads_nothing_from_another_host(client, db):
+    html = page(client, "/api/docs/")
+    assert "/api/schema/" in html
+    assert "swagger-ui" in html
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", html))
+    assert hosts <= {"testserver"}, hosts
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+        assert client.get(asset).status_code == 200, asset
