@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from measures import money
@@ -33,14 +32,6 @@ class Column:
     description: str  # shown on /downloads/
     read: Reader
     in_finder: bool = True  # also a column of the award finder's CSV (/awards/export.csv)
-
-
-def clause_path(clause: Clause) -> str:
-    """The public address of a clause: its measure's page and the clause's anchor. Reads
-    clause.measure and its policy: queries unless they are selected."""
-    measure = clause.measure
-    url = reverse("measures:measure", kwargs={"slug": measure.policy.slug, "number": measure.number})
-    return f"{url}#{clause.anchor}"
 
 
 AWARD_COLUMNS = [
@@ -112,7 +103,7 @@ AWARD_COLUMNS = [
         "clause_url",
         "条款链接",
         _("金额所在条款在本站的完整网址。"),
-        lambda a, absolute: absolute(clause_path(a.clause)),
+        lambda a, absolute: absolute(a.clause.get_absolute_url()),
     ),
 ]
 
@@ -141,7 +132,7 @@ CLAUSE_COLUMNS = [
         lambda c, _u: c.is_complete,
     ),
     Column("source_url", "来源网址", _("这段文字的来源网址。"), lambda c, _u: c.source_url),
-    Column("clause_url", "条款链接", _("条款在本站的完整网址。"), lambda c, absolute: absolute(clause_path(c))),
+    Column("clause_url", "条款链接", _("条款在本站的完整网址。"), lambda c, absolute: absolute(c.get_absolute_url())),
 ]
 
 FINDER_AWARD_COLUMNS = [column for column in AWARD_COLUMNS if column.in_finder]

@@ -416,6 +416,10 @@ class Clause(Audited):
             kwargs["update_fields"] = {*update_fields, "search_tokens"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """Its measure's page and its anchor. Reads self.measure and its policy: queries unless selected."""
+        return f"{self.measure.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self) -> str:
         return f"clause-{self.position}"

@@ -21,15 +21,6 @@ def absolute(serializer, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def measure_path(slug: str, number: int) -> str:
-    return reverse("measures:measure", kwargs={"slug": slug, "number": number})
-
-
-def clause_path(clause: Clause) -> str:
-    """The clause's anchor on its measure's page. Reads clause.measure.policy: join them."""
-    return f"{measure_path(clause.measure.policy.slug, clause.measure.number)}#{clause.anchor}"
-
-
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicySource
@@ -101,7 +92,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "pillar", "policy", "url"]
 
     def get_url(self, measure) -> str:
-        return absolute(self, measure_path(measure.policy.slug, measure.number))
+        return absolute(self, measure.get_absolute_url())
 
 
 class ClauseSerializer(serializers.ModelSerializer):
@@ -128,7 +119,7 @@ class ClauseSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, clause) -> str:
-        return absolute(self, clause_path(clause))
+        return absolute(self, clause.get_absolute_url())
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -168,7 +159,7 @@ class AwardSerializer(serializers.ModelSerializer):
         return str(money.yuan_to_wan(award.amount_yuan))
 
     def get_clause_url(self, award) -> str:
-        return absolute(self, clause_path(award.clause))
+        return absolute(self, award.clause.get_absolute_url())
 
 
 _MARK = re.compile(r"</?mark>")
@@ -196,4 +187,4 @@ class SearchResultSerializer(serializers.ModelSerializer):
         return plain(finder.highlight(clause.text, self.context["query"].terms))
 
     def get_url(self, clause) -> str:
-        return absolute(self, clause_path(clause))
+        return absolute(self, clause.get_absolute_url())
