@@ -539,3 +539,18 @@ class Award(Audited):
             per_recipient=self.per_recipient,
             language=language,
         )
+
+
+class ContentRevision(models.Model):
+    """A single row that counts every change to the content, for conditional GET and the page cache
+    (measures/freshness.py). Only database triggers on the historical tables write it (migration
+    0004), so no code path that records history can forget to; every public request reads it."""
+
+    counter = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "内容版本计数"
+
+    def __str__(self):
+        return f"第{self.counter}次修改"

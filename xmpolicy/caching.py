@@ -1,4 +1,4 @@
-"""Conditional GET and Cache-Control for the public pages and the API.
+"""Conditional GET, Cache-Control and a server-side page cache for the public pages and the API.
 
 Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
 the content's fingerprint (measures.freshness, one query), the interface language, the full path
@@ -11,19 +11,30 @@ An edit writes a historical row, so the very next request gets a new ETag and a 
 the admin, the language switch or /healthz, never on a response that sets a cookie (a session, a
 CSRF token), never on an error. Pages keep `Vary: Cookie` (xmpolicy/locale.py): the language
 comes from a cookie, so a shared cache must key on it or pass such requests through.
+
+The page cache keeps each rendered public answer (its status, headers and body) under a key made of
+its ETag and the scheme and host it was built for. The ETag already names the content's state, so an
+edit needs no invalidation: the next request asks for a new key and renders afresh, on every worker
+and every machine sharing the database, whether the cache is each process's memory or a Redis shared
+by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then slower, never broken.
 """
 
 import datetime
 import functools
 import hashlib
+import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from measures.freshness import content_revision
+from xmpolicy.locale import chosen_language
 
 # Views whose answer depends on more than the content: the editors' admin (its own never_cache),
 # the language switch (sets a cookie) and the health check (must ask the database every time).
@@ -34,6 +45,13 @@ EXCLUDED_URL_NAMES = {"set_language", "healthz"}
 # must change the ETags. Hashing contents (not modification times) gives every machine running
 # the same release the same ETags.
 CODE_DIRS = ("xmpolicy", "measures", "templates", "locale", "static")
+
+# Bigger answers (a whole-library download) are rendered each time rather than crowding out pages.
+MAX_CACHED_BYTES = 512 * 1024
+# Entries are never stale (their key changes with the content); this only lets old ones expire.
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -49,17 +67,24 @@ def code_version() -> str:
 
 
 class ConditionalGetMiddleware:
-    """Placed before the session and CSRF middleware, so that it sees the cookies they set."""
+    """Placed before the session and CSRF middleware, so that it sees the cookies they set, and so
+    that a 304 or a page from the cache is answered without running them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        validators = getattr(request, "content_validators", None)
+        validators = self.validators(request)
         if validators is None:
-            return response
-        etag, last_modified = validators
+            return self.get_response(request)
+        etag, last_modified = request.content_validators = validators
+        # 304 Not Modified, or 412 for a failed If-Match; else the page from the cache, or the view.
+        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+        if response is None:
+            response = _cached_page(request)
+        if response is None:
+            response = self.get_response(request)
+            _store_page(request, response)
         if response.status_code not in (200, 304):
             return response
         # A 304 repeats the validators (RFC 9110). Last-Modified is ours rather than a view's own
@@ -78,24 +103,64 @@ class ConditionalGetMiddleware:
         patch_vary_headers(response, ("Cookie",))
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    @staticmethod
+    def validators(request) -> tuple[str, datetime.datetime] | None:
+        """The ETag and Last-Modified of a public GET or HEAD; None for anything else."""
         if request.method not in ("GET", "HEAD"):
             return None
-        match = request.resolver_match
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
         if EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES:
             return None
         revision = content_revision()
         today = timezone.localdate()
-        etag = _etag(revision.key, request.LANGUAGE_CODE, request.get_full_path(), today)
         # The pages may change at midnight (validity status, "as of today") as well as on an edit.
         midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
         last_modified = max(revision.last_modified or midnight, midnight)
-        request.content_validators = (etag, last_modified)
-        # None (go on to the view), 304 Not Modified, or 412 for a failed If-Match.
-        return get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+        return _etag(revision, chosen_language(request), request.get_full_path(), today), last_modified
 
 
-def _etag(revision_key, language, full_path, today) -> str:
-    text = "|".join((revision_key, language, full_path, today.isoformat(), code_version()))
+def _etag(revision, language, full_path, today) -> str:
+    # The newest version's time as well as the ids: should the newest history row be deleted, its
+    # id may be given again (SQLite reuses the largest rowid), never with the same time.
+    newest = revision.last_modified.isoformat() if revision.last_modified else ""
+    text = "|".join((revision.key, newest, language, full_path, today.isoformat(), code_version()))
     # Weak: the same content gives the same tag, though a view may vary bytes (e.g. a timestamp).
     return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:24]}"'
+
+
+def _page_key(request) -> str:
+    # The ETag names the path, language and content; the scheme and host are in the absolute links
+    # that the API and the downloads write.
+    return f"page:{request.content_validators[0]}:{request.scheme}://{request.get_host()}"
+
+
+def _cached_page(request) -> HttpResponse | None:
+    try:
+        entry = cache.get(_page_key(request))
+    except Exception:  # a cache server down or unreachable: render the page instead
+        logger.warning("page cache unavailable; rendering", exc_info=True)
+        return None
+    if entry is None:
+        return None
+    status, headers, content = entry
+    return HttpResponse(content, status=status, headers=headers)
+
+
+def _store_page(request, response) -> None:
+    """Keep a complete public answer: a GET's 200 that sets no cookie and is small enough."""
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or len(response.content) > MAX_CACHED_BYTES
+    ):
+        return
+    entry = (response.status_code, dict(response.headers), response.content)
+    try:
+        cache.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("page cache unavailable; page not kept", exc_info=True)

@@ -55,6 +55,21 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return value
 
 
+def env_cache(name: str) -> dict:
+    """The CACHES setting from a URL: unset means each process keeps its own pages in memory
+    (right for one machine); redis://host:port/db shares them between processes and machines."""
+    url = os.environ.get(name, "").strip()
+    if not url or url == "locmem://":
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    if url == "dummy://":
+        return {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    raise ImproperlyConfigured(f"{name} must be redis://host:port/db, rediss://…, locmem:// or dummy://; got {url!r}.")
+
+
 def local_secret_key(path: Path) -> str:
     """The embedded default's secret key: generated on first run, kept in a git-ignored file.
 

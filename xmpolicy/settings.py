@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from xmpolicy.env import env_bool, env_choice, env_int, env_list, env_str, local_secret_key
+from xmpolicy.env import env_bool, env_cache, env_choice, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the app writes locally (SQLite file, secret key, collected static) lives here, git-ignored.
@@ -111,6 +111,10 @@ else:
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered public pages are kept here (xmpolicy/caching.py), keyed by the content's fingerprint, so
+# an edit is seen at once without invalidating anything. Several machines share one with CACHE_URL.
+CACHES = env_cache("CACHE_URL")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
