@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, TextField, Value, Window
+from django.db.models import F, Func, IntegerField, Q, QuerySet, TextField, Value
 from django.db.models.functions import Length, Lower, Replace
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,10 +34,14 @@ from django.utils.safestring import SafeString, mark_safe
 MAX_QUERY_LENGTH = 100  # characters kept from a query; a longer one is cut, and the page says so
 MAX_TERMS = 8  # terms kept from a query; more are dropped, and the page says so
 RESULTS_SHOWN = 50  # clauses listed on a results page, best first
+MAX_RANKED = 1000  # matches ranked by relevance; a query matching more lists them in the policies' order
 SNIPPET_WIDTH = 80  # characters of a clause shown around the first term found
 TITLE_WEIGHT = 3  # a term in the measure's title counts as much as three in the clause's text
 
 INDEX_NAME = "measures_clause_search_tokens_gin"
+
+# A result's place in its policy: the order of results that rank the same, and of all when capped.
+DOCUMENT_ORDER = ("measure__policy__slug", "measure__number", "position")
 
 _RUN = re.compile(r"\w+")
 
@@ -127,75 +131,125 @@ class _TokenArray(Func):
         super().__init__(expression, output_field=ArrayField(TextField()))
 
 
+def has_case(term: str) -> bool:
+    """Whether case can matter for `term`: it has a letter with an upper or lower form (Latin, Greek…).
+    Chinese characters, digits and punctuation have none, so for most queries the database can compare
+    the text as it is, instead of upper-casing every row first (several times faster on PostgreSQL)."""
+    return term.upper() != term or term.lower() != term
+
+
+def _contains(field: str, term: str) -> Q:
+    # icontains escapes %, _ and \ on every backend: they match themselves (contains too).
+    return Q(**{f"{field}__icontains" if has_case(term) else f"{field}__contains": term})
+
+
 def _occurrences(field: str, term: str):
     """How many times `term` occurs in `field`, in portable SQL: (len - len(replace)) / len(term)."""
-    lowered = Lower(field)
-    removed = Replace(lowered, Value(term.lower()), Value(""))
-    return (Length(lowered) - Length(removed)) / Value(len(term), output_field=IntegerField())
+    text = Lower(field) if has_case(term) else F(field)
+    removed = Replace(text, Value(term.lower()), Value(""))
+    return (Length(text) - Length(removed)) / Value(len(term), output_field=IntegerField())
 
 
-def search_clauses(clauses: QuerySet, query: ParsedQuery) -> QuerySet:
+def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = True) -> QuerySet:
     """Clauses matching every term, best first: each occurrence of a term counts, one in the
-    measure's title TITLE_WEIGHT times; ties go to document order. `rank` is annotated."""
+    measure's title TITLE_WEIGHT times; ties go to document order. `rank` is annotated.
+    indexed=False skips the token prefilter: the naive scan, the benchmark's baseline."""
     if not query:
         return clauses.none()
     matching = Q()
     rank = Value(0, output_field=IntegerField())
     for term in query.terms:
-        # icontains escapes %, _ and \ on every backend: they match themselves.
-        matching &= Q(text__icontains=term) | Q(measure__title__icontains=term)
+        matching &= _contains("text", term) | _contains("measure__title", term)
         rank = rank + _occurrences("text", term) + TITLE_WEIGHT * _occurrences("measure__title", term)
-    if connection.vendor == "postgresql":
+    if indexed and connection.vendor == "postgresql":
         wanted = list(dict.fromkeys(token for term in query.terms for token in query_tokens(term)))
         if wanted:
             clauses = clauses.alias(token_array=_TokenArray(F("search_tokens"))).filter(token_array__contains=wanted)
-    return (
-        clauses.filter(matching)
-        .annotate(rank=rank)
-        .order_by("-rank", "measure__policy__slug", "measure__number", "position")
+    return clauses.filter(matching).annotate(rank=rank).order_by("-rank", *DOCUMENT_ORDER)
+
+
+class Matches:
+    """Every published clause matching a query (never drafts), in result order, read a page at a time:
+    a sequence that Django's and DRF's paginators can slice.
+
+    Ranking needs every match, and a common term (企业 in most clauses of a city's library) would make
+    every search of it rank tens of thousands of rows. So the matches are first read without order,
+    MAX_RANKED + 1 at most (the database stops there): up to MAX_RANKED they are all ranked, best first,
+    and `total` is exact. Beyond, ranking would rank nothing useful (nearly all hold the term once), so
+    the first MAX_RANKED in the policies' own order are listed instead, and `capped` says so; the
+    database reads those in index order and stops at the page wanted. Two queries either way: the
+    matches, then the clauses shown.
+    """
+
+    def __init__(self, query: ParsedQuery, *, indexed: bool = True):
+        from measures.models import Clause  # models.py imports this module
+
+        self.capped, self.ranked_ids = False, []
+        if not query:
+            return
+        self.matching = search_clauses(Clause.objects.published(), query, indexed=indexed)
+        rows = list(self.matching.order_by().values_list("pk", "rank", *DOCUMENT_ORDER)[: MAX_RANKED + 1])
+        self.capped = len(rows) > MAX_RANKED
+        if self.capped:
+            self.places_seen = sorted(row[2:] for row in rows)
+        else:
+            self.ranked_ids = [row[0] for row in sorted(rows, key=_best_first)]
+
+    def __len__(self) -> int:
+        return MAX_RANKED if self.capped else len(self.ranked_ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        if start >= stop:
+            return []
+        if self.capped:
+            # The first `stop` matches in the policies' order are no later than the stop-th of those already
+            # seen: only the policies up to that one's need reading, not every clause holding a common term.
+            last_slug = self.places_seen[stop - 1][0]
+            within = self.matching.filter(measure__policy__slug__lte=last_slug).order_by(*DOCUMENT_ORDER)
+            return list(_as_shown(within)[start:stop])
+        ids = self.ranked_ids[start:stop]
+        by_id = {clause.pk: clause for clause in _as_shown(self.matching.filter(pk__in=ids))}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _best_first(row):
+    _pk, rank, *place = row
+    return (-rank, *place)
+
+
+def _as_shown(clauses: QuerySet) -> QuerySet:
+    """With what a result shows: its measure and policy joined, none of the other long texts."""
+    return clauses.select_related("measure__policy").only(
+        "position",
+        "text",
+        "provenance",
+        "is_complete",
+        "measure__number",
+        "measure__title",
+        "measure__policy__slug",
+        "measure__policy__title",
+        "measure__policy__short_title",
     )
 
 
 @dataclass(frozen=True)
 class Results:
     clauses: list  # at most the limit, best first, each with its measure and policy joined
-    total: int  # how many clauses match in all
+    total: int  # how many clauses match in all; MAX_RANKED when capped (more match)
+    capped: bool = False  # more than MAX_RANKED match: the clauses are the first in the policies' order
 
     @property
     def more(self) -> bool:
-        return self.total > len(self.clauses)
+        return self.capped or self.total > len(self.clauses)
 
 
-def results_queryset(query: ParsedQuery) -> QuerySet:
-    """What a results page reads: matching published clauses (never drafts) best first, with what a result shows (its
-    measure and policy joined) and `total`, the number of all matches (a window: no second query)."""
-    from measures.models import Clause  # models.py imports this module
-
-    return (
-        search_clauses(Clause.objects.published(), query)
-        .select_related("measure__policy")
-        .only(
-            "position",
-            "text",
-            "provenance",
-            "is_complete",
-            "measure__number",
-            "measure__title",
-            "measure__policy__slug",
-            "measure__policy__title",
-            "measure__policy__short_title",
-        )
-        .annotate(total=Window(Count("pk")))
-    )
-
-
-def find(query: ParsedQuery, limit: int = RESULTS_SHOWN) -> Results:
-    """The best `limit` clauses for `query` and the number of all matches: one SQL query, none
-    for an empty query."""
-    if not query:
-        return Results([], 0)
-    rows = list(results_queryset(query)[:limit])
-    return Results(rows, rows[0].total if rows else 0)
+def find(query: ParsedQuery, limit: int = RESULTS_SHOWN, *, indexed: bool = True) -> Results:
+    """The first `limit` results for `query` and how many match: two SQL queries, none for an empty query."""
+    matches = Matches(query, indexed=indexed)
+    return Results(matches[:limit], len(matches), matches.capped)
 
 
 def highlight(text: str, terms: tuple[str, ...], width: int | None = SNIPPET_WIDTH) -> SafeString:

@@ -20,8 +20,7 @@ from tests.html import page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (xmpolicy/caching.py):
-# the matching clauses with their measure and policy, and the total (a window)
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 1
+RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2  # the matches, then the clauses shown
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
 
@@ -431,7 +430,7 @@ def test_the_migration_fills_the_tokens_of_clauses_already_in_the_database(real_
 # Query budget
 
 
-def test_a_search_runs_one_query_however_many_results_and_none_without_a_query_besides_the_fingerprint(
+def test_a_search_runs_two_queries_however_many_results_and_none_without_a_query_besides_the_fingerprint(
     client, small_policy, django_assert_num_queries
 ):
     with django_assert_num_queries(CONTENT_REVISION_QUERIES):
@@ -443,8 +442,60 @@ def test_a_search_runs_one_query_however_many_results_and_none_without_a_query_b
         add_clause(measure, f"孵化器第{position}段", position=position)
     with django_assert_num_queries(RESULTS_PAGE_QUERIES):
         assert "找到 60 段" in search_page(client, "孵化器 段")
-    with django_assert_num_queries(RESULTS_PAGE_QUERIES):
+    with django_assert_num_queries(RESULTS_PAGE_QUERIES - 1):  # nothing found: no clause to read
         assert "找到 0 段" in search_page(client, "不存在的词")
+
+
+# A term in too many clauses to rank
+
+
+@pytest.fixture
+def common_term(small_policy, monkeypatch):
+    """孵化器 in 61 clauses, with only 5 ranked at most."""
+    monkeypatch.setattr(search, "MAX_RANKED", 5)
+    measure = Measure.objects.get(policy=small_policy, number=2)
+    for position in range(1, 61):
+        add_clause(measure, "孵化器" * (1 + position % 4) + f"第{position}段", position=position)
+    return small_policy
+
+
+def test_a_term_in_more_clauses_than_can_be_ranked_lists_them_in_the_policys_order_and_says_so(client, common_term):
+    html = search_page(client, "孵化器")
+    assert "找到超过 5 段" in html
+    assert "太多而无法按相关程度排列" in html
+    # Measure 1 (the fixture's clause) comes first, then measure 2's clauses by position.
+    expected = ["/policies/test-policy/measures/1/#clause-1"] + [
+        f"/policies/test-policy/measures/2/#clause-{position}" for position in range(1, 5)
+    ]
+    assert result_links(html) == expected
+
+
+def test_capped_results_follow_the_policies_order_across_policies(client, common_term, real_policy):
+    # The real policy (kjcx-2025) sorts before test-policy; its 孵化器 clauses were saved after them.
+    expected = [measure_link(1), measure_link(6)] + [
+        "/policies/test-policy/measures/1/#clause-1",
+        "/policies/test-policy/measures/2/#clause-1",
+        "/policies/test-policy/measures/2/#clause-2",
+    ]
+    assert result_links(search_page(client, "孵化器")) == expected
+
+
+def test_a_capped_search_is_the_same_with_and_without_the_index(common_term):
+    parsed = search.parse_query("孵化器")
+    indexed, naive = search.find(parsed), search.find(parsed, indexed=False)
+    assert indexed.capped and naive.capped
+    assert [c.pk for c in indexed.clauses] == [c.pk for c in naive.clauses]
+
+
+def test_a_capped_search_still_costs_two_queries(client, common_term, django_assert_num_queries):
+    with django_assert_num_queries(RESULTS_PAGE_QUERIES):
+        search_page(client, "孵化器")
+
+
+def test_the_api_pages_through_the_capped_matches_in_the_policys_order(client, common_term):
+    body = client.get("/api/v1/search/", {"q": "孵化器"}).json()
+    assert body["count"] == 5
+    assert [(r["measure"], r["position"]) for r in body["results"]] == [(1, 1), (2, 1), (2, 2), (2, 3), (2, 4)]
 
 
 # PostgreSQL: the index
@@ -472,8 +523,9 @@ def test_on_postgresql_the_search_query_uses_the_gin_index_on_the_tokens(client,
     with CaptureQueriesContext(connection) as queries:
         html = search_page(client, "中试")
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
-    _fingerprint, query = queries.captured_queries  # the first is the ETag's (xmpolicy/caching.py)
+    # The ETag's fingerprint (xmpolicy/caching.py), the matches, the clause shown.
+    _fingerprint, matches, _shown = queries.captured_queries
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + query["sql"])
+        cursor.execute("EXPLAIN " + matches["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"Bitmap Index Scan on {search.INDEX_NAME}" in plan, plan

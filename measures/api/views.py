@@ -106,7 +106,8 @@ class AwardViewSet(ReadOnlyViewSet):
     ]
 )
 class SearchView(generics.ListAPIView):
-    """Published clauses matching every term of `q`, best first, as on /search/; an empty `q` finds nothing."""
+    """Published clauses matching every term of `q`, best first, as on /search/; an empty `q` finds nothing.
+    At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order."""
 
     serializer_class = serializers.SearchResultSerializer
 
@@ -116,10 +117,8 @@ class SearchView(generics.ListAPIView):
         return self._query
 
     def get_queryset(self):
-        query = self.get_query()
-        if not query:
-            return Clause.objects.none()
-        return finder.results_queryset(query)
+        # A sequence the paginator slices a page at a time (measures/search.py): at most MAX_RANKED.
+        return finder.Matches(self.get_query())
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "query": self.get_query()}

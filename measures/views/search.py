@@ -1,5 +1,5 @@
 """The search page, /search/?q=: what a match is, how results are ranked and highlighted is
-decided in measures/search.py. One SQL query for a results page, none for the empty form."""
+decided in measures/search.py. Two SQL queries for a results page (measures.search.find), none for the empty form."""
 
 from django.shortcuts import render
 
