@@ -55,8 +55,9 @@ class _Encoder(DjangoJSONEncoder):
 
 
 def content_models():
-    """Every model of the measures app, each after the models it points to (content before history)."""
-    models = list(apps.get_app_config(APP_LABEL).get_models())
+    """Every model of the measures app, each after the models it points to (content before history);
+    not the change counter, which the database's triggers keep (measures/freshness.py)."""
+    models = [m for m in apps.get_app_config(APP_LABEL).get_models() if m._meta.model_name != "contentrevision"]
     ordered, placed = [], set()
 
     def place(model, path=()):

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from measures import money
-from measures.models import Award, Policy
+from measures.models import LISTING_ORDER, Award, Policy
 
 
 def finder_awards():
@@ -27,7 +27,7 @@ def finder_awards():
 def finder_policies(request=None):
     """The policies one may filter by: those with an award in the finder (so they follow
     finder_awards()). Takes the request because django-filter calls it with one."""
-    return Policy.objects.filter(pk__in=finder_awards().values("clause__measure__policy"))
+    return Policy.objects.filter(pk__in=finder_awards().values("listed_policy"))
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,10 @@ AMOUNT_BANDS = (
 )
 BANDS_BY_SLUG = {band.slug: band for band in AMOUNT_BANDS}
 
-# Ties (equal amounts) keep the order in which the awards appear in their policy.
-ORDER_IN_POLICY = ("clause__measure__policy__slug", "clause__measure__number", "clause__position", "position")
+# Ties (equal amounts) keep the order in which the awards appear in their policy (policies in the order
+# they were added): the columns the database copies onto each award, so the order needs no join and is
+# read straight from an index (measures/award_listing.py).
+ORDER_IN_POLICY = LISTING_ORDER
 SORT_CHOICES = (("-amount", _("金额从高到低")), ("amount", _("金额从低到高")))
 DEFAULT_SORT = "-amount"
 
@@ -140,14 +142,14 @@ class AwardFilter(django_filters.FilterSet):
     )
     policy = PolicyFilter(
         label=_("政策"),
-        field_name="clause__measure__policy",
+        field_name="listed_policy",
         to_field_name="slug",
         queryset=finder_policies,
         error_messages={"invalid_choice": _("政策无效：没有网址标识为“%(value)s”且录入了奖补的政策。")},
     )
     pillar = WholeNumberFilter(
         label=_("方面"),
-        field_name="clause__measure__pillar__number",
+        field_name="listed_pillar_number",
         min_value=1,
         max_value=99,
         error_messages={key: _("方面无效：请填写方面的序号，如 2。") for key in ("invalid", "min_value", "max_value")},
@@ -212,11 +214,11 @@ class AwardFilter(django_filters.FilterSet):
             self._band_facet(),
             self._grouped_facet(
                 "policy",
-                "clause__measure__policy__slug",
-                "clause__measure__policy__short_title",
-                "clause__measure__policy__title",
+                "listed_policy__slug",
+                "listed_policy__short_title",
+                "listed_policy__title",
             ),
-            self._grouped_facet("pillar", "clause__measure__pillar__number", "clause__measure__pillar__title"),
+            self._grouped_facet("pillar", "listed_pillar_number", "clause__measure__pillar__title"),
             self._choice_facet("recurrence", Award.Recurrence.choices),
             self._choice_facet("limit", Award.Limit.choices),
         ]

@@ -425,18 +425,20 @@ class Clause(Audited):
         return f"clause-{self.position}"
 
 
+# Where an award stands in its policy (measures/award_listing.py); policies in the order they were added.
+LISTING_ORDER = ("listed_policy", "listed_measure_number", "listed_clause_position", "position")
+LISTED_FIELDS = ("listed_policy", "listed_pillar_number", "listed_measure_number", "listed_clause_position")
+
+
 class AwardQuerySet(models.QuerySet):
     def published(self):
-        """The awards the public sees: published, on a clause the public sees (ClauseQuerySet.published)."""
-        return self.filter(
-            status=PublicationStatus.PUBLISHED,
-            clause__status=PublicationStatus.PUBLISHED,
-            clause__draft_of__isnull=True,
-            clause__measure__status=PublicationStatus.PUBLISHED,
-        )
+        """The awards the public sees: published, on a clause the public sees (ClauseQuerySet.published).
+        Read from `is_public`, which the database keeps equal to that (measures/award_listing.py), so
+        that the award finder needs no join to know it."""
+        return self.filter(is_public=True)
 
     def in_policy(self, policy):
-        return self.filter(clause__measure__policy=policy)
+        return self.filter(listed_policy=policy)
 
     def for_listing(self):
         """Awards shown with a link to their clause: the clause and measure joined, no clause text."""
@@ -456,7 +458,7 @@ class AwardQuerySet(models.QuerySet):
         )
 
     def largest_first(self):
-        return self.order_by("-amount_yuan", "clause__measure__number", "clause__position", "position")
+        return self.order_by("-amount_yuan", *LISTING_ORDER)
 
 
 class Award(Audited):
@@ -492,10 +494,18 @@ class Award(Audited):
     condition = models.CharField("条件", max_length=300, blank=True, help_text="如“新获批建设（含重组入列）”。")
     basis = models.CharField("计算依据", max_length=200, blank=True, help_text="如“按设备投入情况”。")
     source_phrase = models.CharField("原文表述", max_length=300, help_text="来源中写出这笔金额的原话，照录。")
+    # What the award finder reads without joins, written only by database triggers (measures/award_listing.py).
+    is_public = models.BooleanField("公开可见", default=False, editable=False)
+    listed_policy = models.ForeignKey(
+        Policy, on_delete=models.DO_NOTHING, db_constraint=False, null=True, editable=False, related_name="+"
+    )
+    listed_pillar_number = models.PositiveSmallIntegerField(null=True, editable=False)
+    listed_measure_number = models.PositiveSmallIntegerField(null=True, editable=False)
+    listed_clause_position = models.PositiveSmallIntegerField(null=True, editable=False)
 
     objects = AwardQuerySet.as_manager()
     status = status_field()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public", *LISTED_FIELDS])
 
     duplicate_number_message = "该条款中已有相同顺序号的金额，请换一个顺序号。"
 
@@ -503,6 +513,19 @@ class Award(Audited):
         verbose_name = "奖补金额"
         verbose_name_plural = "奖补金额"
         ordering = ["clause", "position"]
+        indexes = [
+            # The award finder reads the public awards in its two orders: by amount, then as in their policy.
+            models.Index(
+                fields=["-amount_yuan", *LISTING_ORDER],
+                condition=models.Q(is_public=True),
+                name="award_listing_largest",
+            ),
+            models.Index(
+                fields=["amount_yuan", *LISTING_ORDER],
+                condition=models.Q(is_public=True),
+                name="award_listing_smallest",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["clause", "position"], name="award_position_unique_in_clause"),
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
+from rest_framework.exceptions import NotFound
 
 from measures import search as finder
 from measures.api import serializers
@@ -18,6 +19,13 @@ from measures.models import Clause, Measure, Pillar, Policy
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # Any id, even "1.5" or "a b", reaches the view and gets its JSON 404 (DRF's default leaves out dots).
     lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        # No id or slug holds a NUL, and PostgreSQL refuses one in a string it compares (a 500):
+        # /api/v1/policies/%00/ is a 404 like any other unknown slug.
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            raise NotFound
+        return super().get_object()
 
 
 class PolicyViewSet(ReadOnlyViewSet):
@@ -110,6 +118,7 @@ class SearchView(generics.ListAPIView):
     At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order."""
 
     serializer_class = serializers.SearchResultSerializer
+    queryset = Clause.objects.none()  # tells the schema the model; get_queryset() gives the results
 
     def get_query(self):
         if not hasattr(self, "_query"):
