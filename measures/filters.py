@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from measures import money
@@ -218,14 +218,20 @@ class AwardFilter(django_filters.FilterSet):
                 "listed_policy__short_title",
                 "listed_policy__title",
             ),
-            self._grouped_facet("pillar", "listed_pillar_number", "clause__measure__pillar__title"),
+            self._grouped_facet("pillar", "listed_pillar_number", "listed_pillar__title"),
             self._choice_facet("recurrence", Award.Recurrence.choices),
             self._choice_facet("limit", Award.Limit.choices),
         ]
 
     def _filtered_without(self, facet):
-        """finder_awards() with every valid filter but `facet` (and unsorted, for grouping)."""
-        queryset = self.queryset.all()
+        """finder_awards() with every valid filter but `facet` (and unsorted, for grouping). The award's
+        pillar is reached through its policy and pillar number (copied onto the award), not through its
+        clause and measure: two small tables joined instead of two large ones."""
+        queryset = self.queryset.alias(
+            listed_pillar=FilteredRelation(
+                "listed_policy__pillars", condition=Q(listed_policy__pillars__number=F("listed_pillar_number"))
+            )
+        )
         for name, value in self.form.cleaned_data.items():
             if name not in (facet, "sort"):
                 queryset = self.filters[name].filter(queryset, value)

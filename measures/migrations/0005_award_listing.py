@@ -63,11 +63,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='award',
-            index=models.Index(condition=models.Q(('is_public', True)), fields=['-amount_yuan', 'listed_policy', 'listed_measure_number', 'listed_clause_position', 'position'], name='award_listing_largest'),
+            index=models.Index(condition=models.Q(('is_public', True)), fields=['-amount_yuan', 'listed_policy', 'listed_measure_number', 'listed_clause_position', 'position'], include=('listed_pillar_number', 'recurrence', 'limit'), name='award_listing_largest'),
         ),
         migrations.AddIndex(
             model_name='award',
-            index=models.Index(condition=models.Q(('is_public', True)), fields=['amount_yuan', 'listed_policy', 'listed_measure_number', 'listed_clause_position', 'position'], name='award_listing_smallest'),
+            index=models.Index(condition=models.Q(('is_public', True)), fields=['amount_yuan', 'listed_policy', 'listed_measure_number', 'listed_clause_position', 'position'], include=('listed_pillar_number', 'recurrence', 'limit'), name='award_listing_smallest'),
         ),
         Triggers(),
     ]
