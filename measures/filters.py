@@ -195,6 +195,13 @@ class AwardFilter(django_filters.FilterSet):
             queryset = self.sort_by(queryset, "sort", DEFAULT_SORT)
         return queryset
 
+    def counted(self, request, queryset=None):
+        """The filtered, sorted awards (or `queryset`, made from them) with their number known beforehand
+        (measures/finder_counts.py), for a paginator."""
+        from measures.finder_counts import Counted, award_count, revision_key
+
+        return Counted(self.qs if queryset is None else queryset, award_count(self, revision_key(request)))
+
     def error_messages(self) -> list[tuple[str, str]]:
         """(parameter, message) for each invalid parameter, in the order of the form."""
         return [(name, str(message)) for name, messages in self.errors.items() for message in messages]

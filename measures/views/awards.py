@@ -36,7 +36,8 @@ def award_finder(request):
         return render(request, "measures/awards.html", context)
     selected = finder.selected()
     # get_page forgives a bad `page` (not a number: the first page; past the end: the last one).
-    results = Paginator(finder.qs.for_finder(), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    awards = finder.counted(request, finder.qs.for_finder())
+    results = Paginator(awards, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
         results=results,
         previous_page_url=_query_with(request, "page", results.previous_page_number())

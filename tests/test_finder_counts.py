@@ -1,0 +1,59 @@
+"""The award finder's counts (measures/finder_counts.py) are what counting the awards would give, for
+every kind of question, and follow an edit at once."""
+
+import itertools
+
+from django.http import QueryDict
+from django.test import RequestFactory
+
+from measures.filters import AwardFilter
+from measures.finder_counts import award_count, revision_key
+from measures.models import Award
+
+QUESTIONS = [
+    "",
+    "min=500",
+    "max=300",
+    "min=100&max=1000",
+    "min=1000&max=1000",
+    "band=under-100",
+    "band=100-500",
+    "band=500-1000",
+    "band=1000-plus",
+    "pillar=1",
+    "pillar=2",
+    "pillar=9",
+    "recurrence=per_year",
+    "recurrence=once",
+    "limit=exact",
+    "limit=ceiling",
+    "policy=kjcx-2025",
+    "policy=test-policy&pillar=1",
+    "sort=amount",
+]
+
+
+def test_every_question_and_every_pair_counts_what_the_database_counts(real_policy, small_policy):
+    revision = revision_key(RequestFactory().get("/"))
+    asked = 0
+    for first, second in itertools.combinations(QUESTIONS, 2):
+        for query in (first, second, f"{first}&{second}"):
+            finder = AwardFilter(QueryDict(query))
+            if finder.is_valid():  # min above max is refused, not counted
+                assert award_count(finder, revision) == finder.qs.count(), query
+                asked += 1
+    assert asked > 400
+
+
+def test_an_edit_changes_the_count_on_the_next_question(client, real_policy):
+    before = client.get("/api/v1/awards/", {"band": "1000-plus"}).json()["count"]
+    award = Award.objects.published().filter(amount_yuan__gte=10_000_000).first()
+    award.amount_yuan = 1_000_000
+    award.save()
+    assert client.get("/api/v1/awards/", {"band": "1000-plus"}).json()["count"] == before - 1
+
+
+def test_the_finder_page_and_the_api_agree(client, real_policy):
+    for query in ("min=100", "pillar=2", "recurrence=per_year&sort=amount"):
+        api = client.get(f"/api/v1/awards/?{query}").json()["count"]
+        assert f"共 {api} 项" in client.get(f"/awards/?{query}").content.decode(), query
