@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from measures.sitemaps import SITEMAPS
+from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
 
 admin.site.site_header = "厦门科技创新政策库 · 编辑后台"
@@ -12,6 +13,8 @@ admin.site.index_title = "政策内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: 200 when the database answers, else 503 (xmpolicy/health.py).
+    path("healthz", healthz, name="healthz"),
     # The language switch in base.html posts here (the choice is kept in a cookie; no CSRF token).
     path("i18n/setlang/", choose_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
