@@ -5,6 +5,7 @@ deployment fails at start-up instead of silently falling back to a default.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -53,6 +54,26 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
     return value
+
+
+_RATE_PERIODS = {"second": 1, "minute": 60, "hour": 60 * 60, "day": 24 * 60 * 60}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate such as "60/minute" (per second, minute, hour or day) as (requests, seconds);
+    "off" or 0 (also "0/minute") means no limit: None."""
+    raw = os.environ.get(name)
+    value = (default if raw is None or raw.strip() == "" else raw).strip().lower()
+    if value in {"off", "0"}:
+        return None
+    match = re.fullmatch(r"([0-9]+)\s*/\s*(second|minute|hour|day)", value)
+    if not match:
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, such as 60/minute, "
+            f"or off; got {raw!r}."
+        )
+    requests = int(match[1])
+    return (requests, _RATE_PERIODS[match[2]]) if requests else None
 
 
 def env_cache(name: str) -> dict:

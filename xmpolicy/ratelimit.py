@@ -1,0 +1,152 @@
+"""Fair use: one client may load the search page and call the API only so often, so that a script
+hammering them cannot starve everyone else.
+
+Two limits, SEARCH_RATE_LIMIT for /search/ and API_RATE_LIMIT for everything under /api/ (its own
+search included), each a number of requests per fixed window of time ("60/minute"), counted
+separately: a client using up its API allowance can still search, and the other way round. Every
+other page (the policy, measures, award finder, downloads, static files) is never limited: reading
+the policy must always work.
+
+The client is its address, read exactly as django-axes reads it for the login throttle (the
+AXES_IPWARE_* settings): locally the connection's address, so a client cannot pick its own by
+sending X-Forwarded-For; in production the right-most X-Forwarded-For entry, the one our TLS proxy
+appended. An IPv6 client is counted by its /64, which one machine usually holds whole.
+
+The middleware sits before the page cache and its 304s (xmpolicy/caching.py): an answer from the
+cache costs little, but a client asking for the same URL over and over is still one client asking
+too often. It runs before the session and authentication middleware, so it does not know who is
+signed in: editors are limited like anyone else (the admin itself is never limited).
+
+Counters live in Django's cache, one key per client, scope and window, created with add() and
+counted with incr(), both atomic (a Redis INCR, or under the in-memory cache's lock). With
+CACHE_URL=redis://… every process and machine shares them; without it each process counts on its
+own, so with N workers a client may get up to N times the limit: fine for one machine, and better
+than nothing. They share the cache with the rendered pages; the in-memory cache may cull a counter
+when it is full, which only lets a client off early. A cache that fails is logged and the request
+served: the limit is a courtesy to other visitors, not worth taking the site down for.
+
+Over the limit, a 429 with Retry-After (seconds until the window ends) and never cached: a page in
+the visitor's language for /search/, {"detail": …} in JSON for /api/, like DRF's own throttle.
+DRF's throttles are not used because they run inside the view, after the page cache has answered.
+"""
+
+import ipaddress
+import logging
+import math
+import time
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import ngettext, ngettext_lazy
+
+from xmpolicy.locale import chosen_language
+
+SEARCH_PATH = "/search/"
+API_PREFIX = "/api/"
+
+# How the limit reads on the page, for each period the settings accept (xmpolicy/env.py env_rate).
+PERIOD_PHRASES = {
+    1: ngettext_lazy("每秒 %(count)s 次", "每秒 %(count)s 次", "count"),
+    60: ngettext_lazy("每分钟 %(count)s 次", "每分钟 %(count)s 次", "count"),
+    60 * 60: ngettext_lazy("每小时 %(count)s 次", "每小时 %(count)s 次", "count"),
+    24 * 60 * 60: ngettext_lazy("每天 %(count)s 次", "每天 %(count)s 次", "count"),
+}
+
+logger = logging.getLogger(__name__)
+
+
+def now() -> float:
+    """The clock the windows are counted by (the tests turn it)."""
+    return time.time()
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        scope, rate = limited_scope(request.path_info)
+        if rate is not None:
+            retry_after = over_limit(scope, rate, client_of(request))
+            if retry_after:
+                return too_many_requests(request, scope, rate, retry_after)
+        return self.get_response(request)
+
+
+def limited_scope(path: str) -> tuple[str, tuple[int, int] | None]:
+    """Which counter a path uses, and its limit as (requests, seconds); None for no limit."""
+    if path == SEARCH_PATH:
+        return "search", settings.SEARCH_RATE_LIMIT
+    if path.startswith(API_PREFIX):
+        return "api", settings.API_RATE_LIMIT
+    return "", None
+
+
+def client_of(request) -> str:
+    """The address the client is counted by."""
+    try:
+        address = ipaddress.ip_address(get_client_ip_address(request) or "")
+    except ValueError:
+        # No usable address (a misconfigured proxy or socket): such requests are counted together,
+        # rather than each one being let through unlimited.
+        return "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def over_limit(scope: str, rate: tuple[int, int], client: str) -> int:
+    """Count this request; 0 if it is within the limit, else the seconds until the window ends."""
+    requests, seconds = rate
+    moment = now()
+    window = int(moment // seconds)
+    # The window is in the key, so a new one starts from zero without resetting anything; the
+    # timeout only lets old counters go.
+    key = f"ratelimit:{scope}:{seconds}:{window}:{client}"
+    try:
+        if cache.add(key, 1, timeout=seconds):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add() and incr(): this is the first request again
+                cache.add(key, 1, timeout=seconds)
+                count = 1
+    except Exception:
+        logger.warning("rate limit counter unavailable; request served", exc_info=True)
+        return 0
+    if count <= requests:
+        return 0
+    return max(1, math.ceil((window + 1) * seconds - moment))
+
+
+def too_many_requests(request, scope: str, rate: tuple[int, int], retry_after: int):
+    requests, seconds = rate
+    # Before the language middleware: the visitor's language is chosen here, as it would be there.
+    with translation.override(chosen_language(request)):
+        if scope == "api":
+            detail = ngettext(
+                "请求过于频繁，请 %(seconds)s 秒后再试。", "请求过于频繁，请 %(seconds)s 秒后再试。", retry_after
+            ) % {"seconds": retry_after}
+            response = JsonResponse({"detail": detail}, status=429, json_dumps_params={"ensure_ascii": False})
+        else:
+            phrase = PERIOD_PHRASES.get(seconds)
+            context = {
+                "limit": phrase % {"count": requests} if phrase else "",
+                "retry_after": retry_after,
+                # A wait of minutes (an hourly or daily limit) reads better in minutes.
+                "retry_minutes": math.ceil(retry_after / 60) if retry_after >= 120 else 0,
+            }
+            response = render(request, "429.html", context, status=429)
+        response.headers["Content-Language"] = translation.get_language()
+    response.headers["Retry-After"] = str(retry_after)
+    # Neither a browser nor a CDN may keep it: it is about this client, at this moment.
+    add_never_cache_headers(response)
+    return response
