@@ -6,7 +6,8 @@ knows to keep an editor's change instead of overwriting it with the fixture's te
 """
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
@@ -64,6 +65,19 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
 
     readonly_fields = AUDIT_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def changelist_view(self, request, extra_context=None):
+        # Requests no admin page makes, answered 400 instead of a 500: a NUL in a filter or search
+        # (PostgreSQL refuses one in a string it compares), or an action on a row id that is not one
+        # (Django's action would fail converting it).
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            raise BadRequest("A NUL character in the query string.")
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                self.model._meta.pk.clean(value, None)
+            except ValidationError:
+                raise BadRequest("A selected row id that is not one.") from None
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         # A form submitted unchanged (an editor who only edited an inline row) is not saved:

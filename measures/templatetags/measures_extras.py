@@ -1,6 +1,8 @@
 """Presentation helpers for the public templates."""
 
 from django import template
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.template.defaultfilters import date as format_date
 from django.utils import translation
 
@@ -54,3 +56,20 @@ def html_lang(language_code):
     language, *subtags = str(language_code).split("-")
     fixed = [tag.title() if len(tag) == 4 else tag.upper() if len(tag) == 2 else tag for tag in subtags]
     return "-".join([language.lower(), *fixed])
+
+
+_WEB_URL = URLValidator()  # the rule of the models' URLField: http, https, ftp or ftps, well formed
+
+
+@register.filter
+def web_url(value):
+    """`value` if it is an address a source link may point to (what URLField accepts), else ''.
+
+    The admin and load_policy validate source addresses, but a restored backup or a direct database
+    edit does not: a 'javascript:' or 'data:' address must never become a clickable href, so a
+    template shows such a value as text instead of a link."""
+    try:
+        _WEB_URL(value)
+    except ValidationError:
+        return ""
+    return value

@@ -18,6 +18,10 @@ from django.utils.translation import gettext as _
 from measures import timeline
 from measures.models import Measure, Pillar
 
+# XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
+# Django's feed writer raises on them: the feed drops them from the texts it writes.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 # Strictly four-digit year, two-digit month and day: 2025-3-1 or 99999-01-01 are refused, not guessed.
 AS_OF_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -117,7 +121,7 @@ class ChangesFeed(Feed):
         return timeline.recent_changes()
 
     def item_title(self, change):
-        return change_title(change)
+        return NOT_XML.sub("", change_title(change))
 
     def item_link(self, change):
         return change_url(change)
@@ -138,4 +142,4 @@ class ChangesFeed(Feed):
         # Readers take an Atom summary as HTML: every piece of content is escaped here.
         reason = change.reason or _("（未填写变更说明）")
         fields = format_html_join("", "<li>{}：{} → {}</li>", ((f.label, f.old, f.new) for f in change.fields))
-        return format_html("<p>{}{}</p><ul>{}</ul>", _("变更说明："), reason, fields)
+        return NOT_XML.sub("", format_html("<p>{}{}</p><ul>{}</ul>", _("变更说明："), reason, fields))
