@@ -1,6 +1,7 @@
 """Settings come from the environment and refuse what they cannot use."""
 
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -109,3 +110,29 @@ def test_a_login_throttle_setting_that_is_not_a_positive_number_is_refused(name,
     result = read_settings("AXES_FAILURE_LIMIT", **{name: value})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and name in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks_without_a_warning():
+    """What `.ci/run` checks too: `manage.py check --deploy` under production's environment is silent."""
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set for the session by the browser tests (tests/browser/conftest.py), and
+    # itself an error of the deployment checks.
+    unwanted = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unwanted}
+    env = {
+        **base,
+        **PRODUCTION_ENV,
+        # pytest-django points this at the test settings; the check is of the real ones.
+        "DJANGO_SETTINGS_MODULE": "xmpolicy.settings",
+        # A key as random as a real one: Django warns about a short or repetitive key (security.W009).
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from measures.freshness import content_revision
+from xmpolicy.faults import reconnecting_once
 from xmpolicy.locale import chosen_language
 
 # Views whose answer depends on more than the content: the editors' admin (its own never_cache),
@@ -115,28 +115,14 @@ class ConditionalGetMiddleware:
             return None
         if EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES:
             return None
-        revision = request.content_revision = _revision_reconnecting_once()
+        # The first query of every public request: it finds a connection the database has dropped,
+        # and opens a fresh one (xmpolicy/faults.py).
+        revision = request.content_revision = reconnecting_once(content_revision)
         today = timezone.localdate()
         # The pages may change at midnight (validity status, "as of today") as well as on an edit.
         midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, chosen_language(request), request.get_full_path(), today), last_modified
-
-
-def _revision_reconnecting_once():
-    """The content's revision: the first query of every public request, so the one that finds a kept
-    connection the database has dropped (it restarted). Then it opens a fresh connection and asks once
-    more, and the visitor never sees the failure. This replaces Django's connection health check,
-    which would ask the database "SELECT 1" before every request, a round trip as long as the page
-    from the cache takes to serve (settings.py)."""
-    try:
-        return content_revision()
-    except (OperationalError, InterfaceError):
-        if connection.in_atomic_block:  # a transaction of the caller's: not ours to abandon
-            raise
-        logger.warning("database connection lost; reconnecting", exc_info=True)
-        connection.close()
-        return content_revision()
 
 
 def _etag(revision, language, full_path, today) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from xmpolicy.env import env_bool, env_cache, env_choice, env_int, env_list, env_str, local_secret_key
+from xmpolicy.env import env_bool, env_cache, env_choice, env_int, env_list, env_rate, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the app writes locally (SQLite file, secret key, collected static) lives here, git-ignored.
@@ -55,8 +55,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The Content-Security-Policy and X-Frame-Options, outside everything else, so that static files,
+    # 304s, cached pages and the HTTPS redirect carry them too (as they do SecurityMiddleware's headers).
+    "xmpolicy.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Fair use: a client that searches or calls the API too often gets a 429. Before the page cache
+    # and the 304s below, so that answers they give count too.
+    "xmpolicy.ratelimit.RateLimitMiddleware",
+    # A database that is down (its errors raised anywhere inside: the revision read below, a view, a
+    # template) is a 503 "temporarily unavailable" page with Retry-After, never a 500.
+    "xmpolicy.faults.DatabaseUnavailableMiddleware",
     # ETag / 304 / Cache-Control for public GETs; outside the session and CSRF middleware so it
     # sees the cookies they set (a response that sets one is never marked public).
     "xmpolicy.caching.ConditionalGetMiddleware",
@@ -68,7 +78,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in editor as the author of each historical version.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,7 +108,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # No "SELECT 1" before every request: the first query of a public request, and /healthz,
+        # reconnect once when the database has dropped the connection; elsewhere a dropped connection
+        # fails that one request (a 503) and is replaced for the next (xmpolicy/faults.py).
+        conn_health_checks=False,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -176,6 +188,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if P
 AXES_IPWARE_PROXY_COUNT = 0 if PRODUCTION else None
 IPWARE_STRICT = False
 
+# Fair use (xmpolicy/ratelimit.py): how often one client, identified by its address as above, may
+# load the search page and call the API (/api/…), as (requests, seconds); None is no limit. Counted
+# in the cache, so shared by every process only when CACHE_URL names a Redis.
+SEARCH_RATE_LIMIT = env_rate("SEARCH_RATE_LIMIT", "60/minute")
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/minute")
+
 # HTTPS-only protections, on in production (the portal sits behind a TLS-terminating proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
@@ -186,8 +204,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Django's default, stated: no page shares its window with a page of another site it opened or was opened by.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, ignoring a cookie's session key of a form Django never makes (a NUL in
+# it was a database error on PostgreSQL): xmpolicy/sessions.py.
+SESSION_ENGINE = "xmpolicy.sessions"
+# No script reads the CSRF cookie (the admin's forms carry the token in a hidden field), so it is
+# hidden from scripts altogether: one injected into a page could not read the token there.
+CSRF_COOKIE_HTTPONLY = True
 
 # The read-only JSON API (/api/v1/, measures/api/): JSON only (no browsable HTML API), anyone may read.
 REST_FRAMEWORK = {
@@ -213,6 +239,9 @@ SPECTACULAR_SETTINGS = {
     # The docs page loads Swagger UI from this site (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Our own page and start-up script (templates/api/docs.html: no inline code, for the CSP). No
+    # validator: Swagger UI would send the schema's address to validator.swagger.io and show its badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 

@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 # django-axes refuses `Client.login()` (which authenticates without a request); the throttling
 # tests (tests/test_login_throttle.py) switch it back on.
 AXES_ENABLED = False
+# No fair-use limit: the suite asks for the same pages and API answers far more often than a visitor
+# would; tests/test_rate_limit.py turns it on.
+SEARCH_RATE_LIMIT = None
+API_RATE_LIMIT = None
