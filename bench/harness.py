@@ -273,6 +273,8 @@ class Gunicorn:
         if self.threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(self.threads)]
         handle, self.log_path = tempfile.mkstemp(prefix=f"gunicorn-{self.port}-", suffix=".log")
+        # Readable after stop() (log_text), removed when the benchmark ends.
+        atexit.register(lambda path=self.log_path: Path(path).unlink(missing_ok=True))
         with os.fdopen(handle, "w") as log_file:
             self.process = subprocess.Popen(
                 command,

@@ -4,7 +4,7 @@ API, with no error (issue 7, item 5).
     .venv/bin/python bench/load.py                 # the real run (about 70 s)
     .venv/bin/python bench/load.py --seconds 10    # a quick trial
 
-A fresh database (xmp_fault_load) with the real policy loaded, gunicorn with 3 gthread workers of 4
+A fresh database (xmp_fault_load) with the real policy loaded, gunicorn with 2 gthread workers of 4
 threads each (why: see WORKERS below), then `wrk -c50 -d60s --latency` with a script that rotates
 over the public pages: the home page, the policy, pillar and measure pages (pending ones included),
 the award finder with filters, search, the changes page and the API. Every page is checked for a 200
@@ -59,12 +59,14 @@ PATHS = [
 ]
 
 # 2 cores, shared with PostgreSQL and wrk. The work per request is Python (CPU, under the GIL) plus
-# waits on the database and the cache. Processes give CPU parallelism; threads let one process go on
-# while a request waits on PostgreSQL, and keep connections alive (sync workers close each one).
-# 3 processes (one more than the cores, so one waiting on I/O leaves both cores busy) x 4 threads
-# measured best here: see the report of issue 7 for the comparison (2x1, 3x1, 5x1 sync; 2x4, 3x4,
-# 4x2 gthread). 12 threads also means at most 12 PostgreSQL connections (CONN_MAX_AGE keeps them).
-WORKERS = 3
+# short waits on the database and the cache. One process per core: more processes (or more threads in
+# all) than the cores only contend with PostgreSQL and wrk for them; measured here (20 s runs, quiet
+# machine), 3x4 and 3x8 gthread had p99s of 400-670 ms against about 100 ms for 2x4, at no more
+# throughput. Threads let a process go on while a request waits on PostgreSQL, and keep connections
+# alive; sync workers (3x1) were as fast on a quiet machine, but take one connection at a time and
+# close it, and on a busy machine left some of the 50 clients waiting past wrk's 2 s timeout (socket
+# errors), which 2x4 never did. 8 threads also means at most 8 PostgreSQL connections.
+WORKERS = 2
 THREADS = 4
 
 
