@@ -8,10 +8,10 @@ knows to keep an editor's change instead of overwriting it with the fixture's te
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import BadRequest, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
 
-from measures import money
+from measures import money, public_history
 from measures.admin_actions import publish_selected_drafts, start_drafts_of_change
 from measures.admin_history import ChangeReasonAdmin
 from measures.forms import AwardForm
@@ -78,6 +78,12 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
             except ValidationError:
                 raise BadRequest("A selected row id that is not one.") from None
         return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One form saves a row and its inline rows: the public history judges them together, so that
+        # a clause's old text is never taken for public at the instant its measure was published.
+        with transaction.atomic(using=router.db_for_write(self.model)), public_history.batch():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # A form submitted unchanged (an editor who only edited an inline row) is not saved:

@@ -25,11 +25,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from simple_history.models import HistoricalChanges
 
+from measures import public_history
+
 FORMAT = "xmpolicy-content-backup"
 VERSION = 1
 APP_LABEL = "measures"
 # What is kept of an account: enough to say who made each change, nothing to log in with.
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
+# Models whose rows are computed from the others, never backed up.
+DERIVED = {"contentrevision", "publicchange", "publicstate"}
 
 
 class BackupError(Exception):
@@ -56,8 +60,9 @@ class _Encoder(DjangoJSONEncoder):
 
 def content_models():
     """Every model of the measures app, each after the models it points to (content before history);
-    not the change counter, which the database's triggers keep (measures/freshness.py)."""
-    models = [m for m in apps.get_app_config(APP_LABEL).get_models() if m._meta.model_name != "contentrevision"]
+    not what is derived from them: the change counter, which the database's triggers keep
+    (measures/freshness.py), and the public history, replayed from the history after a restore."""
+    models = [m for m in apps.get_app_config(APP_LABEL).get_models() if m._meta.model_name not in DERIVED]
     ordered, placed = [], set()
 
     def place(model, path=()):
@@ -161,6 +166,7 @@ def import_content(text: str, using=DEFAULT_DB_ALIAS) -> ImportReport:
                     report.rows[label] = report.rows.get(label, 0) + 1
             connection.check_constraints(table_names=[model._meta.db_table for model in models])
             _reset_sequences(connection, models)
+            public_history.rebuild(using)
     except (DeserializationError, IntegrityError, DatabaseError, ValueError, TypeError, LookupError) as error:
         raise BackupError(f"The backup could not be restored, and nothing was imported: {error}") from error
     return report

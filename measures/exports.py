@@ -10,6 +10,7 @@ decimal string in 万元, from measures.money). The CSV writer turns booleans in
 cells that a spreadsheet would run as formulas; the JSON keeps every value as it is.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -181,9 +182,15 @@ def csv_cell(value):
 
 
 def spreadsheet_safe(cell):
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage
-    return before one) is prefixed with a quote, which makes it plain text. Numbers are left as
-    they are."""
-    if isinstance(cell, str) and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote, which makes it
+    plain text: one starting with a tab or a carriage return, or with =, +, - or @ in their ASCII or
+    full-width forms (＝＋－＠, which spreadsheets in Chinese take as the same), also after spaces,
+    line breaks or invisible characters (a zero-width space, a BOM). Numbers are left as they are."""
+    if isinstance(cell, str) and FORMULA_START.match(cell):
         return "'" + cell
     return cell
+
+
+# A tab or carriage return (OWASP's list), or whitespace and invisible format characters (zero-width
+# spaces and joiners, the BOM) before a character that starts a formula.
+FORMULA_START = re.compile(r"[\t\r]|[\s\u200b-\u200f\u2060-\u2064\ufeff]*[=+\-@＝＋－＠]")

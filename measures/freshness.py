@@ -1,18 +1,15 @@
-"""How fresh the content is: a fingerprint of everything the public can see, read in one cheap query.
+"""How fresh the public content is: a fingerprint of everything the public can see, read in one cheap query.
 
-Every content model keeps its history with django-simple-history, and every save() or delete() —
-on a page, in the admin, by the loader, a publication, an import or the synthetic corpus — writes a
-historical row. A database trigger on each historical table (migration 0004, written by
-`trigger_sql` below) then counts the change in the one row of ContentRevision and stamps it with the
-database's clock, in the same transaction. The counter and the time therefore change on every edit
-and on nothing else, become visible exactly when the edit commits, and are the same for every worker
-and every machine sharing the database.
+A database trigger on each content table (policies, sources, pillars, measures, clauses, awards;
+migration 0006) counts a change in the one row of ContentRevision, stamped with the database's
+clock, in the same transaction, whenever the row it writes is visible to the public before or
+after the write (measures/public_history.py says what visible means). So the counter moves on every
+public change, whatever writes it — a save in the admin, the loader, a publication, a restore, a
+QuerySet.update() or a bulk write — and on nothing else: an editor saving a draft changes no ETag
+and no Last-Modified, so the public cannot tell when unpublished work is going on.
 
-Reading them is one primary-key lookup, which matters: every public request reads them (xmpolicy/
-caching.py) before answering from the page cache. An earlier version took the largest id of each
-historical table, twelve subqueries that cost the database more to plan than the cached page did to
-serve. Not seen: QuerySet.update(), bulk_create() and bulk_update() on the content tables, which write
-no history (the app uses them only for the search index, which mirrors the text and changes with it).
+Reading it is one primary-key lookup, which matters: every public request reads it (xmpolicy/
+caching.py) before answering from the page cache.
 """
 
 import datetime
@@ -24,7 +21,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 REVISION_TABLE = "measures_contentrevision"
+# Migration 0004's triggers on the historical tables (replaced by 0006's, PUBLIC_TRIGGER_PREFIX).
 TRIGGER_PREFIX = "measures_count_change"
+PUBLIC_TRIGGER_PREFIX = "measures_public_revision"
 
 
 @dataclass(frozen=True)
@@ -36,9 +35,9 @@ class Revision:
     last_modified: datetime.datetime | None
 
 
-def historical_models():
-    """The historical tables of the measures app, in a fixed order (by table name)."""
-    models = [m for m in apps.get_app_config("measures").get_models() if hasattr(m, "history_id")]
+def content_models():
+    """The content models (those whose history is kept), in a fixed order (by table name)."""
+    models = [m for m in apps.get_app_config("measures").get_models() if hasattr(m, "history")]
     return sorted(models, key=lambda m: m._meta.db_table)
 
 
@@ -109,15 +108,16 @@ def trigger_sql(vendor: str, tables: list[str]) -> tuple[list[str], list[str]]:
 
 def tables_with_triggers() -> set[str]:
     """The tables that carry a change-counting trigger, as the database reports them."""
+    prefix = PUBLIC_TRIGGER_PREFIX
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
-                [f"{TRIGGER_PREFIX}%"],
+                [f"{prefix}%"],
             )
         else:
             cursor.execute(
                 "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [f"{TRIGGER_PREFIX}%"],
+                [f"{prefix}%"],
             )
         return {table for (table,) in cursor.fetchall()}

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from measures import money
+from measures import money, public_history
 from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 
 # The reasons (变更说明) the loader's saves carry into history.
@@ -44,6 +44,7 @@ class PolicyLoader:
         return self.load(json.loads(Path(path).read_text(encoding="utf-8")))
 
     @transaction.atomic
+    @public_history.batched
     def load(self, data: dict) -> LoadReport:
         policy_fields = dict(data["policy"])
         slug = policy_fields.pop("slug")

@@ -61,6 +61,16 @@ class Audited(models.Model):
         return error
 
 
+class BatchedHistory(models.Model):
+    """A historical record's batch: the saves made together (one admin form, one publication), which the
+    public history judges as one change per row (measures/public_history.py)."""
+
+    history_batch = models.UUIDField("同批保存", null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class PublicationStatus(models.TextChoices):
     """Drafts are for editors only: no public page, search, finder, export or sitemap shows them."""
 
@@ -283,7 +293,7 @@ class Measure(Audited):
 
     objects = MeasureQuerySet.as_manager()
     status = status_field()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[BatchedHistory])
 
     duplicate_number_message = "该政策中已有相同编号的措施，请换一个编号。"
 
@@ -376,7 +386,7 @@ class Clause(Audited):
     )
 
     objects = ClauseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_tokens"])
+    history = HistoricalRecords(excluded_fields=["search_tokens"], bases=[BatchedHistory])
 
     duplicate_number_message = "该措施中已有相同序号的段落，请换一个序号。"
 
@@ -507,7 +517,7 @@ class Award(Audited):
 
     objects = AwardQuerySet.as_manager()
     status = status_field()
-    history = HistoricalRecords(excluded_fields=["is_public", *LISTED_FIELDS])
+    history = HistoricalRecords(excluded_fields=["is_public", *LISTED_FIELDS], bases=[BatchedHistory])
 
     duplicate_number_message = "该条款中已有相同顺序号的金额，请换一个顺序号。"
 
@@ -570,9 +580,9 @@ class Award(Audited):
 
 
 class ContentRevision(models.Model):
-    """A single row that counts every change to the content, for conditional GET and the page cache
-    (measures/freshness.py). Only database triggers on the historical tables write it (migration
-    0004), so no code path that records history can forget to; every public request reads it."""
+    """A single row that counts every change to the public content, for conditional GET and the page
+    cache (measures/freshness.py). Database triggers on the content tables write it (migration 0006),
+    so that no way of writing a public row can forget to; every public request reads it."""
 
     counter = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
@@ -582,3 +592,78 @@ class ContentRevision(models.Model):
 
     def __str__(self):
         return f"第{self.counter}次修改"
+
+    @classmethod
+    def bump(cls):
+        """Count a public change that is not a content row's (a new public history entry)."""
+        updated = cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now())
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"counter": 1, "changed_at": timezone.now()})
+
+
+class PublicChange(models.Model):
+    """One entry of the public history (measure history pages, /changes/, the feed): a change the
+    public could see, with the public values before and after it and nothing else. Written by
+    measures/public_history.py as the change happens (or by its `rebuild`), never by hand."""
+
+    class Subject(models.TextChoices):
+        MEASURE = "measure", _("措施")
+        CLAUSE = "clause", _("条款")
+        AWARD = "award", _("奖补金额")
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("新增")
+        CHANGED = "changed", _("修改")
+        PUBLISHED = "published", _("发布")
+        WITHDRAWN = "withdrawn", _("撤回")
+        DELETED = "deleted", _("删除")
+
+    date = models.DateTimeField("时间")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    subject = models.CharField("对象", max_length=10, choices=Subject.choices)
+    object_id = models.BigIntegerField("对象编号")
+    # The historical record of the save that made this change (in the subject's history table).
+    history_id = models.BigIntegerField("历史记录编号")
+    # Plain ids, not foreign keys: the measure may since have been deleted, and its history stays public.
+    measure_id = models.BigIntegerField("所在措施")
+    clause_position = models.PositiveSmallIntegerField("段落序号", null=True)
+    # Where a clause or an award was listed before it moved (a move is public when both places are).
+    moved_from_measure_id = models.BigIntegerField("移出的措施", null=True)
+    moved_from_clause_position = models.PositiveSmallIntegerField("移出的段落", null=True)
+    old_values = models.JSONField("修改前（公开的内容）", default=dict)
+    new_values = models.JSONField("修改后（公开的内容）", default=dict)
+    reason = models.TextField("变更说明", blank=True)
+
+    class Meta:
+        verbose_name = "公开修改记录"
+        verbose_name_plural = "公开修改记录"
+        ordering = ["-date", "-id"]
+        indexes = [
+            # /changes/ and the feed read the newest; a measure's history page reads its own newest.
+            models.Index(fields=["-date", "-id"], name="public_change_newest"),
+            models.Index(fields=["measure_id", "-date"], name="public_change_of_measure"),
+            models.Index(fields=["moved_from_measure_id"], name="public_change_moved_from"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} {self.object_id} {self.get_kind_display()}"
+
+
+class PublicState(models.Model):
+    """What the public last saw of a measure, clause or award that has ever been public: whether it
+    still sees it, its public values and where it was shown. The memory that lets the next change be
+    compared with what was public (measures/public_history.py), never with a draft's values."""
+
+    subject = models.CharField(max_length=10, choices=PublicChange.Subject.choices)
+    object_id = models.BigIntegerField()
+    visible = models.BooleanField()
+    values = models.JSONField(default=dict)
+    measure_id = models.BigIntegerField(null=True)
+    clause_position = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "公开状态"
+        constraints = [models.UniqueConstraint(fields=["subject", "object_id"], name="public_state_per_row")]
+
+    def __str__(self):
+        return f"{self.subject} {self.object_id}"

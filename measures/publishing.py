@@ -15,6 +15,7 @@ failure leaves nothing half published. What the public sees is decided by the Qu
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from measures import public_history
 from measures.models import Award, Clause, Measure, PublicationStatus
 
 DRAFT = PublicationStatus.DRAFT
@@ -50,6 +51,7 @@ def publish_row(obj, user, reason) -> bool:
 
 
 @transaction.atomic
+@public_history.batched
 def publish_measure(measure: Measure, user, reason: str) -> dict[str, int]:
     """Publish a draft measure together with its draft clauses and the draft awards on them: a new
     measure is prepared as a whole and goes public as a whole. Drafts of changes to its clauses
@@ -93,6 +95,7 @@ def start_draft_of_change(clause: Clause, user) -> Clause:
 
 
 @transaction.atomic
+@public_history.batched
 def publish_clause_draft(draft: Clause, user, reason: str) -> Clause:
     """Replace the original clause's content with its draft's: the original keeps its id, position
     and anchor and gets a new recorded version ("发布修改草稿：<reason>"); the draft is deleted.

@@ -1,20 +1,29 @@
 from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
 from measures.views import awards, browse, downloads, history, search
 
 app_name = "measures"
 
+# Every public page is read-only: any method but GET and HEAD (POST, TRACE, OPTIONS…) is a 405 naming
+# the two (require_safe, applied to each view below).
 urlpatterns = [
-    path("", browse.home, name="home"),
-    path("policies/<slug:slug>/", browse.policy_detail, name="policy"),
-    path("policies/<slug:slug>/pillars/<int:number>/", browse.pillar_detail, name="pillar"),
-    path("policies/<slug:slug>/measures/<int:number>/", browse.measure_detail, name="measure"),
-    path("policies/<slug:slug>/measures/<int:number>/history/", history.measure_history, name="measure_history"),
-    path("awards/", awards.award_finder, name="awards"),
-    path("awards/export.csv", awards.award_export_csv, name="awards_csv"),
-    path("search/", search.search, name="search"),
-    path("changes/", history.changes, name="changes"),
-    path("changes/feed/", history.ChangesFeed(), name="changes_feed"),
-    path("downloads/", downloads.downloads, name="downloads"),
-    re_path(r"^downloads/(?P<dataset>awards|clauses)\.(?P<fmt>csv|json)$", downloads.download, name="download"),
+    path("", require_safe(browse.home), name="home"),
+    path("policies/<slug:slug>/", require_safe(browse.policy_detail), name="policy"),
+    path("policies/<slug:slug>/pillars/<int:number>/", require_safe(browse.pillar_detail), name="pillar"),
+    path("policies/<slug:slug>/measures/<int:number>/", require_safe(browse.measure_detail), name="measure"),
+    path(
+        "policies/<slug:slug>/measures/<int:number>/history/",
+        require_safe(history.measure_history),
+        name="measure_history",
+    ),
+    path("awards/", require_safe(awards.award_finder), name="awards"),
+    path("awards/export.csv", require_safe(awards.award_export_csv), name="awards_csv"),
+    path("search/", require_safe(search.search), name="search"),
+    path("changes/", require_safe(history.changes), name="changes"),
+    path("changes/feed/", require_safe(history.ChangesFeed()), name="changes_feed"),
+    path("downloads/", require_safe(downloads.downloads), name="downloads"),
+    re_path(
+        r"^downloads/(?P<dataset>awards|clauses)\.(?P<fmt>csv|json)$", require_safe(downloads.download), name="download"
+    ),
 ]

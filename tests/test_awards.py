@@ -397,6 +397,16 @@ def test_only_text_that_starts_like_a_formula_is_changed():
     assert spreadsheet_safe("") == ""
 
 
+@pytest.mark.parametrize("cell", ["＝1+1", "＋1", "－1", "＠SUM(A1)", " =1+1", "\u200b=1+1", "\ufeff@x", "\n-1", "\u3000＝1"])
+def test_full_width_and_hidden_formula_starts_are_neutralised_like_the_ascii_ones(cell):
+    assert spreadsheet_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["企业＝1", "a-b", "１２３", "\u200b企业"])
+def test_text_with_a_formula_sign_inside_is_left_alone(cell):
+    assert spreadsheet_safe(cell) == cell
+
+
 @pytest.mark.parametrize(
     ("query", "names"),
     [

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from measures.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
+from measures.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus, PublicChange
 from tests.html import between, page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
@@ -19,9 +19,9 @@ NEW_TEXT = "支持孵化器建设，给予每年每家最高800万元奖励。"
 
 # Queries per page, whatever the number of changes (see measures/views/history.py).
 # Each after the content fingerprint that every public page reads first for its ETag (xmpolicy/caching.py).
-# measure; newest records and the versions before them, for measure, clauses, awards; measures
-HISTORY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 8
-CHANGES_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 7  # the same, without the measure
+# the policy and the measure as the public knows it; the newest entries, their measures and policies
+HISTORY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5
+CHANGES_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 3  # the same, without the policy and measure
 # the measure page's five; the measure's, its clauses' and their awards' records that day
 AS_OF_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 8
 
@@ -45,8 +45,10 @@ def latest_record(model, row):
 
 
 def backdate(model, row, when):
-    """Date `row`'s latest history record at `when`."""
-    model.history.filter(history_id=latest_record(model, row).history_id).update(history_date=when)
+    """Date `row`'s latest history record, and the public change it made, at `when`."""
+    history_id = latest_record(model, row).history_id
+    model.history.filter(history_id=history_id).update(history_date=when)
+    PublicChange.objects.filter(subject=model._meta.model_name, history_id=history_id).update(date=when)
 
 
 @pytest.fixture
@@ -54,6 +56,7 @@ def dated_policy(small_policy):
     """The small policy, recorded on 2025-01-10 (every row's first version dated then)."""
     for model in CONTENT_MODELS:
         model.history.update(history_date=xiamen(2025, 1, 10))
+    PublicChange.objects.update(date=xiamen(2025, 1, 10))
     return small_policy
 
 
@@ -180,10 +183,22 @@ def test_a_measure_with_no_changes_since_it_was_recorded_says_so(client, dated_p
     assert 'class="change change--changed"' not in html
 
 
-def test_a_draft_measure_has_no_public_history_page(client, dated_policy):
-    Measure.objects.filter(number=3).update(status=PublicationStatus.DRAFT)
-    page(client, "/policies/test-policy/measures/3/history/", status=404)
+def test_a_draft_measure_has_no_public_history_page(client, dated_policy, editor):
+    measure = Measure.objects.get(policy=dated_policy, number=1)
+    edit(Measure(policy=dated_policy, pillar=measure.pillar, number=4, title="未发布", status="draft"), "起草", editor)
+    page(client, "/policies/test-policy/measures/4/history/", status=404)
     page(client, "/policies/test-policy/measures/9/history/", status=404)
+
+
+def test_a_withdrawn_measure_keeps_the_history_it_had_in_public_and_says_it_was_withdrawn(client, clause, editor):
+    edit(clause.measure, "暂时撤回", editor, status=PublicationStatus.DRAFT)
+    edit(clause, "撤回期间的修改", editor, text="撤回期间的文字")
+    html = page(client, "/policies/test-policy/measures/1/history/")
+    assert "暂时撤回" in between(html, 'class="change change--withdrawn"', "</li>")
+    assert 'class="change change--created"' in html  # what it had in public
+    assert "撤回期间" not in html
+    assert "已撤回或删除" in html
+    assert "暂时撤回" in page(client, "/changes/")
 
 
 def test_the_measure_page_links_its_history(client, dated_policy):

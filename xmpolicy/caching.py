@@ -77,7 +77,11 @@ class ConditionalGetMiddleware:
     def __call__(self, request):
         validators = self.validators(request)
         if validators is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if _is_admin(request) and "Cache-Control" not in response:
+                # Admin answers Django's views leave unmarked (a 403, a 404) are an editor's: never kept.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
         etag, last_modified = request.content_validators = validators
         # 304 Not Modified, or 412 for a failed If-Match; else the page from the cache, or the view.
         response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
@@ -109,6 +113,9 @@ class ConditionalGetMiddleware:
         """The ETag and Last-Modified of a public GET or HEAD; None for anything else."""
         if request.method not in ("GET", "HEAD"):
             return None
+        # A Host the site does not serve is a 400 (DisallowedHost) before anything is looked up: the
+        # page cache is keyed by host, and a 304 must not be given to a request that would be refused.
+        request.get_host()
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -123,6 +130,11 @@ class ConditionalGetMiddleware:
         midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, chosen_language(request), request.get_full_path(), today), last_modified
+
+
+def _is_admin(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and bool(EXCLUDED_NAMESPACES.intersection(match.namespaces))
 
 
 def _etag(revision, language, full_path, today) -> str:

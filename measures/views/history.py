@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from measures import timeline
-from measures.models import Measure, Pillar
+from measures.models import Pillar, Policy
 
 # XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
 # Django's feed writer raises on them: the feed drops them from the texts it writes.
@@ -66,12 +66,14 @@ def measure_as_of(request, context, sources_by_url):
 
 
 def measure_history(request, slug, number):
-    """The measure's public changes, newest first: eight queries, however many there are."""
-    measure = Measure.objects.published().select_related("policy").filter(policy__slug=slug, number=number).first()
+    """The measure's public changes, newest first: four queries, however many there are. A measure
+    the public once saw keeps this page after it is withdrawn or deleted (what was public stays)."""
+    policy = Policy.objects.filter(slug=slug).first()
+    measure = timeline.public_measure(policy, number) if policy else None
     if measure is None:
         raise Http404(_("没有这条措施。"))
     context = {
-        "policy": measure.policy,
+        "policy": policy,
         "measure": measure,
         "changes": timeline.measure_changes(measure),
         "limit": timeline.LATEST_CHANGES,
@@ -87,7 +89,7 @@ def changes(request):
 
 def change_url(change) -> str:
     """Where a change is shown: its entry on its measure's history page."""
-    url = reverse("measures:measure_history", args=[change.measure.policy.slug, change.measure.number])
+    url = reverse("measures:measure_history", args=[change.measure.policy_slug, change.measure.number])
     return f"{url}#{change.anchor}"
 
 

@@ -1,0 +1,58 @@
+"""What public pages answer to requests a browser does not make: another Host, methods other than
+GET and HEAD; and what the admin's error answers tell caches."""
+
+import logging
+
+import pytest
+
+PUBLIC_PAGES = [
+    "/",
+    "/policies/test-policy/",
+    "/policies/test-policy/measures/1/",
+    "/policies/test-policy/measures/1/history/",
+    "/awards/",
+    "/awards/export.csv",
+    "/search/?q=孵化",
+    "/changes/",
+    "/changes/feed/",
+    "/downloads/",
+    "/downloads/awards.csv",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "TRACE", "OPTIONS", "PATCH"])
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_answer_only_get_and_head(client, small_policy, url, method):
+    response = client.generic(method, url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert small_policy.title.encode() not in response.content
+
+
+def test_a_host_the_site_does_not_serve_is_refused_even_with_a_matching_etag(client, small_policy, caplog):
+    etag = client.get("/policies/test-policy/")["ETag"]
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/policies/test-policy/", HTTP_HOST="evil.example", HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 400
+        assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert "page cache unavailable" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/admin/measures/measure/999999/change/", 302), ("/admin/measures/no-such-page/", 404)],
+)
+def test_admin_answers_are_never_kept_by_a_cache(editor_client, small_policy, url, status):
+    response = editor_client.get(url)
+    assert response.status_code == status
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_admin_page_an_editor_may_not_see_is_never_kept_by_a_cache(editor_client):
+    response = editor_client.get("/admin/auth/user/")
+    assert response.status_code == 403
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
