@@ -159,7 +159,7 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
 def search_queries(count: int = 100) -> list[str]:
     """Terms of the corpus's vocabulary, as a reader would type them: whole terms, their first two
     characters, and two terms at once."""
-    from measures.corpus import VOCABULARY
+    from bench.corpus.generate import VOCABULARY
 
     rng = random.Random(SEED)
     terms = rng.sample(VOCABULARY, count)
@@ -169,7 +169,7 @@ def search_queries(count: int = 100) -> list[str]:
 
 
 def search_rows(table: Table) -> None:
-    from measures.search import find, parse_query
+    from measures.search.query import find, parse_query
 
     queries = [parse_query(text) for text in search_queries()]
     for query in queries:  # warm the caches of the database, as a running site has them
@@ -298,7 +298,7 @@ def throughput_rows(table: Table, server: Gunicorn, pages: dict[str, str], secon
 
 def two_instances_rows(table: Table, first: Gunicorn, second: Gunicorn) -> None:
     """An edit saved through one instance's admin is on the very next page served by either."""
-    from measures.models import Pillar
+    from measures.domain.models import Pillar
 
     pillar = Pillar.objects.get(policy__slug=FEATURED, number=1)
     change = f"/admin/measures/pillar/{pillar.pk}/change/"

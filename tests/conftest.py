@@ -8,16 +8,16 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
-from measures.editors import EDITORS_GROUP
-from measures.loader import PolicyLoader
-from measures.models import Award, Clause, Measure, Pillar, Policy
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy
+from measures.editing.editors import EDITORS_GROUP
+from measures.editing.loader import PolicyLoader
 
 REAL_POLICY_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "kjcx-2025.json"
 
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with no rendered page kept from another (xmpolicy/caching.py)."""
+    """Each test starts with no rendered page kept from another (measures/public/caching.py)."""
     cache.clear()
 
 

@@ -8,9 +8,9 @@ import pytest
 from django import forms
 from pytest_django.asserts import assertContains, assertNotContains
 
-from measures.forms import WanAmountField
-from measures.loader import PolicyLoader
-from measures.models import Award, Clause, Measure
+from measures.domain.models import Award, Clause, Measure
+from measures.editing.forms import WanAmountField
+from measures.editing.loader import PolicyLoader
 from tests.conftest import REAL_POLICY_FILE
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from measures.models import Award, Clause, Measure, PublicationStatus
+from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from tests.html import page
 from tests.test_awards import LARGEST_FIRST, add_award, amounts
 
@@ -311,7 +311,7 @@ def test_no_payload_shows_history_or_editing_internals(client, real_policy):
 
 
 # Query budgets: each count below is the view's own, plus the one query of the conditional-GET
-# fingerprint that every public GET runs (xmpolicy/caching.py).
+# fingerprint that every public GET runs (measures/public/caching.py).
 
 FINGERPRINT = 1
 

@@ -3,7 +3,7 @@ its measure published, the clause not a draft of a change — whatever wrote the
 
 import pytest
 
-from measures.models import Award, Clause, Measure, PublicationStatus
+from measures.domain.models import Award, Clause, Measure, PublicationStatus
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
 

@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from measures.models import Award, Clause, Measure
-from measures.views.awards import spreadsheet_safe
+from measures.domain.models import Award, Clause, Measure
+from measures.public.views.awards import spreadsheet_safe
 from tests.html import between, page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
-# Each after the content fingerprint that every public page reads first for its ETag (xmpolicy/caching.py).
+# Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
 FINDER_QUERIES = CONTENT_REVISION_QUERIES + (
     7  # the count and the page of results, then one count per facet: band, policy, pillar, recurrence, limit
 )
@@ -397,7 +397,9 @@ def test_only_text_that_starts_like_a_formula_is_changed():
     assert spreadsheet_safe("") == ""
 
 
-@pytest.mark.parametrize("cell", ["＝1+1", "＋1", "－1", "＠SUM(A1)", " =1+1", "\u200b=1+1", "\ufeff@x", "\n-1", "\u3000＝1"])
+@pytest.mark.parametrize(
+    "cell", ["＝1+1", "＋1", "－1", "＠SUM(A1)", " =1+1", "\u200b=1+1", "\ufeff@x", "\n-1", "\u3000＝1"]
+)
 def test_full_width_and_hidden_formula_starts_are_neutralised_like_the_ascii_ones(cell):
     assert spreadsheet_safe(cell) == "'" + cell
 

@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import connection
 
-from measures.backup import content_models
-from measures.models import Award, Clause, Measure, Policy
+from measures.domain.models import Award, Clause, Measure, Policy
+from measures.editing.backup import content_models
 
 MEASURE_3 = "/policies/kjcx-2025/measures/3/"
 

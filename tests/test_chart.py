@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from measures.charts import PLOT_WIDTH, award_chart, scale_step, scaled
-from measures.models import Award, Clause, Measure
+from measures.domain.models import Award, Clause, Measure
+from measures.public.charts import PLOT_WIDTH, award_chart, scale_step, scaled
 from tests.test_pages import POLICY_PAGE_QUERIES, add_more_data, between, page
 
 # The real policy's awards in policy order (measure, clause, position), as the chart labels them.

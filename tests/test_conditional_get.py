@@ -1,6 +1,6 @@
 """Conditional GET: public pages and the API carry an ETag and Last-Modified from the content, answer
 304 while nothing changed, change on the very next request after an edit, and let a CDN keep them
-briefly (xmpolicy/caching.py, measures/freshness.py)."""
+briefly (measures/public/caching.py, measures/domain/revision.py)."""
 
 import datetime
 
@@ -10,10 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
-from measures.freshness import content_revision
-from measures.models import Award, Clause
+from measures.domain.models import Award, Clause
+from measures.domain.revision import content_revision
+from measures.public.caching import ConditionalGetMiddleware
 from tests.test_settings import load_settings
-from xmpolicy.caching import ConditionalGetMiddleware
 
 # The one query a public request reads before its view: the content's fingerprint, for its ETag.
 CONTENT_REVISION_QUERIES = 1

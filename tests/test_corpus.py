@@ -1,4 +1,4 @@
-"""The synthetic benchmark corpus, `generate_corpus` (measures/corpus.py): the shape the options ask
+"""The synthetic benchmark corpus, `generate_corpus` (bench/corpus/generate.py): the shape the options ask
 for, the same content for the same seed however it was grown, never mixed with real policies or
 another seed, awards worded in their clauses, searchable like hand-entered text, and with history."""
 
@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from measures import corpus, money, search
-from measures.freshness import content_revision
-from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from bench.corpus import generate as corpus
+from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.revision import content_revision
+from measures.search import query as search
+from measures.text import money, tokens
 from tests.test_search import naive_scan
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +90,7 @@ def empty_the_database():
 
 def search_index_exists():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search.INDEX_NAME])
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [SEARCH_INDEX])
         row = cursor.fetchone()
     return row is not None and "fastupdate=off" in row[0]
 
@@ -133,7 +135,7 @@ def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like
         assert clause.source_url == f"https://example.invalid/synthetic/{clause.measure.policy.slug}"
         assert clause.provenance == Clause.Provenance.POLICY_TEXT
         assert clause.is_complete
-        assert clause.search_tokens == search.clause_tokens(clause.measure.title, clause.text)
+        assert clause.search_tokens == tokens.clause_tokens(clause.measure.title, clause.text)
     assert Clause.objects.published().count() == POLICIES * CLAUSES
 
 
@@ -321,7 +323,7 @@ def test_progress_is_a_line_per_tenth_in_a_log(monkeypatch):
     ]
     # Then, on PostgreSQL, the slow steps that follow, so a long wait after 100% is explained.
     if connection.vendor == "postgresql":
-        assert lines[3:] == [f"重建检索索引 {search.INDEX_NAME}……", "更新查询统计信息（ANALYZE）……"]
+        assert lines[3:] == [f"重建检索索引 {SEARCH_INDEX}……", "更新查询统计信息（ANALYZE）……"]
     else:
         assert lines[3:] == []
 

@@ -1,5 +1,5 @@
-from measures.diffs import Segment, char_diff, field_changes
-from measures.models import Award, Clause
+from measures.domain.diffs import Segment, char_diff, field_changes
+from measures.domain.models import Award, Clause
 
 
 def test_chinese_text_is_compared_character_by_character():

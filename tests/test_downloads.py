@@ -13,9 +13,9 @@ import json
 
 import pytest
 
-from measures import exports
-from measures.models import Award, Clause, Measure, PublicationStatus
-from measures.publishing import start_draft_of_change
+from measures.domain.models import Award, Clause, Measure, PublicationStatus
+from measures.editing.publishing import start_draft_of_change
+from measures.public import exports
 from tests.html import between, page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES  # the ETag's fingerprint
 

@@ -3,8 +3,8 @@ is published, and published with a recorded version."""
 
 import pytest
 
-from measures.models import Award, Clause, Measure, PublicationStatus
-from measures.publishing import PublishingError, publish_clause_draft, publish_measure, start_draft_of_change
+from measures.domain.models import Award, Clause, Measure, PublicationStatus
+from measures.editing.publishing import PublishingError, publish_clause_draft, publish_measure, start_draft_of_change
 from tests.html import between, page
 from tests.test_admin import award_url, form_data
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from pytest_django.asserts import assertContains, assertNotContains
 
-from measures.editors import EDITORS_GROUP
+from measures.editing.editors import EDITORS_GROUP
 
 GOOD_PASSWORD = "kejichuangxin-2025-xm"
 

@@ -23,10 +23,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from measures.loader import PolicyLoader
-from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
-from measures.search import highlight
-from measures.templatetags.measures_extras import web_url
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.editing.loader import PolicyLoader
+from measures.public.presentation import web_url
+from measures.search.query import highlight
 from tests.conftest import REAL_POLICY_FILE
 from tests.test_admin import clause_url, form_data
 

@@ -1,4 +1,4 @@
-"""The award finder's counts (measures/finder_counts.py) are what counting the awards would give, for
+"""The award finder's counts (measures/public/finder_counts.py) are what counting the awards would give, for
 every kind of question, and follow an edit at once."""
 
 import itertools
@@ -6,9 +6,9 @@ import itertools
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from measures.filters import AwardFilter
-from measures.finder_counts import award_count, revision_key
-from measures.models import Award
+from measures.domain.models import Award
+from measures.public.filters import AwardFilter
+from measures.public.finder_counts import award_count, revision_key
 
 QUESTIONS = [
     "",

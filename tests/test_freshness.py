@@ -1,4 +1,4 @@
-"""The content's change counter (measures/freshness.py): kept by triggers on every content table, so
+"""The content's change counter (measures/domain/revision.py): kept by triggers on every content table, so
 that no way of changing public content can leave the page cache and the ETags behind, and no change to
 unpublished content moves it."""
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from simple_history.utils import bulk_create_with_history
 
-from measures.freshness import content_models, content_revision, tables_with_triggers
-from measures.models import Award, Clause, ContentRevision, Measure, Pillar, PublicationStatus
+from measures.domain.models import Award, Clause, Measure, Pillar, PublicationStatus
+from measures.domain.revision import ContentRevision, content_models, content_revision, tables_with_triggers
 
 
 @pytest.mark.django_db

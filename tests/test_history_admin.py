@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from pytest_django.asserts import assertContains, assertNotContains
 
-from measures.admin_history import REASON_REQUIRED
-from measures.loader import IMPORT_REASON, PolicyLoader
-from measures.models import Award, Clause, Measure
+from measures.domain.models import Award, Clause, Measure
+from measures.editing.history import REASON_REQUIRED
+from measures.editing.loader import IMPORT_REASON, PolicyLoader
 from tests.conftest import REAL_POLICY_FILE
 from tests.html import between, page
 from tests.test_admin import award_url, clause_url, form_data, measure_url

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
-from measures.templatetags.measures_extras import html_lang, long_date, pillar_numeral
-from measures.views.search import EXAMPLE_TERMS
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.public.presentation import html_lang, long_date, pillar_numeral
+from measures.public.views.search import EXAMPLE_TERMS
 from tests.html import between, page
 from tests.test_pages import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
-from measures.publishing import start_draft_of_change
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.editing.publishing import start_draft_of_change
 
 NEWS_URL = "https://tongan.xmnn.cn/jdgz/202502/t20250224_300022.htm"
 

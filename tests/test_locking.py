@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from measures.editors import EDITORS_GROUP
-from measures.models import Award, Clause, Measure, Pillar, Policy
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy
+from measures.editing.editors import EDITORS_GROUP
 from tests.test_admin import award_url, clause_url, form_data
 
 REFUSED = "保存失败：在您打开此页之后"

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from measures.models import Award, Clause, Measure, Pillar, Policy
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 
 
 def messages(error: ValidationError) -> str:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from measures.money import AmountError, format_amount, format_amount_en, format_award, wan_to_yuan, yuan_to_wan
+from measures.text.money import AmountError, format_amount, format_amount_en, format_award, wan_to_yuan, yuan_to_wan
 
 
 @pytest.mark.parametrize(

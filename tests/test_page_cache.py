@@ -1,13 +1,13 @@
-"""The server-side page cache (xmpolicy/caching.py): a page asked for again is served from the cache
+"""The server-side page cache (measures/public/caching.py): a page asked for again is served from the cache
 with one query, an edit is seen on the very next request, and a cache that fails only costs speed."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from measures.models import Clause
+from measures.domain.models import Clause
+from measures.public import caching
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
-from xmpolicy import caching
 from xmpolicy.env import env_cache
 
 MEASURE = "/policies/test-policy/measures/1/"

@@ -5,14 +5,14 @@ import datetime
 import pytest
 from django.contrib.staticfiles import finders
 
-from measures.models import Award, Clause, Measure, Pillar, Policy, PolicySource
-from measures.templatetags.measures_extras import zh_numeral
-from measures.views.browse import number_ranges
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.public.presentation import zh_numeral
+from measures.public.views.browse import number_ranges
 from tests.html import between, page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
-# Queries per page, whatever the amount of data (see measures/views/browse.py for what each one reads),
-# after the content fingerprint that every public page reads first for its ETag (xmpolicy/caching.py).
+# Queries per page, whatever the amount of data (see measures/public/views/browse.py for what each one reads),
+# after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
 # policy, sources, pillars, their measures, all measures; award count, largest awards, chart
 POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 8
 PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures

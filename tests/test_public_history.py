@@ -14,8 +14,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from measures import public_history
-from measures.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus, PublicChange, PublicState
+from measures.domain import public_history
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
+from measures.domain.public_history import PublicChange, PublicState
 from tests.html import between, page
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED

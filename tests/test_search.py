@@ -14,12 +14,13 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from measures import search
-from measures.models import Clause, Measure
+from measures.domain.models import SEARCH_INDEX, Clause, Measure
+from measures.search import query as search
+from measures.text import tokens
 from tests.html import page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
-# After the content fingerprint that every public page reads first for its ETag (xmpolicy/caching.py):
+# After the content fingerprint that every public page reads first for its ETag (measures/public/caching.py):
 RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2  # the matches, then the clauses shown
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
@@ -364,15 +365,15 @@ def test_a_term_is_always_among_the_tokens_of_a_text_containing_it():
         start = rng.randrange(len(text))
         term = text[start : start + rng.randint(1, 6)]
         for variant in (term, term.upper(), term.lower()):
-            assert set(search.query_tokens(variant)) <= set(search.tokens(text.swapcase())), (term, text)
+            assert set(tokens.query_tokens(variant)) <= set(tokens.tokens(text.swapcase())), (term, text)
 
 
 def test_tokens_are_the_characters_and_overlapping_pairs_of_each_run_of_letters():
-    assert search.tokens("孵化器 AI") == ["孵", "孵化", "化", "化器", "器", "a", "ai", "i"]
-    assert search.query_tokens("孵化器") == ["孵化", "化器"]
-    assert search.query_tokens("厦") == ["厦"]
-    assert search.query_tokens("“苏颂”") == ["苏颂"]
-    assert search.query_tokens("%") == []
+    assert tokens.tokens("孵化器 AI") == ["孵", "孵化", "化", "化器", "器", "a", "ai", "i"]
+    assert tokens.query_tokens("孵化器") == ["孵化", "化器"]
+    assert tokens.query_tokens("厦") == ["厦"]
+    assert tokens.query_tokens("“苏颂”") == ["苏颂"]
+    assert tokens.query_tokens("%") == []
 
 
 # Keeping the tokens up to date
@@ -413,12 +414,12 @@ def test_a_clause_saved_with_update_fields_still_refreshes_its_tokens(small_poli
     clause = Clause.objects.select_related("measure").get(measure__policy=small_policy)
     clause.text = "中试平台"
     clause.save(update_fields=["text"])
-    assert Clause.objects.get(pk=clause.pk).search_tokens == search.clause_tokens("孵化器建设", "中试平台")
+    assert Clause.objects.get(pk=clause.pk).search_tokens == tokens.clause_tokens("孵化器建设", "中试平台")
 
 
 def test_the_loaded_policy_has_the_tokens_of_every_clause(real_policy):
     for clause in Clause.objects.select_related("measure"):
-        assert clause.search_tokens == search.clause_tokens(clause.measure.title, clause.text)
+        assert clause.search_tokens == tokens.clause_tokens(clause.measure.title, clause.text)
 
 
 def test_the_migration_fills_the_tokens_of_clauses_already_in_the_database(real_policy):
@@ -426,7 +427,7 @@ def test_the_migration_fills_the_tokens_of_clauses_already_in_the_database(real_
     migration = importlib.import_module("measures.migrations.0002_clause_search_tokens")
     migration.fill_tokens(apps, SimpleNamespace(connection=connection))
     for clause in Clause.objects.select_related("measure"):
-        assert clause.search_tokens == search.clause_tokens(clause.measure.title, clause.text)
+        assert clause.search_tokens == tokens.clause_tokens(clause.measure.title, clause.text)
 
 
 # Query budget
@@ -513,7 +514,7 @@ def test_on_postgresql_the_search_query_uses_the_gin_index_on_the_tokens(client,
             measure=measure,
             position=position,
             text=(text := "".join(rng.choice(filler) for _ in range(40))),
-            search_tokens=search.clause_tokens(measure.title, text),
+            search_tokens=tokens.clause_tokens(measure.title, text),
             provenance=Clause.Provenance.POLICY_TEXT,
             source_url="https://example.org/test",
         )
@@ -525,9 +526,9 @@ def test_on_postgresql_the_search_query_uses_the_gin_index_on_the_tokens(client,
     with CaptureQueriesContext(connection) as queries:
         html = search_page(client, "中试")
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
-    # The ETag's fingerprint (xmpolicy/caching.py), the matches, the clause shown.
+    # The ETag's fingerprint (measures/public/caching.py), the matches, the clause shown.
     _fingerprint, matches, _shown = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + matches["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Bitmap Index Scan on {search.INDEX_NAME}" in plan, plan
+    assert f"Bitmap Index Scan on {SEARCH_INDEX}" in plan, plan

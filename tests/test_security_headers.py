@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import include, path, reverse
 
-from measures.models import Clause
+from measures.domain.models import Clause
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 from tests.test_settings import PRODUCTION_ENV, read_settings
 from xmpolicy.csp import CONTENT_SECURITY_POLICY
@@ -81,7 +81,7 @@ def assert_strict_policy(header):
     assert policy["form-action"] == ["'self'"]
     assert policy["frame-ancestors"] == ["'none'"]
     # Nothing but the site itself: no host, no scheme, no inline code, no eval. (The API docs page alone
-    # lets its stylesheet draw data: images, see measures/api/docs.py.)
+    # lets its stylesheet draw data: images, see measures/public/api/docs.py.)
     for name, sources in policy.items():
         allowed = {"'self'", "'none'", "data:"} if name == "img-src" else {"'self'", "'none'"}
         assert set(sources) <= allowed, (name, sources)

@@ -6,11 +6,11 @@ import re
 from django.core.cache import cache
 from django.utils import timezone
 
-from measures.models import Award, Clause, Measure, Pillar, Policy
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 from tests.test_pages import add_more_data, page
 
-# the ETag's fingerprint (xmpolicy/caching.py); policies, pillars with their policy, measures with their policy
+# the ETag's fingerprint (measures/public/caching.py); policies, pillars with their policy, measures with their policy
 SITEMAP_QUERIES = CONTENT_REVISION_QUERIES + 3
 
 

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from measures.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus, PublicChange
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
+from measures.domain.public_history import PublicChange
 from tests.html import between, page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
@@ -17,8 +18,8 @@ CONTENT_MODELS = [Policy, Pillar, Measure, Clause, Award]
 OLD_TEXT = "支持孵化器建设，给予每年每家最高500万元奖励。"
 NEW_TEXT = "支持孵化器建设，给予每年每家最高800万元奖励。"
 
-# Queries per page, whatever the number of changes (see measures/views/history.py).
-# Each after the content fingerprint that every public page reads first for its ETag (xmpolicy/caching.py).
+# Queries per page, whatever the number of changes (see measures/public/views/history.py).
+# Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
 # the policy and the measure as the public knows it; the newest entries, their measures and policies
 HISTORY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5
 CHANGES_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 3  # the same, without the policy and measure

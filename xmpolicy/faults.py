@@ -1,7 +1,7 @@
 """A database that is down is a 503 "temporarily unavailable" for the visitor, never a 500 or a trace.
 
 When PostgreSQL restarts, fails over or cannot be reached, the driver's connection errors surface as
-django.db.OperationalError or InterfaceError: from the content revision that xmpolicy/caching.py
+django.db.OperationalError or InterfaceError: from the content revision that measures/public/caching.py
 reads first on every public GET, from a view, from a template, from the session. This middleware
 turns any of them into a 503 with `Retry-After: 30` and `Cache-Control: no-store`: templates/503.html
 in the visitor's language (the site is temporarily unavailable, nothing was lost, try again shortly),
@@ -89,7 +89,7 @@ def reconnecting_once(query):
 
 
 class DatabaseUnavailableMiddleware:
-    """Placed in MIDDLEWARE just before (outside) xmpolicy.caching.ConditionalGetMiddleware."""
+    """Placed in MIDDLEWARE just before (outside) measures.public.caching.ConditionalGetMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response

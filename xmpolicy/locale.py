@@ -40,7 +40,7 @@ class ChosenLanguageMiddleware:
 # Choosing the display language changes nothing but how this visitor's own pages are worded: no
 # data, no account. A forged request could at worst switch someone's interface to English, so the
 # switch needs no CSRF token, and public pages need no CSRF cookie, which would stop a CDN from
-# caching them (xmpolicy/caching.py). It answers a POST from the switch's form or a plain GET link.
+# caching them (measures/public/caching.py). It answers a POST from the switch's form or a plain GET link.
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "axes",
     "measures",
 ]
+if not PRODUCTION:
+    # The benchmarks' synthetic library (bench/corpus/: `manage.py generate_corpus`), never in production.
+    INSTALLED_APPS.append("bench.corpus")
 
 MIDDLEWARE = [
     # The Content-Security-Policy and X-Frame-Options, outside everything else, so that static files,
@@ -69,7 +72,7 @@ MIDDLEWARE = [
     "xmpolicy.faults.DatabaseUnavailableMiddleware",
     # ETag / 304 / Cache-Control for public GETs; outside the session and CSRF middleware so it
     # sees the cookies they set (a response that sets one is never marked public).
-    "xmpolicy.caching.ConditionalGetMiddleware",
+    "measures.public.caching.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xmpolicy.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,7 +127,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered public pages are kept here (xmpolicy/caching.py), keyed by the content's fingerprint, so
+# Rendered public pages are kept here (measures/public/caching.py), keyed by the content's fingerprint, so
 # an edit is seen at once without invalidating anything. Several machines share one with CACHE_URL.
 CACHES = env_cache("CACHE_URL")
 
@@ -215,7 +218,7 @@ SESSION_ENGINE = "xmpolicy.sessions"
 # hidden from scripts altogether: one injected into a page could not read the token there.
 CSRF_COOKIE_HTTPONLY = True
 
-# The read-only JSON API (/api/v1/, measures/api/): JSON only (no browsable HTML API), anyone may read.
+# The read-only JSON API (/api/v1/, measures/public/api/): JSON only (no browsable HTML API), anyone may read.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

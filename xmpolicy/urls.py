@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from measures.sitemaps import SITEMAPS
 from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
 
@@ -18,12 +16,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The language switch in base.html posts here (the choice is kept in a cookie; no CSRF token).
     path("i18n/setlang/", choose_language, name="set_language"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
         require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
-    path("api/", include("measures.api.urls")),
-    path("", include("measures.urls")),
+    path("api/", include("measures.public.api.urls")),
+    path("", include("measures.public.urls")),
 ]

@@ -1,75 +1,11 @@
-"""Presentation helpers for the public templates."""
+"""Where Django looks for the public templates' filters ({% load measures_extras %}); they are
+measures/public/presentation.py's functions."""
 
 from django import template
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.template.defaultfilters import date as format_date
-from django.utils import translation
+
+from measures.public import presentation
 
 register = template.Library()
 
-# How a date reads in a sentence of each interface language ("2025年2月17日", "17 February 2025").
-_LONG_DATE_FORMATS = {"en": "j F Y"}
-_ZH_LONG_DATE = "Y年n月j日"
-
-
-def _language() -> str:
-    """The active interface language without its region or script: 'zh', 'en'."""
-    return (translation.get_language() or "zh-hans").lower().split("-")[0]
-
-
-_DIGITS = "〇一二三四五六七八九"
-
-
-@register.filter
-def zh_numeral(value):
-    """1 -> '一', 10 -> '十', 12 -> '十二', 40 -> '四十': how a policy numbers its parts (一、二、…).
-
-    Numbers outside 1–99 are returned as they are."""
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        return value
-    if not 1 <= n <= 99:
-        return str(n)
-    tens, units = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[units]
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
-
-
-@register.filter
-def long_date(value):
-    """A date as it reads in the interface language: '2025年2月17日', or '17 February 2025'."""
-    return format_date(value, _LONG_DATE_FORMATS.get(_language(), _ZH_LONG_DATE))
-
-
-@register.filter
-def pillar_numeral(value):
-    """A pillar's number in the interface language: '二' in Chinese (二、深化…), '2' in English."""
-    return zh_numeral(value) if _language() == "zh" else str(value)
-
-
-@register.filter
-def html_lang(language_code):
-    """Django's language code as the BCP 47 tag of <html lang>: 'zh-hans' -> 'zh-Hans', 'en-gb' -> 'en-GB'."""
-    language, *subtags = str(language_code).split("-")
-    fixed = [tag.title() if len(tag) == 4 else tag.upper() if len(tag) == 2 else tag for tag in subtags]
-    return "-".join([language.lower(), *fixed])
-
-
-_WEB_URL = URLValidator()  # the rule of the models' URLField: http, https, ftp or ftps, well formed
-
-
-@register.filter
-def web_url(value):
-    """`value` if it is an address a source link may point to (what URLField accepts), else ''.
-
-    The admin and load_policy validate source addresses, but a restored backup or a direct database
-    edit does not: a 'javascript:' or 'data:' address must never become a clickable href, so a
-    template shows such a value as text instead of a link."""
-    try:
-        _WEB_URL(value)
-    except ValidationError:
-        return ""
-    return value
+for name in ("zh_numeral", "long_date", "pillar_numeral", "html_lang", "web_url"):
+    register.filter(name, getattr(presentation, name))

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from measures.editors import EDITORS_GROUP, sync_editors_group
+from measures.editing.editors import EDITORS_GROUP, sync_editors_group
 
 PASSWORD_ENV = "XMPOLICY_EDITOR_PASSWORD"
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.loader import PolicyLoader
+from measures.editing.loader import PolicyLoader
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 

@@ -1,0 +1,628 @@
+"""The policy as data: Policy → Pillar → Measure → Clause → Award.
+
+Labels and help texts are written for the editors who read them in the admin. The public pages
+read through the named QuerySet methods below, which own the query shapes (joins, prefetches).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from measures.text import money, tokens
+
+
+class Audited(models.Model):
+    """Who last changed a row and when. `updated_by` is empty for rows written by `load_policy`,
+    which is how the loader tells an editor's work (never overwritten without --force) from its own."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    version = models.PositiveIntegerField(
+        "版本",
+        default=1,
+        editable=False,
+        help_text="每保存一次加一。编辑表单记下打开时的版本，别人先保存过时拒绝覆盖（不丢失修改）。",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后编辑人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    # Messages for numbers that clash with a sibling's, in the editors' words rather than
+    # Django's generic "…已存在" (a UniqueConstraint on fields ignores violation_error_message).
+    duplicate_number_message = "编号已被占用，请换一个编号。"
+
+    def save(self, *args, **kwargs):
+        # Every save of an existing row is a new version (see `version`).
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def unique_error_message(self, model_class, unique_check):
+        error = super().unique_error_message(model_class, unique_check)
+        error.message = self.duplicate_number_message
+        error.params = {}
+        return error
+
+
+class BatchedHistory(models.Model):
+    """A historical record's batch: the saves made together (one admin form, one publication), which the
+    public history judges as one change per row (measures/domain/public_history.py)."""
+
+    history_batch = models.UUIDField("同批保存", null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class PublicationStatus(models.TextChoices):
+    """Drafts are for editors only: no public page, search, finder, export or sitemap shows them."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+def status_field():
+    return models.CharField(
+        "发布状态",
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+        help_text="草稿只有编辑能看到；发布后才出现在公开页面、搜索、奖补查询、导出和网站地图中。",
+    )
+
+
+class PolicyQuerySet(models.QuerySet):
+    def featured(self):
+        """The home page's policy first: the one marked featured, else the newest."""
+        return self.order_by("-is_featured", "-issue_date", "slug")
+
+    def for_overview(self):
+        """A policy page: its sources, and its pillars each with their measures (three prefetches)."""
+        return self.prefetch_related(
+            "sources",
+            models.Prefetch(
+                "pillars",
+                queryset=Pillar.objects.prefetch_related(
+                    models.Prefetch("measures", queryset=Measure.objects.published().for_tree())
+                ),
+            ),
+            models.Prefetch(
+                "measures", queryset=Measure.objects.published().only("id", "number", "status", "policy_id")
+            ),
+        )
+
+
+class Policy(Audited):
+    class ValidityStatus(models.TextChoices):
+        NOT_YET = "not_yet", _("尚未施行")
+        IN_FORCE = "in_force", _("有效")
+        EXPIRED = "expired", _("已失效")
+
+    slug = models.SlugField(
+        "网址标识", unique=True, help_text="出现在网址中，如 kjcx-2025；发布后请勿修改，以免链接失效。"
+    )
+    title = models.CharField("标题", max_length=200, help_text="政策全称，不含书名号。")
+    short_title = models.CharField("简称", max_length=50, blank=True, help_text="如“若干措施”，不含书名号。")
+    document_number = models.CharField(
+        "文号", max_length=50, blank=True, help_text="如 厦委发〔2025〕1号，括号用六角括号〔〕。"
+    )
+    issuing_bodies = models.CharField("发文机关", max_length=200, help_text="多个机关用顿号分隔。")
+    preamble = models.TextField("序言", blank=True, help_text="正文开头“制定如下措施”之前的文字（原文）。")
+    issue_date = models.DateField(
+        "印发日期", help_text="印发日期未经确认时，填可确认的最晚日期，并取消勾选“印发日期已确认”。"
+    )
+    issue_date_confirmed = models.BooleanField("印发日期已确认", default=False)
+    issue_date_note = models.CharField(
+        "印发日期说明", max_length=200, blank=True, help_text="日期的来源或未确认的原因，向公众显示。"
+    )
+    effective_date = models.DateField("施行日期", null=True, blank=True, help_text="留空表示“自印发之日起实施”。")
+    validity_years = models.PositiveSmallIntegerField(
+        "有效期（年）", null=True, blank=True, help_text="留空表示未规定有效期。"
+    )
+    declared_measure_count = models.PositiveSmallIntegerField(
+        "措施总条数", help_text="政策原文宣布的措施条数（本政策为12条）；已录入的措施编号不能超过此数。"
+    )
+    is_featured = models.BooleanField("在首页展示", default=False, help_text="首页展示的政策；只应勾选一项。")
+
+    objects = PolicyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "政策"
+        verbose_name_plural = "政策"
+        ordering = ["-issue_date", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                name="policy_declares_at_least_one_measure",
+                condition=models.Q(declared_measure_count__gte=1),
+                violation_error_message="措施总条数至少为1。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"《{self.title}》"
+
+    def get_absolute_url(self):
+        return reverse("measures:policy", kwargs={"slug": self.slug})
+
+    @property
+    def effective_from(self) -> datetime.date:
+        return self.effective_date or self.issue_date
+
+    @property
+    def expiry_date(self) -> datetime.date | None:
+        """The last day in force: 3 years from 2025-02-17 ends on 2028-02-16."""
+        if self.validity_years is None:
+            return None
+        start = self.effective_from
+        try:
+            anniversary = start.replace(year=start.year + self.validity_years)
+        except ValueError:  # 29 February into a non-leap year
+            anniversary = start.replace(year=start.year + self.validity_years, day=28) + datetime.timedelta(days=1)
+        return anniversary - datetime.timedelta(days=1)
+
+    def validity_status(self, today: datetime.date | None = None) -> "Policy.ValidityStatus":
+        today = today or timezone.localdate()  # today in Xiamen (TIME_ZONE), not on the server's clock
+        if today < self.effective_from:
+            return self.ValidityStatus.NOT_YET
+        if self.expiry_date is not None and today > self.expiry_date:
+            return self.ValidityStatus.EXPIRED
+        return self.ValidityStatus.IN_FORCE
+
+    @property
+    def recorded_measure_numbers(self) -> list[int]:
+        """Numbers of the published measures: a draft measure is still pending to the public.
+        Reads self.measures: one query unless prefetched (for_overview prefetches the published ones)."""
+        return sorted(
+            measure.number for measure in self.measures.all() if measure.status == PublicationStatus.PUBLISHED
+        )
+
+    @property
+    def pending_measure_numbers(self) -> list[int]:
+        recorded = set(self.recorded_measure_numbers)
+        return [n for n in range(1, self.declared_measure_count + 1) if n not in recorded]
+
+    def clean(self):
+        if self.pk:
+            highest = self.measures.aggregate(models.Max("number"))["number__max"]
+            if highest and self.declared_measure_count is not None and self.declared_measure_count < highest:
+                raise ValidationError(
+                    {"declared_measure_count": f"已录入第{highest}条措施，措施总条数不能少于{highest}。"}
+                )
+
+
+class PolicySource(Audited):
+    """Where the portal's information about a policy comes from (news article, notice, full text)."""
+
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField("顺序", default=1)
+    label = models.CharField(
+        "来源名称", max_length=200, help_text="如：厦门网 2025-02-17《科技创新引领 闯出“厦门路径”》"
+    )
+    url = models.URLField("网址", max_length=500)
+    note = models.CharField("说明", max_length=300, blank=True, help_text="这份来源提供了哪些信息。")
+
+    history = HistoricalRecords()
+
+    duplicate_number_message = "同一政策下已有相同顺序号的来源，请换一个顺序号。"
+
+    class Meta:
+        verbose_name = "信息来源"
+        verbose_name_plural = "信息来源"
+        ordering = ["policy", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "position"], name="source_position_unique_in_policy"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Pillar(Audited):
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="pillars")
+    number = models.PositiveSmallIntegerField("序号", help_text="政策中的第几个方面，从1开始。")
+    title = models.CharField("标题", max_length=200)
+
+    duplicate_number_message = "该政策中已有相同序号的方面，请换一个序号。"
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "方面"
+        verbose_name_plural = "方面"
+        ordering = ["policy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="pillar_number_unique_in_policy"),
+            models.CheckConstraint(
+                name="pillar_number_positive",
+                condition=models.Q(number__gte=1),
+                violation_error_message="序号从1开始。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("measures:pillar", kwargs={"slug": self.policy.slug, "number": self.number})
+
+
+class MeasureQuerySet(models.QuerySet):
+    def published(self):
+        """The measures the public sees: not drafts."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def for_tree(self):
+        """What a list of measures needs: numbers and titles, none of the clause text."""
+        return self.only("id", "number", "title", "policy_id", "pillar_id")
+
+    def for_detail(self):
+        """One measure page: its policy and pillar joined, its clauses and their awards prefetched."""
+        return self.select_related("policy", "pillar").prefetch_related(
+            models.Prefetch(
+                "clauses",
+                queryset=Clause.objects.published()
+                .order_by("position")
+                .prefetch_related(models.Prefetch("awards", queryset=Award.objects.published())),
+            )
+        )
+
+
+class Measure(Audited):
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="measures")
+    pillar = models.ForeignKey(Pillar, verbose_name="所属方面", on_delete=models.PROTECT, related_name="measures")
+    number = models.PositiveSmallIntegerField("条目编号", help_text="政策中的第几条措施（1–12）。")
+    title = models.CharField("标题", max_length=200, help_text="措施标题，按原文录入。")
+
+    objects = MeasureQuerySet.as_manager()
+    status = status_field()
+    history = HistoricalRecords(bases=[BatchedHistory])
+
+    duplicate_number_message = "该政策中已有相同编号的措施，请换一个编号。"
+
+    class Meta:
+        verbose_name = "措施"
+        verbose_name_plural = "措施"
+        ordering = ["policy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="measure_number_unique_in_policy"),
+            # The upper bound (the policy's declared count) lives in another table, which a CHECK
+            # cannot read: clean() enforces it for the admin and the loader.
+            models.CheckConstraint(
+                name="measure_number_positive",
+                condition=models.Q(number__gte=1),
+                violation_error_message="措施编号从1开始。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"第{self.number}条 {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Saving a new title also refreshes its clauses' search tokens (two queries)."""
+        title_changed = not self._state.adding and self.title != getattr(self, "_saved_title", None)
+        super().save(*args, **kwargs)
+        self._saved_title = self.title
+        if title_changed:
+            self.clauses.all().refresh_search_tokens()
+
+    def get_absolute_url(self):
+        return reverse("measures:measure", kwargs={"slug": self.policy.slug, "number": self.number})
+
+    def clean(self):
+        errors = {}
+        policy = self.policy if self.policy_id else None
+        if policy and self.number is not None and self.number > policy.declared_measure_count:
+            count = policy.declared_measure_count
+            errors["number"] = f"本政策共{count}条措施，编号应在1到{count}之间，不能是{self.number}。"
+        if policy and self.pillar_id and self.pillar.policy_id != policy.pk:
+            errors["pillar"] = "所属方面必须是同一政策中的方面。"
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_title = instance.__dict__.get("title")  # None when deferred: refresh on save
+        return instance
+
+
+SEARCH_INDEX = "clause_search_tokens_gin"
+
+
+def search_token_array():
+    """string_to_array(search_tokens, ' '): a clause's search tokens as an array, the expression the
+    search index holds. The separator is written into the SQL rather than sent as a parameter, so
+    that the query's expression is the indexed one whatever the driver does."""
+    return models.Func(
+        models.F("search_tokens"),
+        template="string_to_array(%(expressions)s, ' ')",
+        output_field=ArrayField(models.TextField()),
+    )
+
+
+class PostgreSQLGinIndex(GinIndex):
+    """A GIN index on PostgreSQL, and nothing elsewhere: SQLite has no GIN and searches without one."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return ""  # an empty statement, which every database accepts and ignores
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return ""
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class ClauseQuerySet(models.QuerySet):
+    def refresh_search_tokens(self, batch_size: int = 500) -> int:
+        """Recompute search_tokens for these clauses, without touching updated_at or sending signals
+        (what a measure's new title needs). Returns how many rows changed."""
+        changed = []
+        rows = self.select_related("measure").only("id", "text", "search_tokens", "measure__title")
+        for clause in rows.iterator(chunk_size=batch_size):
+            value = tokens.clause_tokens(clause.measure.title, clause.text)
+            if value != clause.search_tokens:
+                clause.search_tokens = value
+                changed.append(clause)
+        self.model._default_manager.bulk_update(changed, ["search_tokens"], batch_size=batch_size)
+        return len(changed)
+
+    def published(self):
+        """The clauses the public sees: published, not a pending draft of a change, in a published measure."""
+        return self.filter(
+            status=PublicationStatus.PUBLISHED, draft_of__isnull=True, measure__status=PublicationStatus.PUBLISHED
+        )
+
+
+class Clause(Audited):
+    class Provenance(models.TextChoices):
+        POLICY_TEXT = "policy_text", _("政策原文")
+        NEWS_SUMMARY = "news_summary", _("新闻摘要")
+
+    measure = models.ForeignKey(Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="clauses")
+    position = models.PositiveSmallIntegerField(
+        "段落序号", help_text="在措施中的第几段，从1开始；也是公开网址中的 #clause-序号。"
+    )
+    text = models.TextField("条款内容", help_text="照来源原样录入，不要改写。")
+    provenance = models.CharField(
+        "文字来源",
+        max_length=20,
+        choices=Provenance.choices,
+        help_text="“政策原文”是文件的正式文字；“新闻摘要”是记者对政策的概述，不是原文。",
+    )
+    source_url = models.URLField("来源网址", max_length=500)
+    is_complete = models.BooleanField(
+        "文字完整", default=True, help_text="来源只能读到部分文字时取消勾选，公众页面会标明“内容不完整”。"
+    )
+    # The search index's prefilter (measures/search/query.py), computed on save from the measure's title and the text.
+    search_tokens = models.TextField("检索词元", editable=False, blank=True, default="")
+    status = status_field()
+    draft_of = models.ForeignKey(
+        "self",
+        verbose_name="修改草稿所对应的条款",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        help_text="一段已发布条款的修改草稿：发布时其内容替换原条款，公众此前只看到原条款。",
+    )
+
+    objects = ClauseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_tokens"], bases=[BatchedHistory])
+
+    duplicate_number_message = "该措施中已有相同序号的段落，请换一个序号。"
+
+    class Meta:
+        verbose_name = "条款"
+        verbose_name_plural = "条款"
+        ordering = ["measure", "position"]
+        indexes = [
+            # Search's prefilter (measures/search/query.py). fastupdate off: without it new rows wait in
+            # a pending list that every search scans in full (and that makes the planner cost the index
+            # out) until a vacuum; clauses are written rarely and read often.
+            PostgreSQLGinIndex(search_token_array(), name=SEARCH_INDEX, fastupdate=False),
+        ]
+        constraints = [
+            # A draft of a change shares its clause's position; only the clauses themselves must differ.
+            models.UniqueConstraint(
+                fields=["measure", "position"],
+                condition=models.Q(draft_of__isnull=True),
+                name="clause_position_unique_in_measure",
+                violation_error_message="该措施中已有相同序号的段落，请换一个序号。",
+            ),
+            models.UniqueConstraint(
+                fields=["draft_of"],
+                condition=models.Q(draft_of__isnull=False),
+                name="one_pending_draft_per_clause",
+                violation_error_message="这段条款已有一份待发布的修改草稿，请直接修改那份草稿。",
+            ),
+            models.CheckConstraint(
+                name="clause_position_positive",
+                condition=models.Q(position__gte=1),
+                violation_error_message="段落序号从1开始。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"第{self.measure.number}条第{self.position}段" if self.measure_id else f"第{self.position}段"
+
+    def save(self, *args, **kwargs):
+        """Recomputes search_tokens. Reads self.measure: one query unless it is loaded."""
+        self.search_tokens = tokens.clause_tokens(self.measure.title, self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_tokens"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Its measure's page and its anchor. Reads self.measure and its policy: queries unless selected."""
+        return f"{self.measure.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"clause-{self.position}"
+
+
+# Where an award stands in its policy (measures/award_listing.py); policies in the order they were added.
+# The column, "listed_policy_id": ordering by "listed_policy" would sort by Policy's own ordering (a join).
+LISTING_ORDER = ("listed_policy_id", "listed_measure_number", "listed_clause_position", "position")
+LISTED_FIELDS = ("listed_policy", "listed_pillar_number", "listed_measure_number", "listed_clause_position")
+FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
+
+
+class AwardQuerySet(models.QuerySet):
+    def published(self):
+        """The awards the public sees: published, on a clause the public sees (ClauseQuerySet.published).
+        Read from `is_public`, which the database keeps equal to that (measures/award_listing.py), so
+        that the award finder needs no join to know it."""
+        return self.filter(is_public=True)
+
+    def in_policy(self, policy):
+        return self.filter(listed_policy=policy)
+
+    def for_listing(self):
+        """Awards shown with a link to their clause: the clause and measure joined, no clause text."""
+        return self.select_related("clause__measure").only(
+            *(f.name for f in Award._meta.concrete_fields if f.name not in {"created_at", "updated_at", "updated_by"}),
+            "clause__position",
+            "clause__measure__number",
+            "clause__measure__title",
+            "clause__measure__policy_id",
+        )
+
+    def for_finder(self):
+        """An award finder row or CSV line: clause, measure, pillar and policy joined (one query),
+        without the long texts (the clause's text, the policy's preamble)."""
+        return self.select_related("clause__measure__policy", "clause__measure__pillar").defer(
+            "clause__text", "clause__measure__policy__preamble"
+        )
+
+    def largest_first(self):
+        return self.order_by("-amount_yuan", *LISTING_ORDER)
+
+
+class Award(Audited):
+    class Limit(models.TextChoices):
+        EXACT = "exact", _("定额")
+        CEILING = "ceiling", _("最高限额")
+
+    class Recurrence(models.TextChoices):
+        ONCE = money.ONCE, _("一次性")
+        PER_YEAR = money.PER_YEAR, _("每年")
+        UNSPECIFIED = "unspecified", _("未注明")
+
+    class Nature(models.TextChoices):
+        REWARD = "reward", _("奖励")
+        SUBSIDY = "subsidy", _("补助")
+        SUPPORT = "support", _("支持")
+
+    clause = models.ForeignKey(Clause, verbose_name="条款", on_delete=models.PROTECT, related_name="awards")
+    position = models.PositiveSmallIntegerField("顺序", default=1, help_text="在条款中的第几项金额，从1开始。")
+    amount_yuan = models.BigIntegerField("金额（元）", help_text="以元为单位存储；后台表单按万元录入。")
+    limit = models.CharField(
+        "金额性质",
+        max_length=10,
+        choices=Limit.choices,
+        help_text="“定额”：给予一笔确定金额（如一次性3000万元）；“最高限额”：最高/不超过该金额。",
+    )
+    recurrence = models.CharField(
+        "发放频次", max_length=12, choices=Recurrence.choices, help_text="原文未写明一次性或每年时选“未注明”。"
+    )
+    per_recipient = models.BooleanField("按每家计", default=False, help_text="原文写“每家”时勾选。")
+    nature = models.CharField("资助方式", max_length=10, choices=Nature.choices)
+    recipient = models.CharField("支持对象", max_length=300)
+    condition = models.CharField("条件", max_length=300, blank=True, help_text="如“新获批建设（含重组入列）”。")
+    basis = models.CharField("计算依据", max_length=200, blank=True, help_text="如“按设备投入情况”。")
+    source_phrase = models.CharField("原文表述", max_length=300, help_text="来源中写出这笔金额的原话，照录。")
+    # What the award finder reads without joins, written only by database triggers (measures/award_listing.py).
+    is_public = models.BooleanField("公开可见", default=False, editable=False)
+    listed_policy = models.ForeignKey(
+        Policy, on_delete=models.DO_NOTHING, db_constraint=False, null=True, editable=False, related_name="+"
+    )
+    listed_pillar_number = models.PositiveSmallIntegerField(null=True, editable=False)
+    listed_measure_number = models.PositiveSmallIntegerField(null=True, editable=False)
+    listed_clause_position = models.PositiveSmallIntegerField(null=True, editable=False)
+
+    objects = AwardQuerySet.as_manager()
+    status = status_field()
+    history = HistoricalRecords(excluded_fields=["is_public", *LISTED_FIELDS], bases=[BatchedHistory])
+
+    duplicate_number_message = "该条款中已有相同顺序号的金额，请换一个顺序号。"
+
+    class Meta:
+        verbose_name = "奖补金额"
+        verbose_name_plural = "奖补金额"
+        ordering = ["clause", "position"]
+        indexes = [
+            # The award finder reads the public awards in its two orders: by amount, then as in their policy;
+            # on PostgreSQL the index also holds what the finder filters by, so counting reads only the index.
+            models.Index(
+                fields=["-amount_yuan", "listed_policy", *LISTING_ORDER[1:]],
+                include=FILTERED_FIELDS,
+                condition=models.Q(is_public=True),
+                name="award_listing_largest",
+            ),
+            models.Index(
+                fields=["amount_yuan", "listed_policy", *LISTING_ORDER[1:]],
+                include=FILTERED_FIELDS,
+                condition=models.Q(is_public=True),
+                name="award_listing_smallest",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["clause", "position"], name="award_position_unique_in_clause"),
+            models.CheckConstraint(
+                name="award_amount_not_negative",
+                condition=models.Q(amount_yuan__gte=0),
+                violation_error_message="金额不能为负数。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_text}{self.get_nature_display()}（{self.recipient}）"
+
+    @property
+    def amount_wan(self):
+        return money.yuan_to_wan(self.amount_yuan)
+
+    @property
+    def display_text(self) -> str:
+        """'一次性3000万元', '每年每家最高500万元', '最高300万元': derived, never typed. Always Chinese,
+        whatever the interface language: it is the policy's own wording (admin, exports, API)."""
+        return self.display_text_in("zh-hans")
+
+    @property
+    def localized_display_text(self) -> str:
+        """display_text in the active interface language, for the public pages: in English
+        'one-off RMB 30 million', 'up to RMB 5 million per year per organisation'."""
+        return self.display_text_in(translation.get_language())
+
+    def display_text_in(self, language: str | None) -> str:
+        return money.format_award(
+            self.amount_yuan,
+            ceiling=self.limit == self.Limit.CEILING,
+            recurrence=self.recurrence,
+            per_recipient=self.per_recipient,
+            language=language,
+        )

@@ -1,0 +1,210 @@
+"""The editors' admin: policies, pillars, measures, clauses and awards.
+
+Two rules hold on every page. Amounts are typed and shown in 万元 (AwardForm, money.py). Every
+row an editor saves records them in `updated_by`, inline rows included: that is how `load_policy`
+knows to keep an editor's change instead of overwriting it with the fixture's text.
+"""
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import models, router, transaction
+from django.forms.models import BaseInlineFormSet
+
+from measures.domain import public_history
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
+from measures.editing.forms import AwardForm
+from measures.editing.history import ChangeReasonAdmin
+from measures.editing.locking import StaleEditAdmin, StaleEditInline
+from measures.text import money
+
+AUDIT_FIELDS = ("updated_by", "updated_at")
+# A source address typed without its scheme is taken as https (Django 6's default, opted into now).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class NumberedRowsFormSet(BaseInlineFormSet):
+    """Two rows of one inline with the same number: Django's message names the field in English
+    ("请修改position的重复数据"); use the model's own sentence, the one the change page shows."""
+
+    def get_unique_error_message(self, unique_check):
+        return self.model.duplicate_number_message
+
+    def get_form_error(self):
+        return self.model.duplicate_number_message
+
+    def clean(self):
+        # Django compares the rows of a formset only on unconditional unique constraints; the
+        # clause's is conditional (drafts share their clause's position), so compare here too.
+        super().clean()
+        field = "number" if "number" in self.form.base_fields else "position"
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            number = getattr(form, "cleaned_data", {}).get(field)
+            if number is None:
+                continue
+            if number in seen:
+                raise ValidationError(self.model.duplicate_number_message)
+            seen.add(number)
+
+
+class EditorInline(StaleEditInline):
+    """Mixed into the inlines: the Chinese duplicate-number messages and the audit columns."""
+
+    formset = NumberedRowsFormSet
+    extra = 0
+    readonly_fields = AUDIT_FIELDS
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+
+class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
+    """Records the editor and the reason (变更说明) on every row saved from a change page, its
+    inlines included; each object has a history page with diffs and restore (admin_history.py)."""
+
+    readonly_fields = AUDIT_FIELDS
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def changelist_view(self, request, extra_context=None):
+        # Requests no admin page makes, answered 400 instead of a 500: a NUL in a filter or search
+        # (PostgreSQL refuses one in a string it compares), or an action on a row id that is not one
+        # (Django's action would fail converting it).
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            raise BadRequest("A NUL character in the query string.")
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                self.model._meta.pk.clean(value, None)
+            except ValidationError:
+                raise BadRequest("A selected row id that is not one.") from None
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One form saves a row and its inline rows: the public history judges them together, so that
+        # a clause's old text is never taken for public at the instant its measure was published.
+        with transaction.atomic(using=router.db_for_write(self.model)), public_history.batch():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # A form submitted unchanged (an editor who only edited an inline row) is not saved:
+        # marking the row as the editor's would stop the loader from ever updating it again.
+        if change and not self.edits_content(request, form):
+            return
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # save(commit=False) returns only the new and changed rows, the ones the editor touched.
+        reason = self.change_reason(form)
+        for obj in formset.save(commit=False):
+            obj.updated_by = request.user
+            obj._change_reason = reason
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        formset.save_m2m()
+
+
+class PolicySourceInline(EditorInline, admin.TabularInline):
+    model = PolicySource
+    ordering = ("position",)
+
+
+@admin.register(Policy)
+class PolicyAdmin(EditorModelAdmin):
+    list_display = ("title", "short_title", "document_number", "issue_date", "declared_measure_count", "is_featured")
+    list_filter = ("is_featured", "issue_date_confirmed")
+    search_fields = ("title", "short_title", "document_number", "issuing_bodies")
+    ordering = ("-issue_date", "slug")
+    inlines = (PolicySourceInline,)
+
+
+@admin.register(Pillar)
+class PillarAdmin(EditorModelAdmin):
+    list_display = ("number", "title", "policy")
+    list_display_links = ("number", "title")
+    list_filter = ("policy",)
+    list_select_related = ("policy",)
+    search_fields = ("title", "policy__title")
+    ordering = ("policy", "number")
+
+
+class ClauseInline(EditorInline, admin.StackedInline):
+    # Stacked: clause text runs to several hundred characters and needs a full-width box.
+    # A clause's awards are edited on the clause's own page (Django has no nested inlines).
+    model = Clause
+    fields = ("position", "text", "provenance", "source_url", "is_complete", *AUDIT_FIELDS)
+    ordering = ("position",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        # Drafts of changes are edited on their own pages, not among the clauses they would replace.
+        return super().get_queryset(request).filter(draft_of__isnull=True)
+
+
+@admin.register(Measure)
+class MeasureAdmin(EditorModelAdmin):
+    list_display = ("number", "title", "pillar", "policy", "status", "updated_at")
+    list_display_links = ("number", "title")
+    list_filter = ("status", "policy", "pillar")
+    actions = (publish_selected_drafts,)
+    list_select_related = ("policy", "pillar")
+    search_fields = ("title", "clauses__text")
+    ordering = ("policy", "number")
+    inlines = (ClauseInline,)
+
+    def get_changeform_initial_data(self, request):
+        # A new measure starts as a draft: the public sees it only once an editor publishes it.
+        return {"status": PublicationStatus.DRAFT, **super().get_changeform_initial_data(request)}
+
+
+class AwardInline(EditorInline, admin.StackedInline):
+    # Stacked: an award has eleven fields, too many for one table row.
+    model = Award
+    form = AwardForm
+    ordering = ("position",)
+    show_change_link = True
+
+
+@admin.register(Clause)
+class ClauseAdmin(EditorModelAdmin):
+    list_display = ("__str__", "excerpt", "provenance", "is_complete", "status", "draft_of", "updated_at")
+    list_filter = ("status", "measure__policy", "measure__pillar", "provenance", "is_complete")
+    # A draft of a change names the clause it will replace; which one is fixed when it is created.
+    readonly_fields = (*EditorModelAdmin.readonly_fields, "draft_of")
+    actions = (publish_selected_drafts, start_drafts_of_change)
+    list_select_related = ("measure", "draft_of__measure")
+    search_fields = ("text", "measure__title")
+    ordering = ("measure__policy", "measure__number", "position")
+    inlines = (AwardInline,)
+
+    @admin.display(description="条款内容")
+    def excerpt(self, clause):
+        return clause.text if len(clause.text) <= 40 else f"{clause.text[:40]}…"
+
+
+@admin.register(Award)
+class AwardAdmin(EditorModelAdmin):
+    form = AwardForm
+    list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "clause", "status", "updated_at")
+    list_filter = ("status", "clause__measure__policy", "clause__measure__pillar", "limit", "recurrence", "nature")
+    actions = (publish_selected_drafts,)
+    list_select_related = ("clause__measure",)
+    search_fields = ("recipient", "source_phrase", "clause__text")
+    ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")
+
+    @admin.display(description="金额表述", ordering="amount_yuan")
+    def amount_text(self, award):
+        return award.display_text
+
+    @admin.display(description="金额（万元）", ordering="amount_yuan")
+    def amount_in_wan(self, award):
+        return money.yuan_to_wan(award.amount_yuan)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A clause's name shows its measure's number: join it, or the menu runs a query per clause.
+        if db_field.name == "clause":
+            kwargs["queryset"] = Clause.objects.select_related("measure")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,169 @@
+"""No lost updates: a change page remembers the version it was opened at, and a save on top of
+someone else's newer version is refused with what they changed, the editor's input kept.
+
+Three pieces, used by measures/editing/admin.py:
+
+- `StaleEditCheck`, the base of every admin form: a hidden `opened_version` and the check in clean().
+- `StaleEditAdmin` / `StaleEditInline`, mixed into the model admins and inlines: they make sure the
+  hidden field is rendered (also when an admin lists its `fields`), and lock the rows being saved
+  (SELECT … FOR UPDATE inside the admin's transaction), so that a save landing between our check
+  and our write waits for us and is then refused in turn, instead of being overwritten.
+"""
+
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from measures.domain.diffs import FieldChange, field_changes
+
+VERSION_FIELD = "opened_version"
+
+# A value longer than this is shown as a character diff with a little context, not in full twice.
+SHORT_VALUE = 20
+CONTEXT = 12
+
+STALE_MESSAGE = (
+    "保存失败：在您打开此页之后，{editor} 于 {time} 修改了这条内容（第{version}版）。"
+    "对方的修改如下；您填写的内容仍保留在表单中，请核对后再保存。再次保存将以您的内容覆盖。"
+)
+NO_DIFF = "（无法列出对方的具体修改，请另开窗口查看此条内容的历史记录。）"
+EXPIRED_FORM = "表单已失效，无法判断您打开的是哪个版本。请重新打开此页后再修改。"
+
+
+class OpenedVersionField(forms.CharField):
+    """The version a form was opened at. Bookkeeping, never a change: a row whose fields the
+    editor left alone is not saved (and not marked as theirs) because of it."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class StaleEditCheck(forms.ModelForm):
+    """Base form for anything an editor changes: refuses a save over a newer version of the row.
+
+    Usable as a ModelAdmin's `form` directly (the admin adds the Meta) or as a ModelForm's base."""
+
+    opened_version = OpenedVersionField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[VERSION_FIELD].initial = str(self.instance.version)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.check_not_stale()
+        return cleaned_data
+
+    def check_not_stale(self):
+        """One query (the row's current version); three more when someone else saved first."""
+        instance = self.instance
+        opened = (self.cleaned_data.get(VERSION_FIELD) or "").strip()
+        if instance.pk is None or not opened:
+            return  # a new row, or a form built without the field (not the admin's)
+        model = type(instance)
+        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        if current is None:
+            return  # deleted meanwhile: saving fails elsewhere, with Django's own message
+        if not opened.isdigit():
+            self._show_version(current)
+            raise ValidationError(EXPIRED_FORM, code="stale")
+        if int(opened) == current:
+            return
+        # The editor has now seen the other change: a second save deliberately overwrites it.
+        self._show_version(current)
+        raise ValidationError(stale_message(model, instance.pk, int(opened)), code="stale")
+
+    def _show_version(self, version):
+        data = self.data.copy()
+        data[self.add_prefix(VERSION_FIELD)] = str(version)
+        self.data = data
+
+
+def stale_message(model, pk, opened: int):
+    """The refusal: who saved, when, and what they changed since version `opened`."""
+    row = model._default_manager.filter(pk=pk).values().get()
+    user = get_user_model()._default_manager.filter(pk=row["updated_by_id"]).first() if row["updated_by_id"] else None
+    editor = (user.get_full_name() or user.get_username()) if user else "其他编辑"
+    when = timezone.localtime(row["updated_at"]).strftime("%Y-%m-%d %H:%M")
+    intro = STALE_MESSAGE.format(editor=editor, time=when, version=row["version"])
+    seen = model.history.model.objects.filter(id=pk, version=opened).order_by("-history_date").first()
+    if seen is None:
+        return format_html("{}{}", intro, NO_DIFF)
+    changes = field_changes(model, seen.__dict__, row)
+    if not changes:
+        return intro
+    items = format_html_join("", "<li>{}</li>", ((describe(change),) for change in changes))
+    return format_html('{}<ul class="stale-edit-changes">{}</ul>', intro, items)
+
+
+def describe(change: FieldChange):
+    """'金额（元）：3000万元 → 2000万元', or for long text the changed characters in context."""
+    if len(change.old) <= SHORT_VALUE and len(change.new) <= SHORT_VALUE:
+        return format_html("{}：{} → {}", change.label, change.old or "（空）", change.new or "（空）")
+    segments = change.segments
+    parts = []
+    for index, segment in enumerate(segments):
+        text = segment.text
+        if segment.op == "equal":
+            if index > 0 and len(text) > 2 * CONTEXT and index < len(segments) - 1:
+                text = f"{text[:CONTEXT]}…{text[-CONTEXT:]}"
+            elif index == 0 and len(text) > CONTEXT:
+                text = f"…{text[-CONTEXT:]}"
+            elif index == len(segments) - 1 and len(text) > CONTEXT:
+                text = f"{text[:CONTEXT]}…"
+            parts.append(format_html("{}", text))
+        else:
+            parts.append(format_html("<{tag}>{}</{tag}>", text, tag="del" if segment.op == "delete" else "ins"))
+    return format_html("{}：{}", change.label, format_html_join("", "{}", ((part,) for part in parts)))
+
+
+def _ensure_version_field(fieldsets):
+    """The fieldsets with the hidden version appended to the last one, unless already there."""
+    fieldsets = list(fieldsets)
+    if not fieldsets or VERSION_FIELD in flatten_fieldsets(fieldsets):
+        return fieldsets
+    name, options = fieldsets[-1]
+    fieldsets[-1] = (name, {**options, "fields": [*options.get("fields", ()), VERSION_FIELD]})
+    return fieldsets
+
+
+def _in_transaction(model):
+    return transaction.get_connection(router.db_for_write(model)).in_atomic_block
+
+
+class StaleEditAdmin:
+    """For ModelAdmins whose form is a StaleEditCheck."""
+
+    form = StaleEditCheck
+
+    def get_fieldsets(self, request, obj=None):
+        return _ensure_version_field(super().get_fieldsets(request, obj))
+
+    def get_object(self, request, object_id, from_field=None):
+        """On a POST inside the change view's transaction, the row is locked (one more query)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST" and _in_transaction(self.model):
+            obj = self.get_queryset(request).select_for_update(of=("self",)).filter(pk=obj.pk).first()
+        return obj
+
+
+class StaleEditInline:
+    """For inlines whose form is a StaleEditCheck: each row carries its own opened version."""
+
+    form = StaleEditCheck
+
+    def get_fieldsets(self, request, obj=None):
+        return _ensure_version_field(super().get_fieldsets(request, obj))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.method == "POST" and _in_transaction(self.model):
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset

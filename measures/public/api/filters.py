@@ -1,0 +1,106 @@
+"""The API's query parameters. Awards take the award finder's own FilterSet (measures.public.filters), so
+the API, the finder page and its CSV read the same parameters with the same meanings and messages;
+the other lists take a policy slug and pillar/measure numbers, checked the same way.
+
+An invalid parameter is a 400 whose body names it: {"errors": {"min": ["最低金额必须是数字…"]}}.
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+from measures.domain.models import Clause, Measure, Pillar, Policy
+from measures.public.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WholeNumberFilter
+
+
+class InvalidFilter(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_filter"
+
+    def __init__(self, errors):
+        super().__init__({"errors": errors})
+
+
+class FilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend answering invalid parameters with {"errors": {parameter: [messages]}}."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise InvalidFilter(filterset.errors)
+        if isinstance(filterset, AwardFilter):
+            return filterset.counted(request)  # the awards' number known without a COUNT(*)
+        return filterset.qs
+
+
+class ApiAwardFilter(AwardFilter):
+    """The finder's filters, with `ordering` as a second name for its `sort` (the API's usual word)."""
+
+    ordering = django_filters.ChoiceFilter(
+        label=_("排序"),
+        choices=SORT_CHOICES,
+        method="sort_by",
+        error_messages={"invalid_choice": _("排序无效：“%(value)s”不是可选的值，只能是 -amount 或 amount。")},
+    )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)  # sorted by `sort`, else by the default
+        ordering = self.form.cleaned_data.get("ordering")
+        if ordering and not self.form.cleaned_data.get("sort"):
+            queryset = self.sort_by(queryset, "ordering", ordering)
+        return queryset
+
+
+def _policy_filter(field_name):
+    return PolicyFilter(
+        label=_("政策"),
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Policy.objects.all(),
+        error_messages={"invalid_choice": _("政策无效：没有网址标识为“%(value)s”的政策。")},
+    )
+
+
+def _number_filter(label, field_name, message):
+    return WholeNumberFilter(
+        label=label,
+        field_name=field_name,
+        min_value=1,
+        max_value=9999,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message),
+    )
+
+
+PILLAR_MESSAGE = _("方面无效：请填写方面的序号，如 2。")
+MEASURE_MESSAGE = _("措施无效：请填写措施的编号，如 3。")
+
+
+class PillarFilter(django_filters.FilterSet):
+    policy = _policy_filter("policy")
+
+    class Meta:
+        model = Pillar
+        fields = []
+
+
+class MeasureFilter(django_filters.FilterSet):
+    policy = _policy_filter("policy")
+    pillar = _number_filter(_("方面"), "pillar__number", PILLAR_MESSAGE)
+
+    class Meta:
+        model = Measure
+        fields = []
+
+
+class ClauseFilter(django_filters.FilterSet):
+    policy = _policy_filter("measure__policy")
+    pillar = _number_filter(_("方面"), "measure__pillar__number", PILLAR_MESSAGE)
+    measure = _number_filter(_("措施"), "measure__number", MEASURE_MESSAGE)
+
+    class Meta:
+        model = Clause
+        fields = []

@@ -1,0 +1,190 @@
+"""What each API object carries. Every value comes from the domain (display texts, 万元, URLs,
+validity), never recomputed here; none of the editing internals (history, versions, editors,
+search tokens, drafts) is a field."""
+
+import html
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.search import query as finder
+from measures.text import money
+
+
+def absolute(serializer, path: str) -> str:
+    """`path` on the public site, absolute (the request's scheme and host)."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicySource
+        fields = ["label", "url", "note"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    expiry_date = serializers.DateField(read_only=True, allow_null=True)
+    validity_status = serializers.SerializerMethodField()
+    validity_status_label = serializers.SerializerMethodField()
+    recorded_measure_numbers = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    pending_measure_numbers = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Policy
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "document_number",
+            "issuing_bodies",
+            "issue_date",
+            "issue_date_confirmed",
+            "issue_date_note",
+            "effective_date",
+            "validity_years",
+            "expiry_date",
+            "validity_status",
+            "validity_status_label",
+            "declared_measure_count",
+            "recorded_measure_numbers",
+            "pending_measure_numbers",
+            "sources",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Policy.ValidityStatus.choices))
+    def get_validity_status(self, policy) -> str:
+        return policy.validity_status(timezone.localdate()).value
+
+    def get_validity_status_label(self, policy) -> str:
+        return str(policy.validity_status(timezone.localdate()).label)
+
+    def get_url(self, policy) -> str:
+        return absolute(self, policy.get_absolute_url())
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    policy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pillar
+        fields = ["id", "number", "title", "policy", "url"]
+
+    def get_url(self, pillar) -> str:
+        return absolute(self, reverse("measures:pillar", kwargs={"slug": pillar.policy.slug, "number": pillar.number}))
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    pillar = serializers.IntegerField(source="pillar.number", read_only=True)
+    policy = serializers.CharField(source="policy.slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = ["id", "number", "title", "pillar", "policy", "url"]
+
+    def get_url(self, measure) -> str:
+        return absolute(self, measure.get_absolute_url())
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    provenance_label = serializers.CharField(source="get_provenance_display", read_only=True)
+    measure = serializers.IntegerField(source="measure.number", read_only=True)
+    pillar = serializers.IntegerField(source="measure.pillar.number", read_only=True)
+    policy = serializers.CharField(source="measure.policy.slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Clause
+        fields = [
+            "id",
+            "position",
+            "text",
+            "provenance",
+            "provenance_label",
+            "source_url",
+            "is_complete",
+            "measure",
+            "pillar",
+            "policy",
+            "url",
+        ]
+
+    def get_url(self, clause) -> str:
+        return absolute(self, clause.get_absolute_url())
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    amount_wan = serializers.SerializerMethodField()
+    display_text = serializers.CharField(read_only=True)
+    measure = serializers.IntegerField(source="clause.measure.number", read_only=True)
+    clause = serializers.IntegerField(source="clause.position", read_only=True)
+    pillar = serializers.IntegerField(source="clause.measure.pillar.number", read_only=True)
+    policy = serializers.CharField(source="clause.measure.policy.slug", read_only=True)
+    clause_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "amount_yuan",
+            "amount_wan",
+            "display_text",
+            "limit",
+            "recurrence",
+            "per_recipient",
+            "nature",
+            "recipient",
+            "condition",
+            "basis",
+            "source_phrase",
+            "policy",
+            "pillar",
+            "measure",
+            "clause",
+            "clause_url",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "decimal", "example": "3000"})
+    def get_amount_wan(self, award) -> str:
+        """A decimal string ("3000", "0.5"): exact, unlike a JSON number read as a float."""
+        return str(money.yuan_to_wan(award.amount_yuan))
+
+    def get_clause_url(self, award) -> str:
+        return absolute(self, award.clause.get_absolute_url())
+
+
+_MARK = re.compile(r"</?mark>")
+
+
+def plain(snippet) -> str:
+    """measures.search.query.highlight()'s HTML as plain text: in it every '<' of the text is escaped,
+    so only the <mark> tags are tags."""
+    return html.unescape(_MARK.sub("", str(snippet)))
+
+
+class SearchResultSerializer(serializers.ModelSerializer):
+    measure = serializers.IntegerField(source="measure.number", read_only=True)
+    measure_title = serializers.CharField(source="measure.title", read_only=True)
+    policy = serializers.CharField(source="measure.policy.slug", read_only=True)
+    snippet = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Clause
+        fields = ["id", "policy", "measure", "measure_title", "position", "provenance", "is_complete", "snippet", "url"]
+
+    def get_snippet(self, clause) -> str:
+        """The part of the clause around the first term found, as on /search/, without highlighting."""
+        return plain(finder.highlight(clause.text, self.context["query"].terms))
+
+    def get_url(self, clause) -> str:
+        return absolute(self, clause.get_absolute_url())

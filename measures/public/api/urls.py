@@ -1,0 +1,32 @@
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
+from rest_framework.routers import DefaultRouter
+
+from measures.public.api import views
+from measures.public.api.docs import ApiDocsView
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("pillars", views.PillarViewSet, basename="pillar")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("clauses", views.ClauseViewSet, basename="clause")
+router.register("awards", views.AwardViewSet, basename="award")
+
+
+def not_found(request, path):
+    """Any other address under /api/ is a 404 in JSON too, like an unknown id."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+
+
+urlpatterns = [
+    path("v1/search/", views.SearchView.as_view(), name="search"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
+    # Only paths ending in "/": one without gets CommonMiddleware's redirect to the slashed address.
+    re_path(r"^(?P<path>(?:.*/)?)$", not_found),
+]

@@ -1,0 +1,133 @@
+"""/api/v1/: read-only lists (paginated: count, next, previous, results) and details of the
+published content. Each endpoint runs a fixed number of queries whatever the amount of data
+(tests/test_api.py pins them): a list counts, then reads a page with everything it shows joined
+or prefetched; a detail reads one row the same way."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, viewsets
+from rest_framework.exceptions import NotFound
+
+from measures.domain.models import Clause, Measure, Pillar, Policy
+from measures.public.api import serializers
+from measures.public.api.filters import ApiAwardFilter, ClauseFilter, FilterBackend, MeasureFilter, PillarFilter
+from measures.public.filters import finder_awards
+from measures.search import query as finder
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    # Any id, even "1.5" or "a b", reaches the view and gets its JSON 404 (DRF's default leaves out dots).
+    lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        # No id or slug holds a NUL, and PostgreSQL refuses one in a string it compares (a 500):
+        # /api/v1/policies/%00/ is a 404 like any other unknown slug.
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            raise NotFound
+        return super().get_object()
+
+
+class PolicyViewSet(ReadOnlyViewSet):
+    """Policies, with their validity and which of their declared measures are recorded (published)."""
+
+    serializer_class = serializers.PolicySerializer
+    lookup_field = "slug"
+    queryset = Policy.objects.order_by("-issue_date", "slug").prefetch_related(
+        "sources",
+        # recorded_measure_numbers reads these: the published measures only.
+        Prefetch("measures", queryset=Measure.objects.published().only("id", "number", "status", "policy_id")),
+    )
+
+
+class PillarViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PillarSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = PillarFilter
+    queryset = (
+        Pillar.objects.select_related("policy")
+        .only("id", "number", "title", "policy__slug")
+        .order_by("policy__slug", "number")
+    )
+
+
+class MeasureViewSet(ReadOnlyViewSet):
+    """Published measures (a draft's id is a 404)."""
+
+    serializer_class = serializers.MeasureSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = MeasureFilter
+    queryset = (
+        Measure.objects.published()
+        .select_related("policy", "pillar")
+        .only("id", "number", "title", "status", "policy__slug", "pillar__number")
+        .order_by("policy__slug", "number")
+    )
+
+
+class ClauseViewSet(ReadOnlyViewSet):
+    """Published clauses of published measures (never a draft, nor a pending draft of a change)."""
+
+    serializer_class = serializers.ClauseSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = ClauseFilter
+    queryset = (
+        Clause.objects.published()
+        .select_related("measure__policy", "measure__pillar")
+        .defer("search_tokens", "measure__policy__preamble")
+        .order_by("measure__policy__slug", "measure__number", "position")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.DECIMAL, description=f"{label}（万元，含），如 500 或 0.5")
+            for name, label in (("min", "最低金额"), ("max", "最高金额"))
+        ]
+    )
+)
+class AwardViewSet(ReadOnlyViewSet):
+    """The award finder's awards (published only), with its filters: `min`/`max` in 万元, inclusive;
+    `band`, `policy`, `pillar`, `recurrence`, `limit`; `ordering` (or `sort`): `-amount` (the default)
+    or `amount`."""
+
+    serializer_class = serializers.AwardSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = ApiAwardFilter
+
+    def get_queryset(self):
+        return finder_awards().for_finder()
+
+    def filter_queryset(self, queryset):
+        # A detail is found by id alone: the list's filters do not apply to it.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "q",
+            OpenApiTypes.STR,
+            description="检索词，以空格分隔；每个词都须出现在条款或其措施标题中。与网站的 /search/ 相同。",
+        )
+    ]
+)
+class SearchView(generics.ListAPIView):
+    """Published clauses matching every term of `q`, best first, as on /search/; an empty `q` finds nothing.
+    At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order."""
+
+    serializer_class = serializers.SearchResultSerializer
+    queryset = Clause.objects.none()  # tells the schema the model; get_queryset() gives the results
+
+    def get_query(self):
+        if not hasattr(self, "_query"):
+            self._query = finder.parse_query(self.request.query_params.get("q"))
+        return self._query
+
+    def get_queryset(self):
+        # A sequence the paginator slices a page at a time (measures/search/query.py): at most MAX_RANKED.
+        return finder.Matches(self.get_query())
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "query": self.get_query()}

@@ -1,0 +1,181 @@
+"""Conditional GET, Cache-Control and a server-side page cache for the public pages and the API.
+
+Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
+the content's fingerprint (measures.domain.revision, one query), the interface language, the full path
+with its query string, today's date in Xiamen (pages show whether the policy is in force today)
+and the code's version (a deploy changes the HTML). A request whose If-None-Match (or
+If-Modified-Since) still matches is answered 304 before the view runs: one query, not the page's.
+An edit writes a historical row, so the very next request gets a new ETag and a fresh page.
+
+`Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` lets a CDN keep a page briefly; never on
+the admin, the language switch or /healthz, never on a response that sets a cookie (a session, a
+CSRF token), never on an error. Pages keep `Vary: Cookie` (xmpolicy/locale.py): the language
+comes from a cookie, so a shared cache must key on it or pass such requests through.
+
+The page cache keeps each rendered public answer (its status, headers and body) under a key made of
+its ETag and the scheme and host it was built for. The ETag already names the content's state, so an
+edit needs no invalidation: the next request asks for a new key and renders afresh, on every worker
+and every machine sharing the database, whether the cache is each process's memory or a Redis shared
+by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then slower, never broken.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from measures.domain.revision import content_revision
+from xmpolicy.faults import reconnecting_once
+from xmpolicy.locale import chosen_language
+
+# Views whose answer depends on more than the content: the editors' admin (its own never_cache),
+# the language switch (sets a cookie) and the health check (must ask the database every time).
+EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_URL_NAMES = {"set_language", "healthz"}
+
+# What the HTML, JSON and CSV are made from besides the content: a deploy that changes any of it
+# must change the ETags. Hashing contents (not modification times) gives every machine running
+# the same release the same ETags.
+CODE_DIRS = ("xmpolicy", "measures", "templates", "locale", "static")
+
+# Bigger answers (a whole-library download) are rendered each time rather than crowding out pages.
+MAX_CACHED_BYTES = 512 * 1024
+# Entries are never stale (their key changes with the content); this only lets old ones expire.
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def code_version() -> str:
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in CODE_DIRS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in {".po", ".pyc"}:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class ConditionalGetMiddleware:
+    """Placed before the session and CSRF middleware, so that it sees the cookies they set, and so
+    that a 304 or a page from the cache is answered without running them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        validators = self.validators(request)
+        if validators is None:
+            response = self.get_response(request)
+            if _is_admin(request) and "Cache-Control" not in response:
+                # Admin answers Django's views leave unmarked (a 403, a 404) are an editor's: never kept.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        etag, last_modified = request.content_validators = validators
+        # 304 Not Modified, or 412 for a failed If-Match; else the page from the cache, or the view.
+        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+        if response is None:
+            response = _cached_page(request)
+        if response is None:
+            response = self.get_response(request)
+            _store_page(request, response)
+        if response.status_code not in (200, 304):
+            return response
+        # A 304 repeats the validators (RFC 9110). Last-Modified is ours rather than a view's own
+        # (the feed sets one from its newest entry): it is the one If-Modified-Since is compared with.
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+        if response.cookies:
+            # Never let a shared cache keep (and hand out) someone's cookie.
+            patch_cache_control(response, private=True)
+        elif "Cache-Control" not in response:
+            seconds = settings.PUBLIC_CACHE_SECONDS
+            if seconds:
+                patch_cache_control(response, public=True, max_age=seconds)
+            else:
+                patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def validators(request) -> tuple[str, datetime.datetime] | None:
+        """The ETag and Last-Modified of a public GET or HEAD; None for anything else."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        # A Host the site does not serve is a 400 (DisallowedHost) before anything is looked up: the
+        # page cache is keyed by host, and a 304 must not be given to a request that would be refused.
+        request.get_host()
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES:
+            return None
+        # The first query of every public request: it finds a connection the database has dropped,
+        # and opens a fresh one (xmpolicy/faults.py).
+        revision = request.content_revision = reconnecting_once(content_revision)
+        today = timezone.localdate()
+        # The pages may change at midnight (validity status, "as of today") as well as on an edit.
+        midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        last_modified = max(revision.last_modified or midnight, midnight)
+        return _etag(revision, chosen_language(request), request.get_full_path(), today), last_modified
+
+
+def _is_admin(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and bool(EXCLUDED_NAMESPACES.intersection(match.namespaces))
+
+
+def _etag(revision, language, full_path, today) -> str:
+    # The newest version's time as well as the ids: should the newest history row be deleted, its
+    # id may be given again (SQLite reuses the largest rowid), never with the same time.
+    newest = revision.last_modified.isoformat() if revision.last_modified else ""
+    text = "|".join((revision.key, newest, language, full_path, today.isoformat(), code_version()))
+    # Weak: the same content gives the same tag, though a view may vary bytes (e.g. a timestamp).
+    return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:24]}"'
+
+
+def _page_key(request) -> str:
+    # The ETag names the path, language and content; the scheme and host are in the absolute links
+    # that the API and the downloads write.
+    return f"page:{request.content_validators[0]}:{request.scheme}://{request.get_host()}"
+
+
+def _cached_page(request) -> HttpResponse | None:
+    try:
+        entry = cache.get(_page_key(request))
+    except Exception:  # a cache server down or unreachable: render the page instead
+        logger.warning("page cache unavailable; rendering", exc_info=True)
+        return None
+    if entry is None:
+        return None
+    status, headers, content = entry
+    return HttpResponse(content, status=status, headers=headers)
+
+
+def _store_page(request, response) -> None:
+    """Keep a complete public answer: a GET's 200 that sets no cookie and is small enough."""
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or len(response.content) > MAX_CACHED_BYTES
+    ):
+        return
+    entry = (response.status_code, dict(response.headers), response.content)
+    try:
+        cache.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("page cache unavailable; page not kept", exc_info=True)

@@ -1,0 +1,196 @@
+"""The published data as tables: the columns of the award and clause exports, defined once.
+
+Each column has an English key (the JSON key), a Chinese header (the CSV header) and a description
+(the /downloads/ page), and reads its value from one object. The award finder's CSV
+(/awards/export.csv) and the bulk downloads (/downloads/) write rows built here, so a file's header,
+its JSON keys and the page that explains them cannot drift apart.
+
+Values are plain data: integers, strings and booleans (no floats: amounts are integer yuan plus a
+decimal string in 万元, from measures.text.money). The CSV writer turns booleans into 是/否 and neutralises
+cells that a spreadsheet would run as formulas; the JSON keeps every value as it is.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from measures.domain.models import Award, Clause
+from measures.text import money
+
+# A column's value: the object, and a function that makes a site path absolute
+# (request.build_absolute_uri), for the links back to the public pages.
+Reader = Callable[[Any, Callable[[str], str]], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the JSON key: English, stable
+    header: str  # the CSV header: Chinese, stable whatever the interface language (files are data)
+    description: str  # shown on /downloads/
+    read: Reader
+    in_finder: bool = True  # also a column of the award finder's CSV (/awards/export.csv)
+
+
+AWARD_COLUMNS = [
+    Column(
+        "id",
+        "金额编号",
+        _("奖补金额在本站的编号（整数），同一笔金额在各次下载中不变。"),
+        lambda a, _u: a.pk,
+        in_finder=False,
+    ),
+    Column(
+        "policy_slug",
+        "政策标识",
+        _("政策在本站网址中的标识，如 kjcx-2025。"),
+        lambda a, _u: a.clause.measure.policy.slug,
+        in_finder=False,
+    ),
+    Column("policy", "政策", _("政策全称，不含书名号。"), lambda a, _u: a.clause.measure.policy.title),
+    Column(
+        "pillar",
+        "方面",
+        _("所属方面：序号和标题，如“2 深化科技管理服务创新”。"),
+        lambda a, _u: str(a.clause.measure.pillar),
+    ),
+    Column(
+        "pillar_number",
+        "方面序号",
+        _("所属方面的序号（整数）。"),
+        lambda a, _u: a.clause.measure.pillar.number,
+        in_finder=False,
+    ),
+    Column("measure_number", "措施编号", _("措施在政策中的编号（整数）。"), lambda a, _u: a.clause.measure.number),
+    Column("measure_title", "措施标题", _("措施标题，按原文。"), lambda a, _u: a.clause.measure.title),
+    Column("clause_position", "段落", _("金额所在条款是措施的第几段（整数）。"), lambda a, _u: a.clause.position),
+    Column("amount_yuan", "金额（元）", _("金额，以元为单位的整数，如 30000000。"), lambda a, _u: a.amount_yuan),
+    Column(
+        "amount_wan",
+        "金额（万元）",
+        _("同一金额以万元为单位，写成十进制数字的文字（不用浮点数），如 “3000”“0.5”。"),
+        lambda a, _u: str(money.yuan_to_wan(a.amount_yuan)),
+    ),
+    Column(
+        "display_text", "金额表述", _("本站对金额的中文表述，如“每年每家最高500万元”。"), lambda a, _u: a.display_text
+    ),
+    Column(
+        "limit",
+        "定额/最高",
+        _("金额性质：“定额”（确定的金额）或“最高限额”（最高、不超过）。"),
+        lambda a, _u: a.get_limit_display(),
+    ),
+    Column(
+        "recurrence",
+        "频次",
+        _("发放频次：“一次性”“每年”或“未注明”。"),
+        lambda a, _u: a.get_recurrence_display(),
+    ),
+    Column(
+        "per_recipient",
+        "每家",
+        _("是否按每家计：CSV 中为“是”或“否”，JSON 中为 true 或 false。"),
+        lambda a, _u: a.per_recipient,
+    ),
+    Column("nature", "资助方式", _("资助方式：“奖励”“补助”或“支持”。"), lambda a, _u: a.get_nature_display()),
+    Column("recipient", "支持对象", _("支持对象，如“科技型企业孵化器、加速器等”。"), lambda a, _u: a.recipient),
+    Column("condition", "条件", _("给予金额的条件，可为空。"), lambda a, _u: a.condition),
+    Column("basis", "计算依据", _("金额的计算依据，如“按设备投入情况”，可为空。"), lambda a, _u: a.basis),
+    Column("source_phrase", "原文表述", _("来源中写出这笔金额的原话。"), lambda a, _u: a.source_phrase),
+    Column(
+        "clause_url",
+        "条款链接",
+        _("金额所在条款在本站的完整网址。"),
+        lambda a, absolute: absolute(a.clause.get_absolute_url()),
+    ),
+]
+
+CLAUSE_COLUMNS = [
+    Column("id", "条款编号", _("条款在本站的编号（整数），同一段条款在各次下载中不变。"), lambda c, _u: c.pk),
+    Column("policy_slug", "政策标识", _("政策在本站网址中的标识，如 kjcx-2025。"), lambda c, _u: c.measure.policy.slug),
+    Column("policy", "政策", _("政策全称，不含书名号。"), lambda c, _u: c.measure.policy.title),
+    Column(
+        "pillar", "方面", _("所属方面：序号和标题，如“2 深化科技管理服务创新”。"), lambda c, _u: str(c.measure.pillar)
+    ),
+    Column("pillar_number", "方面序号", _("所属方面的序号（整数）。"), lambda c, _u: c.measure.pillar.number),
+    Column("measure_number", "措施编号", _("措施在政策中的编号（整数）。"), lambda c, _u: c.measure.number),
+    Column("measure_title", "措施标题", _("措施标题，按原文。"), lambda c, _u: c.measure.title),
+    Column("position", "段落", _("条款是措施的第几段（整数）。"), lambda c, _u: c.position),
+    Column(
+        "provenance",
+        "文字来源",
+        _("“政策原文”是文件的正式文字；“新闻摘要”是记者对政策的概述，不是原文。"),
+        lambda c, _u: c.get_provenance_display(),
+    ),
+    Column("text", "条款内容", _("条款文字，照来源原样录入。"), lambda c, _u: c.text),
+    Column(
+        "is_complete",
+        "文字完整",
+        _("来源中能否读到这段的全部文字：CSV 中为“是”或“否”，JSON 中为 true 或 false。"),
+        lambda c, _u: c.is_complete,
+    ),
+    Column("source_url", "来源网址", _("这段文字的来源网址。"), lambda c, _u: c.source_url),
+    Column("clause_url", "条款链接", _("条款在本站的完整网址。"), lambda c, absolute: absolute(c.get_absolute_url())),
+]
+
+FINDER_AWARD_COLUMNS = [column for column in AWARD_COLUMNS if column.in_finder]
+
+
+def published_awards() -> QuerySet:
+    """Every published award of every policy, with what its row reads (one query), in a stable
+    order: policy, measure, clause, award."""
+    return (
+        Award.objects.published()
+        .for_finder()
+        .order_by("clause__measure__policy__slug", "clause__measure__number", "clause__position", "position", "pk")
+    )
+
+
+def published_clauses() -> QuerySet:
+    """Every published clause of every policy, with its measure, pillar and policy (one query), in
+    the order of the policy: policy, measure, position."""
+    return (
+        Clause.objects.published()
+        .select_related("measure__policy", "measure__pillar")
+        .defer("search_tokens", "measure__policy__preamble")
+        .order_by("measure__policy__slug", "measure__number", "position", "pk")
+    )
+
+
+def row_values(columns: list[Column], obj: Model, absolute: Callable[[str], str]) -> list:
+    """One object's values, in the columns' order."""
+    return [column.read(obj, absolute) for column in columns]
+
+
+def row_dict(columns: list[Column], obj: Model, absolute: Callable[[str], str]) -> dict:
+    """One object's values keyed by the columns' JSON keys."""
+    return {column.key: column.read(obj, absolute) for column in columns}
+
+
+def csv_header(columns: list[Column]) -> list[str]:
+    return [column.header for column in columns]
+
+
+def csv_cell(value):
+    """A value as a CSV cell: booleans as 是/否, then spreadsheet_safe."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return spreadsheet_safe(value)
+
+
+def spreadsheet_safe(cell):
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote, which makes it
+    plain text: one starting with a tab or a carriage return, or with =, +, - or @ in their ASCII or
+    full-width forms (＝＋－＠, which spreadsheets in Chinese take as the same), also after spaces,
+    line breaks or invisible characters (a zero-width space, a BOM). Numbers are left as they are."""
+    if isinstance(cell, str) and FORMULA_START.match(cell):
+        return "'" + cell
+    return cell
+
+
+# A tab or carriage return (OWASP's list), or whitespace and invisible format characters (zero-width
+# spaces and joiners, the BOM) before a character that starts a formula.
+FORMULA_START = re.compile(r"[\t\r]|[\s\u200b-\u200f\u2060-\u2064\ufeff]*[=+\-@＝＋－＠]")

@@ -1,0 +1,98 @@
+"""How many awards a finder question matches, without counting them one by one.
+
+The finder says how many awards match ("共 N 项") and pages through them. Counting tens of thousands
+of awards for each question costs more than finding the page of fifty itself, so the counts of every
+combination of what the finder filters by — amount, pillar number, frequency, kind — are read once per
+content revision (one grouped query: a few hundred groups, however many awards) and kept in the cache;
+a question's count is then a sum over the groups it selects. A question about one policy is counted
+by the database instead: that policy's awards are few and indexed.
+
+The revision names the content (measures/domain/revision.py), so an edit simply leads to a new key. Only
+writes that bypass history (QuerySet.update() on statuses) would leave the counts behind; the app
+makes none.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db.models import Count
+
+from measures.domain.revision import content_revision
+from measures.text import money
+
+CUBE_TIMEOUT = 24 * 60 * 60  # seconds; entries are never stale (their key changes), this lets old ones go
+
+logger = logging.getLogger(__name__)
+
+
+def revision_key(request) -> str:
+    """The content's revision, as measures/public/caching.py read it for this request (or read now)."""
+    revision = getattr(request, "content_revision", None) or content_revision()
+    return f"{revision.key}:{revision.last_modified.isoformat() if revision.last_modified else ''}"
+
+
+def award_count(finder, revision_key: str) -> int:
+    """The number of awards an AwardFilter (valid, bound) selects."""
+    cleaned = finder.form.cleaned_data
+    if cleaned.get("policy") is not None:
+        return finder.qs.count()
+    low, high = cleaned.get("min"), cleaned.get("max")  # yuan, inclusive
+    band = cleaned.get("band")
+    if band:
+        from measures.public.filters import BANDS_BY_SLUG
+
+        band = BANDS_BY_SLUG[band]
+    band_low = money.wan_to_yuan(band.low_wan) if band and band.low_wan is not None else None
+    band_high = money.wan_to_yuan(band.high_wan) if band and band.high_wan is not None else None  # exclusive
+    wanted = {name: cleaned.get(name) for name in ("pillar", "recurrence", "limit")}
+    total = 0
+    for amount, pillar, recurrence, limit, count in _counts_by_group(finder.queryset, revision_key):
+        if (low is not None and amount < low) or (high is not None and amount > high):
+            continue
+        if (band_low is not None and amount < band_low) or (band_high is not None and amount >= band_high):
+            continue
+        if any(
+            value not in (None, "") and value != actual
+            for value, actual in zip(wanted.values(), (pillar, recurrence, limit), strict=True)
+        ):
+            continue
+        total += count
+    return total
+
+
+def _counts_by_group(awards, revision_key: str) -> list[tuple]:
+    key = f"award-counts:{revision_key}"
+    try:
+        groups = cache.get(key)
+    except Exception:  # a cache server down: count afresh
+        logger.warning("cache unavailable; counting awards afresh", exc_info=True)
+        groups = None
+    if groups is None:
+        rows = (
+            awards.order_by()
+            .values_list("amount_yuan", "listed_pillar_number", "recurrence", "limit")
+            .annotate(count=Count("pk"))
+        )
+        groups = [tuple(row) for row in rows]
+        try:
+            cache.set(key, groups, CUBE_TIMEOUT)
+        except Exception:
+            logger.warning("cache unavailable; award counts not kept", exc_info=True)
+    return groups
+
+
+class Counted:
+    """A queryset with its count known beforehand: what Django's and DRF's paginators need (count()
+    and slices), without the COUNT(*) query they would otherwise run."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return list(self.queryset[index]) if isinstance(index, slice) else self.queryset[index]

@@ -1,0 +1,82 @@
+"""sitemap.xml: every policy, pillar and measure page, and the two pages that list across them.
+
+Each section is read in one query (its items' policy joined), so the sitemap costs three queries
+whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
+Sitemap would otherwise run a COUNT before reading the rows. URLs are made absolute by the sitemap
+view with the request's scheme and host (django.contrib.sites is not installed).
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+
+from measures.domain.models import Measure, Pillar, Policy, PublicationStatus
+
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
+class PolicySitemap(Sitemap):
+    def items(self):
+        return list(Policy.objects.order_by("slug").only("slug", "updated_at"))
+
+    def lastmod(self, policy):
+        return policy.updated_at
+
+
+class PillarSitemap(Sitemap):
+    def items(self):
+        return list(
+            Pillar.objects.select_related("policy")
+            .order_by("policy__slug", "number")
+            .only("number", "updated_at", "policy__slug")
+        )
+
+    def lastmod(self, pillar):
+        return pillar.updated_at
+
+
+class MeasureSitemap(Sitemap):
+    """A measure page shows its clauses and awards too: its lastmod is the latest of the three.
+    Drafts are left out, and a draft clause or award does not move the page's lastmod."""
+
+    def items(self):
+        public_clause = Q(clauses__status=PUBLISHED, clauses__draft_of__isnull=True)
+        return list(
+            Measure.objects.published()
+            .select_related("policy")
+            .order_by("policy__slug", "number")
+            .only("number", "updated_at", "policy__slug")
+            .annotate(
+                page_updated_at=Greatest(
+                    "updated_at",
+                    # Coalesce: SQLite's GREATEST (max()) is NULL when any argument is.
+                    Coalesce(Max("clauses__updated_at", filter=public_clause), "updated_at"),
+                    Coalesce(
+                        Max("clauses__awards__updated_at", filter=public_clause & Q(clauses__awards__status=PUBLISHED)),
+                        "updated_at",
+                    ),
+                )
+            )
+        )
+
+    def lastmod(self, measure):
+        return measure.page_updated_at
+
+
+class StaticSitemap(Sitemap):
+    """The pages that list across policies; they change with the data, so no lastmod of their own."""
+
+    def items(self):
+        return ["measures:awards", "measures:search"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "policies": PolicySitemap,
+    "pillars": PillarSitemap,
+    "measures": MeasureSitemap,
+    "pages": StaticSitemap,
+}

@@ -1,0 +1,216 @@
+"""Reading the public history: a measure's changes, the site's latest, and a measure as it stood on a day.
+
+The domain side of the public transparency pages (measure history, /changes/ and its feed, and a
+measure page's ?as_of=). What counts as a public change, and what of it may be shown, is decided
+once, when the change happens (measures/domain/public_history.py): these functions only read its entries.
+
+Who made a change is shown as the neutral 编辑部 (PUBLIC_EDITOR), never an editor's username: the
+bureau, not an individual civil servant, answers to the public for its text, and admin usernames
+are half of a login. The admin's own history pages keep the names for the bureau's internal audit.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from measures.domain.diffs import FieldChange, field_changes
+from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
+from measures.domain.public_history import PublicChange, PublicState
+
+PUBLIC_EDITOR = _("编辑部")
+
+# How many changes a history page, /changes/ and the feed list: the newest ones, so that each page
+# runs a fixed number of queries and reads a bounded number of records however long history grows.
+LATEST_CHANGES = 50
+
+Kind = PublicChange.Kind
+MODELS = {"measure": Measure, "clause": Clause, "award": Award}
+
+# Fields a public diff leaves out: the links between rows (ids mean nothing to a reader; where a row
+# sits is said by the change's subject, and a move by its own line).
+NOT_SHOWN = {"measure", "clause", "policy", "pillar"}
+
+
+@dataclass(frozen=True)
+class PublicMeasure:
+    """A measure as the public last saw it: its number and title then, and whether it is still public."""
+
+    id: int
+    policy_slug: str
+    policy_title: str
+    number: int
+    title: str
+    visible: bool
+
+
+@dataclass
+class Change:
+    """One public change of a measure, of one of its clauses, or of one of their awards."""
+
+    key: str  # unique and stable: the kind of row and the entry's id ('clause-42')
+    date: datetime.datetime
+    who: str
+    reason: str
+    kind: str
+    subject: str  # 'measure', 'clause' or 'award'
+    position: int | None  # the clause's paragraph number, for a clause or an award
+    fields: list[FieldChange]
+    measure: PublicMeasure
+
+    @property
+    def anchor(self) -> str:
+        return f"change-{self.key}"
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+
+@dataclass
+class MeasureAsOf:
+    """A measure as it stood at the end of `day`: its title, pillar, and its clauses (Clause
+    instances built from history, each with its awards readable as `clause.awards.all`)."""
+
+    day: datetime.date
+    title: str
+    pillar_id: int
+    clauses: list[Clause] = field(default_factory=list)
+
+
+def public_measure(policy: Policy, number: int) -> PublicMeasure | None:
+    """The measure the public knows (or knew) as number `number` of `policy`: the one shown now, else
+    the last one shown under that number (withdrawn or deleted since), else None. One query."""
+    states = PublicState.objects.filter(
+        subject=PublicChange.Subject.MEASURE, values__policy_id=policy.pk, values__number=number
+    ).order_by("-visible", "-object_id")
+    state = states.first()
+    if state is None:
+        return None
+    return _public_measure(state, {policy.pk: policy})
+
+
+def measure_changes(measure: PublicMeasure, limit: int = LATEST_CHANGES) -> list[Change]:
+    """The measure's public changes, newest first, at most `limit` (those of rows moved out of it
+    included). Three queries."""
+    entries = PublicChange.objects.filter(Q(measure_id=measure.id) | Q(moved_from_measure_id=measure.id))
+    return _changes(entries[:limit])
+
+
+def recent_changes(limit: int = LATEST_CHANGES) -> list[Change]:
+    """Public changes across the site, newest first, at most `limit`. Three queries."""
+    return _changes(PublicChange.objects.all()[:limit])
+
+
+def _changes(entries) -> list[Change]:
+    entries = list(entries)
+    measure_ids = {e.measure_id for e in entries} | {e.moved_from_measure_id for e in entries}
+    states = list(PublicState.objects.filter(subject=PublicChange.Subject.MEASURE, object_id__in=measure_ids))
+    policies = Policy.objects.in_bulk({s.values.get("policy_id") for s in states})
+    measures = {s.object_id: _public_measure(s, policies) for s in states}
+    return [_change(entry, measures) for entry in entries if entry.measure_id in measures]
+
+
+def _public_measure(state: PublicState, policies: dict) -> PublicMeasure:
+    policy = policies[state.values["policy_id"]]
+    return PublicMeasure(
+        id=state.object_id,
+        policy_slug=policy.slug,
+        policy_title=policy.title,
+        number=state.values["number"],
+        title=state.values["title"],
+        visible=state.visible,
+    )
+
+
+def _change(entry: PublicChange, measures: dict) -> Change:
+    model = MODELS[entry.subject]
+    # A withdrawal shows nothing of what the row says since; a deletion, what the public last saw.
+    fields = [] if entry.kind == Kind.WITHDRAWN else field_changes(model, entry.old_values or None, entry.new_values)
+    fields = [f for f in fields if f.name not in NOT_SHOWN]
+    if entry.moved_from_measure_id is not None:
+        fields.insert(0, _move(entry, measures))
+    return Change(
+        key=f"{entry.subject}-{entry.pk}",
+        date=entry.date,
+        who=PUBLIC_EDITOR,
+        reason=entry.reason,
+        kind=entry.kind,
+        subject=entry.subject,
+        position=entry.clause_position,
+        fields=fields,
+        measure=measures[entry.measure_id],
+    )
+
+
+def _move(entry: PublicChange, measures: dict) -> FieldChange:
+    """'第2条第1段 → 第3条第1段' (a clause) or '第2条第1段 → 第2条第3段' (an award)."""
+
+    def place(measure_id, position):
+        number = measures[measure_id].number if measure_id in measures else "?"
+        if entry.subject == "clause" or position is None:
+            return str(_("第%(number)s条") % {"number": number})
+        return str(_("第%(number)s条第%(position)s段") % {"number": number, "position": position})
+
+    old = place(entry.moved_from_measure_id, entry.moved_from_clause_position)
+    new = place(entry.measure_id, entry.clause_position)
+    return FieldChange("place", str(_("位置")), old, new)
+
+
+def measure_as_of(measure: Measure, day: datetime.date) -> MeasureAsOf | None:
+    """The measure as it stood at the end of `day` in Xiamen (TIME_ZONE), or None when it was not
+    yet recorded (or not yet published) then. Three queries."""
+    end = _end_of(day)
+    record = (
+        Measure.history.filter(id=measure.pk, history_date__lt=end).order_by("-history_date", "-history_id").first()
+    )
+    if record is None or record.history_type == "-" or record.status != PublicationStatus.PUBLISHED:
+        return None
+    clause_records = (
+        _latest_each(Clause, end)
+        .filter(measure_id=measure.pk, draft_of__isnull=True, status=PublicationStatus.PUBLISHED)
+        .exclude(history_type="-")
+        .order_by("position")
+    )
+    clauses = [_instance(Clause, r) for r in clause_records]
+    award_records = (
+        _latest_each(Award, end)
+        .filter(clause_id__in=[c.pk for c in clauses], status=PublicationStatus.PUBLISHED)
+        .exclude(history_type="-")
+        .order_by("position")
+    )
+    awards_by_clause = {}
+    for award_record in award_records:
+        awards_by_clause.setdefault(award_record.clause_id, []).append(_instance(Award, award_record))
+    for clause in clauses:
+        # What a prefetch_related("awards") leaves behind, so the measure template reads the
+        # historical awards the way it reads the current ones, without a query per clause.
+        clause._prefetched_objects_cache = {"awards": awards_by_clause.get(clause.pk, [])}
+    return MeasureAsOf(day=day, title=record.title, pillar_id=record.pillar_id, clauses=clauses)
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day` in Xiamen (TIME_ZONE)."""
+    xiamen = timezone.get_default_timezone()
+    if day >= timezone.localdate():  # today or later: everything recorded so far (and no overflow at 9999-12-31)
+        return timezone.now() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=xiamen)
+
+
+def _latest_each(model, end):
+    """Each row's latest record made before `end` (deletions included), ties broken by record id."""
+    before = model.history.filter(history_date__lt=end)
+    later = before.filter(id=OuterRef("id")).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    )
+    return before.filter(~Exists(later))
+
+
+def _instance(model, record):
+    """A model instance holding a record's values, without the query simple_history's
+    `record.instance` makes for excluded fields (a clause's search_tokens)."""
+    names = {f.attname for f in record._meta.concrete_fields}
+    return model(**{f.attname: getattr(record, f.attname) for f in model._meta.concrete_fields if f.attname in names})

@@ -1,0 +1,32 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, re_path
+from django.views.decorators.http import require_safe
+
+from measures.public.sitemaps import SITEMAPS
+from measures.public.views import awards, browse, downloads, history, search
+
+app_name = "measures"
+
+# Every public page is read-only: any method but GET and HEAD (POST, TRACE, OPTIONS…) is a 405 naming
+# the two (require_safe, applied to each view below).
+urlpatterns = [
+    path("", require_safe(browse.home), name="home"),
+    path("policies/<slug:slug>/", require_safe(browse.policy_detail), name="policy"),
+    path("policies/<slug:slug>/pillars/<int:number>/", require_safe(browse.pillar_detail), name="pillar"),
+    path("policies/<slug:slug>/measures/<int:number>/", require_safe(browse.measure_detail), name="measure"),
+    path(
+        "policies/<slug:slug>/measures/<int:number>/history/",
+        require_safe(history.measure_history),
+        name="measure_history",
+    ),
+    path("awards/", require_safe(awards.award_finder), name="awards"),
+    path("awards/export.csv", require_safe(awards.award_export_csv), name="awards_csv"),
+    path("search/", require_safe(search.search), name="search"),
+    path("changes/", require_safe(history.changes), name="changes"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("changes/feed/", require_safe(history.ChangesFeed()), name="changes_feed"),
+    path("downloads/", require_safe(downloads.downloads), name="downloads"),
+    re_path(
+        r"^downloads/(?P<dataset>awards|clauses)\.(?P<fmt>csv|json)$", require_safe(downloads.download), name="download"
+    ),
+]

@@ -1,0 +1,125 @@
+"""The award finder (/awards/) and its CSV export (/awards/export.csv).
+
+Both read the GET parameters through measures.public.filters.AwardFilter, so the page and the file always
+hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for
+the results and one per facet (six), the CSV one; a `policy` parameter adds one to check it.
+"""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from measures.public import exports
+from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
+from measures.public.presentation import pillar_numeral
+
+# Enough for every award of a policy on one page; a city-wide library gets pages.
+RESULTS_PER_PAGE = 50
+
+
+def award_finder(request):
+    finder = AwardFilter(request.GET)
+    context = {
+        "form": finder.form,
+        "sort_choices": SORT_CHOICES,
+        "sort": request.GET.get("sort") or DEFAULT_SORT,
+    }
+    if not finder.is_valid():
+        # With a wrong parameter nothing is listed (the page says so): a list filtered by only
+        # some of what the user asked for would look like an answer to the whole question.
+        context["errors"] = finder.error_messages()
+        context["kept_params"] = finder.selected().items()
+        return render(request, "measures/awards.html", context)
+    selected = finder.selected()
+    # get_page forgives a bad `page` (not a number: the first page; past the end: the last one).
+    awards = finder.counted(request, finder.qs.for_finder())
+    results = Paginator(awards, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    context.update(
+        results=results,
+        previous_page_url=_query_with(request, "page", results.previous_page_number())
+        if results.has_previous()
+        else None,
+        next_page_url=_query_with(request, "page", results.next_page_number()) if results.has_next() else None,
+        facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder.facets()],
+        # The form carries the facets chosen by links, so that typing an amount keeps them.
+        kept_params=selected.items(),
+        csv_url=_with_query(reverse("measures:awards_csv"), request.GET),
+    )
+    return render(request, "measures/awards.html", context)
+
+
+def award_export_csv(request):
+    finder = AwardFilter(request.GET)
+    if not finder.is_valid():
+        lines = [_("筛选条件有误：")] + [f"{name}: {message}" for name, message in finder.error_messages()]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="awards.csv"'
+    response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    columns = exports.FINDER_AWARD_COLUMNS
+    for award in finder.qs.for_finder():
+        writer.writerow(
+            [exports.csv_cell(value) for value in exports.row_values(columns, award, request.build_absolute_uri)]
+        )
+    return response
+
+
+# The finder's CSV columns, from measures.public.exports (shared with the bulk downloads).
+CSV_HEADER = exports.csv_header(exports.FINDER_AWARD_COLUMNS)
+spreadsheet_safe = exports.spreadsheet_safe  # defined once, in exports; tests import it from here
+
+
+def _with_query(path, query):
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path
+
+
+def _facet_links(request, facet, selected_value):
+    """A facet as links: "不限" (the parameter removed), then one per option, each the current
+    query with that option chosen."""
+    links = [
+        {
+            "label": _("不限"),
+            "count": sum(option.count for option in facet.options),
+            "url": _query_with(request, facet.name, None),
+            "selected": selected_value is None,
+        }
+    ]
+    for option in facet.options:
+        links.append(
+            {
+                "label": _option_label(facet.name, option),
+                "count": option.count,
+                "url": _query_with(request, facet.name, option.value),
+                "selected": option.value == selected_value,
+            }
+        )
+    return {"name": facet.name, "label": facet.label, "links": links}
+
+
+def _option_label(facet_name, option):
+    if facet_name == "pillar":
+        number = pillar_numeral(option.value)
+        # The same msgid as the pillar headings in the templates: 二、… in Chinese, "Pillar 2: …" in English.
+        return _("%(number)s、%(title)s") % {"number": number, "title": option.label} if option.label else number
+    if facet_name == "policy":
+        return f"《{option.label}》" if option.label else option.value
+    return option.label
+
+
+def _query_with(request, name, value):
+    """The current page's URL with one parameter set to `value`, or removed when it is None. Any
+    other change than turning the page starts again from the first page."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    if name != "page":
+        query.pop("page", None)
+    if value is not None:
+        query[name] = value
+    return _with_query(request.path, query)

@@ -1,0 +1,110 @@
+"""Public pages. Each reads the domain through the named QuerySet methods in models.py, so the
+number of SQL queries per page is fixed whatever the amount of data (pinned in tests/test_pages.py).
+
+Links inside the pages are built from the policy's slug with {% url %}, never with a measure's or
+pillar's get_absolute_url(): those read `.policy`, one query per row unless it was joined."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from measures.domain.models import Award, Measure, Policy
+from measures.public.charts import award_chart
+from measures.public.views import history
+
+# How many of the largest awards the policy page lists among its headline figures.
+LARGEST_AWARDS_SHOWN = 3
+
+
+def home(request):
+    policy = Policy.objects.for_overview().featured().first()
+    if policy is None:
+        return render(request, "measures/empty.html")
+    return _render_policy(request, policy, is_home=True)
+
+
+def policy_detail(request, slug):
+    policy = get_object_or_404(Policy.objects.for_overview(), slug=slug)
+    return _render_policy(request, policy, is_home=False)
+
+
+def _render_policy(request, policy, *, is_home):
+    """The policy page: five queries for the policy and its tree (for_overview), two for the
+    headline figures, one for the award chart."""
+    policy_awards = Award.objects.published().in_policy(policy)
+    largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
+    context = {
+        **_policy_context(policy),
+        "is_home": is_home,
+        "award_count": policy_awards.count(),
+        "largest_awards": list(largest_awards),
+        "award_chart": award_chart(policy_awards.for_listing()),
+    }
+    return render(request, "measures/policy.html", context)
+
+
+def pillar_detail(request, slug, number):
+    # The pillar is read with its policy's whole tree (for_overview): five queries, whatever the
+    # data, and the page gets its neighbours and the policy's status for free.
+    policy = get_object_or_404(Policy.objects.for_overview(), slug=slug)
+    pillars = list(policy.pillars.all())
+    index = next((i for i, pillar in enumerate(pillars) if pillar.number == number), None)
+    if index is None:
+        raise Http404("没有这个方面。")
+    context = {
+        **_policy_context(policy),
+        "pillar": pillars[index],
+        "previous_pillar": pillars[index - 1] if index > 0 else None,
+        "next_pillar": pillars[index + 1] if index + 1 < len(pillars) else None,
+    }
+    return render(request, "measures/pillar.html", context)
+
+
+def measure_detail(request, slug, number):
+    # A draft measure is, to the public, one whose text is not yet known: the pending page.
+    measure = Measure.objects.published().for_detail().filter(policy__slug=slug, number=number).first()
+    if measure is None:
+        policy = get_object_or_404(Policy, slug=slug)
+        if 1 <= number <= policy.declared_measure_count:
+            # A declared measure whose text is not yet known: say so instead of a bare 404.
+            return render(request, "measures/measure_pending.html", {"policy": policy, "number": number}, status=404)
+        raise Http404("没有这条措施。")
+    policy = measure.policy
+    # One query each: the policy's sources (to name where each clause comes from) and the
+    # numbers and titles of its measures (for the previous/next links).
+    sources_by_url = {source.url: source for source in policy.sources.all()}
+    siblings = list(Measure.objects.published().for_tree().filter(policy=policy).order_by("number"))
+    previous_measure = next((m for m in reversed(siblings) if m.number < measure.number), None)
+    next_measure = next((m for m in siblings if m.number > measure.number), None)
+    context = {
+        "policy": policy,
+        "measure": measure,
+        "clauses": [(clause, sources_by_url.get(clause.source_url)) for clause in measure.clauses.all()],
+        "previous_measure": previous_measure,
+        "next_measure": next_measure,
+    }
+    if "as_of" in request.GET:
+        # The measure as it stood on a day (views/history.py): three more queries, from its history.
+        return history.measure_as_of(request, context, sources_by_url)
+    return render(request, "measures/measure.html", context)
+
+
+def _policy_context(policy):
+    """What every page about a policy shows in its metadata block."""
+    return {
+        "policy": policy,
+        # Today in Xiamen (TIME_ZONE), not on the server's clock.
+        "validity_status": policy.validity_status(timezone.localdate()),
+        "pending_numbers_text": number_ranges(policy.pending_measure_numbers),
+    }
+
+
+def number_ranges(numbers):
+    """[7, 8, 9, 10, 11, 12] -> '7–12'; [2, 3, 5, 9, 10] -> '2–3、5、9–10'; [] -> ''."""
+    runs = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "、".join(str(first) if first == last else f"{first}–{last}" for first, last in runs)

@@ -1,0 +1,103 @@
+"""Bulk downloads (/downloads/): every published award and clause, as CSV and as JSON.
+
+The columns, their headers, keys and descriptions come from measures.public.exports, as do the queries:
+each file runs one query whatever the amount of data, and the page none. A file is built in memory:
+the whole library is a few hundred kilobytes at most (the real policy's files are a few kilobytes),
+so streaming would buy nothing and would lose the Content-Length.
+"""
+
+import csv
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from measures.public import exports
+
+DATASETS = {
+    "awards": {
+        "title": _("奖补金额"),
+        "description": _("全部已发布的奖补金额，每笔一行。"),
+        "columns": exports.AWARD_COLUMNS,
+        "rows": exports.published_awards,
+    },
+    "clauses": {
+        "title": _("条款"),
+        "description": _("全部已发布的条款，每段一行。"),
+        "columns": exports.CLAUSE_COLUMNS,
+        "rows": exports.published_clauses,
+    },
+}
+FORMATS = ("csv", "json")
+
+
+def filename(dataset: str, fmt: str) -> str:
+    return f"xmpolicy-{dataset}.{fmt}"
+
+
+def downloads(request):
+    datasets = [
+        {
+            "name": name,
+            "title": spec["title"],
+            "description": spec["description"],
+            "columns": spec["columns"],
+            "files": [
+                {
+                    "format": fmt.upper(),
+                    "url": reverse("measures:download", kwargs={"dataset": name, "fmt": fmt}),
+                    "filename": filename(name, fmt),
+                }
+                for fmt in FORMATS
+            ],
+        }
+        for name, spec in DATASETS.items()
+    ]
+    return render(request, "measures/downloads.html", {"datasets": datasets})
+
+
+def download(request, dataset, fmt):
+    spec = DATASETS.get(dataset)
+    if spec is None or fmt not in FORMATS:
+        raise Http404
+    columns = spec["columns"]
+    # The files are data, not interface: their labels (定额, 每年, 政策原文…) are the policy's Chinese
+    # whatever language the visitor chose.
+    with translation.override("zh-hans"):
+        objects = list(spec["rows"]())
+        if fmt == "csv":
+            response = _csv(columns, objects, request.build_absolute_uri)
+        else:
+            response = _json(columns, objects, request.build_absolute_uri)
+    response["Content-Disposition"] = f'attachment; filename="{filename(dataset, fmt)}"'
+    return response
+
+
+def _csv(columns, objects, absolute):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese
+    writer = csv.writer(response)
+    writer.writerow(exports.csv_header(columns))
+    for obj in objects:
+        writer.writerow([exports.csv_cell(value) for value in exports.row_values(columns, obj, absolute)])
+    return response
+
+
+def _json(columns, objects, absolute):
+    rows = [exports.row_dict(columns, obj, absolute) for obj in objects]
+    document = {
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "policy_count": len({row["policy_slug"] for row in rows}),
+        "count": len(rows),
+        "columns": [
+            {"key": column.key, "header": column.header, "description": str(column.description)} for column in columns
+        ],
+        "rows": rows,
+    }
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )

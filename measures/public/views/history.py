@@ -1,0 +1,147 @@
+"""Public transparency: a measure's history, the site's change log and its Atom feed, and a
+measure page as it stood on a given day (?as_of=YYYY-MM-DD, read by browse.measure_detail).
+
+What counts as a public change, and who is named for it, is measures/public/timeline.py's business."""
+
+import datetime
+import re
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from measures.domain.models import Pillar, Policy
+from measures.public import timeline
+
+# XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
+# Django's feed writer raises on them: the feed drops them from the texts it writes.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# Strictly four-digit year, two-digit month and day: 2025-3-1 or 99999-01-01 are refused, not guessed.
+AS_OF_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str) -> datetime.date | None:
+    """'2025-03-01' -> date(2025, 3, 1); anything else (2025-13-45, abc, 2025-3-1) -> None."""
+    if not AS_OF_FORMAT.fullmatch(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def measure_as_of(request, context, sources_by_url):
+    """The measure page for ?as_of=: `context` is the current page's, with the measure (policy and
+    pillar joined). Three more queries for the history (four if the pillar was another then).
+
+    A malformed date is a 400 showing the current text and saying what is wrong; a day before the
+    measure was published, a 200 saying so (a valid question with a clear answer: nothing then); a
+    day after today, the current text, saying so."""
+    measure = context["measure"]
+    text = request.GET.get("as_of", "")
+    day = parse_day(text)
+    if day is None:
+        as_of = {"state": "malformed", "text": text}
+        return render(request, "measures/measure.html", {**context, "as_of": as_of}, status=400)
+    if day > timezone.localdate():
+        return render(request, "measures/measure.html", {**context, "as_of": {"state": "future", "day": day}})
+    snapshot = timeline.measure_as_of(measure, day)
+    if snapshot is None:
+        as_of = {"state": "missing", "day": day}
+        return render(request, "measures/measure.html", {**context, "as_of": as_of, "clauses": []})
+    # This request's own copy of the measure, shown with the title and pillar it had then.
+    measure.title = snapshot.title
+    if snapshot.pillar_id != measure.pillar_id:
+        measure.pillar = Pillar.objects.get(pk=snapshot.pillar_id)
+    clauses = [(clause, sources_by_url.get(clause.source_url)) for clause in snapshot.clauses]
+    return render(
+        request, "measures/measure.html", {**context, "clauses": clauses, "as_of": {"state": "past", "day": day}}
+    )
+
+
+def measure_history(request, slug, number):
+    """The measure's public changes, newest first: four queries, however many there are. A measure
+    the public once saw keeps this page after it is withdrawn or deleted (what was public stays)."""
+    policy = Policy.objects.filter(slug=slug).first()
+    measure = timeline.public_measure(policy, number) if policy else None
+    if measure is None:
+        raise Http404(_("没有这条措施。"))
+    context = {
+        "policy": policy,
+        "measure": measure,
+        "changes": timeline.measure_changes(measure),
+        "limit": timeline.LATEST_CHANGES,
+    }
+    return render(request, "measures/history.html", context)
+
+
+def changes(request):
+    """The latest public changes across the site: seven queries, however many there are."""
+    context = {"changes": timeline.recent_changes(), "limit": timeline.LATEST_CHANGES}
+    return render(request, "measures/changes.html", context)
+
+
+def change_url(change) -> str:
+    """Where a change is shown: its entry on its measure's history page."""
+    url = reverse("measures:measure_history", args=[change.measure.policy_slug, change.measure.number])
+    return f"{url}#{change.anchor}"
+
+
+def change_title(change) -> str:
+    """'第3条 第2段 修改', '第3条 第2段的奖补金额 新增', '第3条 措施 发布'."""
+    measure = _("第%(number)s条") % {"number": change.measure.number}
+    if change.subject == "clause":
+        subject = _("第%(position)s段") % {"position": change.position}
+    elif change.subject == "award":
+        subject = _("第%(position)s段的奖补金额") % {"position": change.position}
+    else:
+        subject = change.measure.title
+    return f"{measure} {subject} {change.kind_label}"
+
+
+class ChangesFeed(Feed):
+    """/changes/feed/: the same changes as /changes/, as Atom."""
+
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("厦门科技创新政策库 · 修改记录")
+
+    def subtitle(self):
+        return _("已发布的措施、条款和奖补金额的修改，最新的在前。")
+
+    def link(self):
+        return reverse("measures:changes")
+
+    def items(self):
+        return timeline.recent_changes()
+
+    def item_title(self, change):
+        return NOT_XML.sub("", change_title(change))
+
+    def item_link(self, change):
+        return change_url(change)
+
+    def item_guid(self, change):
+        return change_url(change)
+
+    def item_pubdate(self, change):
+        return change.date
+
+    def item_updateddate(self, change):
+        return change.date
+
+    def item_author_name(self, change):
+        return str(change.who)
+
+    def item_description(self, change):
+        # Readers take an Atom summary as HTML: every piece of content is escaped here.
+        reason = change.reason or _("（未填写变更说明）")
+        fields = format_html_join("", "<li>{}：{} → {}</li>", ((f.label, f.old, f.new) for f in change.fields))
+        return NOT_XML.sub("", format_html("<p>{}{}</p><ul>{}</ul>", _("变更说明："), reason, fields))

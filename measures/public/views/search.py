@@ -1,0 +1,38 @@
+"""The search page, /search/?q=: what a match is, how results are ranked and highlighted is
+decided in measures/search/query.py. Two SQL queries for a results page (query.find), none for
+the empty form."""
+
+from django.shortcuts import render
+
+from measures.search import query as finder
+
+# Offered on the empty search page: words of the policy a reader might look for.
+EXAMPLE_TERMS = ["孵化器", "中试", "金砖", "苏颂", "概念验证", "实验室"]
+
+
+def search(request):
+    query = finder.parse_query(request.GET.get("q"))
+    results = finder.find(query)
+    hits = [
+        (
+            clause,
+            finder.highlight(clause.measure.title, query.terms, width=None),
+            finder.highlight(clause.text, query.terms),
+        )
+        for clause in results.clauses
+    ]
+    context = {
+        "query": query,
+        "search_value": query.text,
+        "results": results,
+        "hits": hits,
+        "example_terms": EXAMPLE_TERMS,
+        "max_query_length": finder.MAX_QUERY_LENGTH,
+        "max_terms": finder.MAX_TERMS,
+    }
+    response = render(request, "measures/search.html", context)
+    if query:
+        # Result pages are endless and thin: keep them out of search engines (the base template
+        # has no slot for a robots <meta>; this header says the same).
+        response["X-Robots-Tag"] = "noindex"
+    return response
