@@ -6,15 +6,18 @@ class MeasuresConfig(AppConfig):
     verbose_name = "政策措施"
 
     def ready(self):
+        # Imported here, not at the top: Django imports this module before the models are ready.
         from django.db.models.signals import post_migrate
         from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-        from measures.domain.public_history import record_change, stamp_batch
+        from measures.domain import public_history
+        from measures.domain.models import rows_recorded
         from measures.editing.editors import sync_editors_group
 
         # After every migrate, once Django has created the permissions: keep the editors group
         # holding exactly the content permissions it needs (and nothing on users or groups).
         post_migrate.connect(sync_editors_group, sender=self)
-        # Every saved or deleted measure, clause and award: what the public saw of it, and when that changed.
-        pre_create_historical_record.connect(stamp_batch, dispatch_uid="measures.domain.public_history.batch")
-        post_create_historical_record.connect(record_change, dispatch_uid="measures.domain.public_history")
+        # Every saved, deleted or bulk-written measure, clause and award: what the public saw of it.
+        pre_create_historical_record.connect(public_history.stamp_batch, dispatch_uid="public_history.batch")
+        post_create_historical_record.connect(public_history.record_change, dispatch_uid="public_history.save")
+        rows_recorded.connect(public_history.record_bulk_write, dispatch_uid="public_history.bulk")

@@ -1,13 +1,16 @@
 """The real policy, loaded by `load_policy` from fixtures/kjcx-2025.json."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.editing.loader import PolicyLoader
 from measures.editing.publishing import start_draft_of_change
+from tests.conftest import REAL_POLICY_FILE
 
 NEWS_URL = "https://tongan.xmnn.cn/jdgz/202502/t20250224_300022.htm"
 
@@ -23,6 +26,13 @@ def load(*args):
     out = io.StringIO()
     call_command("load_policy", *args, stdout=out)
     return out.getvalue()
+
+
+def load_an_earlier_file(change):
+    """Load the policy file as it stood before a correction: `change` edits its data in place."""
+    data = json.loads(REAL_POLICY_FILE.read_text(encoding="utf-8"))
+    change(data)
+    PolicyLoader().load(data)
 
 
 def test_the_policy_is_loaded_with_its_metadata(real_policy):
@@ -142,7 +152,7 @@ def test_loading_twice_changes_nothing(real_policy):
 
 
 def test_a_fixture_correction_reaches_rows_no_editor_touched(real_policy):
-    Measure.objects.filter(number=4).update(title="旧标题")
+    load_an_earlier_file(lambda data: data["measures"][3].update(title="旧标题"))
     output = load()
     assert "1 updated" in output
     assert Measure.objects.get(policy=real_policy, number=4).title == "优化科技计划体系"
@@ -191,10 +201,25 @@ def test_a_missing_file_is_a_clear_error(db):
 def test_a_reload_updates_the_clause_and_leaves_its_pending_draft_alone(real_policy, editor):
     clause = Clause.objects.get(measure__number=4, position=1)
     draft = start_draft_of_change(clause, editor)
-    Clause.objects.filter(pk=draft.pk).update(text="编辑起草中的新文字")
-    Clause.objects.filter(pk=clause.pk).update(text="旧文字")  # as if the file had been corrected since
+    draft.text = "编辑起草中的新文字"
+    draft.save()
+    load_an_earlier_file(lambda data: data["measures"][3]["clauses"][0].update(text="旧文字"))
     load()
     clause.refresh_from_db()
     draft.refresh_from_db()
     assert clause.text.startswith("优化科技计划体系将坚持")
     assert draft.text == "编辑起草中的新文字"
+
+
+def test_a_row_an_editor_only_published_or_saved_unchanged_stays_the_files(real_policy, editor):
+    """Ownership is read from the history: only a change to what the file gives takes a row from it."""
+    measure = Measure.objects.get(policy=real_policy, number=4)
+    measure.updated_by = editor
+    measure.status = "draft"
+    measure.save()
+    measure.status = "published"
+    measure.save()
+    load_an_earlier_file(lambda data: data["measures"][3].update(title="旧标题"))
+    assert Measure.objects.get(pk=measure.pk).title == "旧标题"
+    assert "1 updated" in load()
+    assert Measure.objects.get(pk=measure.pk).title == "优化科技计划体系"

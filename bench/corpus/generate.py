@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Count
-from simple_history.utils import bulk_create_with_history
 
+from measures.domain import public_history
 from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.text import money, tokens
 
@@ -459,6 +459,9 @@ def generate(
         if missing:
             with _search_index_rebuilt(announce):
                 _write(seed, missing, clauses_per_policy, report, progress)
+            # The history was written in bulk, without the signals that record the public history.
+            announce("重建公开修改记录……")
+            public_history.rebuild()
     if missing:
         _analyze(announce)
     report.seconds = time.monotonic() - started
@@ -542,7 +545,10 @@ def _write(
             (Clause, [clause for one in built for clause in one.clauses]),
             (Award, [award for one in built for award in one.awards]),
         ):
-            bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+            # The plain manager and the history written alongside, as simple_history's bulk helper does:
+            # the content QuerySets would record each bulk write under their own reason.
+            model._base_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+            model.history.bulk_history_create(objs, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
         report.policies += len(built)
         report.pillars += sum(len(one.pillars) for one in built)
         report.measures += sum(len(one.measures) for one in built)

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,20 @@ from measures.text import money, tokens
 
 
 class Audited(models.Model):
-    """Who last changed a row and when. `updated_by` is empty for rows written by `load_policy`,
-    which is how the loader tells an editor's work (never overwritten without --force) from its own."""
+    """What every content row keeps about its changes. Four ideas, each answering one question:
+
+    - `version` (this row): *has someone saved it since I opened it?* The admin's change form keeps
+      the version it opened and refuses a save over a newer one (measures/editing/locking.py).
+    - the history (`history`, django-simple-history): *who changed what, when and why?* One record
+      per saved version, with the editor and the reason; the admin's history pages, restore, and
+      `load_policy`'s question *has anyone changed what the file loaded?* (measures/editing/loader.py
+      compares the row with the last version the loader wrote) read it.
+    - the public history (measures/domain/public_history.py): *what did the public see change?*
+    - the content revision (measures/domain/revision.py): *has anything public changed at all?* One
+      counter for the whole site, for ETags and the page cache.
+
+    `updated_by` and `updated_at` only say who saved the row last and when (empty for the loader),
+    for the admin's lists."""
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -56,11 +69,69 @@ class Audited(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def before_bulk_create(cls, objs):
+        """What save() would compute on these new rows before they are inserted in bulk (ContentQuerySet)."""
+
+    @classmethod
+    def after_bulk_write(cls, pks, using):
+        """What save() would refresh after these rows were written in bulk (ContentQuerySet)."""
+
     def unique_error_message(self, model_class, unique_check):
         error = super().unique_error_message(model_class, unique_check)
         error.message = self.duplicate_number_message
         error.params = {}
         return error
+
+
+# Sent after a QuerySet.update(), bulk_create() or bulk_update() of content rows has been recorded in
+# their history (ContentQuerySet), with the model and the rows' primary keys: the public history
+# (measures/domain/public_history.py) judges them as it judges saves, without this module knowing it.
+rows_recorded = Signal()
+
+# The reason (变更说明) recorded for a change made in bulk rather than through a form.
+BULK_REASON = "批量修改"
+
+
+class ContentQuerySet(models.QuerySet):
+    """The content's QuerySets: a write in bulk is a recorded change like a save.
+
+    update(), bulk_update() and bulk_create() bypass save(), so by themselves they would leave rows
+    without a history version, a new `version` and fresh search tokens. Here each records them (with
+    the reason BULK_REASON): the database's triggers keep the content revision and the award finder's
+    columns for every write whatever its path (migrations 0005 and 0006), and what Python derives —
+    versions, history, search tokens, the public history — is done below for these paths too. Anything
+    an editor does goes through save(), with its own reason."""
+
+    def update(self, **kwargs):
+        kwargs.setdefault("version", models.F("version") + 1)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            self._record(pks, update=True)
+        return count
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            self._record([obj.pk for obj in objs], update=True)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self.model.before_bulk_create(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            self._record([obj.pk for obj in created if obj.pk is not None], update=False)
+        return created
+
+    def _record(self, pks, *, update: bool):
+        self.model.after_bulk_write(pks, using=self.db)
+        # Read back as written (the plain manager: no recursion into these methods).
+        rows = list(self.model._base_manager.using(self.db).filter(pk__in=pks))
+        self.model.history.bulk_history_create(rows, update=update, default_change_reason=BULK_REASON)
+        rows_recorded.send(sender=self.model, pks=pks, using=self.db)
 
 
 class BatchedHistory(models.Model):
@@ -90,7 +161,7 @@ def status_field():
     )
 
 
-class PolicyQuerySet(models.QuerySet):
+class PolicyQuerySet(ContentQuerySet):
     def featured(self):
         """The home page's policy first: the one marked featured, else the newest."""
         return self.order_by("-is_featured", "-issue_date", "slug")
@@ -221,6 +292,7 @@ class PolicySource(Audited):
     url = models.URLField("网址", max_length=500)
     note = models.CharField("说明", max_length=300, blank=True, help_text="这份来源提供了哪些信息。")
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     duplicate_number_message = "同一政策下已有相同顺序号的来源，请换一个顺序号。"
@@ -244,6 +316,7 @@ class Pillar(Audited):
 
     duplicate_number_message = "该政策中已有相同序号的方面，请换一个序号。"
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -266,7 +339,7 @@ class Pillar(Audited):
         return reverse("measures:pillar", kwargs={"slug": self.policy.slug, "number": self.number})
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(ContentQuerySet):
     def published(self):
         """The measures the public sees: not drafts."""
         return self.filter(status=PublicationStatus.PUBLISHED)
@@ -328,6 +401,10 @@ class Measure(Audited):
     def get_absolute_url(self):
         return reverse("measures:measure", kwargs={"slug": self.policy.slug, "number": self.number})
 
+    @classmethod
+    def after_bulk_write(cls, pks, using):
+        Clause.objects.using(using).filter(measure_id__in=pks).refresh_search_tokens()
+
     def clean(self):
         errors = {}
         policy = self.policy if self.policy_id else None
@@ -374,7 +451,7 @@ class PostgreSQLGinIndex(GinIndex):
         return super().remove_sql(model, schema_editor, **kwargs)
 
 
-class ClauseQuerySet(models.QuerySet):
+class ClauseQuerySet(ContentQuerySet):
     def refresh_search_tokens(self, batch_size: int = 500) -> int:
         """Recompute search_tokens for these clauses, without touching updated_at or sending signals
         (what a measure's new title needs). Returns how many rows changed."""
@@ -385,7 +462,8 @@ class ClauseQuerySet(models.QuerySet):
             if value != clause.search_tokens:
                 clause.search_tokens = value
                 changed.append(clause)
-        self.model._default_manager.bulk_update(changed, ["search_tokens"], batch_size=batch_size)
+        # The plain manager: tokens are derived, not a recorded change (ContentQuerySet.bulk_update).
+        self.model._base_manager.using(self.db).bulk_update(changed, ["search_tokens"], batch_size=batch_size)
         return len(changed)
 
     def published(self):
@@ -479,6 +557,16 @@ class Clause(Audited):
         """Its measure's page and its anchor. Reads self.measure and its policy: queries unless selected."""
         return f"{self.measure.get_absolute_url()}#{self.anchor}"
 
+    @classmethod
+    def before_bulk_create(cls, objs):
+        titles = dict(Measure.objects.filter(pk__in={obj.measure_id for obj in objs}).values_list("pk", "title"))
+        for obj in objs:
+            obj.search_tokens = tokens.clause_tokens(titles.get(obj.measure_id, ""), obj.text)
+
+    @classmethod
+    def after_bulk_write(cls, pks, using):
+        cls.objects.using(using).filter(pk__in=pks).refresh_search_tokens()
+
     @property
     def anchor(self) -> str:
         return f"clause-{self.position}"
@@ -491,7 +579,7 @@ LISTED_FIELDS = ("listed_policy", "listed_pillar_number", "listed_measure_number
 FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
 
 
-class AwardQuerySet(models.QuerySet):
+class AwardQuerySet(ContentQuerySet):
     def published(self):
         """The awards the public sees: published, on a clause the public sees (ClauseQuerySet.published).
         Read from `is_public`, which the database keeps equal to that (measures/award_listing.py), so

@@ -335,6 +335,33 @@ def record_change(sender, instance, history_instance, **kwargs):
         _record([record], kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 
+def record_bulk_write(sender, pks, using, **kwargs):
+    """rows_recorded: content rows were written in bulk (ContentQuerySet) and their history recorded."""
+    subject = {model: subject for subject, model in MODELS.items()}.get(sender)
+    if subject is None or not pks:
+        return
+    history = sender.history.model.objects.using(using)
+    latest = {}
+    for record in history.filter(id__in=pks).order_by("history_date", "history_id"):
+        latest[record.id] = record
+    current = getattr(_open, "batch", None)
+    group = current or Batch()
+    history.filter(history_id__in=[r.history_id for r in latest.values()]).update(history_batch=group.id)
+    for record in latest.values():
+        group.add(
+            Record(
+                subject,
+                record.id,
+                record.history_id,
+                record.history_type,
+                record.history_date,
+                record.history_change_reason or "",
+            )
+        )
+    if current is None:
+        group.flush(using)
+
+
 def _record(records: list[Record], using):
     """The public changes made by these records, judged on the rows as they stand now."""
     with transaction.atomic(using=using):

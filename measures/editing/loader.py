@@ -2,9 +2,12 @@
 
 Rows are matched by natural keys (policy slug; pillar, measure, source number; clause and award
 position), never by database ids. For each row the loader either creates it, leaves it alone
-(already equal), updates it (it still holds what the loader wrote last: `updated_by` is empty),
-or keeps it (an editor has changed it since: `updated_by` is set) unless `force` is given.
-Rows that exist only in the database, such as a measure an editor added, are never touched.
+(already equal), updates it (it still holds what the loader wrote last), or keeps it (someone has
+changed it since) unless `force` is given. "What the loader wrote last" is read from the row's
+history: the newest version the loader recorded (its reasons are LOADER_REASONS), compared field by
+field with the row now. Publishing, withdrawing or re-saving a row unchanged does not take it from
+the loader; changing a field the file gives does. Rows that exist only in the database, such as a
+measure an editor added, are never touched.
 """
 
 import datetime
@@ -19,9 +22,10 @@ from measures.domain import public_history
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.text import money
 
-# The reasons (变更说明) the loader's saves carry into history.
+# The reasons (变更说明) the loader's saves carry into history, by which it knows its own versions.
 IMPORT_REASON = "导入政策数据文件"
 OVERWRITE_REASON = "按数据文件覆盖编辑修改"
+LOADER_REASONS = (IMPORT_REASON, OVERWRITE_REASON)
 
 
 @dataclass
@@ -30,10 +34,6 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # rows an editor changed, left as the editor left them
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.created or self.updated)
 
 
 class PolicyLoader:
@@ -90,19 +90,35 @@ class PolicyLoader:
             self.report.created += 1
             return obj
         differing = [name for name, value in values.items() if getattr(obj, name) != value]
+        changed_since = self._changed_since_loaded(model, obj, values)
         if not differing:
             self.report.unchanged += 1
-        elif obj.updated_by_id is not None and not self.force:
+        elif changed_since and not self.force:
+            who = f"{obj.updated_by} 于 " if obj.updated_by_id else ""
             self.report.kept.append(
-                f"{model._meta.verbose_name}「{obj}」（{obj.updated_by} 于 "
-                f"{timezone.localtime(obj.updated_at):%Y-%m-%d %H:%M} 修改：{', '.join(differing)}）"
+                f"{model._meta.verbose_name}「{obj}」（{who}"
+                f"{timezone.localtime(obj.updated_at):%Y-%m-%d %H:%M} 修改：{', '.join(changed_since)}）"
             )
         else:
             for name in differing:
                 setattr(obj, name, values[name])
-            obj._change_reason = OVERWRITE_REASON if obj.updated_by_id is not None else IMPORT_REASON
+            obj._change_reason = OVERWRITE_REASON if changed_since else IMPORT_REASON
             obj.updated_by = None  # the row holds the file's content again
             obj.full_clean()
             obj.save()
             self.report.updated += 1
         return obj
+
+    @staticmethod
+    def _changed_since_loaded(model, obj, values: dict) -> list[str]:
+        """The fields the file gives that differ from the newest version the loader recorded (all of
+        them when it never recorded one: the row is someone else's). One query."""
+        loaded = (
+            model.history.filter(id=obj.pk, history_change_reason__in=LOADER_REASONS)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if loaded is None:
+            return list(values)
+        attnames = {name: model._meta.get_field(name).attname for name in values}
+        return [name for name, attname in attnames.items() if getattr(loaded, attname) != getattr(obj, attname)]

@@ -15,6 +15,8 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.models import LISTING_ORDER, Award, Policy
+from measures.public.bands import AMOUNT_BANDS, BANDS_BY_SLUG
+from measures.public.finder_counts import Counted, award_count, revision_key
 from measures.text import money
 
 
@@ -29,33 +31,6 @@ def finder_policies(request=None):
     finder_awards()). Takes the request because django-filter calls it with one."""
     return Policy.objects.filter(pk__in=finder_awards().values("listed_policy"))
 
-
-@dataclass(frozen=True)
-class AmountBand:
-    """A range of amounts in 万元: low ≤ amount < high (an open end is None)."""
-
-    slug: str
-    label: str
-    low_wan: int | None
-    high_wan: int | None
-
-    @property
-    def q(self) -> Q:
-        condition = Q()
-        if self.low_wan is not None:
-            condition &= Q(amount_yuan__gte=money.wan_to_yuan(self.low_wan))
-        if self.high_wan is not None:
-            condition &= Q(amount_yuan__lt=money.wan_to_yuan(self.high_wan))
-        return condition
-
-
-AMOUNT_BANDS = (
-    AmountBand("under-100", _("100万元以下"), None, 100),
-    AmountBand("100-500", _("100–500万元"), 100, 500),
-    AmountBand("500-1000", _("500–1000万元"), 500, 1000),
-    AmountBand("1000-plus", _("1000万元及以上"), 1000, None),
-)
-BANDS_BY_SLUG = {band.slug: band for band in AMOUNT_BANDS}
 
 # Ties (equal amounts) keep the order in which the awards appear in their policy (policies in the order
 # they were added): the columns the database copies onto each award, so the order needs no join and is
@@ -198,8 +173,6 @@ class AwardFilter(django_filters.FilterSet):
     def counted(self, request, queryset=None):
         """The filtered, sorted awards (or `queryset`, made from them) with their number known beforehand
         (measures/public/finder_counts.py), for a paginator."""
-        from measures.public.finder_counts import Counted, award_count, revision_key
-
         return Counted(self.qs if queryset is None else queryset, award_count(self, revision_key(request)))
 
     def error_messages(self) -> list[tuple[str, str]]:

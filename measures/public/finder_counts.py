@@ -7,9 +7,8 @@ content revision (one grouped query: a few hundred groups, however many awards) 
 a question's count is then a sum over the groups it selects. A question about one policy is counted
 by the database instead: that policy's awards are few and indexed.
 
-The revision names the content (measures/domain/revision.py), so an edit simply leads to a new key. Only
-writes that bypass history (QuerySet.update() on statuses) would leave the counts behind; the app
-makes none.
+The revision names the public content (measures/domain/revision.py), and the database's triggers
+move it on every write of a public row, whatever the path: an edit simply leads to a new key.
 """
 
 import logging
@@ -18,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from measures.domain.revision import content_revision
+from measures.public.bands import BANDS_BY_SLUG
 from measures.text import money
 
 CUBE_TIMEOUT = 24 * 60 * 60  # seconds; entries are never stale (their key changes), this lets old ones go
@@ -39,8 +39,6 @@ def award_count(finder, revision_key: str) -> int:
     low, high = cleaned.get("min"), cleaned.get("max")  # yuan, inclusive
     band = cleaned.get("band")
     if band:
-        from measures.public.filters import BANDS_BY_SLUG
-
         band = BANDS_BY_SLUG[band]
     band_low = money.wan_to_yuan(band.low_wan) if band and band.low_wan is not None else None
     band_high = money.wan_to_yuan(band.high_wan) if band and band.high_wan is not None else None  # exclusive

@@ -1,0 +1,131 @@
+"""The layers of the code, checked from its imports: `ls measures/` shows them, and imports point down.
+
+Bottom to top: the project's infrastructure (xmpolicy/: settings, middleware that knows nothing of the
+content), measures/text/ (pure functions), measures/domain/ (models, the revision, the public history),
+measures/search/, then the two faces side by side, measures/editing/ and measures/public/, which do not
+import each other; Django's fixed places (models.py, admin.py, apps.py, templatetags/, management/) sit
+on top as thin entries that nothing imports. No module imports itself round a cycle, and an import
+inside a function says why on its line or the line above."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each package's layer: a module may import its own layer and those below, never one above.
+LAYERS = {
+    "xmpolicy": 0,
+    "measures.text": 1,
+    "measures.domain": 2,
+    "measures.search": 3,
+    "measures.editing": 4,
+    "measures.public": 4,
+    "measures.models": 5,
+    "measures.admin": 5,
+    "measures.apps": 5,
+    "measures.templatetags": 5,
+    "measures.management": 5,
+}
+# Side by side: neither may import the other.
+SIBLINGS = [("measures.editing", "measures.public")]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_modules() -> dict[str, Path]:
+    paths = [*ROOT.glob("measures/**/*.py"), *ROOT.glob("xmpolicy/**/*.py")]
+    return {module_name(path): path for path in paths if "migrations" not in path.parts}
+
+
+MODULES = project_modules()
+
+
+def layer(module: str) -> tuple[str, int] | None:
+    for package, rank in sorted(LAYERS.items(), key=lambda item: -len(item[0])):
+        if module == package or module.startswith(package + "."):
+            return package, rank
+    return None
+
+
+def imports(module: str) -> list[tuple[str, int, bool]]:
+    """(imported project module, line, inside a function) for each import of `module`."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, child.lineno, in_function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    base = ".".join([*package.split(".")[: len(package.split(".")) - child.level + 1], base]).strip(".")
+                for alias in child.names:
+                    target = f"{base}.{alias.name}"
+                    found.append((target if target in MODULES else base, child.lineno, in_function))
+            visit(child, inside)
+
+    visit(tree, False)
+    return [(target, line, nested) for target, line, nested in found if target in MODULES]
+
+
+def test_every_module_of_the_app_belongs_to_a_layer():
+    assert [m for m in MODULES if m.startswith("measures.") and layer(m) is None] == []
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_point_down(module):
+    own = layer(module)
+    for target, line, _nested in imports(module):
+        theirs = layer(target)
+        if own is None or theirs is None or theirs[0] == own[0]:
+            continue
+        assert theirs[1] < own[1], f"{module}:{line} imports {target}, which is not below it"
+        for one, other in SIBLINGS:
+            assert {own[0], theirs[0]} != {one, other}, f"{module}:{line} imports {target}: side by side"
+
+
+def test_no_module_imports_itself_round_a_cycle():
+    graph = {module: {target for target, _line, _nested in imports(module)} - {module} for module in MODULES}
+    state, cycles = {}, []
+
+    def walk(module, trail):
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            if state.get(target) == "open":
+                cycles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                walk(target, [*trail, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module, [module])
+    assert cycles == []
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_an_import_inside_a_function_says_why(module):
+    lines = MODULES[module].read_text(encoding="utf-8").splitlines()
+    for target, line, nested in imports(module):
+        if not nested:
+            continue
+        # The comment: on the import's line, or just above the group of imports it belongs to.
+        above = line - 2
+        while above >= 0 and (not lines[above].strip() or lines[above].strip().startswith(("from ", "import "))):
+            above -= 1
+        said = "#" in lines[line - 1] or lines[above].strip().startswith("#")
+        assert said, f"{module}:{line} imports {target} inside a function without a comment saying why"
+
+
+def test_the_project_package_imports_nothing_of_the_app():
+    for module in (m for m in MODULES if m.startswith("xmpolicy")):
+        assert [t for t, _line, _nested in imports(module) if t.startswith("measures")] == [], module

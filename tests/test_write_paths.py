@@ -1,0 +1,160 @@
+"""Every way of writing content reaches the public at once: the next page, finder count and API answer
+show it, even when the page before was served from the page cache.
+
+The paths: a save (the admin's, a publication's), the loader, a backup restored, QuerySet.update(),
+bulk_create(), bulk_update(), and a migration's data step (which writes through a plain manager, as
+migrations' historical models do). The database's triggers keep the content revision and the award
+finder's columns whatever the path; the content QuerySets record history, versions and search tokens
+for the bulk paths too (measures/domain/models.py, ContentQuerySet)."""
+
+import pytest
+from django.core.management import call_command
+
+from measures.domain.models import BULK_REASON, Award, Clause, Measure, PublicationStatus
+from measures.domain.public_history import PublicChange
+from measures.editing import backup
+from tests.html import page
+
+MEASURE_PAGE = "/policies/test-policy/measures/1/"
+
+
+def public_view(client):
+    """What the public sees of the small policy's awards: the finder, its count, the API, the page."""
+    finder = page(client, "/awards/")
+    api = client.get("/api/v1/awards/").json()
+    return {
+        "finder": finder,
+        "api_amounts": sorted(award["amount_yuan"] for award in api["results"]),
+        "api_count": api["count"],
+        "page": page(client, MEASURE_PAGE),
+    }
+
+
+@pytest.fixture
+def award(small_policy):
+    return Award.objects.get(clause__measure__policy=small_policy)
+
+
+@pytest.fixture
+def cached_client(client, award):
+    """A client whose pages were just rendered, so that the page cache holds the state before."""
+    before = public_view(client)
+    assert before["api_amounts"] == [5_000_000]
+    assert "最高500万元" in before["page"]
+    return client
+
+
+def test_a_save_reaches_the_next_page(cached_client, award):
+    award.amount_yuan = 6_000_000
+    award.save()
+    view = public_view(cached_client)
+    assert view["api_amounts"] == [6_000_000]
+    assert "最高600万元" in view["page"] and "最高600万元" in view["finder"]
+
+
+def test_queryset_update_reaches_the_next_page_and_is_recorded(cached_client, award):
+    Clause.objects.filter(pk=award.clause_id).update(status=PublicationStatus.DRAFT)
+    view = public_view(cached_client)
+    assert view["api_count"] == 0
+    assert "最高500万元" not in view["page"]
+    assert "最高500万元" not in view["finder"]
+    clause = Clause.objects.get(pk=award.clause_id)
+    assert clause.version == 2
+    assert clause.history.first().history_change_reason == BULK_REASON
+    assert PublicChange.objects.filter(subject="clause", object_id=clause.pk, kind="withdrawn").exists()
+
+
+def test_queryset_update_of_a_text_refreshes_what_search_finds(cached_client, award):
+    Clause.objects.filter(pk=award.clause_id).update(text="改为支持众创空间运营。")
+    assert "众创空间" in page(cached_client, "/search/?q=众创空间")
+    assert cached_client.get("/api/v1/search/", {"q": "众创空间"}).json()["count"] == 1
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器建设，给予"}).json()["count"] == 0
+
+
+def test_a_measure_title_changed_by_update_is_searchable(cached_client, small_policy):
+    Measure.objects.filter(policy=small_policy, number=1).update(title="众创空间建设")
+    assert cached_client.get("/api/v1/search/", {"q": "众创空间"}).json()["count"] == 1
+
+
+def test_bulk_create_reaches_the_next_page_and_is_recorded(cached_client, award):
+    (created,) = Award.objects.bulk_create(
+        [
+            Award(
+                clause_id=award.clause_id,
+                position=2,
+                amount_yuan=1_000_000,
+                limit=Award.Limit.EXACT,
+                recurrence=Award.Recurrence.ONCE,
+                nature=Award.Nature.SUBSIDY,
+                recipient="众创空间",
+                source_phrase="一次性补助100万元",
+            )
+        ]
+    )
+    view = public_view(cached_client)
+    assert view["api_amounts"] == [1_000_000, 5_000_000]
+    assert "众创空间" in view["page"]
+    assert created.history.get().history_type == "+"
+    assert PublicChange.objects.filter(subject="award", object_id=created.pk, kind="created").exists()
+
+
+def test_bulk_create_of_clauses_gives_them_search_tokens(cached_client, small_policy):
+    measure = Measure.objects.get(policy=small_policy, number=2)
+    Clause.objects.bulk_create(
+        [
+            Clause(
+                measure=measure,
+                position=1,
+                text="建设概念验证中心。",
+                provenance="policy_text",
+                source_url="https://e.org",
+            )
+        ]
+    )
+    assert cached_client.get("/api/v1/search/", {"q": "概念验证"}).json()["count"] == 1
+
+
+def test_bulk_update_reaches_the_next_page_and_is_recorded(cached_client, award):
+    award.amount_yuan = 7_000_000
+    Award.objects.bulk_update([award], ["amount_yuan"])
+    view = public_view(cached_client)
+    assert view["api_amounts"] == [7_000_000]
+    assert "最高700万元" in view["page"] and "最高700万元" in view["finder"]
+    assert Award.objects.get(pk=award.pk).version == 2
+    assert PublicChange.objects.filter(subject="award", object_id=award.pk, kind="changed").exists()
+
+
+def test_a_migrations_data_step_reaches_the_next_page(cached_client, award):
+    # A migration's historical models write through plain managers: only the database's triggers see it.
+    Award._base_manager.filter(pk=award.pk).update(amount_yuan=8_000_000)
+    Clause._base_manager.filter(pk=award.clause_id).update(status=PublicationStatus.PUBLISHED, text="迁移后的文字")
+    view = public_view(cached_client)
+    assert view["api_amounts"] == [8_000_000]
+    assert "最高800万元" in view["page"] and "最高800万元" in view["finder"]
+    assert "迁移后的文字" in view["page"]
+    Award._base_manager.filter(pk=award.pk).update(status=PublicationStatus.DRAFT)
+    assert public_view(cached_client)["api_count"] == 0
+
+
+def test_the_loader_reaches_the_next_page(client, real_policy):
+    before = client.get("/api/v1/awards/", {"min": 3000}).json()["count"]
+    Award.objects.filter(amount_yuan=30_000_000).update(amount_yuan=1)
+    assert client.get("/api/v1/awards/", {"min": 3000}).json()["count"] == 0
+    call_command("load_policy", "--force", verbosity=0)
+    assert client.get("/api/v1/awards/", {"min": 3000}).json()["count"] == before
+
+
+def test_a_restored_backup_reaches_the_next_page(cached_client, small_policy, award):
+    saved = backup.export_content()
+    award.amount_yuan = 9_000_000
+    award.save()
+    assert public_view(cached_client)["api_amounts"] == [9_000_000]
+    models = backup.content_models()
+    content = [model for model in reversed(models) if not hasattr(model, "history_id")]  # children first
+    for model in content + [model for model in models if model not in content]:
+        model._base_manager.all().delete()  # the content, then the history its deletion wrote
+    assert cached_client.get("/api/v1/awards/").json()["count"] == 0
+    backup.import_content(saved)
+    view = public_view(cached_client)
+    assert view["api_amounts"] == [5_000_000]
+    assert "最高500万元" in view["page"]
