@@ -269,6 +269,8 @@ def test_the_pending_and_not_found_pages_are_in_english_too(english, real_policy
         "/search/?q=Incubators",
         "/search/?q=nothing+here",
         "/no/such/page/",
+        "/policies/latin/measures/1/history/",
+        "/changes/",
     ],
 )
 def test_no_chinese_interface_text_is_left_on_an_english_page(english, latin_policy, url):

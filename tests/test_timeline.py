@@ -106,7 +106,7 @@ def test_the_history_page_shows_an_award_amount_change_in_wan(client, clause, ed
     )
     assert "第1段的奖补金额" in change
     assert "金额调整" in change
-    assert "<del>5</del><ins>8</ins>00万元" in change
+    assert "<del>500万元</del> → <ins>800万元</ins>" in change  # a whole value, not 5→8 inside a number
 
 
 def test_the_history_page_escapes_the_text_it_compares(client, clause, editor):
@@ -156,7 +156,7 @@ def test_a_draft_award_is_listed_only_once_published_and_as_published(client, cl
     published = between(html, 'class="change change--published"', "</li>")
     assert "发布新的金额" in published
     assert "发布" in published
-    assert "<ins>众创空间</ins>" in published
+    assert "一次性100万元补助（众创空间）" in between(published, 'class="change__summary"', "</p>")
 
 
 def test_a_deleted_clause_is_listed_as_deleted_with_its_text_struck_out(client, dated_policy, editor):
@@ -393,3 +393,31 @@ def test_the_history_pages_run_a_fixed_number_of_queries(
         client.get("/changes/feed/")
     with django_assert_num_queries(AS_OF_PAGE_QUERIES):
         page(client, "/policies/test-policy/measures/1/?as_of=2025-02-01")
+
+
+def test_a_first_version_reads_as_a_sentence_not_a_table_of_internal_fields(client, real_policy):
+    html = page(client, "/policies/kjcx-2025/measures/6/history/")
+    created = [
+        between(html[i:], 'class="change change--created"', "</li>")
+        for i in range(len(html))
+        if html.startswith('<li class="change change--created"', i)
+    ]
+    assert "每年每家最高500万元奖励（科技型企业孵化器、加速器等）" in html
+    assert "首次录入" in html
+    for label in ("金额性质", "按每家计", "资助方式", "顺序", "段落序号"):
+        assert label not in html
+    assert created and all("change__fields" not in entry for entry in created)
+
+
+def test_feed_entry_ids_are_absolute_and_stay_the_same_when_content_changes(client, edited_clause, editor):
+    ids = [
+        entry.find(f"{ATOM}id").text
+        for entry in ET.fromstring(client.get("/changes/feed/").content).iter(f"{ATOM}entry")
+    ]
+    assert ids and all(i.startswith("tag:testserver,2025:change-") for i in ids)
+    edit(Measure.objects.get(number=3), "标题补全", editor, title="科技成果转化与应用")
+    later = [
+        entry.find(f"{ATOM}id").text
+        for entry in ET.fromstring(client.get("/changes/feed/").content).iter(f"{ATOM}entry")
+    ]
+    assert set(ids) <= set(later) and len(later) == len(ids) + 1

@@ -10,11 +10,33 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from measures.text import money
 
 # Bookkeeping that changes on every save and says nothing about the content.
 NOT_CONTENT = {"id", "created_at", "updated_at", "updated_by", "version", "search_tokens"}
+
+# The names a change gives its fields, in the interface language (the models' verbose names are the
+# admin's Chinese labels). An amount is shown in 万元, so its label does not say 元.
+LABELS = {
+    "title": _("标题"),
+    "number": _("条目编号"),
+    "text": _("条款内容"),
+    "position": _("段落序号"),
+    "provenance": _("文字来源"),
+    "source_url": _("来源网址"),
+    "is_complete": _("文字完整"),
+    "amount_yuan": _("金额"),
+    "limit": _("金额性质"),
+    "recurrence": _("发放频次"),
+    "per_recipient": _("按每家计"),
+    "nature": _("资助方式"),
+    "recipient": _("支持对象"),
+    "condition": _("条件"),
+    "basis": _("计算依据"),
+    "source_phrase": _("原文表述"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,13 +50,20 @@ class Segment:
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field's change. A text is compared character by character (`segments`); a number, a date,
+    a choice, a yes/no or a link changes as a whole value (`whole`): "200万元 → 250万元", never
+    "2<del>0</del><ins>5</ins>0万元", which a screen reader or a copy would read as 2050万元."""
+
     name: str
     label: str
     old: str
     new: str
+    whole: bool = False
 
     @property
     def segments(self) -> list[Segment]:
+        if self.whole:
+            return [segment for segment in (Segment("delete", self.old), Segment("insert", self.new)) if segment.text]
         return char_diff(self.old, self.new)
 
 
@@ -62,7 +91,7 @@ def display_value(field: models.Field, value) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
-        return "是" if value else "否"
+        return str(_("是") if value else _("否"))
     return str(value)
 
 
@@ -82,5 +111,10 @@ def field_changes(model, old_values: dict | None, new_values: dict) -> list[Fiel
         old = display_value(field, (old_values or {}).get(field.attname))
         new = display_value(field, new_values.get(field.attname))
         if old != new:
-            changes.append(FieldChange(field.name, str(field.verbose_name), old, new))
+            whole = field.is_relation or bool(field.choices) or not isinstance(field, TEXT_FIELDS)
+            label = str(LABELS.get(field.name, field.verbose_name))
+            changes.append(FieldChange(field.name, label, old, new, whole))
     return changes
+
+
+TEXT_FIELDS = (models.CharField, models.TextField)

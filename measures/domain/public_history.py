@@ -53,7 +53,7 @@ class PublicChange(models.Model):
         AWARD = "award", _("奖补金额")
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("新增")
+        CREATED = "created", _("首次录入")
         CHANGED = "changed", _("修改")
         PUBLISHED = "published", _("发布")
         WITHDRAWN = "withdrawn", _("撤回")

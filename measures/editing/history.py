@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +27,6 @@ REASON_MAX_LENGTH = 100  # simple_history's history_change_reason is a CharField
 HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
 # Text is compared character by character; other values (amounts, choices, yes/no, links to other
 # rows) are short and read better whole: "3000万元 → 2000万元".
-TEXT_FIELDS = (models.CharField, models.TextField)
 
 
 def reason_field(initial=None) -> forms.CharField:
@@ -161,11 +159,12 @@ class ChangeReasonAdmin(SimpleHistoryAdmin):
                 ]
 
     def _shown(self, change):
-        field = self.model._meta.get_field(change.name)
-        whole = field.is_relation or field.choices or not isinstance(field, TEXT_FIELDS)
-        # The model's label says 元, but diffs.py shows amounts in 万元 ("3000万元").
-        label = "金额" if change.name == "amount_yuan" else change.label
-        return {"label": label, "old": change.old, "new": change.new, "segments": None if whole else change.segments}
+        return {
+            "label": change.label,
+            "old": change.old,
+            "new": change.new,
+            "segments": None if change.whole else change.segments,
+        }
 
     # --- restoring an older version ------------------------------------------------------------
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.diffs import FieldChange, field_changes
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
 from measures.domain.public_history import PublicChange, PublicState
+from measures.text import money
 
 PUBLIC_EDITOR = _("编辑部")
 
@@ -50,7 +52,7 @@ class PublicMeasure:
 class Change:
     """One public change of a measure, of one of its clauses, or of one of their awards."""
 
-    key: str  # unique and stable: the kind of row and the entry's id ('clause-42')
+    key: str  # unique and stable: the kind of row and its history record's id ('clause-42')
     date: datetime.datetime
     who: str
     reason: str
@@ -59,6 +61,7 @@ class Change:
     position: int | None  # the clause's paragraph number, for a clause or an award
     fields: list[FieldChange]
     measure: PublicMeasure
+    summary: str = ""  # what a row said when it appeared, in a sentence (instead of its fields)
 
     @property
     def anchor(self) -> str:
@@ -127,13 +130,20 @@ def _public_measure(state: PublicState, policies: dict) -> PublicMeasure:
 
 def _change(entry: PublicChange, measures: dict) -> Change:
     model = MODELS[entry.subject]
-    # A withdrawal shows nothing of what the row says since; a deletion, what the public last saw.
-    fields = [] if entry.kind == Kind.WITHDRAWN else field_changes(model, entry.old_values or None, entry.new_values)
+    summary = ""
+    if entry.kind in (Kind.CREATED, Kind.PUBLISHED):
+        # What appeared, in a sentence: not a table of internal fields (序号, 金额性质, 按每家计 …).
+        summary, fields = appeared(entry.subject, entry.new_values), []
+    elif entry.kind == Kind.WITHDRAWN:
+        fields = []  # nothing of what the row says since it was withdrawn
+    else:
+        fields = field_changes(model, entry.old_values or None, entry.new_values)
     fields = [f for f in fields if f.name not in NOT_SHOWN]
     if entry.moved_from_measure_id is not None:
         fields.insert(0, _move(entry, measures))
     return Change(
-        key=f"{entry.subject}-{entry.pk}",
+        # The record that made the change, not the entry's own id: the same after a rebuild.
+        key=f"{entry.subject}-{entry.history_id}",
         date=entry.date,
         who=PUBLIC_EDITOR,
         reason=entry.reason,
@@ -142,7 +152,30 @@ def _change(entry: PublicChange, measures: dict) -> Change:
         position=entry.clause_position,
         fields=fields,
         measure=measures[entry.measure_id],
+        summary=summary,
     )
+
+
+def appeared(subject: str, values: dict) -> str:
+    """A measure's title, a clause's text, or an award as the measure page states it
+    ('每年每家最高500万元奖励（孵化器）'), in the interface language where it is not the policy's own words."""
+    if subject == "measure":
+        return values.get("title", "")
+    if subject == "clause":
+        return values.get("text", "")
+    amount = money.format_award(
+        values.get("amount_yuan") or 0,
+        ceiling=values.get("limit") == Award.Limit.CEILING,
+        recurrence=values.get("recurrence"),
+        per_recipient=bool(values.get("per_recipient")),
+        language=get_language(),
+    )
+    nature = Award.Nature(values["nature"]).label if values.get("nature") in Award.Nature.values else ""
+    return _("%(amount)s%(nature)s（%(recipient)s）") % {
+        "amount": amount,
+        "nature": nature,
+        "recipient": values.get("recipient", ""),
+    }
 
 
 def _move(entry: PublicChange, measures: dict) -> FieldChange:

@@ -119,8 +119,14 @@ class ChangesFeed(Feed):
     def link(self):
         return reverse("measures:changes")
 
-    def items(self):
-        return timeline.recent_changes()
+    def get_object(self, request, *args, **kwargs):
+        return request.get_host()
+
+    def items(self, host):
+        changes = timeline.recent_changes()
+        for change in changes:
+            change.feed_host = host  # for item_guid, which Django calls with the item alone
+        return changes
 
     def item_title(self, change):
         return NOT_XML.sub("", change_title(change))
@@ -129,7 +135,13 @@ class ChangesFeed(Feed):
         return change_url(change)
 
     def item_guid(self, change):
-        return change_url(change)
+        # An absolute IRI that never changes for the same change (RFC 4287, 4.2.6): a tag URI (RFC 4151)
+        # of the site's host and the change's key, whatever its page or the measure's number later.
+        host = change.feed_host.split(":")[0]
+        return f"tag:{host},2025:change-{change.key}"
+
+    def item_guid_is_permalink(self, change):
+        return False
 
     def item_pubdate(self, change):
         return change.date
@@ -144,4 +156,5 @@ class ChangesFeed(Feed):
         # Readers take an Atom summary as HTML: every piece of content is escaped here.
         reason = change.reason or _("（未填写变更说明）")
         fields = format_html_join("", "<li>{}：{} → {}</li>", ((f.label, f.old, f.new) for f in change.fields))
-        return NOT_XML.sub("", format_html("<p>{}{}</p><ul>{}</ul>", _("变更说明："), reason, fields))
+        summary = format_html("<p>{}</p>", change.summary) if change.summary else ""
+        return NOT_XML.sub("", format_html("<p>{}{}</p>{}<ul>{}</ul>", _("变更说明："), reason, summary, fields))
