@@ -367,3 +367,12 @@ def test_every_list_and_change_page_opens_for_an_editor(editor_client, real_poli
     assert response.status_code == 200
     first = response.context["cl"].result_list[0]
     assert editor_client.get(f"/admin/measures/{model}/{first.pk}/change/").status_code == 200
+
+
+def test_the_admin_index_lists_the_content_in_the_order_the_policy_is_built(editor_client):
+    html = editor_client.get("/admin/").content.decode()
+    places = [
+        html.index(f'href="/admin/measures/{name}/"') for name in ("policy", "pillar", "measure", "clause", "award")
+    ]
+    assert places == sorted(places)
+    assert "厦门科技创新政策库 · 编辑后台" in html

@@ -90,7 +90,7 @@ def test_create_editor_reads_the_password_from_the_environment(db, client, monke
 def test_create_editor_refuses_passwords_that_differ(db, typed_passwords):
     typed_passwords(GOOD_PASSWORD, GOOD_PASSWORD + "x")
 
-    with pytest.raises(CommandError, match="differ"):
+    with pytest.raises(CommandError, match="两次输入的密码不一致"):
         call_command("create_editor", "lin")
 
     assert not User.objects.filter(username="lin").exists()
@@ -99,8 +99,10 @@ def test_create_editor_refuses_passwords_that_differ(db, typed_passwords):
 def test_create_editor_refuses_a_password_the_validators_reject(db, typed_passwords):
     typed_passwords("12345", "12345")
 
-    with pytest.raises(CommandError, match="Password refused"):
+    with pytest.raises(CommandError, match="密码不符合要求") as refused:
         call_command("create_editor", "lin")
+    # Django's own reasons, in Chinese: too short, too common, all digits.
+    assert "太短" in str(refused.value) and "Password" not in str(refused.value)
 
     assert not User.objects.filter(username="lin").exists()
 

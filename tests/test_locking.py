@@ -288,3 +288,28 @@ def test_saving_locks_the_row_being_changed_where_the_database_can(wang, clause)
     locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     # SQLite locks the whole database for a write and has no row locks to ask for.
     assert bool(locking) == connection.features.has_select_for_update
+
+
+def test_a_refused_award_save_says_at_the_top_who_saved_what_and_shows_only_the_saved_amount(wang, li, platform_award):
+    url = award_url(platform_award)
+    wang_form = submittable(wang.get(url), "award")
+    li_form = submittable(li.get(url), "award")
+    wang_form["amount_yuan"] = "2000"
+    assert wang.post(url, wang_form).status_code == 302
+    li_form["amount_yuan"] = "2500"
+    text = page_text(li.post(url, li_form))
+
+    top = text[text.index('class="messagelist"') : text.index('id="content-main"')]
+    assert REFUSED in top and "王芳" in top
+    assert "金额：3000万元 → 2000万元" in top
+    for internal in ("listed", "公开可见", "（元）"):
+        assert internal not in text
+    # The refused 2500 is only in the field the editor typed it into, never in a heading.
+    assert "2500万元" not in text
+    assert form_data_value(text, "amount_yuan") == "2500"
+
+
+def form_data_value(text, name):
+    start = text.index(f'name="{name}"')
+    tag = text[text.rindex("<", 0, start) : text.index(">", start)]
+    return tag.split('value="')[1].split('"')[0]

@@ -4,6 +4,7 @@ GET and HEAD; and what the admin's error answers tell caches."""
 import logging
 
 import pytest
+from django.test import Client
 
 PUBLIC_PAGES = [
     "/",
@@ -56,3 +57,30 @@ def test_an_admin_page_an_editor_may_not_see_is_never_kept_by_a_cache(editor_cli
     assert response.status_code == 403
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_the_language_choice_is_remembered_for_a_year_and_sent_only_to_this_site(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "en"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert cookie["samesite"] == "Lax"
+
+
+def test_the_health_check_answers_plain_http_where_pages_redirect_to_https(client, small_policy, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+def test_a_signed_in_editor_always_gets_the_current_page_and_visitors_a_cacheable_one(editor_client, small_policy):
+    anonymous = Client().get("/policies/test-policy/measures/1/")
+    assert "public" in anonymous["Cache-Control"] and "max-age" in anonymous["Cache-Control"]
+    signed_in = editor_client.get("/policies/test-policy/measures/1/")
+    assert "private" in signed_in["Cache-Control"] and "no-cache" in signed_in["Cache-Control"]
+    assert "public" not in signed_in["Cache-Control"]
+    # Having saved, the editor's next page shows the save, even though the page was cached before.
+    clause = small_policy.measures.get(number=1).clauses.get()
+    clause.text = "编辑保存后的新文字。"
+    clause.save()
+    assert "编辑保存后的新文字" in editor_client.get("/policies/test-policy/measures/1/").content.decode()

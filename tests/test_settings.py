@@ -90,6 +90,13 @@ def test_production_sends_session_and_csrf_cookies_over_https_only():
     assert result.stdout.strip() == "[True, True, True]"
 
 
+def test_production_keeps_the_language_choice_a_year_over_https_only():
+    names = ("LANGUAGE_COOKIE_AGE", "LANGUAGE_COOKIE_SAMESITE", "LANGUAGE_COOKIE_SECURE", "SECURE_REDIRECT_EXEMPT")
+    result = read_settings(*names, **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[31536000, 'Lax', True, ['^healthz$']]"
+
+
 def test_admin_logins_lock_after_five_failures_for_thirty_minutes_unless_configured():
     names = ("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME")
     assert read_settings(*names).stdout.strip() == "[5, datetime.timedelta(seconds=1800)]"

@@ -6,10 +6,6 @@ from django.views.generic import TemplateView
 from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
 
-admin.site.site_header = "厦门科技创新政策库 · 编辑后台"
-admin.site.site_title = "xmpolicy 编辑后台"
-admin.site.index_title = "政策内容管理"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     # For load balancers and monitors: 200 when the database answers, else 503 (xmpolicy/health.py).

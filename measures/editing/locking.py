@@ -11,6 +11,7 @@ Three pieces, used by measures/editing/admin.py:
 """
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -96,7 +97,9 @@ def stale_message(model, pk, opened: int):
     seen = model.history.model.objects.filter(id=pk, version=opened).order_by("-history_date").first()
     if seen is None:
         return format_html("{}{}", intro, NO_DIFF)
-    changes = field_changes(model, seen.__dict__, row)
+    # Only what a person edits: the columns the database keeps (the finder's listing) are nobody's change.
+    editable = {field.name for field in model._meta.concrete_fields if field.editable}
+    changes = [change for change in field_changes(model, seen.__dict__, row) if change.name in editable]
     if not changes:
         return intro
     items = format_html_join("", "<li>{}</li>", ((describe(change),) for change in changes))
@@ -104,8 +107,8 @@ def stale_message(model, pk, opened: int):
 
 
 def describe(change: FieldChange):
-    """'金额（元）：3000万元 → 2000万元', or for long text the changed characters in context."""
-    if len(change.old) <= SHORT_VALUE and len(change.new) <= SHORT_VALUE:
+    """'金额：3000万元 → 2000万元', or for long text the changed characters in context."""
+    if change.whole or (len(change.old) <= SHORT_VALUE and len(change.new) <= SHORT_VALUE):
         return format_html("{}：{} → {}", change.label, change.old or "（空）", change.new or "（空）")
     segments = change.segments
     parts = []
@@ -145,6 +148,29 @@ class StaleEditAdmin:
 
     def get_fieldsets(self, request, obj=None):
         return _ensure_version_field(super().get_fieldsets(request, obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A refused save: the refusal at the top of the page, where the editor looks first (it is also
+        beside the form or inline row it is about), and the page's headings as the row is saved, never
+        with the refused values the form still holds."""
+        forms_ = [context["adminform"].form]
+        for formset in context["inline_admin_formsets"]:
+            forms_.extend(formset.formset.forms)
+        for form in forms_:
+            for error in form.non_field_errors().as_data():
+                if error.code == "stale":
+                    messages.error(request, error.messages[0])
+        if obj is not None and obj.pk is not None and context["adminform"].form.errors:
+            saved = self.model._default_manager.filter(pk=obj.pk).first()
+            if saved is not None:
+                context["original"] = saved
+                context["subtitle"] = str(saved)
+        for formset in context["inline_admin_formsets"]:
+            for inline_form in formset:
+                original = getattr(inline_form, "original", None)
+                if original is not None and original.pk is not None and inline_form.form.errors:
+                    inline_form.original = type(original)._default_manager.filter(pk=original.pk).first() or original
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request, object_id, from_field=None):
         """On a POST inside the change view's transaction, the row is locked (one more query)."""

@@ -99,6 +99,10 @@ class ConditionalGetMiddleware:
         if response.cookies:
             # Never let a shared cache keep (and hand out) someone's cookie.
             patch_cache_control(response, private=True)
+        elif settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
+            # A signed-in editor: the browser asks again every time (a 304 when nothing changed), so
+            # the first page after a save shows it, in every browser, without a reload.
+            patch_cache_control(response, private=True, no_cache=True)
         elif "Cache-Control" not in response:
             seconds = settings.PUBLIC_CACHE_SECONDS
             if seconds:

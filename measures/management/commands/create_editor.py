@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from measures.editing.editors import EDITORS_GROUP, sync_editors_group
 
@@ -33,17 +34,19 @@ class Command(BaseCommand):
             user = User(username=username)
         elif user.is_superuser:
             # Turning an administrator into an editor would silently take their rights away.
-            raise CommandError(f"{username} is a superuser; create_editor does not change superusers.")
+            raise CommandError(f"{username} 是超级用户（superuser）：create_editor 不修改超级用户。")
         if email is not None:
             user.email = email
 
         password = self.read_password()
         if not password:
-            raise CommandError("The password cannot be empty.")
+            raise CommandError("密码不能为空。")
         try:
-            validate_password(password, user)
+            # In Chinese, as the editors read it (a command otherwise speaks Django's default, English).
+            with translation.override("zh-hans"):
+                validate_password(password, user)
         except ValidationError as error:
-            raise CommandError("Password refused: " + " ".join(error.messages)) from None
+            raise CommandError("密码不符合要求：" + "".join(error.messages)) from None
 
         user.set_password(password)
         user.is_staff = True
@@ -51,17 +54,17 @@ class Command(BaseCommand):
         user.save()
         # Syncing (not just fetching) the group also repairs it if its permissions drifted.
         user.groups.add(sync_editors_group())
-        self.stdout.write(f"{'Created' if created else 'Updated'} editor {username} (group '{EDITORS_GROUP}').")
+        self.stdout.write(f"{'已创建' if created else '已更新'}编辑账号 {username}（{EDITORS_GROUP} 组）。")
 
     def read_password(self) -> str:
         password = os.environ.get(PASSWORD_ENV)
         if password is not None:
             return password
         try:
-            password = getpass.getpass("Password: ")
-            again = getpass.getpass("Password (again): ")
+            password = getpass.getpass("密码：")
+            again = getpass.getpass("再次输入密码：")
         except EOFError:
-            raise CommandError(f"No password given (set {PASSWORD_ENV} when there is no terminal).") from None
+            raise CommandError(f"没有输入密码（没有终端时请设置环境变量 {PASSWORD_ENV}）。") from None
         if password != again:
-            raise CommandError("The two passwords differ; nothing was changed.")
+            raise CommandError("两次输入的密码不一致，未作任何修改。")
         return password
