@@ -10,8 +10,9 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 from tests.test_pages import add_more_data, page
 
-# the ETag's fingerprint (measures/public/caching.py); policies, pillars with their policy, measures with their policy
-SITEMAP_QUERIES = CONTENT_REVISION_QUERIES + 3
+# the ETag's fingerprint (measures/public/caching.py); policies, pillars with their policy, measures with their
+# policy, and again for the measures' history pages
+SITEMAP_QUERIES = CONTENT_REVISION_QUERIES + 4
 
 
 def locations(xml):
@@ -32,8 +33,12 @@ def test_the_sitemap_lists_every_page_of_the_real_policy_and_the_two_finder_page
         f"{base}/",
         *(f"{base}/pillars/{number}/" for number in (1, 2, 3, 4)),
         *(f"{base}/measures/{number}/" for number in (1, 2, 3, 4, 5, 6)),
+        *(f"{base}/measures/{number}/history/" for number in (1, 2, 3, 4, 5, 6)),
+        "http://testserver/",
         "http://testserver/awards/",
         "http://testserver/search/",
+        "http://testserver/changes/",
+        "http://testserver/downloads/",
     ]
 
 
@@ -48,7 +53,7 @@ def test_the_sitemap_uses_the_host_and_scheme_of_the_request(client, real_policy
     response = client.get("/sitemap.xml", headers={"host": "kjj.xm.gov.cn"}, secure=True)
     assert response.status_code == 200
     urls = locations(response.content.decode())
-    assert len(urls) == 13
+    assert len(urls) == 22  # 1 policy, 4 pillars, 6 measures and their histories, 5 listing pages
     assert all(url.startswith("https://kjj.xm.gov.cn/") for url in urls)
 
 
@@ -86,8 +91,8 @@ def test_the_sitemap_needs_the_same_number_of_queries_whatever_the_data(
     add_more_data(small_policy)
     with django_assert_num_queries(SITEMAP_QUERIES):
         after = locations(page(client, "/sitemap.xml"))
-    assert len(before) == 1 + 2 + 3 + 2
-    assert len(after) == 1 + 3 + 5 + 2
+    assert len(before) == 1 + 2 + 3 + 3 + 5
+    assert len(after) == 1 + 3 + 5 + 5 + 5
 
 
 def test_robots_txt_is_plain_text_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):

@@ -1,6 +1,7 @@
-"""sitemap.xml: every policy, pillar and measure page, and the two pages that list across them.
+"""sitemap.xml: every policy, pillar and measure page, each measure's history, and the pages that list
+across them (home, finder, search, changes, downloads).
 
-Each section is read in one query (its items' policy joined), so the sitemap costs three queries
+Each section is read in one query (its items' policy joined), so the sitemap costs four queries
 whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
 Sitemap would otherwise run a COUNT before reading the rows. URLs are made absolute by the sitemap
 view with the request's scheme and host (django.contrib.sites is not installed).
@@ -64,11 +65,18 @@ class MeasureSitemap(Sitemap):
         return measure.page_updated_at
 
 
+class MeasureHistorySitemap(MeasureSitemap):
+    """Each published measure's 修改记录 page, dated like the measure's page (its changes are the page's)."""
+
+    def location(self, measure):
+        return reverse("measures:measure_history", args=[measure.policy.slug, measure.number])
+
+
 class StaticSitemap(Sitemap):
     """The pages that list across policies; they change with the data, so no lastmod of their own."""
 
     def items(self):
-        return ["measures:awards", "measures:search"]
+        return ["measures:home", "measures:awards", "measures:search", "measures:changes", "measures:downloads"]
 
     def location(self, name):
         return reverse(name)
@@ -78,5 +86,6 @@ SITEMAPS = {
     "policies": PolicySitemap,
     "pillars": PillarSitemap,
     "measures": MeasureSitemap,
+    "history": MeasureHistorySitemap,
     "pages": StaticSitemap,
 }
