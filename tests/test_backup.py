@@ -226,6 +226,32 @@ def test_a_backup_damaged_half_way_imports_nothing_at_all(edited_policy, tmp_pat
     assert not User.objects.exists()  # the accounts went back too
 
 
+@pytest.mark.parametrize(
+    ("model", "field", "value", "named"),
+    [
+        ("measures.clause", "source_url", "javascript:alert(1)", "source_url:"),
+        ("measures.award", "amount_yuan", -5, "金额不能为负数"),
+        ("measures.award", "limit", "unlimited", "limit:"),
+    ],
+)
+def test_a_row_no_editor_could_save_is_refused_with_the_row_and_field_named(
+    edited_policy, tmp_path, model, field, value, named
+):
+    path = export(tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    row = next(item for item in document["objects"] if item["model"] == model)
+    row["fields"][field] = value
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    empty_the_database()
+
+    with pytest.raises(CommandError, match="nothing was imported") as refused:
+        import_(path)
+
+    assert f"{model.split('.')[1].capitalize()} {row['pk']}" in str(refused.value)
+    assert named in str(refused.value)
+    assert all(model.objects.count() == 0 for model in content_models())
+
+
 def test_after_an_import_editors_can_add_new_rows(edited_policy, tmp_path, editor):
     path = export(tmp_path)
     highest = Clause.objects.order_by("-pk").first().pk
