@@ -34,6 +34,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from measures.domain.revision import content_revision
+from xmpolicy import compression
 from xmpolicy.faults import reconnecting_once
 from xmpolicy.locale import chosen_language
 
@@ -89,7 +90,7 @@ class ConditionalGetMiddleware:
             response = _cached_page(request)
         if response is None:
             response = self.get_response(request)
-            _store_page(request, response)
+            response = _store_page(request, response)
         if response.status_code not in (200, 304):
             return response
         # A 304 repeats the validators (RFC 9110). Last-Modified is ours rather than a view's own
@@ -164,22 +165,32 @@ def _cached_page(request) -> HttpResponse | None:
         return None
     if entry is None:
         return None
-    status, headers, content = entry
-    return HttpResponse(content, status=status, headers=headers)
+    status, headers, content, compressed = entry
+    encoding = compression.accepted_encoding(request) if compressed else None
+    response = HttpResponse(content, status=status, headers=headers)
+    return compression.encoded(response, encoding, compressed.get(encoding))
 
 
-def _store_page(request, response) -> None:
-    """Keep a complete public answer: a GET's 200 that sets no cookie and is small enough."""
-    if (
-        request.method != "GET"
-        or response.status_code != 200
-        or response.streaming
-        or response.cookies
-        or len(response.content) > MAX_CACHED_BYTES
-    ):
-        return
-    entry = (response.status_code, dict(response.headers), response.content)
+def _store_page(request, response) -> HttpResponse:
+    """Keep a complete public answer (a GET's 200 that sets no cookie and is small enough), compressed
+    once for every client to come, and answer this request in the encoding it accepts."""
+    compress = compression.compressible(request, response)
+    if compress:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    encoding = compression.accepted_encoding(request) if compress else None
+    keep = (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= MAX_CACHED_BYTES
+    )
+    if not keep:
+        return compression.encoded(response, encoding)
+    variants = compression.variants(response.content) if compress else {}
+    entry = (response.status_code, dict(response.headers), response.content, variants)
     try:
         cache.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
     except Exception:
         logger.warning("page cache unavailable; page not kept", exc_info=True)
+    return compression.encoded(response, encoding, variants.get(encoding))
