@@ -4,7 +4,11 @@ connection is replaced once the database is back (xmpolicy/faults.py, xmpolicy/h
 
 The database is taken away by making every connection attempt fail, or single queries fail, with the
 errors psycopg's connection failures surface as; on PostgreSQL the last tests also kill the app's real
-server connection and check that the next request opens a new one."""
+server connection and check that the next request opens a new one.
+
+The error reaches Django's handling of uncaught exceptions (handler500 answers the 503), which tells
+the test client about it: the clients here are told not to raise it, so that each test sees the
+answer a visitor gets."""
 
 import contextlib
 import logging
@@ -64,8 +68,14 @@ def failing_queries(error, after=0):
     return execute
 
 
+@pytest.fixture
+def client():
+    """A visitor's view: the answer, not the exception that Django turned into it."""
+    return Client(raise_request_exception=False)
+
+
 def english_client():
-    client = Client()
+    client = Client(raise_request_exception=False)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     return client
 
@@ -147,7 +157,7 @@ def test_a_page_is_a_friendly_503_in_chinese_when_the_database_is_down(client, s
     assert 'href="/awards/"' in body
     # Logged once, as one line.
     (record,) = fault_records(caplog)
-    assert record.name == "xmpolicy.faults"
+    assert record.name == "django.request"
     assert record.levelno == logging.ERROR
     assert "OperationalError" in record.getMessage()
     assert record.exc_info is None
@@ -198,7 +208,7 @@ def test_a_connection_lost_in_the_view_after_the_revision_read_is_a_503_too(clie
 def test_a_page_already_in_the_cache_is_not_served_while_the_database_is_down(client, small_policy):
     assert client.get(MEASURE).status_code == 200
     with database_down():
-        assert Client().get(MEASURE).status_code == 503
+        assert Client(raise_request_exception=False).get(MEASURE).status_code == 503
     assert Client().get(MEASURE).status_code == 200
 
 
@@ -232,9 +242,10 @@ def test_a_database_error_another_middleware_turned_into_a_500_is_a_503_all_the_
     response = Client(raise_request_exception=False).get(MEASURE)
     body = assert_unavailable(response)
     assert CHINESE_TITLE in body
-    # Django logged it (with its traceback, in the log only); the 503 is not logged a second time.
+    # Django logged it once, as one line; the 503 is not logged a second time.
     (record,) = fault_records(caplog)
     assert record.name == "django.request"
+    assert record.exc_info is None
 
 
 def test_the_page_falls_back_to_plain_text_if_the_template_fails(client, small_policy, caplog):
@@ -293,6 +304,7 @@ def test_a_save_that_loses_the_database_half_way_saves_nothing_and_tells_the_edi
     editor_client, small_policy, failing_model, caplog
 ):
     caplog.set_level(logging.WARNING)
+    editor_client.raise_request_exception = False
     measure = Measure.objects.get(policy=small_policy, number=1)
     clause = measure.clauses.get(position=1)
     award = clause.awards.get()
@@ -419,15 +431,112 @@ def test_healthz_reconnects_too(small_policy):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_in_the_admin_a_dropped_connection_is_a_503_then_replaced(small_policy, editor):
+def test_in_the_admin_a_connection_the_server_dropped_between_requests_is_replaced_and_the_page_answers(
+    small_policy, editor, caplog
+):
+    """After a database restart the editor's next admin page answers: reading the session, the first
+    query of a signed-in request, opens a fresh connection (xmpolicy/sessions.py), as the content
+    revision does for public pages. It was a 503 on each worker."""
+    caplog.set_level(logging.WARNING)
     client = Client()
     client.force_login(editor)
     assert client.get("/admin/measures/clause/").status_code == 200
     old = backend_pid()
     terminate_backend(old)
+    close_old_connections()  # what the WSGI handler does when a request starts
     response = client.get("/admin/measures/clause/")
+    assert response.status_code == 200
+    assert "孵化器" in response.content.decode()
+    assert "database connection lost; reconnecting" in caplog.text
+    assert backend_pid() != old
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_in_the_admin_a_connection_dropped_during_the_request_is_a_503_then_replaced(small_policy, editor):
+    """Formerly test_in_the_admin_a_dropped_connection_is_a_503_then_replaced: the connection is now
+    dropped after the request's first query, which is the only one that reconnects."""
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    assert client.get("/admin/measures/clause/").status_code == 200
+    old = backend_pid()
+    queries = []
+
+    def drop_after_the_first_query(run, sql, params, many, context):
+        queries.append(sql)
+        if len(queries) == 2:
+            terminate_backend(old)
+        return run(sql, params, many, context)
+
+    close_old_connections()
+    with connection.execute_wrapper(drop_after_the_first_query):
+        response = client.get("/admin/measures/clause/")
     assert response.status_code == 503
     assert CHINESE_TITLE in response.content.decode()
     close_old_connections()  # when the request finishes: the broken connection is closed
     assert client.get("/admin/measures/clause/").status_code == 200
     assert backend_pid() != old
+
+
+# --- reconnecting, and the log, on either database --------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_signed_in_request_whose_first_query_finds_the_connection_lost_reconnects(editor, caplog):
+    caplog.set_level(logging.WARNING)
+    client = Client()
+    client.force_login(editor)
+    queries = []
+
+    def lose_the_first_query(run, sql, params, many, context):
+        queries.append(sql)
+        if len(queries) == 1:
+            raise InterfaceError("connection already closed")
+        return run(sql, params, many, context)
+
+    with connection.execute_wrapper(lose_the_first_query):
+        response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "django_session" in queries[0] and "django_session" in queries[1]  # the session, read twice
+    assert "database connection lost; reconnecting" in caplog.text
+
+
+def test_a_database_that_cannot_be_reached_is_not_asked_a_second_time():
+    """No connection was kept, so there is nothing to replace: the first refusal is the answer."""
+    query = mock.Mock(side_effect=OperationalError(REFUSED))
+    with (
+        mock.patch.object(connection, "connection", None),
+        mock.patch.object(connection, "in_atomic_block", False),
+        pytest.raises(OperationalError),
+    ):
+        faults.reconnecting_once(query)
+    assert query.call_count == 1
+
+
+@pytest.mark.parametrize("where", ["first query", "view", "after the view"])
+def test_each_request_the_database_fails_is_logged_once_as_one_line(small_policy, settings, caplog, where):
+    caplog.set_level(logging.INFO)
+    client = Client(raise_request_exception=False)
+    if where == "after the view":
+        middleware = list(settings.MIDDLEWARE)
+        middleware.insert(
+            middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+            f"{__name__}.FailAfterTheView",
+        )
+        settings.MIDDLEWARE = middleware
+    failing = {
+        "first query": database_down(),
+        "view": connection.execute_wrapper(failing_queries(OperationalError(REFUSED + "\nsecond line"), after=1)),
+        "after the view": contextlib.nullcontext(),
+    }
+    with failing[where]:
+        for _ in range(2):
+            assert client.get("/awards/?min=200&sort=amount").status_code == 503
+    records = fault_records(caplog)
+    assert len(records) == 2
+    for record in records:
+        assert record.levelno == logging.ERROR
+        assert record.exc_info is None
+        assert record.getMessage().startswith("Database unavailable, answered 503: GET /awards/ (")
+    assert "Traceback" not in caplog.text
+    assert len(caplog.text.strip().splitlines()) == 2

@@ -45,9 +45,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext, ngettext_lazy
 
 from xmpolicy.locale import chosen_language
+from xmpolicy.paths import API_PREFIX
 
 SEARCH_PATH = "/search/"
-API_PREFIX = "/api/"
 
 # How the limit reads on the page, for each period the settings accept (xmpolicy/env.py env_rate).
 PERIOD_PHRASES = {

@@ -68,9 +68,6 @@ MIDDLEWARE = [
     # Fair use: a client that searches or calls the API too often gets a 429. Before the page cache
     # and the 304s below, so that answers they give count too.
     "xmpolicy.ratelimit.RateLimitMiddleware",
-    # A database that is down (its errors raised anywhere inside: the revision read below, a view, a
-    # template) is a 503 "temporarily unavailable" page with Retry-After, never a 500.
-    "xmpolicy.faults.DatabaseUnavailableMiddleware",
     # ETag / 304 / Cache-Control for public GETs; outside the session and CSRF middleware so it
     # sees the cookies they set (a response that sets one is never marked public).
     "measures.public.caching.ConditionalGetMiddleware",
@@ -112,9 +109,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        # No "SELECT 1" before every request: the first query of a public request, and /healthz,
-        # reconnect once when the database has dropped the connection; elsewhere a dropped connection
-        # fails that one request (a 503) and is replaced for the next (xmpolicy/faults.py).
+        # No "SELECT 1" before every request: the first query of a request (the content revision of a
+        # public one, the session of a signed-in one) and /healthz reconnect once when the database has
+        # dropped the connection; elsewhere a dropped connection fails that one request (a 503) and is
+        # replaced for the next (xmpolicy/faults.py).
         conn_health_checks=False,
     )
 }
@@ -259,6 +257,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A request that failed because the database is down is logged as one line, without the
+    # traceback Django writes for other uncaught exceptions (xmpolicy/faults.py).
+    "filters": {"database_down_one_line": {"()": "xmpolicy.faults.OneLineWhenTheDatabaseIsDown"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["database_down_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING").upper()},
 }

@@ -5,6 +5,10 @@ from django.views.generic import TemplateView
 
 from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
+from xmpolicy.paths import API_PREFIX
+
+# A database that is down is a 503 page (or JSON under /api/); any other uncaught exception Django's 500.
+handler500 = "xmpolicy.faults.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,6 +21,6 @@ urlpatterns = [
         require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
-    path("api/", include("measures.public.api.urls")),
+    path(API_PREFIX.removeprefix("/"), include("measures.public.api.urls")),
     path("", include("measures.public.urls")),
 ]
