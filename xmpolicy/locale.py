@@ -16,10 +16,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 
+def is_offered(language) -> bool:
+    """Whether `language` is a code of settings.LANGUAGES ('zh-hans', 'en')."""
+    return language in {code for code, _name in settings.LANGUAGES}
+
+
 def chosen_language(request) -> str:
     """The language of this visitor's pages: the one chosen with the switch, else Chinese."""
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+    return chosen if is_offered(chosen) else settings.LANGUAGE_CODE
+
+
+def is_english(language: str | None) -> bool:
+    """Whether an interface language code ('en', 'en-gb', 'zh-hans', None) asks for English; anything
+    else reads Chinese. For the active language: is_english(translation.get_language())."""
+    return bool(language) and language.lower().split("-")[0] == "en"
 
 
 class ChosenLanguageMiddleware:
@@ -53,7 +64,7 @@ def choose_language(request):
         next_url = "/"  # never send the visitor to another site
     response = HttpResponseRedirect(next_url)
     language = data.get("language")
-    if language in {code for code, _name in settings.LANGUAGES}:
+    if is_offered(language):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,

@@ -147,6 +147,9 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our own formats, where Django's for a language do not read as the pages want (English dates as
+# "17 February 2025"); Django's own for everything else (Chinese: "2025年2月17日").
+FORMAT_MODULE_PATH = ["xmpolicy.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -1,20 +1,14 @@
-"""How the public pages write numbers, dates, language tags and links: plain functions, registered as
-template filters by measures/templatetags/measures_extras.py and called by views where they need them."""
+"""How the public pages write numbers, language tags and links: plain functions, registered as
+template filters by measures/templatetags/measures_extras.py and called by views where they need them.
+
+Dates are Django's own `date` filter: DATE_FORMAT reads "2025年2月17日" in Chinese (Django's format)
+and "17 February 2025" in English (xmpolicy/formats/en/formats.py)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.template.defaultfilters import date as format_date
 from django.utils import translation
 
-# How a date reads in a sentence of each interface language ("2025年2月17日", "17 February 2025").
-_LONG_DATE_FORMATS = {"en": "j F Y"}
-_ZH_LONG_DATE = "Y年n月j日"
-
-
-def _language() -> str:
-    """The active interface language without its region or script: 'zh', 'en'."""
-    return (translation.get_language() or "zh-hans").lower().split("-")[0]
-
+from xmpolicy.locale import is_english
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -35,14 +29,9 @@ def zh_numeral(value):
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
 
 
-def long_date(value):
-    """A date as it reads in the interface language: '2025年2月17日', or '17 February 2025'."""
-    return format_date(value, _LONG_DATE_FORMATS.get(_language(), _ZH_LONG_DATE))
-
-
 def pillar_numeral(value):
     """A pillar's number in the interface language: '二' in Chinese (二、深化…), '2' in English."""
-    return zh_numeral(value) if _language() == "zh" else str(value)
+    return str(value) if is_english(translation.get_language()) else zh_numeral(value)
 
 
 def html_lang(language_code):

@@ -8,6 +8,8 @@ amounts in millions and billions ("RMB 30 million" for 3000万元), from the sam
 
 from decimal import Decimal, InvalidOperation
 
+from xmpolicy.locale import is_english
+
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000  # 1亿 = 10,000万
 YUAN_PER_MILLION = 1_000_000  # 100万
@@ -63,11 +65,6 @@ def format_amount_en(yuan: int) -> str:
         if yuan >= unit and yuan % (unit // 1000) == 0:
             return f"RMB {_plain(Decimal(yuan) / unit):,} {word}"
     return f"RMB {yuan:,}"
-
-
-def is_english(language: str | None) -> bool:
-    """Whether an interface language code ('en', 'en-gb', 'zh-hans', None) asks for English."""
-    return bool(language) and language.lower().split("-")[0] == "en"
 
 
 def format_amount_in(yuan: int, language: str | None) -> str:
