@@ -57,3 +57,14 @@ def test_the_finder_page_and_the_api_agree(client, real_policy):
     for query in ("min=100", "pillar=2", "recurrence=per_year&sort=amount"):
         api = client.get(f"/api/v1/awards/?{query}").json()["count"]
         assert f"共 {api} 项" in client.get(f"/awards/?{query}").content.decode(), query
+
+
+def test_a_cache_server_that_is_down_costs_a_count_not_the_answer(client, real_policy, settings, caplog):
+    # Nothing listens on port 1: every cache read and write fails (xmpolicy/optional_cache.py).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    counted = Award.objects.published().filter(amount_yuan__gte=1_000_000).count()
+    assert client.get("/api/v1/awards/?min=100").json()["count"] == counted
+    assert f"共 {counted} 项" in client.get("/awards/?min=100").content.decode()
+    assert "award counts unavailable" in caplog.text

@@ -17,8 +17,8 @@ cache costs little, but a client asking for the same URL over and over is still 
 too often. It runs before the session and authentication middleware, so it does not know who is
 signed in: editors are limited like anyone else (the admin itself is never limited).
 
-Counters live in Django's cache, one key per client, scope and window, created with add() and
-counted with incr(), both atomic (a Redis INCR, or under the in-memory cache's lock). With
+Counters live in Django's cache, one key per client, scope and window, counted atomically
+(xmpolicy/optional_cache.py: add() then incr(), a Redis INCR or under the in-memory cache's lock). With
 CACHE_URL=redis://… every process and machine shares them; without it each process counts on its
 own, so with N workers a client may get up to N times the limit: fine for one machine, and better
 than nothing. They share the cache with the rendered pages; the in-memory cache may cull a counter
@@ -31,13 +31,11 @@ DRF's throttles are not used because they run inside the view, after the page ca
 """
 
 import ipaddress
-import logging
 import math
 import time
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -45,6 +43,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext, ngettext_lazy
 
 from xmpolicy.locale import chosen_language
+from xmpolicy.optional_cache import OptionalCache
 from xmpolicy.paths import API_PREFIX
 
 SEARCH_PATH = "/search/"
@@ -57,7 +56,7 @@ PERIOD_PHRASES = {
     24 * 60 * 60: ngettext_lazy("每天 %(count)s 次", "每天 %(count)s 次", "count"),
 }
 
-logger = logging.getLogger(__name__)
+COUNTERS = OptionalCache("rate limit counter")
 
 
 def now() -> float:
@@ -110,19 +109,8 @@ def over_limit(scope: str, rate: tuple[int, int], client: str) -> int:
     # The window is in the key, so a new one starts from zero without resetting anything; the
     # timeout only lets old counters go.
     key = f"ratelimit:{scope}:{seconds}:{window}:{client}"
-    try:
-        if cache.add(key, 1, timeout=seconds):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add() and incr(): this is the first request again
-                cache.add(key, 1, timeout=seconds)
-                count = 1
-    except Exception:
-        logger.warning("rate limit counter unavailable; request served", exc_info=True)
-        return 0
-    if count <= requests:
+    count = COUNTERS.count(key, timeout=seconds)
+    if count is None or count <= requests:  # None: the cache failed (logged), the request is served
         return 0
     return max(1, math.ceil((window + 1) * seconds - moment))
 

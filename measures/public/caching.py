@@ -22,11 +22,9 @@ by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then sl
 import datetime
 import functools
 import hashlib
-import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -37,6 +35,7 @@ from measures.domain.revision import content_revision
 from xmpolicy import compression
 from xmpolicy.faults import reconnecting_once
 from xmpolicy.locale import chosen_language
+from xmpolicy.optional_cache import OptionalCache
 
 # Views whose answer depends on more than the content: the editors' admin (its own never_cache),
 # the language switch (sets a cookie) and the health check (must ask the database every time).
@@ -53,7 +52,8 @@ MAX_CACHED_BYTES = 512 * 1024
 # Entries are never stale (their key changes with the content); this only lets old ones expire.
 PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 
-logger = logging.getLogger(__name__)
+# A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
+PAGES = OptionalCache("page cache")
 
 
 @functools.cache
@@ -158,11 +158,7 @@ def _page_key(request) -> str:
 
 
 def _cached_page(request) -> HttpResponse | None:
-    try:
-        entry = cache.get(_page_key(request))
-    except Exception:  # a cache server down or unreachable: render the page instead
-        logger.warning("page cache unavailable; rendering", exc_info=True)
-        return None
+    entry = PAGES.get(_page_key(request))  # None too when the cache fails: the page is rendered
     if entry is None:
         return None
     status, headers, content, compressed = entry
@@ -189,8 +185,5 @@ def _store_page(request, response) -> HttpResponse:
         return compression.encoded(response, encoding)
     variants = compression.variants(response.content) if compress else {}
     entry = (response.status_code, dict(response.headers), response.content, variants)
-    try:
-        cache.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
-    except Exception:
-        logger.warning("page cache unavailable; page not kept", exc_info=True)
+    PAGES.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
     return compression.encoded(response, encoding, variants.get(encoding))

@@ -11,18 +11,17 @@ The revision names the public content (measures/domain/revision.py), and the dat
 move it on every write of a public row, whatever the path: an edit simply leads to a new key.
 """
 
-import logging
-
-from django.core.cache import cache
 from django.db.models import Count
 
 from measures.domain.revision import content_revision
 from measures.public.bands import BANDS_BY_SLUG
 from measures.text import money
+from xmpolicy.optional_cache import OptionalCache
 
 CUBE_TIMEOUT = 24 * 60 * 60  # seconds; entries are never stale (their key changes), this lets old ones go
 
-logger = logging.getLogger(__name__)
+# A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
+COUNTS = OptionalCache("award counts")
 
 
 def revision_key(request) -> str:
@@ -60,11 +59,7 @@ def award_count(finder, revision_key: str) -> int:
 
 def _counts_by_group(awards, revision_key: str) -> list[tuple]:
     key = f"award-counts:{revision_key}"
-    try:
-        groups = cache.get(key)
-    except Exception:  # a cache server down: count afresh
-        logger.warning("cache unavailable; counting awards afresh", exc_info=True)
-        groups = None
+    groups = COUNTS.get(key)  # None too when the cache fails: counted afresh
     if groups is None:
         rows = (
             awards.order_by()
@@ -72,10 +67,7 @@ def _counts_by_group(awards, revision_key: str) -> list[tuple]:
             .annotate(count=Count("pk"))
         )
         groups = [tuple(row) for row in rows]
-        try:
-            cache.set(key, groups, CUBE_TIMEOUT)
-        except Exception:
-            logger.warning("cache unavailable; award counts not kept", exc_info=True)
+        COUNTS.set(key, groups, CUBE_TIMEOUT)
     return groups
 
 
