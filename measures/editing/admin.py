@@ -18,6 +18,7 @@ from measures.editing.forms import AwardForm
 from measures.editing.history import ChangeReasonAdmin
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.text import money
+from xmpolicy.nul import query_has_nul
 
 AUDIT_FIELDS = ("updated_by", "updated_at")
 # A source address typed without its scheme is taken as https (Django 6's default, opted into now).
@@ -71,7 +72,7 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
         # Requests no admin page makes, answered 400 instead of a 500: a NUL in a filter or search
         # (PostgreSQL refuses one in a string it compares), or an action on a row id that is not one
         # (Django's action would fail converting it).
-        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+        if query_has_nul(request.GET):
             raise BadRequest("A NUL character in the query string.")
         for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
             try:

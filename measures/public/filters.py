@@ -18,6 +18,7 @@ from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.public.bands import AMOUNT_BANDS, BANDS_BY_SLUG
 from measures.public.finder_counts import Counted, award_count, revision_key
 from measures.text import money
+from xmpolicy.nul import has_nul, without_nul
 
 
 def finder_awards():
@@ -82,11 +83,11 @@ class WholeNumberFilter(django_filters.Filter):
 class PolicyChoiceField(django_filters.fields.ModelChoiceField):
     def validate_no_null_characters(self, value):
         # Django's own message here names no field: report it as any other unknown policy.
-        if "\x00" in str(value):
+        if has_nul(value):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": str(value).replace("\x00", "")},
+                params={"value": without_nul(str(value))},
             )
 
 

@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from measures.domain.models import Clause, search_token_array
 from measures.text import tokens
+from xmpolicy.nul import without_nul
 
 MAX_QUERY_LENGTH = 100  # characters kept from a query; a longer one is cut, and the page says so
 MAX_TERMS = 8  # terms kept from a query; more are dropped, and the page says so
@@ -59,7 +60,7 @@ class ParsedQuery:
 def parse_query(raw: str | None) -> ParsedQuery:
     """Split a query on white space (ASCII or full-width) into at most MAX_TERMS distinct terms.
     NUL characters, which PostgreSQL refuses in a string, count as white space."""
-    raw = (raw or "").replace("\x00", " ").strip()
+    raw = without_nul(raw or "", " ").strip()
     truncated = len(raw) > MAX_QUERY_LENGTH
     terms = list(dict.fromkeys(raw[:MAX_QUERY_LENGTH].split()))
     return ParsedQuery(tuple(terms[:MAX_TERMS]), truncated, len(terms) > MAX_TERMS)

@@ -14,6 +14,7 @@ from measures.public.api import serializers
 from measures.public.api.filters import ApiAwardFilter, ClauseFilter, FilterBackend, MeasureFilter, PillarFilter
 from measures.public.filters import finder_awards
 from measures.search import query as finder
+from xmpolicy.nul import has_nul
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -23,7 +24,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         # No id or slug holds a NUL, and PostgreSQL refuses one in a string it compares (a 500):
         # /api/v1/policies/%00/ is a 404 like any other unknown slug.
-        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+        if has_nul(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
             raise NotFound
         return super().get_object()
 
