@@ -3,8 +3,10 @@ every kind of question, and follow an edit at once."""
 
 import itertools
 
+from django.db import connection
 from django.http import QueryDict
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from measures.domain.models import Award
 from measures.public.filters import AwardFilter
@@ -68,3 +70,14 @@ def test_a_cache_server_that_is_down_costs_a_count_not_the_answer(client, real_p
     assert client.get("/api/v1/awards/?min=100").json()["count"] == counted
     assert f"共 {counted} 项" in client.get("/awards/?min=100").content.decode()
     assert "award counts unavailable" in caplog.text
+
+
+def test_the_finder_and_the_api_page_their_awards_without_counting_them_one_by_one(client, real_policy):
+    """The count comes from the counts kept per revision (pinned query counts: tests/test_api.py,
+    tests/test_awards.py): after the first question, no COUNT(*) of the awards."""
+    client.get("/api/v1/awards/")  # the counts of this revision, read once
+    for url in ("/api/v1/awards/?min=100", "/awards/?band=100-500"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        assert captured.captured_queries, url
+        assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"].upper()], url

@@ -1,5 +1,6 @@
-"""The award finder's filters, shared by the finder page, its CSV export and (later) the API, so that
-all three read the same GET parameters, apply the same rules and report the same errors.
+"""The award finder's filters, shared by the finder page, its CSV export and the API's awards
+(measures/public/api/filters.py), so that all three read the same GET parameters, apply the same rules
+and report the same errors. How many awards a question matches is measures/public/finder_counts.py's.
 
 Amounts are given in 万元 and converted by measures.text.money (whole yuan, no floats). Every message
 names the parameter it is about, in the words the page uses for it.
@@ -16,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.public.bands import AMOUNT_BANDS, BANDS_BY_SLUG
-from measures.public.finder_counts import Counted, award_count, revision_key
 from measures.text import money
 from xmpolicy.nul import has_nul, without_nul
 
@@ -35,7 +35,7 @@ def finder_policies(request=None):
 
 # Ties (equal amounts) keep the order in which the awards appear in their policy (policies in the order
 # they were added): the columns the database copies onto each award, so the order needs no join and is
-# read straight from an index (measures/award_listing.py).
+# read straight from an index (the award listing columns, kept by database triggers: measures/domain/models.py).
 ORDER_IN_POLICY = LISTING_ORDER
 SORT_CHOICES = (("-amount", _("金额从高到低")), ("amount", _("金额从低到高")))
 DEFAULT_SORT = "-amount"
@@ -46,7 +46,7 @@ LARGEST_WAN = Decimal(100_000_000)  # 1万亿元
 
 
 class WanField(forms.Field):
-    """An amount typed in 万元 ("500", "0.5"), cleaned to whole yuan by measures.money."""
+    """An amount typed in 万元 ("500", "0.5"), cleaned to whole yuan by measures.text.money."""
 
     def to_python(self, value):
         text = "" if value is None else str(value).strip()
@@ -170,11 +170,6 @@ class AwardFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("sort"):
             queryset = self.sort_by(queryset, "sort", DEFAULT_SORT)
         return queryset
-
-    def counted(self, request, queryset=None):
-        """The filtered, sorted awards (or `queryset`, made from them) with their number known beforehand
-        (measures/public/finder_counts.py), for a paginator."""
-        return Counted(self.qs if queryset is None else queryset, award_count(self, revision_key(request)))
 
     def error_messages(self) -> list[tuple[str, str]]:
         """(parameter, message) for each invalid parameter, in the order of the form."""

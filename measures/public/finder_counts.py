@@ -11,6 +11,7 @@ The revision names the public content (measures/domain/revision.py), and the dat
 move it on every write of a public row, whatever the path: an edit simply leads to a new key.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 
 from measures.domain.revision import content_revision
@@ -30,15 +31,18 @@ def revision_key(request) -> str:
     return f"{revision.key}:{revision.last_modified.isoformat() if revision.last_modified else ''}"
 
 
+def finder_count(finder, request) -> int:
+    """The number of awards an AwardFilter (valid, bound) selects, for this request's content revision."""
+    return award_count(finder, revision_key(request))
+
+
 def award_count(finder, revision_key: str) -> int:
     """The number of awards an AwardFilter (valid, bound) selects."""
     cleaned = finder.form.cleaned_data
     if cleaned.get("policy") is not None:
         return finder.qs.count()
     low, high = cleaned.get("min"), cleaned.get("max")  # yuan, inclusive
-    band = cleaned.get("band")
-    if band:
-        band = BANDS_BY_SLUG[band]
+    band = BANDS_BY_SLUG[cleaned["band"]] if cleaned.get("band") else None
     band_low = money.wan_to_yuan(band.low_wan) if band and band.low_wan is not None else None
     band_high = money.wan_to_yuan(band.high_wan) if band and band.high_wan is not None else None  # exclusive
     wanted = {name: cleaned.get(name) for name in ("pillar", "recurrence", "limit")}
@@ -71,18 +75,14 @@ def _counts_by_group(awards, revision_key: str) -> list[tuple]:
     return groups
 
 
-class Counted:
-    """A queryset with its count known beforehand: what Django's and DRF's paginators need (count()
-    and slices), without the COUNT(*) query they would otherwise run."""
+class KnownCountPaginator(Paginator):
+    """Django's paginator (DRF's pages use it too), told the number of objects beforehand, so that it
+    never runs the COUNT(*) it would otherwise: KnownCountPaginator(awards, 50, count=finder_count(…))."""
 
-    def __init__(self, queryset, count: int):
-        self.queryset, self._count = queryset, count
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
 
+    @property
     def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):
-        return list(self.queryset[index]) if isinstance(index, slice) else self.queryset[index]
+        return self.known_count

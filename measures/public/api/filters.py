@@ -24,7 +24,10 @@ class InvalidFilter(APIException):
 
 
 class FilterBackend(DjangoFilterBackend):
-    """DjangoFilterBackend answering invalid parameters with {"errors": {parameter: [messages]}}."""
+    """DjangoFilterBackend answering invalid parameters with {"errors": {parameter: [messages]}}.
+
+    The bound, valid FilterSet is kept on the view (`view.filterset`, as django-filter's own FilterView
+    keeps it), for what else needs the question: the awards' pagination counts from it."""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -32,8 +35,7 @@ class FilterBackend(DjangoFilterBackend):
             return queryset
         if not filterset.is_valid():
             raise InvalidFilter(filterset.errors)
-        if isinstance(filterset, AwardFilter):
-            return filterset.counted(request)  # the awards' number known without a COUNT(*)
+        view.filterset = filterset
         return filterset.qs
 
 

@@ -3,16 +3,20 @@ published content. Each endpoint runs a fixed number of queries whatever the amo
 (tests/test_api.py pins them): a list counts, then reads a page with everything it shows joined
 or prefetched; a detail reads one row the same way."""
 
+import functools
+
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 
 from measures.domain.models import Clause, Measure, Pillar, Policy
 from measures.public.api import serializers
 from measures.public.api.filters import ApiAwardFilter, ClauseFilter, FilterBackend, MeasureFilter, PillarFilter
 from measures.public.filters import finder_awards
+from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.search import query as finder
 from xmpolicy.nul import has_nul
 
@@ -80,6 +84,16 @@ class ClauseViewSet(ReadOnlyViewSet):
     )
 
 
+class AwardPagination(PageNumberPagination):
+    """Pages of the award finder's awards, their number read from its counts
+    (measures/public/finder_counts.py) rather than by a COUNT(*) of the awards."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count = finder_count(view.filterset, request)  # the filter backend kept the question on the view
+        self.django_paginator_class = functools.partial(KnownCountPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -96,6 +110,7 @@ class AwardViewSet(ReadOnlyViewSet):
     serializer_class = serializers.AwardSerializer
     filter_backends = [FilterBackend]
     filterset_class = ApiAwardFilter
+    pagination_class = AwardPagination
 
     def get_queryset(self):
         return finder_awards().for_finder()

@@ -7,7 +7,6 @@ the results and one per facet (six), the CSV one; a `policy` parameter adds one 
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from measures.public import exports
 from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
+from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.public.presentation import pillar_numeral
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.
@@ -35,9 +35,10 @@ def award_finder(request):
         context["kept_params"] = finder.selected().items()
         return render(request, "measures/awards.html", context)
     selected = finder.selected()
-    # get_page forgives a bad `page` (not a number: the first page; past the end: the last one).
-    awards = finder.counted(request, finder.qs.for_finder())
-    results = Paginator(awards, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted from the finder's counts, not by a COUNT(*). get_page forgives a bad `page` (not a
+    # number: the first page; past the end: the last one).
+    paginator = KnownCountPaginator(finder.qs.for_finder(), RESULTS_PER_PAGE, count=finder_count(finder, request))
+    results = paginator.get_page(request.GET.get("page"))
     context.update(
         results=results,
         previous_page_url=_query_with(request, "page", results.previous_page_number())
