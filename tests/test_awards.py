@@ -11,7 +11,7 @@ import re
 import pytest
 
 from measures.domain.models import Award, Clause, Measure
-from measures.public.views.awards import spreadsheet_safe
+from measures.public.exports import spreadsheet_safe
 from tests.html import between, page
 from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 

@@ -2,20 +2,22 @@
 
 Each column has an English key (the JSON key), a Chinese header (the CSV header) and a description
 (the /downloads/ page), and reads its value from one object. The award finder's CSV
-(/awards/export.csv) and the bulk downloads (/downloads/) write rows built here, so a file's header,
-its JSON keys and the page that explains them cannot drift apart.
+(/awards/export.csv) and the bulk downloads (/downloads/) write their files here (csv_response,
+row_dict), so a file's header, its JSON keys and the page that explains them cannot drift apart.
 
 Values are plain data: integers, strings and booleans (no floats: amounts are integer yuan plus a
 decimal string in 万元, from measures.text.money). The CSV writer turns booleans into 是/否 and neutralises
 cells that a spreadsheet would run as formulas; the JSON keeps every value as it is.
 """
 
+import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.models import Award, Clause
@@ -35,6 +37,36 @@ class Column:
     in_finder: bool = True  # also a column of the award finder's CSV (/awards/export.csv)
 
 
+def _place_columns(measure_of: Callable[[Any], Any]) -> list[Column]:
+    """The columns saying where a row stands, the same in both tables: its policy, pillar and measure
+    (`measure_of` finds the measure from the row's object)."""
+    return [
+        Column(
+            "policy_slug",
+            "政策标识",
+            _("政策在本站网址中的标识，如 kjcx-2025。"),
+            lambda o, _u: measure_of(o).policy.slug,
+            in_finder=False,
+        ),
+        Column("policy", "政策", _("政策全称，不含书名号。"), lambda o, _u: measure_of(o).policy.title),
+        Column(
+            "pillar",
+            "方面",
+            _("所属方面：序号和标题，如“2 深化科技管理服务创新”。"),
+            lambda o, _u: str(measure_of(o).pillar),
+        ),
+        Column(
+            "pillar_number",
+            "方面序号",
+            _("所属方面的序号（整数）。"),
+            lambda o, _u: measure_of(o).pillar.number,
+            in_finder=False,
+        ),
+        Column("measure_number", "措施编号", _("措施在政策中的编号（整数）。"), lambda o, _u: measure_of(o).number),
+        Column("measure_title", "措施标题", _("措施标题，按原文。"), lambda o, _u: measure_of(o).title),
+    ]
+
+
 AWARD_COLUMNS = [
     Column(
         "id",
@@ -43,29 +75,7 @@ AWARD_COLUMNS = [
         lambda a, _u: a.pk,
         in_finder=False,
     ),
-    Column(
-        "policy_slug",
-        "政策标识",
-        _("政策在本站网址中的标识，如 kjcx-2025。"),
-        lambda a, _u: a.clause.measure.policy.slug,
-        in_finder=False,
-    ),
-    Column("policy", "政策", _("政策全称，不含书名号。"), lambda a, _u: a.clause.measure.policy.title),
-    Column(
-        "pillar",
-        "方面",
-        _("所属方面：序号和标题，如“2 深化科技管理服务创新”。"),
-        lambda a, _u: str(a.clause.measure.pillar),
-    ),
-    Column(
-        "pillar_number",
-        "方面序号",
-        _("所属方面的序号（整数）。"),
-        lambda a, _u: a.clause.measure.pillar.number,
-        in_finder=False,
-    ),
-    Column("measure_number", "措施编号", _("措施在政策中的编号（整数）。"), lambda a, _u: a.clause.measure.number),
-    Column("measure_title", "措施标题", _("措施标题，按原文。"), lambda a, _u: a.clause.measure.title),
+    *_place_columns(lambda award: award.clause.measure),
     Column("clause_position", "段落", _("金额所在条款是措施的第几段（整数）。"), lambda a, _u: a.clause.position),
     Column("amount_yuan", "金额（元）", _("金额，以元为单位的整数，如 30000000。"), lambda a, _u: a.amount_yuan),
     Column(
@@ -110,14 +120,7 @@ AWARD_COLUMNS = [
 
 CLAUSE_COLUMNS = [
     Column("id", "条款编号", _("条款在本站的编号（整数），同一段条款在各次下载中不变。"), lambda c, _u: c.pk),
-    Column("policy_slug", "政策标识", _("政策在本站网址中的标识，如 kjcx-2025。"), lambda c, _u: c.measure.policy.slug),
-    Column("policy", "政策", _("政策全称，不含书名号。"), lambda c, _u: c.measure.policy.title),
-    Column(
-        "pillar", "方面", _("所属方面：序号和标题，如“2 深化科技管理服务创新”。"), lambda c, _u: str(c.measure.pillar)
-    ),
-    Column("pillar_number", "方面序号", _("所属方面的序号（整数）。"), lambda c, _u: c.measure.pillar.number),
-    Column("measure_number", "措施编号", _("措施在政策中的编号（整数）。"), lambda c, _u: c.measure.number),
-    Column("measure_title", "措施标题", _("措施标题，按原文。"), lambda c, _u: c.measure.title),
+    *_place_columns(lambda clause: clause.measure),
     Column("position", "段落", _("条款是措施的第几段（整数）。"), lambda c, _u: c.position),
     Column(
         "provenance",
@@ -172,6 +175,18 @@ def row_dict(columns: list[Column], obj: Model, absolute: Callable[[str], str]) 
 
 def csv_header(columns: list[Column]) -> list[str]:
     return [column.header for column in columns]
+
+
+def csv_response(columns: list[Column], objects, absolute: Callable[[str], str]) -> HttpResponse:
+    """A CSV file: the columns' Chinese headers, then one row per object, every cell through csv_cell.
+    UTF-8 with a BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(csv_header(columns))
+    for obj in objects:
+        writer.writerow([csv_cell(value) for value in row_values(columns, obj, absolute)])
+    return response
 
 
 def csv_cell(value):

@@ -5,8 +5,6 @@ hold the same awards in the same order. Queries, whatever the amount of data: th
 the results and one per facet (six), the CSV one; a `policy` parameter adds one to check it.
 """
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -58,22 +56,10 @@ def award_export_csv(request):
     if not finder.is_valid():
         lines = [_("筛选条件有误：")] + [f"{name}: {message}" for name, message in finder.error_messages()]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The finder's columns of measures.public.exports (shared with the bulk downloads).
+    response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), request.build_absolute_uri)
     response["Content-Disposition"] = 'attachment; filename="awards.csv"'
-    response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as the local code page and garbles the Chinese
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    columns = exports.FINDER_AWARD_COLUMNS
-    for award in finder.qs.for_finder():
-        writer.writerow(
-            [exports.csv_cell(value) for value in exports.row_values(columns, award, request.build_absolute_uri)]
-        )
     return response
-
-
-# The finder's CSV columns, from measures.public.exports (shared with the bulk downloads).
-CSV_HEADER = exports.csv_header(exports.FINDER_AWARD_COLUMNS)
-spreadsheet_safe = exports.spreadsheet_safe  # defined once, in exports; tests import it from here
 
 
 def _with_query(path, query):
