@@ -8,8 +8,8 @@ public change, whatever writes it — a save in the admin, the loader, a publica
 QuerySet.update() or a bulk write — and on nothing else: an editor saving a draft changes no ETag
 and no Last-Modified, so the public cannot tell when unpublished work is going on.
 
-Reading it is one primary-key lookup, which matters: every public request reads it (xmpolicy/
-caching.py) before answering from the page cache.
+Reading it is one primary-key lookup, which matters: every public request reads it
+(measures/public/caching.py) before answering from the page cache.
 """
 
 import datetime

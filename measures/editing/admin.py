@@ -1,8 +1,8 @@
 """The editors' admin: policies, pillars, measures, clauses and awards.
 
-Two rules hold on every page. Amounts are typed and shown in 万元 (AwardForm, money.py). Every
-row an editor saves records them in `updated_by`, inline rows included: that is how `load_policy`
-knows to keep an editor's change instead of overwriting it with the fixture's text.
+Two rules hold on every page. Amounts are typed and shown in 万元 (AwardForm, measures/text/money.py).
+Every row an editor saves records them in `updated_by`, inline rows included: that is how
+`load_policy` knows to keep an editor's change instead of overwriting it with the fixture's text.
 """
 
 from django.contrib import admin
@@ -63,7 +63,7 @@ class EditorInline(StaleEditInline):
 
 class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
     """Records the editor and the reason (变更说明) on every row saved from a change page, its
-    inlines included; each object has a history page with diffs and restore (admin_history.py)."""
+    inlines included; each object has a history page with diffs and restore (measures/editing/history.py)."""
 
     readonly_fields = AUDIT_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS

@@ -1,4 +1,4 @@
-"""Admin forms: editors type amounts in 万元, the database keeps whole yuan (see money.py)."""
+"""Admin forms: editors type amounts in 万元, the database keeps whole yuan (see measures/text/money.py)."""
 
 from decimal import Decimal
 

@@ -3,7 +3,7 @@
 Every change and add form gets a required `change_reason` field; the admin hands it to
 django-simple-history as `obj._change_reason`, so the historical record written by the save carries
 it (inline rows saved from the same page carry the same reason). The history page shows, for each
-version, what changed against the version before, field by field, in the words of measures.diffs.
+version, what changed against the version before, field by field, in the words of measures.domain.diffs.
 Restoring an older version saves its values as a new version with its own reason: history is never
 rewritten.
 """

@@ -9,7 +9,7 @@ position; publishing it copies its text onto the original (which keeps its id, p
 Every publication is a saved version in the row's history, with the editor (`_history_user`,
 `updated_by`) and the reason (`_change_reason`). Each function runs in one transaction, so a
 failure leaves nothing half published. What the public sees is decided by the QuerySets'
-`published()` in models.py, not here.
+`published()` in measures/domain/models.py, not here.
 """
 
 from django.db import IntegrityError, transaction

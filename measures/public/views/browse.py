@@ -1,5 +1,6 @@
-"""Public pages. Each reads the domain through the named QuerySet methods in models.py, so the
-number of SQL queries per page is fixed whatever the amount of data (pinned in tests/test_pages.py).
+"""Public pages. Each reads the domain through the named QuerySet methods in measures/domain/models.py,
+so the number of SQL queries per page is fixed whatever the amount of data (pinned in
+tests/test_pages.py).
 
 Links inside the pages are built from the policy's slug with {% url %}, never with a measure's or
 pillar's get_absolute_url(): those read `.policy`, one query per row unless it was joined."""
