@@ -1,4 +1,4 @@
-"""Award.is_public (measures/award_listing.py) always says what the joins say: the award, its clause and
+"""Award.is_public (migration 0005) always says what the joins say: the award, its clause and
 its measure published, the clause not a draft of a change — whatever wrote the rows."""
 
 import pytest

@@ -572,7 +572,7 @@ class Clause(Audited):
         return f"clause-{self.position}"
 
 
-# Where an award stands in its policy (measures/award_listing.py); policies in the order they were added.
+# Where an award stands in its policy (migration 0005); policies in the order they were added.
 # The column, "listed_policy_id": ordering by "listed_policy" would sort by Policy's own ordering (a join).
 LISTING_ORDER = ("listed_policy_id", "listed_measure_number", "listed_clause_position", "position")
 LISTED_FIELDS = ("listed_policy", "listed_pillar_number", "listed_measure_number", "listed_clause_position")
@@ -582,7 +582,7 @@ FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
 class AwardQuerySet(ContentQuerySet):
     def published(self):
         """The awards the public sees: published, on a clause the public sees (ClauseQuerySet.published).
-        Read from `is_public`, which the database keeps equal to that (measures/award_listing.py), so
+        Read from `is_public`, which the database keeps equal to that (migration 0005), so
         that the award finder needs no join to know it."""
         return self.filter(is_public=True)
 
@@ -643,7 +643,7 @@ class Award(Audited):
     condition = models.CharField("条件", max_length=300, blank=True, help_text="如“新获批建设（含重组入列）”。")
     basis = models.CharField("计算依据", max_length=200, blank=True, help_text="如“按设备投入情况”。")
     source_phrase = models.CharField("原文表述", max_length=300, help_text="来源中写出这笔金额的原话，照录。")
-    # What the award finder reads without joins, written only by database triggers (measures/award_listing.py).
+    # What the award finder reads without joins, written only by database triggers (migration 0005).
     is_public = models.BooleanField("公开可见", default=False, editable=False)
     listed_policy = models.ForeignKey(
         Policy, on_delete=models.DO_NOTHING, db_constraint=False, null=True, editable=False, related_name="+"
