@@ -276,7 +276,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateTimeField(verbose_name='时间')),
-                ('kind', models.CharField(choices=[('created', '新增'), ('changed', '修改'), ('published', '发布'), ('withdrawn', '撤回'), ('deleted', '删除')], max_length=10, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('created', '首次录入'), ('changed', '修改'), ('published', '发布'), ('withdrawn', '撤回'), ('deleted', '删除')], max_length=10, verbose_name='类型')),
                 ('subject', models.CharField(choices=[('measure', '措施'), ('clause', '条款'), ('award', '奖补金额')], max_length=10, verbose_name='对象')),
                 ('object_id', models.BigIntegerField(verbose_name='对象编号')),
                 ('history_id', models.BigIntegerField(verbose_name='历史记录编号')),
