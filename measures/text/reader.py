@@ -1,0 +1,794 @@
+"""Reading a Chinese policy document: its plain text in, a proposal out. Pure functions, no database.
+
+`read_policy(text)` finds the structure — title, 文号, preamble, pillars (一、二、…), measures in any of
+the usual numberings ((一), 1., 第一条, 01), paragraphs as clauses, the （责任单位：…） line as the
+measure's responsible departments — and reads every amount of money in the clauses with
+`read_clause`. Each amount is either an award (给予…奖励/补助/资助/支持), with its qualifiers (a
+ceiling: 最高, 不超过, 以内; once: 一次性; per year: 每年, 连续三年每年; per organisation: 每家), its
+nature, recipient and condition, or another amount labelled with what it is (a loan, an investment,
+a fund's size, a threshold, a rate): those are never proposed as awards.
+
+Nothing is invented. Every value carries the characters it was read from (`source_phrase`, with
+`start` and `end` offsets into the text given, so that text[start:end] == source_phrase), and text
+that looks like an amount but cannot be read with confidence (三五百万元, 500余万元, 100、50万元 with
+the unit said once) is flagged for the editor, not guessed. Amounts themselves are read by
+measures/text/money.py, the project's one reading of amounts.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from measures.text import money
+
+# Award.Limit / Award.Recurrence / Award.Nature values (the domain's choices; this layer has no models).
+EXACT, CEILING = "exact", "ceiling"
+ONCE, PER_YEAR, UNSPECIFIED = money.ONCE, money.PER_YEAR, "unspecified"
+REWARD, SUBSIDY, SUPPORT = "reward", "subsidy", "support"
+# What an amount that is not an award is.
+LOAN, INVESTMENT, FUND, THRESHOLD, RATE, OTHER = "loan", "investment", "fund", "threshold", "rate", "other"
+OTHER_KINDS = (LOAN, INVESTMENT, FUND, THRESHOLD, RATE, OTHER)
+
+# --- words ----------------------------------------------------------------------------------------
+
+# A phrase ends at these (、 joins the items of a list and does not).
+_PART_END = "，,；;。！？!?：:\n"
+_SENTENCE_END = "。！？!?\n"
+# What an award is, said after its amount (…500万元奖励); the longest first.
+_NATURES = (
+    ("资金支持", SUPPORT),
+    ("经费支持", SUPPORT),
+    ("资金补助", SUBSIDY),
+    ("经费补助", SUBSIDY),
+    ("奖补", REWARD),
+    ("奖励", REWARD),
+    ("补助", SUBSIDY),
+    ("补贴", SUBSIDY),
+    ("资助", SUPPORT),
+    ("支持", SUPPORT),
+    ("扶持", SUPPORT),
+)
+_NATURE_OF = dict(_NATURES)
+# Giving verbs said before the amount (给予最高500万元, 奖励100万元).
+_GIVING = re.compile(r"给予|予以|奖励|补助|补贴|资助|扶持|奖补")
+_LOAN = re.compile(r"贷款|授信|借款|担保|信用贷")
+_FUND = re.compile(r"基金|规模")
+# 超过 and 高于 are thresholds, 不超过 and 不高于 ceilings.
+_THRESHOLD = re.compile(
+    r"达到|突破|(?<!不)超过|不低于|不少于|(?<!不)高于|累计|首次|营业收入|主营业务收入|营收|收入|产值|销售额|成交额|交易额|纳税|税收|研发投入|研发费用|注册资本"
+)
+_INVESTMENT = re.compile(r"投资|投入|出资|融资|到位资金")
+_CEILING = re.compile(r"最高|不超过|最多|不高于|至多|上限|封顶")
+_CEILING_AFTER = ("以内", "以下", "及以下", "为限", "封顶")
+_AT_LEAST_AFTER = ("及以上", "以上")
+_ONCE = re.compile(r"一次性")
+_PER_YEAR = re.compile(r"每年|每年度|逐年|按年度|连续[0-9一二两三四五六七八九十]+年")
+_PER_RECIPIENT = re.compile(r"每家|每个|每项|每户|每所|每人|每位|每名|单家|单个|单项|每一家")
+# Joining the amounts of one phrase: 分别给予100万元、50万元奖励.
+_JOINER = re.compile(r"^\s*(?:、|和|或|及|与|/|或者)\s*$")
+_RATE = re.compile(
+    r"[0-9０-９]+(?:[.．][0-9０-９]+)?\s*[%％]|百分之[零〇一二两三四五六七八九十百点]+|千分之[零〇一二两三四五六七八九十]+"
+)
+# A bare number just before a list or range of amounts: 100、50万元 or 10-50万元 (the unit said once).
+_UNIT_SAID_ONCE = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+\s*(?:、|-|—|～|~|至|到)\s*$")
+
+# The subject of an award phrase: 对X给予…, 支持X建设，给予…, 考核优良的（分别）给予….
+_LEADING_WORDS = re.compile(r"^(?:并|另|同时|其中|此外|对于|其|且)")
+_TRAILING_WORDS = re.compile(r"(?:分别|均|可|再|并|另|将|择优|按规定|视情)+$")
+_SUPPORTED = re.compile(r"支持(?P<object>.+?)(?P<activity>建设|发展|创建|运营)?$")
+_BASIS = re.compile(r"^(?:按照|按|根据|依据|参照)")
+_CONDITION_FIRST = re.compile(
+    r"^(?P<condition>(?:新|首次|首批|当年|年度)?(?:获批|入选|认定|引进|设立|备案|落户|获得|评为|通过|建设)[^的，,]*?)的(?P<recipient>.+)$"
+)
+_CONDITION_FIRST_NO_DE = re.compile(
+    r"^(?P<condition>(?:新|首次|首批)(?:获批|入选|认定|引进|设立|备案|落户|评为)(?:建设)?)(?P<recipient>.+)$"
+)
+_CONDITION_REACHED = re.compile(
+    r"^(?P<condition>[^的]*(?:突破|达到|超过|以上|不低于|不少于|首次)[^的]*)的(?P<recipient>[^的]+)$"
+)
+_CONDITION_LAST = re.compile(r"^(?P<recipient>.+?)(?P<condition>(?:在厦|在我市|在本市|来厦|落户|落地)\S*)$")
+GENERIC_RECIPIENT_LENGTH = 3  # 基地, 企业, 平台: a word that names an earlier list, not a recipient of its own
+
+
+# --- what a reading is ------------------------------------------------------------------------------
+
+
+@dataclass
+class ProposedAward:
+    """An award read from the text. `start`/`end` are the source phrase's offsets, `amount_start`/
+    `amount_end` those of the amount's own characters (both into the text given to the reader)."""
+
+    amount_yuan: int
+    limit: str
+    recurrence: str
+    per_recipient: bool
+    nature: str
+    recipient: str
+    condition: str
+    basis: str
+    source_phrase: str
+    start: int
+    end: int
+    amount_text: str
+    amount_start: int
+    amount_end: int
+
+    def as_json(self) -> dict:
+        return {
+            "amount_yuan": self.amount_yuan,
+            "limit": self.limit,
+            "recurrence": self.recurrence,
+            "per_recipient": self.per_recipient,
+            "nature": self.nature,
+            "recipient": self.recipient,
+            "condition": self.condition,
+            "source_phrase": self.source_phrase,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class OtherAmount:
+    """An amount that is not an award (a loan, an investment, a fund's size, a threshold, a rate, or
+    other), or None for a rate (30%)."""
+
+    amount_yuan: int | None
+    kind: str
+    source_phrase: str
+    start: int
+    end: int
+    amount_text: str
+    amount_start: int
+    amount_end: int
+    # How the amount is qualified, read as for an award (for the amount check of an award's phrase).
+    limit: str = EXACT
+    recurrence: str = UNSPECIFIED
+
+    def as_json(self) -> dict:
+        return {
+            "amount_yuan": self.amount_yuan,
+            "kind": self.kind,
+            "source_phrase": self.source_phrase,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Flag:
+    """Characters that look like an amount but could not be read with confidence."""
+
+    text: str
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass
+class ClauseReading:
+    text: str
+    start: int
+    end: int
+    awards: list[ProposedAward] = field(default_factory=list)
+    other_amounts: list[OtherAmount] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    # Awards whose recipient could not be read (the editor fills it in).
+    unnamed_recipients: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "text": self.text,
+            "awards": [award.as_json() for award in self.awards],
+            "other_amounts": [other.as_json() for other in self.other_amounts],
+        }
+
+
+@dataclass
+class PillarReading:
+    number: int
+    title: str
+    start: int
+    end: int
+
+    def as_json(self) -> dict:
+        return {"number": self.number, "title": self.title}
+
+
+@dataclass
+class MeasureReading:
+    number: int
+    title: str
+    pillar: int | None
+    printed_number: str
+    start: int  # where its numbered line starts
+    responsible_units: list[str] = field(default_factory=list)
+    clauses: list[ClauseReading] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "pillar": self.pillar,
+            "responsible_units": list(self.responsible_units),
+            "clauses": [clause.as_json() for clause in self.clauses],
+        }
+
+
+@dataclass
+class PolicyReading:
+    text: str
+    title: str | None = None
+    document_number: str | None = None
+    preamble: str = ""
+    pillars: list[PillarReading] = field(default_factory=list)
+    measures: list[MeasureReading] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)  # 本措施自印发之日起实施… : not a clause
+
+    def as_json(self) -> dict:
+        """The proposal as `import_policy_text --json` prints it (offsets into the text read)."""
+        return {
+            "title": self.title,
+            "document_number": self.document_number,
+            "preamble": self.preamble,
+            "pillars": [pillar.as_json() for pillar in self.pillars],
+            "measures": [measure.as_json() for measure in self.measures],
+            "warnings": list(self.warnings),
+        }
+
+    @property
+    def awards(self) -> list[ProposedAward]:
+        return [award for measure in self.measures for clause in measure.clauses for award in clause.awards]
+
+
+# --- reading a paragraph ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """A phrase: the text between two of _PART_END, without surrounding spaces."""
+
+    start: int
+    end: int
+    sentence: int
+
+
+def _parts(text: str, offset: int) -> list[_Part]:
+    parts, sentence, start = [], 0, 0
+    for index in range(len(text) + 1):
+        if index == len(text) or text[index] in _PART_END:
+            left, right = start, index
+            while left < right and text[left].isspace():
+                left += 1
+            while right > left and text[right - 1].isspace():
+                right -= 1
+            if right > left:
+                parts.append(_Part(offset + left, offset + right, sentence))
+            if index < len(text) and text[index] in _SENTENCE_END:
+                sentence += 1
+            start = index + 1
+    return parts
+
+
+def _strip_after(suffix: str) -> tuple[str, bool, bool]:
+    """The words after an amount, without 的/以内/以上…; and whether they said a ceiling or a floor."""
+    ceiling = at_least = False
+    changed = True
+    while changed:
+        changed = False
+        suffix = suffix.lstrip()
+        for word in _AT_LEAST_AFTER:
+            if suffix.startswith(word):
+                suffix, at_least, changed = suffix[len(word) :], True, True
+        for word in _CEILING_AFTER:
+            if suffix.startswith(word):
+                suffix, ceiling, changed = suffix[len(word) :], True, True
+        for word in ("的", "左右"):
+            if suffix.startswith(word):
+                suffix, changed = suffix[len(word) :], True
+    return suffix, ceiling, at_least
+
+
+def _nature_at(words: str) -> str | None:
+    for word, nature in _NATURES:
+        if words.startswith(word):
+            return nature
+    return None
+
+
+def _last_nature(words: str) -> str | None:
+    """The nature named last among giving words (奖励 in 给予奖励最高…), else support for a bare 给予."""
+    found = [(match.start(), word) for word, _nature in _NATURES for match in re.finditer(word, words)]
+    if found:
+        return _NATURE_OF[max(found)[1]]
+    return SUPPORT if _GIVING.search(words) else None
+
+
+def read_clause(text: str, offset: int = 0) -> ClauseReading:
+    """Every amount of one paragraph: its awards, its other amounts and what could not be read.
+    Offsets are `offset` plus the position in `text` (pass the paragraph's place in a document)."""
+    reading = ClauseReading(text=text, start=offset, end=offset + len(text))
+    parts = _parts(text, offset)
+
+    def part_of(position: int) -> int:
+        for index, part in enumerate(parts):
+            if part.start <= position < part.end:
+                return index
+        return -1
+
+    def words(start: int, end: int) -> str:
+        return text[start - offset : end - offset]
+
+    amounts = money.find_amounts(text)
+    for amount in amounts:
+        if amount.yuan is None:
+            reason = "金额写法读不准（约数或写法不规范），未读取"
+            reading.flags.append(Flag(amount.text, offset + amount.start, offset + amount.end, reason))
+    for match in _RATE.finditer(text):
+        index = part_of(offset + match.start())
+        part = parts[index]
+        reading.other_amounts.append(
+            OtherAmount(
+                None,
+                RATE,
+                words(part.start, part.end),
+                part.start,
+                part.end,
+                match.group(),
+                offset + match.start(),
+                offset + match.end(),
+            )
+        )
+    # Amounts read, grouped: the amounts of one phrase joined by 、/和/或 share its words.
+    readable = [amount for amount in amounts if amount.yuan is not None]
+    groups: list[list[money.AmountInText]] = []
+    for amount in readable:
+        if groups and part_of(offset + groups[-1][-1].start) == part_of(offset + amount.start):
+            between = text[groups[-1][-1].end : amount.start]
+            if _JOINER.match(between):
+                groups[-1].append(amount)
+                continue
+        groups.append([amount])
+    for group in groups:
+        _read_group(reading, text, offset, parts, part_of, group)
+    reading.other_amounts.sort(key=lambda other: other.amount_start)
+    return reading
+
+
+def _read_group(reading: ClauseReading, text, offset, parts, part_of, group) -> None:
+    first, last = group[0], group[-1]
+    index = part_of(offset + first.start)
+    part = parts[index]
+    part_text = text[part.start - offset : part.end - offset]
+    first_at, last_at = offset + first.start - part.start, offset + last.end - part.start
+    # The words of the phrase before the amount, after any amount before it in the same phrase.
+    earlier = reading_amount_ends(text, offset, part, first.start)
+    local_start = max(earlier) if earlier else 0
+    local_prefix = part_text[local_start:first_at]
+    suffix_head, ceiling_after, at_least = _strip_after(part_text[last_at:])
+    bare_before = _UNIT_SAID_ONCE.search(text[: first.start])
+    if bare_before and part_of(offset + bare_before.start()) == index:
+        reading.flags.append(
+            Flag(
+                text[bare_before.start() : last.end],
+                offset + bare_before.start(),
+                offset + last.end,
+                "单位只写了一次（如“100、50万元”或“10-50万元”），前面的数字未读取",
+            )
+        )
+
+    nature = _nature_at(suffix_head)
+    phrase_start, qualifier_words = part.start, local_prefix
+    subject_index, subject_words = index, part_text[:first_at]
+    kind = None
+    if _LOAN.match(suffix_head) or _LOAN.search(local_prefix):
+        kind = LOAN
+    elif nature:
+        kind = "award"
+    elif at_least:
+        kind = THRESHOLD
+    elif _FUND.search(local_prefix) or re.match(r"[^，,；;。]{0,12}基金", suffix_head):
+        kind = FUND
+    elif _THRESHOLD.search(_after_giving(local_prefix)):
+        kind = THRESHOLD
+    elif _INVESTMENT.search(_after_giving(local_prefix)):
+        kind = INVESTMENT
+    elif _GIVING.search(local_prefix):
+        kind, nature = "award", _last_nature(local_prefix)
+    elif index > 0 and parts[index - 1].sentence == part.sentence and _only_qualifiers(local_prefix):
+        # 按投入的30%给予补助，最高500万元: the ceiling of the award named in the phrase before.
+        before = parts[index - 1]
+        before_text = text[before.start - offset : before.end - offset]
+        if _GIVING.search(before_text) and not money.find_amounts(before_text):
+            kind, nature = "award", _last_nature(before_text)
+            phrase_start, qualifier_words = before.start, before_text + "，" + local_prefix
+            subject_index, subject_words = index - 1, before_text
+    phrase = text[phrase_start - offset : part.end - offset]
+
+    limit = CEILING if (_CEILING.search(qualifier_words) or ceiling_after) else EXACT
+    if _ONCE.search(qualifier_words):
+        recurrence = ONCE
+    elif _PER_YEAR.search(qualifier_words):
+        recurrence = PER_YEAR
+    else:
+        recurrence = UNSPECIFIED
+    if kind != "award":
+        for amount in group:
+            reading.other_amounts.append(
+                OtherAmount(
+                    amount.yuan,
+                    kind or OTHER,
+                    phrase,
+                    phrase_start,
+                    part.end,
+                    amount.text,
+                    offset + amount.start,
+                    offset + amount.end,
+                    limit,
+                    recurrence,
+                )
+            )
+        return
+    per_recipient = bool(_PER_RECIPIENT.search(qualifier_words))
+    subjects = _subjects(text, offset, parts, subject_index, subject_words, len(group))
+    for position, amount in enumerate(group):
+        recipient, condition, basis = subjects[position]
+        if not recipient:
+            reading.unnamed_recipients += 1
+        reading.awards.append(
+            ProposedAward(
+                amount_yuan=amount.yuan,
+                limit=limit,
+                recurrence=recurrence,
+                per_recipient=per_recipient,
+                nature=nature,
+                recipient=recipient,
+                condition=condition,
+                basis=basis,
+                source_phrase=phrase,
+                start=phrase_start,
+                end=part.end,
+                amount_text=amount.text,
+                amount_start=offset + amount.start,
+                amount_end=offset + amount.end,
+            )
+        )
+
+
+def reading_amount_ends(text, offset, part, before) -> list[int]:
+    """Where amounts of the same phrase that come before position `before` end (relative to the phrase)."""
+    part_text = text[part.start - offset : part.end - offset]
+    local_before = before - (part.start - offset)
+    return [a.end for a in money.find_amounts(part_text) if a.end <= local_before]
+
+
+def _after_giving(prefix: str) -> str:
+    """The words after the last giving verb (给予), where a threshold or an investment would make the
+    amount not the award's: 给予年销售额超过1亿元的企业 is a threshold; 给予最高 is an award."""
+    matches = list(_GIVING.finditer(prefix))
+    return prefix[matches[-1].end() :] if matches else prefix
+
+
+def _only_qualifiers(prefix: str) -> bool:
+    rest = _CEILING.sub("", _ONCE.sub("", _PER_YEAR.sub("", _PER_RECIPIENT.sub("", prefix))))
+    return not rest.strip() or rest.strip() in ("可", "均", "分别", "给予")
+
+
+# --- who receives it ------------------------------------------------------------------------------------
+
+
+def _subjects(text, offset, parts, index, before_amount: str, count) -> list[tuple[str, str, str]]:
+    """(recipient, condition, basis) for each of `count` amounts given in the phrase parts[index],
+    whose words before the amount are `before_amount`."""
+    giving = _GIVING.search(before_amount)
+    head = before_amount[: giving.start()] if giving else before_amount
+    respectively = "分别" in before_amount
+    head = _TRAILING_WORDS.sub("", _LEADING_WORDS.sub("", head.strip()))
+    recipient, condition, basis = _subject(head)
+    if not recipient:
+        # The subject is in the phrase before, within the sentence: 对X，给予… or 支持X建设，给予….
+        for back in (index - 1, index - 2):
+            if back < 0 or parts[back].sentence != parts[index].sentence:
+                break
+            before = text[parts[back].start - offset : parts[back].end - offset]
+            if _GIVING.search(before):
+                break  # that phrase gives something of its own: its subject is its own
+            found, found_condition, _ = _subject(_LEADING_WORDS.sub("", before))
+            if found:
+                recipient, condition = found, condition or found_condition
+                break
+    lists = _earlier_lists(text, offset, parts, index)
+    if count > 1 and respectively:
+        own = _items(recipient) if recipient else []
+        for items in ([own] if len(own) == count else []) + [items for items in lists if len(items) == count]:
+            return [(item, condition, basis) for item in items]
+    if recipient and len(recipient) <= GENERIC_RECIPIENT_LENGTH:
+        # 对新入选基地: the bases named earlier (国家级国际科技合作基地、对台科技合作与交流基地).
+        for items in lists:
+            if len(items) > 1 and all(item.rstrip("等").endswith(recipient) for item in items):
+                recipient = "、".join(items)
+                break
+    return [(recipient, condition, basis)] * count
+
+
+def _subject(head: str) -> tuple[str, str, str]:
+    """(recipient, condition, basis) named by the words before a giving verb."""
+    head = head.strip()
+    if not head:
+        return "", "", ""
+    if _BASIS.match(head):
+        return "", "", head
+    if head.startswith("对"):
+        return _split_condition(head[1:])
+    supported = _SUPPORTED.search(head)
+    if supported:
+        return supported.group("object"), supported.group("activity") or "", ""
+    if head.endswith("的"):
+        return "", head[:-1], ""
+    reached = _CONDITION_REACHED.match(head)
+    if reached:  # 设备投资额达到5000万元以上的项目
+        return reached.group("recipient"), reached.group("condition"), ""
+    return "", "", ""
+
+
+def _split_condition(words: str) -> tuple[str, str, str]:
+    words = words.strip()
+    for pattern in (_CONDITION_FIRST, _CONDITION_FIRST_NO_DE, _CONDITION_REACHED, _CONDITION_LAST):
+        match = pattern.match(words)
+        if match and match.group("recipient") and match.group("condition"):
+            return match.group("recipient"), match.group("condition"), ""
+    if words.endswith("的"):
+        return "", words[:-1], ""
+    return words, "", ""
+
+
+def _items(words: str) -> list[str]:
+    return [item.strip() for item in words.split("、") if item.strip()]
+
+
+def _earlier_lists(text, offset, parts, index) -> list[list[str]]:
+    """Lists of names (A、B) said in the phrases before parts[index], nearest first: what 分别 pairs
+    amounts with, and what a word like 基地 refers back to."""
+    lists = []
+    for back in range(index - 1, -1, -1):
+        before = _LEADING_WORDS.sub("", text[parts[back].start - offset : parts[back].end - offset])
+        found, _condition, _basis = _subject(before)
+        if not found:
+            supported = _SUPPORTED.search(before)
+            found = supported.group("object") if supported else ""
+        items = [item.rstrip("等") for item in _items(found)]
+        if len(items) > 1:
+            lists.append(items)
+    return lists
+
+
+# --- reading a document -------------------------------------------------------------------------------
+
+_CHINESE_NUMBER = "零〇一二两三四五六七八九十百"
+_PILLAR_STYLES = (
+    ("一、", re.compile(rf"^(?P<n>[{_CHINESE_NUMBER}]{{1,3}})、\s*")),
+    ("第一部分", re.compile(rf"^第(?P<n>[{_CHINESE_NUMBER}]{{1,3}})(?:部分|章|篇)\s*")),
+)
+_MEASURE_STYLES = (
+    ("（一）", re.compile(rf"^[（(](?P<n>[{_CHINESE_NUMBER}]{{1,3}})[)）]\s*")),
+    ("第一条", re.compile(rf"^第(?P<n>[{_CHINESE_NUMBER}]{{1,4}})条\s*")),
+    ("1.", re.compile(r"^(?P<n>[0-9０-９]{1,2})\s*[.．、](?![0-9０-９])\s*")),
+    ("01", re.compile(r"^(?P<n>0[1-9]|[1-9][0-9])(?:\s+|(?=[\u4e00-\u9fff“《]))(?![年月日号])")),
+)
+_RESPONSIBLE = re.compile(r"[（(]\s*(?P<units>(?:(?:牵头|责任|配合)单位)\s*[：:].*?)[)）]\s*$")
+_UNIT_LABEL = re.compile(r"(?:牵头|责任|配合)单位\s*[：:]")
+_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
+_DATE_LINE = re.compile(
+    r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零一三四五六七八九十]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$"
+)
+_CLOSING = re.compile(r"^(?:本(?:措施|政策|办法|意见|规定|细则|方案|若干措施|通知)|以上|附件)")
+_TITLE_IN_QUOTES = re.compile(r"《(?P<title>[^》]+)》")
+
+
+def chinese_number(numeral: str) -> int | None:
+    """一 1, 十二 12, 二十 20, 百 100: the small numbers that number pillars and measures."""
+    value = money.read_number(numeral.replace("〇", "零"))
+    return int(value) if value is not None and value == value.to_integral_value() else None
+
+
+def _number(printed: str) -> int | None:
+    printed = printed.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return int(printed) if printed.isdigit() else chinese_number(printed)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    for match in re.finditer(r"[^\r\n]+", text):
+        start, end = match.span()
+        while start < end and (text[start].isspace() or text[start] == "\ufeff"):
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            lines.append(_Line(start, end, text[start:end]))
+    return lines
+
+
+def _style_of(line: str, styles) -> tuple[str, re.Match] | None:
+    for name, pattern in styles:
+        match = pattern.match(line)
+        if match and _number(match.group("n")) is not None:
+            return name, match
+    return None
+
+
+def read_policy(text: str) -> PolicyReading:
+    """The proposal for a whole document (see the module's docstring)."""
+    reading = PolicyReading(text=text)
+    lines = _lines(text)
+    pillar_lines = {i for i, line in enumerate(lines) if _style_of(line.text, _PILLAR_STYLES)}
+    measure_style = None
+    for i, line in enumerate(lines):
+        found = _style_of(line.text, _MEASURE_STYLES)
+        if found and i not in pillar_lines:
+            if found[0] == "01" and found[1].group("n") != "01":
+                continue  # 01 02 numbering starts at 01; a line opening with 20 is not one
+            measure_style = found[0]
+            break
+    if measure_style is None and pillar_lines:
+        # Only 一、二、: the measures stand directly under the title, with no pillar level.
+        measure_patterns = [
+            pattern for name, pattern in _PILLAR_STYLES if _style_of(lines[min(pillar_lines)].text, [(name, pattern)])
+        ]
+        pillar_patterns = []
+    else:
+        measure_patterns = [pattern for name, pattern in _MEASURE_STYLES if name == measure_style]
+        pillar_patterns = [pattern for _name, pattern in _PILLAR_STYLES]
+
+    def match_any(line, patterns):
+        for pattern in patterns:
+            match = pattern.match(line)
+            if match and _number(match.group("n")) is not None:
+                return match
+        return None
+
+    first_numbered = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if match_any(line.text, pillar_patterns) or match_any(line.text, measure_patterns)
+        ),
+        len(lines),
+    )
+    _read_head(reading, lines[:first_numbered])
+
+    printed_numbers = []
+    pillar = None
+    stray = []
+    for line in lines[first_numbered:]:
+        pillar_match = match_any(line.text, pillar_patterns)
+        measure_match = None if pillar_match else match_any(line.text, measure_patterns)
+        if pillar_match:
+            title = line.text[pillar_match.end() :].strip().rstrip("。.．")
+            pillar = PillarReading(len(reading.pillars) + 1, title, line.start, line.end)
+            reading.pillars.append(pillar)
+            continue
+        if measure_match:
+            printed = measure_match.group("n")
+            printed_numbers.append(_number(printed))
+            body_start = line.start + measure_match.end()
+            measure = MeasureReading(
+                number=len(reading.measures) + 1,
+                title="",
+                pillar=pillar.number if pillar else None,
+                printed_number=printed,
+                start=line.start,
+            )
+            reading.measures.append(measure)
+            body = text[body_start : line.end]
+            stop = body.find("。")
+            if stop < 0:
+                measure.title = body.strip().rstrip(".．")
+                continue
+            measure.title = body[:stop].strip()
+            rest_start = body_start + stop + 1
+            while rest_start < line.end and text[rest_start].isspace():
+                rest_start += 1
+            if rest_start < line.end:
+                _add_paragraph(reading, measure, text, rest_start, line.end)
+            continue
+        if reading.measures and (pillar is None or reading.measures[-1].pillar == pillar.number):
+            _add_paragraph(reading, reading.measures[-1], text, line.start, line.end)
+        else:
+            stray.append(line.text)
+    _number_measures(reading, printed_numbers)
+    _closing(reading)
+    for line in stray:
+        reading.warnings.append(f"未归入任何措施的段落（请核对）：{_excerpt(line)}")
+    for measure in reading.measures:
+        if len(measure.title) > 200:
+            reading.warnings.append(
+                f"第{measure.number}条的标题超过200字，可能没有独立的标题，请核对：{_excerpt(measure.title)}"
+            )
+        if not measure.clauses:
+            reading.warnings.append(f"第{measure.number}条“{_excerpt(measure.title)}”只有标题，没有读到条款正文。")
+        for position, clause in enumerate(measure.clauses, 1):
+            where = f"第{measure.number}条第{position}段"
+            for flag in clause.flags:
+                reading.warnings.append(f"{where}：“{flag.text}”（第{flag.start}–{flag.end}字）{flag.reason}，请核对。")
+            if clause.unnamed_recipients:
+                reading.warnings.append(f"{where}：有{clause.unnamed_recipients}项奖补未读出支持对象，请填写。")
+    if not reading.measures:
+        reading.warnings.append("没有读到任何措施：措施应以（一）、1.、第一条、01 或 一、 等编号开头，各占一段。")
+    return reading
+
+
+def _read_head(reading: PolicyReading, head: list[_Line]) -> None:
+    """Title, 文号 and preamble: what comes before the first pillar or measure."""
+    preamble = []
+    for position, line in enumerate(head):
+        number = _DOCUMENT_NUMBER.search(line.text)
+        if number and reading.document_number is None and len(line.text) <= len(number.group()) + 20:
+            reading.document_number = re.sub(r"\s+", "", number.group())
+            continue
+        if _DATE_LINE.match(line.text):
+            continue
+        ends_sentence = line.text.endswith(("。", "：", ":", "；"))
+        if reading.title is None and not preamble and not ends_sentence and len(line.text) <= 120 and position < 3:
+            quoted = _TITLE_IN_QUOTES.search(line.text)
+            reading.title = quoted.group("title") if quoted and "通知" in line.text else line.text.strip("《》")
+            continue
+        if not ends_sentence and len(line.text) < 30 and not preamble:
+            continue  # the issuing bodies under the title (中共厦门市委 厦门市人民政府)
+        preamble.append(line.text)
+    reading.preamble = "\n".join(preamble)
+
+
+def _add_paragraph(reading: PolicyReading, measure: MeasureReading, text: str, start: int, end: int) -> None:
+    """A paragraph of a measure: a clause, less its （责任单位：…） ending, which names the departments."""
+    paragraph = text[start:end]
+    responsible = _RESPONSIBLE.search(paragraph)
+    if responsible:
+        units = _UNIT_LABEL.split(responsible.group("units"))
+        for chunk in units:
+            for unit in re.split(r"[、，,；;]", chunk):
+                unit = unit.strip(" \u3000。")
+                if unit and unit not in measure.responsible_units:
+                    measure.responsible_units.append(unit)
+        end = start + responsible.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    if end > start:
+        measure.clauses.append(read_clause(text[start:end], start))
+
+
+def _number_measures(reading: PolicyReading, printed: list[int | None]) -> None:
+    """Measures keep their printed numbers when those run 1, 2, 3 … through the document; numbered
+    afresh in each pillar ((一) again under 二、), they are numbered in order of appearance."""
+    if printed == list(range(1, len(printed) + 1)):
+        return
+    if printed:
+        shown = "、".join(str(n) for n in printed)
+        reading.warnings.append(f"措施的编号（{shown}）不是从1起连续的，已按出现顺序编为第1–{len(printed)}条，请核对。")
+
+
+def _closing(reading: PolicyReading) -> None:
+    """Paragraphs after the last measure that are the document's ending (本措施自印发之日起实施,
+    the issuing bodies, the date) are not clauses of that measure."""
+    if not reading.measures:
+        return
+    last = reading.measures[-1]
+    while last.clauses:
+        clause = last.clauses[-1]
+        short_line = len(clause.text) < 30 and "。" not in clause.text
+        if not (_CLOSING.match(clause.text) or short_line or _DATE_LINE.match(clause.text)):
+            break
+        reading.closing.insert(0, last.clauses.pop().text)
+    for paragraph in reading.closing:
+        reading.warnings.append(f"结尾段落未作为条款读入：{_excerpt(paragraph)}")
+
+
+def _excerpt(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else f"{text[:width]}…"
