@@ -379,7 +379,13 @@ def test_measures_numbered_afresh_in_each_pillar_are_numbered_in_order_and_the_e
         (2, 1, "二"),
         (3, 2, "一"),
     ]
-    assert any("不是从1起连续的" in warning for warning in reading.warnings)
+    assert any("没有依次增大" in warning for warning in reading.warnings)
+
+
+def test_a_text_of_only_the_new_measures_keeps_their_printed_numbers():
+    reading = reader.read_policy("（七）措施七。给予最高10万元奖励。\n（八）措施八。正文。")
+    assert [(m.number, m.title) for m in reading.measures] == [(7, "措施七"), (8, "措施八")]
+    assert not any("编号" in warning for warning in reading.warnings)
 
 
 def test_a_text_with_no_numbered_measure_says_so():

@@ -10,12 +10,14 @@ from django.contrib.admin import helpers
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
+from django.urls import path
 
 from measures.domain import public_history
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
 from measures.editing.forms import AwardForm
 from measures.editing.history import ChangeReasonAdmin
+from measures.editing.import_admin import import_view
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.text import money
 from xmpolicy.nul import query_has_nul
@@ -120,6 +122,16 @@ class PolicyAdmin(EditorModelAdmin):
     search_fields = ("title", "short_title", "document_number", "issuing_bodies")
     ordering = ("-issue_date", "slug")
     inlines = (PolicySourceInline,)
+    # Both carry a 从原文导入 link to import_view (measures/editing/import_admin.py).
+    change_list_template = "admin/measures/policy/change_list.html"
+    change_form_template = "admin/measures/policy/change_form.html"
+
+    def get_urls(self):
+        imported = path("import/", self.admin_site.admin_view(self.import_text), name="measures_policy_import")
+        return [imported, *super().get_urls()]
+
+    def import_text(self, request):
+        return import_view(request, self)
 
 
 @admin.register(Pillar)

@@ -765,13 +765,16 @@ def _add_paragraph(reading: PolicyReading, measure: MeasureReading, text: str, s
 
 
 def _number_measures(reading: PolicyReading, printed: list[int | None]) -> None:
-    """Measures keep their printed numbers when those run 1, 2, 3 … through the document; numbered
-    afresh in each pillar ((一) again under 二、), they are numbered in order of appearance."""
-    if printed == list(range(1, len(printed) + 1)):
+    """Measures keep their printed numbers when those rise through the document (1, 2, 3 …, or only
+    the new 7 to 12); numbered afresh in each pillar ((一) again under 二、), they are numbered in order
+    of appearance, and the editor is told."""
+    if all(n is not None for n in printed) and all(a < b for a, b in zip(printed, printed[1:], strict=False)):
+        for measure, number in zip(reading.measures, printed, strict=True):
+            measure.number = number
         return
     if printed:
         shown = "、".join(str(n) for n in printed)
-        reading.warnings.append(f"措施的编号（{shown}）不是从1起连续的，已按出现顺序编为第1–{len(printed)}条，请核对。")
+        reading.warnings.append(f"措施的编号（{shown}）没有依次增大，已按出现顺序编为第1–{len(printed)}条，请核对。")
 
 
 def _closing(reading: PolicyReading) -> None:

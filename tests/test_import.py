@@ -1,0 +1,352 @@
+"""Bringing a policy's official text in: `manage.py import_policy_text` and the admin's 从原文导入. What
+differs from the records is proposed, the accepted part is created as drafts with the reason 从原文导入,
+nothing is public until published, and a file that cannot be read is refused with nothing written."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from django.core.management import CommandError, call_command
+
+from measures.domain.models import Award, Clause, Measure, Policy
+from measures.domain.public_history import PublicChange
+from measures.domain.revision import content_revision
+from measures.editing import importer
+from measures.text import reader
+from tests.conftest import REAL_POLICY_FILE
+
+NUMERALS = "一二三四五六七八九十"
+TEST_SOURCE = "https://example.org/official-text"
+
+
+def official_text(extra_measure: bool = True, complete_measure_2: bool = True) -> str:
+    """The real policy written out as an official document from the fixture's own texts (its official
+    paragraphs where it has them), plus — only as test data — a measure 7 and the end of measure 2's
+    incomplete paragraph, the way the rest of the official text will arrive."""
+    data = json.loads(REAL_POLICY_FILE.read_text(encoding="utf-8"))
+    lines = [data["policy"]["title"], data["policy"]["document_number"], data["policy"]["preamble"]]
+    for pillar in data["pillars"]:
+        lines.append(f"{NUMERALS[pillar['number'] - 1]}、{pillar['title']}")
+        for measure in (m for m in data["measures"] if m["pillar"] == pillar["number"]):
+            texts = [c["text"] for c in measure["clauses"] if c["provenance"] == "policy_text"]
+            texts = texts or [measure["clauses"][0]["text"]]
+            if measure["number"] == 2 and complete_measure_2:
+                texts = [texts[0] + "持测试用的补全文字。"]
+            lines.append(f"（{NUMERALS[measure['number'] - 1]}）{measure['title']}。{texts[0]}")
+            lines.extend(texts[1:])
+        if pillar["number"] == 3 and extra_measure:
+            lines.append(
+                "（七）测试措施七。对新认定的测试企业，给予最高200万元奖励；对新认定的标杆企业再给予一次性50万元奖励。"
+            )
+            lines.append("（责任单位：市科技局、市财政局）")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def text_file(tmp_path):
+    def write(text: str, name: str = "official.txt", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write
+
+
+def counts():
+    return (Measure.objects.count(), Clause.objects.count(), Award.objects.count(), PublicChange.objects.count())
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_policy_text", *[str(a) for a in args], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+# The command
+
+
+def test_json_prints_the_proposal_in_the_documented_shape_and_writes_nothing(real_policy, text_file):
+    before = counts()
+    out, _err = run(text_file(official_text()), "--json")
+    proposal = json.loads(out)
+    assert list(proposal) == ["title", "document_number", "preamble", "pillars", "measures", "warnings"]
+    assert proposal["document_number"] == "厦委发〔2025〕1号"
+    assert [m["number"] for m in proposal["measures"]] == [1, 2, 3, 4, 5, 6, 7]
+    seventh = proposal["measures"][-1]
+    assert seventh["pillar"] == 3
+    assert seventh["responsible_units"] == ["市科技局", "市财政局"]
+    assert [(a["amount_yuan"], a["limit"], a["recurrence"]) for a in seventh["clauses"][0]["awards"]] == [
+        (2_000_000, "ceiling", "unspecified"),
+        (500_000, "exact", "once"),
+    ]
+    text = official_text()
+    for measure in proposal["measures"]:
+        for clause in measure["clauses"]:
+            for value in clause["awards"] + clause["other_amounts"]:
+                assert text[value["start"] : value["end"]] == value["source_phrase"]
+    assert counts() == before
+
+
+def test_a_dry_run_lists_what_differs_and_writes_nothing(real_policy, text_file):
+    before = counts()
+    out, _err = run(text_file(official_text()), "--dry-run")
+    assert "第7条 测试措施七：新措施（草稿）" in out
+    assert "第2条 加强高能级创新平台建设：有变化" in out
+    assert "段落有修改（修改草稿）" in out
+    assert "第1条 强化厦门科学城“超级孵化器”功能：与记录相同" in out
+    assert "新奖补：最高200万元（给予最高200万元奖励）" in out
+    assert "未写入任何内容" in out
+    assert counts() == before
+
+
+def test_the_policys_own_text_proposes_nothing_new_its_eight_awards_being_recorded(real_policy, text_file):
+    before = counts()
+    out, _err = run(text_file(official_text(extra_measure=False, complete_measure_2=False)))
+    assert "没有需要导入的变化" in out
+    assert "新奖补" not in out
+    assert counts() == before
+
+
+def test_importing_creates_drafts_with_the_reason_and_nothing_public(real_policy, text_file, client):
+    revision = content_revision()
+    public_changes = PublicChange.objects.count()
+    out, _err = run(text_file(official_text()), "--source-url", TEST_SOURCE)
+    assert "已导入为草稿：1条措施、2段条款、2项奖补" in out
+
+    seventh = Measure.objects.get(policy=real_policy, number=7)
+    assert (seventh.status, seventh.pillar.number, seventh.title) == ("draft", 3, "测试措施七")
+    (clause,) = seventh.clauses.all()
+    assert (clause.status, clause.provenance, clause.source_url) == ("draft", "policy_text", TEST_SOURCE)
+    assert [(a.amount_yuan, a.status, a.recipient, a.condition) for a in Award.objects.filter(clause=clause)] == [
+        (2_000_000, "draft", "测试企业", "新认定"),
+        (500_000, "draft", "标杆企业", "新认定"),
+    ]
+    # Measure 2's incomplete official paragraph: a draft of a change, the public still reads the original.
+    original = Clause.objects.get(measure__policy=real_policy, measure__number=2, position=1, draft_of=None)
+    draft = Clause.objects.get(draft_of=original)
+    assert draft.text.endswith("持测试用的补全文字。") and draft.status == "draft"
+    assert not original.text.endswith("持测试用的补全文字。")
+    for row in [seventh, clause, draft, *Award.objects.filter(clause=clause)]:
+        assert row.history.first().history_change_reason == importer.IMPORT_REASON
+
+    # Nothing public: no page, no search, no API, no public history, the public revision unmoved.
+    assert content_revision() == revision
+    assert PublicChange.objects.count() == public_changes
+    seventh_page, twelfth_page = (client.get(f"/policies/kjcx-2025/measures/{n}/") for n in (7, 12))
+    assert seventh_page.status_code == twelfth_page.status_code  # as pending as a measure never recorded
+    assert "测试措施七" not in seventh_page.content.decode()
+    assert "测试措施七" not in client.get("/policies/kjcx-2025/").content.decode()
+    assert "找到 0 段" in client.get("/search/", {"q": "测试用的补全文字"}).content.decode()
+    assert client.get("/api/v1/awards/").json()["count"] == 8  # the real policy's eight, no draft
+
+
+def test_the_awards_of_a_new_measure_keep_their_own_phrases_and_qualifiers(real_policy, text_file):
+    run(text_file(official_text()), "--source-url", TEST_SOURCE)
+    awards = Award.objects.filter(clause__measure__policy=real_policy, clause__measure__number=7).order_by("position")
+    assert [(a.amount_yuan, a.limit, a.recurrence, a.nature, a.source_phrase) for a in awards] == [
+        (2_000_000, "ceiling", "unspecified", "reward", "给予最高200万元奖励"),
+        (500_000, "exact", "once", "reward", "对新认定的标杆企业再给予一次性50万元奖励"),
+    ]
+
+
+def test_a_second_import_of_the_same_text_finds_nothing_more_to_create(real_policy, text_file):
+    path = text_file(official_text())
+    run(path, "--source-url", TEST_SOURCE)
+    before = counts()
+    out, _err = run(path, "--source-url", TEST_SOURCE)
+    assert "已有一份待发布的修改草稿" in out
+    assert counts() == before
+
+
+def test_the_policy_is_found_by_its_document_number_or_named_with_policy(real_policy, small_policy, text_file):
+    out, _err = run(text_file(official_text()), "--dry-run")
+    assert "（kjcx-2025）" in out
+    out, _err = run(text_file(official_text()), "--dry-run", "--policy", "test-policy")
+    assert "（test-policy）" in out
+
+
+def test_a_gb18030_file_is_read_without_being_told_and_a_wrong_encoding_is_refused(real_policy, text_file):
+    path = text_file(official_text(), "official-gbk.txt", "gb18030")
+    out, _err = run(path, "--dry-run")
+    assert "第7条 测试措施七" in out
+    before = counts()
+    with pytest.raises(CommandError, match="不是 utf-8 编码"):
+        run(path, "--encoding", "utf-8")
+    with pytest.raises(CommandError, match="不认识的编码"):
+        run(path, "--encoding", "klingon")
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "是空的"),
+        ("  \n\u3000\n".encode(), "文本是空的"),
+        (b"\x00\x01\x02\x03binary", "不是文本文件"),
+        (b"%PDF-1.7 ...", "只能导入 .txt 或 .docx"),
+        (b"PK\x03\x04 not really a zip", "无法读取 Word 文件"),
+    ],
+)
+def test_an_unreadable_or_empty_file_is_a_clear_error_and_nothing_is_written(real_policy, tmp_path, content, message):
+    path = tmp_path / "policy.txt"
+    path.write_bytes(content)
+    before = counts()
+    with pytest.raises(CommandError, match=message):
+        run(path)
+    with pytest.raises(CommandError, match=message):
+        run(path, "--json")
+    assert counts() == before
+
+
+def test_a_missing_file_an_unknown_policy_and_a_text_without_measures_are_errors(real_policy, text_file, tmp_path):
+    with pytest.raises(CommandError, match="无法读取文件"):
+        run(tmp_path / "nowhere.txt")
+    with pytest.raises(CommandError, match="没有网址标识为“nope”的政策"):
+        run(text_file(official_text()), "--policy", "nope")
+    with pytest.raises(CommandError, match="没有读到任何措施"):
+        run(text_file("只有一段没有编号的文字。"), "--policy", "kjcx-2025")
+    with pytest.raises(CommandError, match="没有找到文号或标题相同的政策"):
+        run(text_file("关于别的事的若干措施\n（一）措施。给予最高10万元奖励。"))
+
+
+def test_the_exit_code_of_a_refused_file_is_one(real_policy, tmp_path):
+    from django.core.management import execute_from_command_line  # the real entry point, with its exit code
+
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "import_policy_text", str(path)])
+    assert exited.value.code == 1
+
+
+def test_a_measure_beyond_the_declared_count_or_without_its_pillar_is_not_imported(real_policy, text_file):
+    text = official_text(extra_measure=False) + "\n（十三）第十三条。给予最高10万元奖励。"
+    out, _err = run(text_file(text), "--dry-run")
+    assert "第13条 第十三条：不能导入，本政策宣布共12条措施" in out
+
+
+def test_a_word_document_is_read_paragraph_by_paragraph():
+    document = docx.Document()
+    for line in official_text().split("\n"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = importer.read_upload("措施.docx", buffer.getvalue())
+    assert text == official_text()
+    assert len(reader.read_policy(text).measures) == 7
+
+
+# The admin's 从原文导入
+
+IMPORT_URL = "/admin/measures/policy/import/"
+
+
+def preview(client, policy, text, **extra):
+    data = {"step": "preview", "policy": policy.pk, "text": text, "source_url": TEST_SOURCE, **extra}
+    return client.post(IMPORT_URL, data)
+
+
+def test_the_policy_pages_link_to_the_import(editor_client, real_policy):
+    assert f'href="{IMPORT_URL}"' in editor_client.get("/admin/measures/policy/").content.decode()
+    change = editor_client.get(f"/admin/measures/policy/{real_policy.pk}/change/").content.decode()
+    assert f'href="{IMPORT_URL}?policy={real_policy.pk}"' in change
+    form = editor_client.get(f"{IMPORT_URL}?policy={real_policy.pk}").content.decode()
+    assert 'name="text"' in form and 'name="file"' in form
+    assert f'value="{real_policy.sources.first().url}"' in form
+
+
+def test_the_preview_shows_the_tree_the_amounts_read_and_only_what_changed(editor_client, real_policy):
+    before = counts()
+    html = preview(editor_client, real_policy, official_text()).content.decode()
+    assert "第7条 测试措施七" in html and "新措施" in html
+    # Each amount of the text highlighted with its reading beside it, written differently or not.
+    assert '<mark class="import-award" title="奖补：最高3000万元补助">3000万元</mark>' in html
+    assert '<mark class="import-award" title="奖补：最高200万元奖励">200万元</mark>' in html
+    # Only what changed is proposed: measure 7, its paragraph and awards, and measure 2's paragraph.
+    assert re.findall(r'name="accept" value="([^"]+)"', html) == ["m2c1", "m7", "m7c1", "m7c1a1", "m7c1a2"]
+    assert 'name="m7c1a1-amount_wan" value="200"' in html
+    assert "<ins>持测试用的补全文字。</ins>" in html
+    assert counts() == before
+
+
+def test_accepting_editing_and_dropping_creates_only_the_accepted_drafts(editor_client, editor, real_policy):
+    text = official_text()
+    data = {
+        "step": "create",
+        "policy": real_policy.pk,
+        "text": text,
+        "source_url": TEST_SOURCE,
+        "accept": ["m7", "m7c1", "m7c1a1"],  # measure 2's change and the 50万元 award dropped
+        "m7c1a1-amount_wan": "250",
+        "m7c1a1-limit": "ceiling",
+        "m7c1a1-recurrence": "unspecified",
+        "m7c1a1-nature": "reward",
+        "m7c1a1-recipient": "测试企业（编辑修改）",
+    }
+    response = editor_client.post(IMPORT_URL, data)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/measures/measure/?status__exact=draft"
+    (award,) = Award.objects.filter(clause__measure__number=7)
+    assert (award.amount_yuan, award.recipient, award.status, award.updated_by) == (
+        2_500_000,
+        "测试企业（编辑修改）",
+        "draft",
+        editor,
+    )
+    assert award.history.first().history_change_reason == importer.IMPORT_REASON
+    assert not Clause.objects.filter(draft_of__isnull=False).exists()
+    messages = editor_client.get("/admin/measures/measure/?status__exact=draft").content.decode()
+    assert "已从原文导入为草稿：1条措施、1段条款、1项奖补" in messages
+
+
+def test_a_wrong_value_in_an_accepted_award_shows_the_preview_again_and_writes_nothing(editor_client, real_policy):
+    before = counts()
+    data = {
+        "step": "create",
+        "policy": real_policy.pk,
+        "text": official_text(),
+        "source_url": TEST_SOURCE,
+        "accept": ["m7", "m7c1", "m7c1a1"],
+        "m7c1a1-amount_wan": "abc",
+        "m7c1a1-limit": "ceiling",
+        "m7c1a1-recurrence": "unspecified",
+        "m7c1a1-nature": "reward",
+        "m7c1a1-recipient": "测试企业",
+    }
+    response = editor_client.post(IMPORT_URL, data)
+    assert response.status_code == 200
+    assert "请修改下面标出的错误" in response.content.decode()
+    assert counts() == before
+
+
+def test_an_uploaded_gb18030_text_file_is_previewed(editor_client, real_policy):
+    upload = io.BytesIO(official_text().encode("gb18030"))
+    upload.name = "措施.txt"
+    data = {"step": "preview", "policy": real_policy.pk, "file": upload, "source_url": TEST_SOURCE}
+    html = editor_client.post(IMPORT_URL, data).content.decode()
+    assert "第7条 测试措施七" in html
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "请粘贴政策原文"), ("\u3000 \n", "请粘贴政策原文")])
+def test_an_empty_text_is_refused_on_the_form(editor_client, real_policy, text, message):
+    before = counts()
+    html = preview(editor_client, real_policy, text).content.decode()
+    assert message in html
+    assert counts() == before
+
+
+def test_an_editor_without_the_right_to_add_content_cannot_import(client, django_user_model, real_policy):
+    viewer = django_user_model.objects.create_user("viewer", password="viewer-password-1", is_staff=True)
+    client.force_login(viewer)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"step": "create", "policy": real_policy.pk}).status_code == 403
+
+
+def test_the_import_form_is_only_for_logged_in_staff(client, real_policy):
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert Policy.objects.count() == 1
