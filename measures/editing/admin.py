@@ -5,16 +5,18 @@ Every row an editor saves records them in `updated_by`, inline rows included: th
 `load_policy` knows to keep an editor's change instead of overwriting it with the fixture's text.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from measures.domain import public_history
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
+from measures.editing.consistency import disagreement, disagreements
 from measures.editing.forms import AwardForm
 from measures.editing.history import ChangeReasonAdmin
 from measures.editing.import_admin import import_view
@@ -104,10 +106,48 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
             obj.updated_by = request.user
             obj._change_reason = reason
             obj.save()
+            if isinstance(obj, Award):
+                warn_if_phrase_disagrees(request, obj)
         for obj in formset.deleted_objects:
             obj._change_reason = reason
             obj.delete()
         formset.save_m2m()
+
+
+def warn_if_phrase_disagrees(request, award: Award) -> None:
+    """A saved award whose amount its own source phrase does not say: a warning, not a refusal (the
+    newer figure may be the right one), with the list of all such awards."""
+    problem = disagreement(award)
+    if problem:
+        listed = reverse("admin:measures_award_changelist") + f"?{PhraseCheckFilter.parameter_name}=disagrees"
+        messages.warning(
+            request,
+            format_html(
+                "已保存，但“{}”的金额与其原文表述“{}”对不上（{}）。请核对金额或更新原文表述。"
+                '<a href="{}">列出所有与原文表述不符的奖补</a>',
+                award.display_text,
+                award.source_phrase,
+                problem,
+                listed,
+            ),
+        )
+
+
+class PhraseCheckFilter(admin.SimpleListFilter):
+    """原文核对: the awards whose amount, limit or recurrence their source phrase does not say."""
+
+    title = "原文核对"
+    parameter_name = "phrase"
+
+    def lookups(self, request, model_admin):
+        return (("disagrees", "金额与原文表述不符"), ("agrees", "与原文表述一致"))
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("disagrees", "agrees"):
+            return queryset
+        # Read in Python (the reader is not SQL): every award of the list is read once.
+        ids = [item.award.pk for item in disagreements(queryset)]
+        return queryset.filter(pk__in=ids) if self.value() == "disagrees" else queryset.exclude(pk__in=ids)
 
 
 class PolicySourceInline(EditorInline, admin.TabularInline):
@@ -202,11 +242,23 @@ class ClauseAdmin(EditorModelAdmin):
 class AwardAdmin(EditorModelAdmin):
     form = AwardForm
     list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "clause", "status", "updated_at")
-    list_filter = ("status", "clause__measure__policy", "clause__measure__pillar", "limit", "recurrence", "nature")
+    list_filter = (
+        "status",
+        PhraseCheckFilter,
+        "clause__measure__policy",
+        "clause__measure__pillar",
+        "limit",
+        "recurrence",
+        "nature",
+    )
     actions = (publish_selected_drafts,)
     list_select_related = ("clause__measure",)
     search_fields = ("recipient", "source_phrase", "clause__text")
     ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_if_phrase_disagrees(request, obj)
 
     @admin.display(description="金额表述", ordering="amount_yuan")
     def amount_text(self, award):

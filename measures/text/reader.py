@@ -795,3 +795,33 @@ def _closing(reading: PolicyReading) -> None:
 
 def _excerpt(text: str, width: int = 30) -> str:
     return text if len(text) <= width else f"{text[:width]}…"
+
+
+# --- an award against its own words -----------------------------------------------------------------
+
+
+def phrase_amounts(phrase: str) -> list[tuple[int, str, str]]:
+    """(yuan, limit, recurrence) of every amount an award's source phrase says, as the reader reads it
+    (whether or not it takes the phrase for an award: 最高200万元 alone is still 200万元, a ceiling)."""
+    reading = read_clause(phrase)
+    found = [(a.amount_yuan, a.limit, a.recurrence) for a in reading.awards]
+    found += [(o.amount_yuan, o.limit, o.recurrence) for o in reading.other_amounts if o.amount_yuan is not None]
+    return found
+
+
+def phrase_disagreement(phrase: str, amount_yuan: int, limit: str, recurrence: str) -> str | None:
+    """Why an award's amount, limit or recurrence cannot be read from its own source phrase (an editor
+    changed 200万元 to 250万元 but the quote still says 200万元), or None when it can."""
+    said = phrase_amounts(phrase or "")
+    if not said:
+        return "原文表述中读不出金额"
+    if (amount_yuan, limit, recurrence) in said:
+        return None
+    readings = "、".join(
+        money.format_award(yuan, ceiling=lim == CEILING, recurrence=rec, per_recipient=False, language="zh-hans")
+        or money.format_amount(yuan)
+        for yuan, lim, rec in said
+    )
+    if all(yuan != amount_yuan for yuan, _lim, _rec in said):
+        return f"金额不符：原文表述读作{readings}"
+    return f"金额性质或发放频次不符：原文表述读作{readings}"
