@@ -16,19 +16,39 @@ a plain substring scan (the SQLite path, fine on small data).
 The index is declared on the Clause model (measures/domain/models.py, PostgreSQL only), on the
 expression that search_token_array() writes; the query below filters on exactly that expression, or
 PostgreSQL would not use the index. The tokens themselves are measures/text/tokens.py's.
+
+A term that reads as an amount (measures/text/money.py: 三千万, 3000万, 0.3亿, 叁仟万, 30000000元) also
+matches the clauses holding a published award of that amount whose source phrase is in their text,
+however the text writes the amount (an award quoting words since edited out of its clause does not
+make the clause say them); a range in words (500万以上, 不低于1000万, 100万到300万, 300万以内;
+inclusive, as the award finder's min and max) keeps only clauses with a published award in it, as
+the finder lists them. Other terms search as above. `AmountTerm` says how such a term was understood
+and links to the same filter in the award finder.
 """
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Length, Lower, Replace
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from measures.domain.models import Clause, search_token_array
-from measures.text import tokens
+from measures.domain.models import Award, Clause, search_token_array
+from measures.text import money, tokens
 from xmpolicy.nul import without_nul
 
 MAX_QUERY_LENGTH = 100  # characters kept from a query; a longer one is cut, and the page says so
@@ -43,10 +63,72 @@ DOCUMENT_ORDER = ("measure__policy__slug", "measure__number", "position")
 
 
 @dataclass(frozen=True)
+class AmountTerm:
+    """A query term read as an amount (low == high, `exact`) or a range of amounts, in whole yuan,
+    both ends included (an open end is None)."""
+
+    term: str
+    low: int | None
+    high: int | None
+    exact: bool = False
+
+    def contains(self, yuan: int) -> bool:
+        return (self.low is None or yuan >= self.low) and (self.high is None or yuan <= self.high)
+
+    @property
+    def description(self) -> str:
+        """How the term was understood, in the interface language: '金额 = 3000万元', '金额 ≥ 500万元'."""
+        low = money.format_amount_in(self.low, _lang()) if self.low is not None else None
+        high = money.format_amount_in(self.high, _lang()) if self.high is not None else None
+        if self.exact:
+            return _("金额 = %(amount)s") % {"amount": low}
+        if high is None:
+            return _("金额 ≥ %(amount)s") % {"amount": low}
+        if low is None:
+            return _("金额 ≤ %(amount)s") % {"amount": high}
+        return _("金额 %(low)s – %(high)s") % {"low": low, "high": high}
+
+    @property
+    def finder_url(self) -> str:
+        """The same amounts in the award finder (/awards/?min=…&max=…, in 万元, inclusive)."""
+        params = {}
+        if self.low is not None:
+            params["min"] = money.yuan_to_wan(self.low)
+        if self.high is not None:
+            params["max"] = money.yuan_to_wan(self.high)
+        return f"{reverse('measures:awards')}?{urlencode(params)}"
+
+    def awards(self):
+        """The published awards of these amounts (what the award finder lists for them)."""
+        awards = Award.objects.published()
+        if self.low is not None:
+            awards = awards.filter(amount_yuan__gte=self.low)
+        if self.high is not None:
+            awards = awards.filter(amount_yuan__lte=self.high)
+        return awards
+
+
+def _lang():
+    from django.utils import translation  # the active language, read when a description is asked for
+
+    return translation.get_language()
+
+
+def read_amount_term(term: str) -> AmountTerm | None:
+    """The amount or range a query term says (measures/text/money.py), else None."""
+    yuan = money.read_amount(term)
+    if yuan is not None:
+        return AmountTerm(term, yuan, yuan, exact=True)
+    found = money.read_range(term)
+    return AmountTerm(term, found.low, found.high) if found is not None else None
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[str, ...]
     truncated: bool = False  # the query was longer than MAX_QUERY_LENGTH and was cut
     dropped_terms: bool = False  # it had more than MAX_TERMS terms, the rest were dropped
+    amounts: tuple[AmountTerm, ...] = ()  # the terms read as amounts or ranges, in query order
 
     def __bool__(self):
         return bool(self.terms)
@@ -56,14 +138,24 @@ class ParsedQuery:
         """The query as searched, for the search box and the page title."""
         return " ".join(self.terms)
 
+    def amount_of(self, term: str) -> AmountTerm | None:
+        return next((amount for amount in self.amounts if amount.term == term), None)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The terms searched as text only (not amounts)."""
+        return tuple(term for term in self.terms if self.amount_of(term) is None)
+
 
 def parse_query(raw: str | None) -> ParsedQuery:
-    """Split a query on white space (ASCII or full-width) into at most MAX_TERMS distinct terms.
-    NUL characters, which PostgreSQL refuses in a string, count as white space."""
+    """Split a query on white space (ASCII or full-width) into at most MAX_TERMS distinct terms, and
+    read the terms that are amounts or ranges of amounts. NUL characters, which PostgreSQL refuses in
+    a string, count as white space."""
     raw = without_nul(raw or "", " ").strip()
     truncated = len(raw) > MAX_QUERY_LENGTH
-    terms = list(dict.fromkeys(raw[:MAX_QUERY_LENGTH].split()))
-    return ParsedQuery(tuple(terms[:MAX_TERMS]), truncated, len(terms) > MAX_TERMS)
+    terms = list(dict.fromkeys(raw[:MAX_QUERY_LENGTH].split()))[:MAX_TERMS]
+    amounts = tuple(found for term in terms if (found := read_amount_term(term)) is not None)
+    return ParsedQuery(tuple(terms), truncated, len(set(raw[:MAX_QUERY_LENGTH].split())) > MAX_TERMS, amounts)
 
 
 def has_case(term: str) -> bool:
@@ -91,16 +183,50 @@ def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = Tru
     indexed=False skips the token prefilter: the naive scan, the benchmark's baseline."""
     if not query:
         return clauses.none()
+    postgresql = indexed and connection.vendor == "postgresql"
     matching = Q()
     rank = Value(0, output_field=IntegerField())
+    if postgresql:
+        clauses = clauses.alias(token_array=search_token_array())
     for term in query.terms:
-        matching &= _contains("text", term) | _contains("measure__title", term)
+        amount = query.amount_of(term)
+        if amount is not None and not amount.exact:
+            # A range filters by the awards' amounts, as the award finder does; its words are not text.
+            matching &= Q(pk__in=amount.awards().values("clause_id"))
+            continue
+        written = _contains("text", term) | _contains("measure__title", term)
         rank = rank + _occurrences("text", term) + TITLE_WEIGHT * _occurrences("measure__title", term)
-    if indexed and connection.vendor == "postgresql":
-        wanted = list(dict.fromkeys(token for term in query.terms for token in tokens.query_tokens(term)))
+        if amount is None:
+            matching &= written
+            continue
+        # An amount: written as in the query, or an award of it whose phrase the clause holds however it
+        # writes the amount (三千万 finds 给予一次性3000万元奖励).
+        if postgresql and (wanted := tokens.query_tokens(term)):
+            written &= Q(token_array__contains=wanted)
+        matching &= written | _with_award(amount, postgresql)
+    if postgresql:
+        wanted = list(dict.fromkeys(token for term in query.words for token in tokens.query_tokens(term)))
         if wanted:
-            clauses = clauses.alias(token_array=search_token_array()).filter(token_array__contains=wanted)
+            clauses = clauses.filter(token_array__contains=wanted)
     return clauses.filter(matching).annotate(rank=rank).order_by("-rank", *DOCUMENT_ORDER)
+
+
+def _with_award(amount: AmountTerm, postgresql: bool) -> Q:
+    """Clauses with a published award of `amount` whose source phrase their text holds. On PostgreSQL
+    as id = ANY(ARRAY(…)): the awards are read once through their amount index, and the planner answers
+    the clauses from the primary key's index, OR-ed with the token index (a BitmapOr). An IN (subquery)
+    there is estimated so badly that a search with a common word scanned every clause (seconds)."""
+    ids = amount.awards().filter(clause__text__contains=F("source_phrase")).order_by().values("clause_id")
+    return Q(InArray(F("pk"), Subquery(ids))) if postgresql else Q(pk__in=ids)
+
+
+class InArray(Func):
+    """`value = ANY(ARRAY(subquery))` (PostgreSQL): the subquery runs once, and the comparison can be
+    answered by the column's index (where `IN (subquery)` inside an OR is checked row by row)."""
+
+    arg_joiner = " = ANY(ARRAY("
+    template = "(%(expressions)s)))"
+    output_field = BooleanField()
 
 
 class Matches:
@@ -185,25 +311,48 @@ def find(query: ParsedQuery, limit: int = RESULTS_SHOWN, *, indexed: bool = True
     return Results(matches[:limit], len(matches), matches.capped)
 
 
-def highlight(text: str, terms: tuple[str, ...], width: int | None = SNIPPET_WIDTH) -> SafeString:
+def _spans(text: str, terms: tuple[str, ...], amounts: tuple[AmountTerm, ...]) -> list[tuple[int, int]]:
+    """Where `text` holds a term as written, or an amount that a term says however it is written
+    (3000万元 for 三千万, an amount in a range): non-overlapping (start, end), in order, longest first."""
+    found = []
+    if terms:
+        pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+        found += [match.span() for match in pattern.finditer(text)]
+    if amounts:
+        found += [
+            (amount.start, amount.end)
+            for amount in money.find_amounts(text)
+            if amount.yuan is not None and any(term.contains(amount.yuan) for term in amounts)
+        ]
+    spans, position = [], 0
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if start >= position:
+            spans.append((start, end))
+            position = end
+    return spans
+
+
+def highlight(
+    text: str, terms: tuple[str, ...], width: int | None = SNIPPET_WIDTH, amounts: tuple[AmountTerm, ...] = ()
+) -> SafeString:
     """A window of `text` (`width` characters, or all of it for None) around the first term found,
-    escaped, with every term in <mark>."""
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(text) if terms else None
+    escaped, with every term in <mark>, and every amount the `amounts` terms say, however written."""
+    spans = _spans(text, terms, amounts)
+    first = spans[0] if spans else None
     start, end = 0, len(text)
     if width is not None and len(text) > width:
-        start = max(0, first.start() - width // 3) if first else 0
-        end = min(len(text), max(start + width, first.end() if first else 0))
+        start = max(0, first[0] - width // 3) if first else 0
+        end = min(len(text), max(start + width, first[1] if first else 0))
         start = max(0, min(start, end - width))  # near the end: fill the window backwards
-    window = text[start:end]
     parts = ["…" if start > 0 else ""]
-    position = 0
-    if terms:
-        for match in pattern.finditer(window):
-            parts.append(conditional_escape(window[position : match.start()]))
-            parts.append(f"<mark>{conditional_escape(match.group())}</mark>")
-            position = match.end()
-    parts.append(conditional_escape(window[position:]))
+    position = start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        parts.append(conditional_escape(text[position:span_start]))
+        parts.append(f"<mark>{conditional_escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    parts.append(conditional_escape(text[position:end]))
     if end < len(text):
         parts.append("…")
     return mark_safe("".join(parts))  # every piece of text above was escaped

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.search import query as finder
@@ -184,7 +185,48 @@ class SearchResultSerializer(serializers.ModelSerializer):
 
     def get_snippet(self, clause) -> str:
         """The part of the clause around the first term found, as on /search/, without highlighting."""
-        return plain(finder.highlight(clause.text, self.context["query"].terms))
+        query = self.context["query"]
+        return plain(finder.highlight(clause.text, query.terms, amounts=query.amounts))
 
     def get_url(self, clause) -> str:
         return absolute(self, clause.get_absolute_url())
+
+
+class AmountTermSerializer(serializers.Serializer):
+    """How a search term was read as an amount (measures/search/query.py's AmountTerm)."""
+
+    term = serializers.CharField(help_text="检索词，如“500万以上”")
+    min_yuan = serializers.IntegerField(source="low", allow_null=True, help_text="最低金额（元，含），无下限时为 null")
+    max_yuan = serializers.IntegerField(source="high", allow_null=True, help_text="最高金额（元，含），无上限时为 null")
+    exact = serializers.BooleanField(help_text="true：一个金额（不论写法）；false：金额范围")
+    description = serializers.CharField(help_text="如“金额 ≥ 500万元”")
+    finder_url = serializers.SerializerMethodField(help_text="奖补查询中同样金额的网址（/awards/?min=…&max=…）")
+
+    def get_finder_url(self, amount) -> str:
+        return absolute(self, amount.finder_url)
+
+
+class SearchPagination(PageNumberPagination):
+    """The search's pages, and how its amount terms were understood (`amounts`, added by the view)."""
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        nullable_integer = {"type": "integer", "nullable": True}
+        schema["properties"]["amounts"] = {
+            "type": "array",
+            "description": "读作金额或金额范围的检索词，以及它们的含义（元，含两端）",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "term": {"type": "string", "example": "500万以上"},
+                    "min_yuan": {**nullable_integer, "example": 5000000},
+                    "max_yuan": {**nullable_integer, "example": None},
+                    "exact": {"type": "boolean", "example": False},
+                    "description": {"type": "string", "example": "金额 ≥ 500万元"},
+                    "finder_url": {"type": "string", "format": "uri", "example": "https://example.org/awards/?min=500"},
+                },
+                "required": ["term", "min_yuan", "max_yuan", "exact", "description", "finder_url"],
+            },
+        }
+        schema["required"] = [*schema.get("required", []), "amounts"]
+        return schema

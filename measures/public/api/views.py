@@ -120,16 +120,30 @@ class AwardViewSet(ReadOnlyViewSet):
         OpenApiParameter(
             "q",
             OpenApiTypes.STR,
-            description="检索词，以空格分隔；每个词都须出现在条款或其措施标题中。与网站的 /search/ 相同。",
+            description=(
+                "检索词，以空格分隔；每个词都须出现在条款或其措施标题中。读作金额的词（三千万、3000万元、0.3亿）"
+                "也找到有该金额奖补的条款，不论原文怎样写；金额范围（500万以上、100万到300万、300万以内，含两端）"
+                "只保留有该范围内奖补的条款。与网站的 /search/ 相同。"
+            ),
         )
     ]
 )
 class SearchView(generics.ListAPIView):
     """Published clauses matching every term of `q`, best first, as on /search/; an empty `q` finds nothing.
-    At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order."""
+    At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order.
+    `amounts` says how the terms read as amounts were understood, with the same amounts in the award finder."""
 
     serializer_class = serializers.SearchResultSerializer
     queryset = Clause.objects.none()  # tells the schema the model; get_queryset() gives the results
+    pagination_class = serializers.SearchPagination
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        understood = serializers.AmountTermSerializer(
+            self.get_query().amounts, many=True, context={"request": self.request}
+        )
+        response.data = {**response.data, "amounts": understood.data}
+        return response
 
     def get_query(self):
         if not hasattr(self, "_query"):

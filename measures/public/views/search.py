@@ -16,8 +16,8 @@ def search(request):
     hits = [
         (
             clause,
-            finder.highlight(clause.measure.title, query.terms, width=None),
-            finder.highlight(clause.text, query.terms),
+            finder.highlight(clause.measure.title, query.terms, width=None, amounts=query.amounts),
+            finder.highlight(clause.text, query.terms, amounts=query.amounts),
         )
         for clause in results.clauses
     ]
