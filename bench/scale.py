@@ -5,7 +5,9 @@ measured against its baseline in the same run.
 
 1. Query counts per page on a small corpus (5 policies), then on the whole one: they must not grow.
 2. Search: sampled Chinese terms answered through the index, against the naive substring scan (the same
-   search without the index) on the same data: p95, the ratio, and the results compared one by one.
+   search without the index) on the same data: p95, the ratio, and the results compared one by one; then
+   amount queries (三千万, 0.3亿, 500万以上, 孵化器 500万以上 …) the same way, and the reading of a
+   20,000-character policy (bench/reading.py).
 3. The award finder with filters and sorting: p95 of the answer (the filtered, sorted first page and
    its count), and of the whole finder page with its facet counts.
 4. Pages served by gunicorn (2 workers) against a static file of the same bytes served by the same
@@ -41,6 +43,7 @@ from bench.harness import (
     pg_url,
     wrk,
 )
+from bench.reading import amount_search_rows, reading_rows
 
 DATABASE = "xmp_bench_scale"
 SEED = 2025
@@ -96,6 +99,8 @@ def main() -> int:
             table.add(f"SQL queries: {name}", count, small_counts[name], "", "= baseline", count == small_counts[name])
 
         search_rows(table)
+        amount_search_rows(table, SEARCH_P95_MS)  # bench/reading.py: amounts in any notation, ranges
+        reading_rows(table)
         finder_rows(table)
 
         db.manage("create_editor", EDITOR, env_extra={"XMPOLICY_EDITOR_PASSWORD": EDITOR_PASSWORD}, capture=True)

@@ -167,9 +167,9 @@ def written_amounts(draw):
     notations += [chinese(yuan) + "元", chinese(yuan, upper=True) + "元"]
     if yuan % WAN == 0:
         wan = yuan // WAN
-        notations += [f"{wan}万", f"{wan:,}万元", chinese(wan) + "万元", chinese(wan, upper=True) + "万"]
-        if wan < 10**4:
-            notations.append(chinese(yuan))  # 三千万 without 元
+        notations += [f"{wan}万", f"{wan:,}万元"]
+        if wan < 10**4:  # 三千万元, 叁仟万, 三千万: the 万 said once (1万万 is not written)
+            notations += [chinese(wan) + "万元", chinese(wan, upper=True) + "万", chinese(yuan)]
         if wan % 1000 == 0 and wan < 10**4:
             notations.append(f"{wan // 1000}千万元")  # 3千万元
     return yuan, draw(st.sampled_from(notations))
@@ -423,6 +423,7 @@ def awards_of(text):
         ("奖励叁仟万元。", (3000 * WAN, "exact", "unspecified", False, "reward")),
         ("给予一亿二千万元支持。", (12000 * WAN, "exact", "unspecified", False, "support")),
         ("按投入的30%给予补助，最高不超过1000万元。", (1000 * WAN, "ceiling", "unspecified", False, "subsidy")),
+        ("按贷款利息的50%给予每年每家最高300万元补助。", (300 * WAN, "ceiling", "per_year", True, "subsidy")),
     ],
 )
 def test_an_award_is_read_with_its_ceiling_recurrence_organisation_and_nature(text, expected):

@@ -381,10 +381,12 @@ def _read_group(reading: ClauseReading, text, offset, parts, part_of, group) -> 
     phrase_start, qualifier_words = part.start, local_prefix
     subject_index, subject_words = index, part_text[:first_at]
     kind = None
-    if _LOAN.match(suffix_head) or _LOAN.search(local_prefix):
+    if _LOAN.match(suffix_head):
         kind = LOAN
     elif nature:
-        kind = "award"
+        kind = "award"  # 按贷款利息的50%给予最高200万元补助: the nature said after the amount decides
+    elif _LOAN.search(_after_giving(local_prefix)):
+        kind = LOAN
     elif at_least:
         kind = THRESHOLD
     elif _FUND.search(local_prefix) or re.match(r"[^，,；;。]{0,12}基金", suffix_head):
