@@ -28,7 +28,9 @@ def links(html):
     return RESULT_LINK.findall(html)
 
 
-@pytest.mark.parametrize("written", ["三千万", "3000万", "3千万元", "0.3亿", "叁仟万", "30000000元", "3,000万元", "三千万元"])
+@pytest.mark.parametrize(
+    "written", ["三千万", "3000万", "3千万元", "0.3亿", "叁仟万", "30000000元", "3,000万元", "三千万元"]
+)
 def test_an_amount_in_any_notation_finds_the_two_3000_wan_awards_clauses(client, real_policy, written):
     html = search_page(client, written)
     assert "找到 2 段" in html
@@ -70,7 +72,9 @@ def test_a_range_keeps_exactly_the_clauses_of_the_finders_awards(client, real_po
     for low in (50, 100, 300, 500, 1000, 3000):
         expected = {
             (award.clause.measure.number, award.clause.position)
-            for award in Award.objects.published().filter(amount_yuan__gte=low * 10_000).select_related("clause__measure")
+            for award in Award.objects.published()
+            .filter(amount_yuan__gte=low * 10_000)
+            .select_related("clause__measure")
         }
         hits = client.get("/api/v1/search/", {"q": f"{low}万以上"}).json()["results"]
         assert {(hit["measure"], hit["position"]) for hit in hits} == expected, low
