@@ -13,6 +13,7 @@ PAGES = {
     "measure": ("/policies/kjcx-2025/measures/3/", "#clause-1"),
     "awards": ("/awards/?min=1000&max=3000", "li.award-result"),
     "search": ("/search/?q=孵化器", "li.search-result mark"),
+    "amount-search": ("/search/?q=孵化器 500万以上", ".search-understood a"),
     "not-found": ("/no/such/page/", "text=页面不存在"),
     "measure-history": ("/policies/kjcx-2025/measures/3/history/", "h1"),
     "changes": ("/changes/", "h1"),
