@@ -1,4 +1,4 @@
-"""The editors' admin: policies, pillars, measures, clauses and awards.
+"""The editors' admin: policies, pillars, measures, clauses, awards and related documents.
 
 Two rules hold on every page. Amounts are typed and shown in 万元 (AwardForm, measures/text/money.py).
 Every row an editor saves records them in `updated_by`, inline rows included: that is how
@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from measures.domain import public_history
+from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
 from measures.editing.consistency import disagreement, disagreements
@@ -273,3 +274,33 @@ class AwardAdmin(EditorModelAdmin):
         if db_field.name == "clause":
             kwargs["queryset"] = Clause.objects.select_related("measure")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RelatedDocumentMeasureInline(EditorInline, admin.TabularInline):
+    model = RelatedDocumentMeasure
+    fields = ("measure", *AUDIT_FIELDS)
+    verbose_name = "涉及的措施"
+    verbose_name_plural = "涉及的措施（文件写明与哪几条措施有关时填写）"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A measure's name reads only its own fields; the menu lists them in the policies' order.
+        if db_field.name == "measure":
+            kwargs["queryset"] = Measure.objects.order_by("policy__slug", "number")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(RelatedDocument)
+class RelatedDocumentAdmin(EditorModelAdmin):
+    list_display = ("title", "relation", "document_number", "issuing_body", "date", "policy", "updated_at")
+    list_display_links = ("title",)
+    list_filter = ("relation", "policy")
+    list_select_related = ("policy",)
+    search_fields = ("title", "document_number", "issuing_body", "quotation")
+    ordering = ("policy", "position")
+    inlines = (RelatedDocumentMeasureInline,)
+    fieldsets = (
+        (None, {"fields": ("policy", "position", "relation", "title", "document_number", "issuing_body")}),
+        ("日期与链接", {"fields": ("date", "date_kind", "url")}),
+        ("引用与说明", {"fields": ("quotation", "note")}),
+        ("记录", {"fields": AUDIT_FIELDS}),
+    )

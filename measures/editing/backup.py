@@ -35,6 +35,9 @@ APP_LABEL = "measures"
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
 # Models whose rows are computed from the others, never backed up.
 DERIVED = {"contentrevision", "publicchange", "publicstate"}
+# Subscribers' addresses are personal data, not policy content: never written to a backup file, which
+# editors handle and keep (measures/domain/subscriptions.py).
+PERSONAL = {"subscription", "delivery"}
 
 
 class BackupError(Exception):
@@ -62,8 +65,9 @@ class _Encoder(DjangoJSONEncoder):
 def content_models():
     """Every model of the measures app, each after the models it points to (content before history);
     not what is derived from them: the change counter, which the database's triggers keep
-    (measures/domain/revision.py), and the public history, replayed from the history after a restore."""
-    models = [m for m in apps.get_app_config(APP_LABEL).get_models() if m._meta.model_name not in DERIVED]
+    (measures/domain/revision.py), and the public history, replayed from the history after a restore;
+    nor the e-mail alerts' subscriptions (PERSONAL)."""
+    models = [m for m in apps.get_app_config(APP_LABEL).get_models() if m._meta.model_name not in DERIVED | PERSONAL]
     ordered, placed = [], set()
 
     def place(model, path=()):

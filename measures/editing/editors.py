@@ -2,7 +2,8 @@
 
 They may add, change and view the policy content, and delete the parts below a policy (a
 mistaken clause or award); they may not delete a policy, and have no permission at all on
-users or groups. The group is brought in line after every `migrate` (see apps.py), so a
+users or groups. They see how many people follow what by e-mail, not who. The group is brought
+in line after every `migrate` (see apps.py), so a
 permission added to a new model reaches the editors without a manual step.
 """
 
@@ -18,6 +19,11 @@ EDITOR_PERMISSIONS = {
     "measure": ("view", "add", "change", "delete"),
     "clause": ("view", "add", "change", "delete"),
     "award": ("view", "add", "change", "delete"),
+    "relateddocument": ("view", "add", "change", "delete"),
+    "relateddocumentmeasure": ("view", "add", "change", "delete"),
+    # How many people follow what, never who: the addresses need `view_subscriber_address`, which
+    # the group does not have (an administrator gives it to a person, in the user's page).
+    "subscription": ("view",),
 }
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from measures.domain import public_history
+from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.text import money
 
@@ -63,8 +64,9 @@ class PolicyLoader:
                 Pillar, {"policy": policy, "number": pillar["number"]}, {"title": pillar["title"]}
             )
 
+        measures = {}
         for item in data["measures"]:
-            measure = self._sync(
+            measure = measures[item["number"]] = self._sync(
                 Measure,
                 {"policy": policy, "number": item["number"]},
                 {"title": item["title"], "pillar": pillars[item["pillar"]]},
@@ -78,6 +80,17 @@ class PolicyLoader:
                     award_fields = dict(award_data)
                     award_fields["amount_yuan"] = money.wan_to_yuan(award_fields.pop("amount_wan"))
                     self._sync(Award, {"clause": clause, "position": award_position}, award_fields)
+
+        for position, document_data in enumerate(data.get("related_documents", []), start=1):
+            document_fields = {k: v for k, v in document_data.items() if k != "measures"}
+            if document_fields.get("date"):
+                document_fields["date"] = datetime.date.fromisoformat(document_fields["date"])
+            document = self._sync(RelatedDocument, {"policy": policy, "position": position}, document_fields)
+            for number in document_data.get("measures", []):
+                if number not in measures:
+                    raise ValueError(f"相关文件《{document.title}》涉及第{number}条措施，但数据文件中没有这条措施。")
+                # A link has no content besides its two ends: it is created when missing, never changed.
+                self._sync(RelatedDocumentMeasure, {"document": document, "measure": measures[number]}, {})
         return self.report
 
     def _sync(self, model, key: dict, values: dict):

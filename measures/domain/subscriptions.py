@@ -1,0 +1,127 @@
+"""关注: e-mail alerts without an account. A subscription is an address, one thing it follows (a
+policy, a measure, the award finder's filters or a search query), how often it wants mail, whether
+the address has confirmed it, and what has been mailed to it.
+
+The addresses are personal data: they are never public (no page, API, download or backup holds them;
+measures/editing/backup.py leaves these tables out), and the admin shows editors counts, not
+addresses, unless they hold the separate `view_subscriber_address` permission. Subscriptions are
+not public content: they keep no history and move no content revision.
+
+Mail is built from the public history (measures/domain/public_history.py's PublicChange entries),
+never from raw history: a subscriber reads only what the public could see. Which entries match a
+subscription, and the mail itself, are the public layer's (measures/public/alerts/).
+"""
+
+import datetime
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Unconfirmed sign-ups are deleted after this long, and their confirmation links expire with them.
+CONFIRMATION_DAYS = 7
+
+
+def new_key() -> str:
+    """The secret every signed link of a subscription carries: a link made for a deleted subscription
+    never works for a later one that happens to get the same id."""
+    return secrets.token_urlsafe(12)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed_since(self, moment: datetime.datetime):
+        """Sign-ups never confirmed and made before `moment`: the ones to delete."""
+        return self.filter(confirmed_at__isnull=True, created_at__lt=moment)
+
+    def stale(self, now: datetime.datetime | None = None):
+        return self.unconfirmed_since((now or timezone.now()) - datetime.timedelta(days=CONFIRMATION_DAYS))
+
+    def of_address(self, email: str):
+        return self.filter(email=email)
+
+
+class Subscription(models.Model):
+    class Kind(models.TextChoices):
+        POLICY = "policy", _("政策")
+        MEASURE = "measure", _("措施")
+        AWARDS = "awards", _("奖补查询")
+        SEARCH = "search", _("搜索")
+
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", _("即时")
+        DAILY = "daily", _("每日汇总")
+
+    email = models.EmailField("邮箱", max_length=254)
+    kind = models.CharField("关注什么", max_length=10, choices=Kind.choices)
+    # The policy's or the measure's id (a plain id, as in the public history: the row may go, the
+    # subscription's mail about its deletion must not); 0 for the finder and search.
+    target_id = models.BigIntegerField("对象编号", default=0)
+    # The finder's filters as a query string ("min=100&pillar=1"), or the search's terms.
+    query = models.CharField("条件", max_length=500, blank=True)
+    # What is followed, in words, as it read at sign-up: shown if the policy or measure is gone since.
+    label = models.CharField("关注内容", max_length=300)
+    frequency = models.CharField("频率", max_length=10, choices=Frequency.choices, default=Frequency.INSTANT)
+    language = models.CharField("邮件语言", max_length=10, default="zh-hans")
+    key = models.CharField(max_length=32, editable=False)  # new_key(), given on the first save
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    last_sent_at = models.DateTimeField("上次发信", null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "关注"
+        verbose_name_plural = "关注"
+        ordering = ["pk"]
+        constraints = [
+            # One subscription per address and thing followed: signing up again changes nothing new.
+            models.UniqueConstraint(fields=["email", "kind", "target_id", "query"], name="one_subscription_per_target"),
+        ]
+        indexes = [
+            # The sender reads the confirmed ones; the clean-up, the old unconfirmed ones.
+            models.Index(fields=["confirmed_at", "created_at"], name="subscription_confirmed"),
+        ]
+        permissions = [("view_subscriber_address", "可查看关注者的邮箱地址")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.label}"
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = new_key()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class Delivery(models.Model):
+    """That one public change (a PublicChange entry) is settled for one subscription: mailed, or
+    passed over because it did not match (an award change outside the followed filters, judged once).
+    The unique constraint is what makes each change go to each subscription once, whichever sender
+    gets there first. A change is named by its historical record (subject and history id), which a
+    replay of the public history (public_history.rebuild) gives again, so a rebuild never mails it twice."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    subject = models.CharField(max_length=10)
+    history_id = models.BigIntegerField()
+    change_id = models.BigIntegerField("公开修改记录")
+    mailed = models.BooleanField("已发送", default=True)
+    sent_at = models.DateTimeField("处理时间")
+
+    class Meta:
+        verbose_name = "已发送的修改"
+        verbose_name_plural = "已发送的修改"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "subject", "history_id"], name="one_delivery_per_change_and_subscription"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.history_id} → {self.subscription_id}"
