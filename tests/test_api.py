@@ -41,6 +41,7 @@ def display_texts(client, url):
         ("/api/v1/measures/", 6),
         ("/api/v1/clauses/", 7),
         ("/api/v1/awards/", 8),
+        ("/api/v1/related-documents/", 2),
     ],
 )
 def test_each_list_holds_the_real_policys_records_in_pages(client, real_policy, url, count):
@@ -180,7 +181,7 @@ def test_an_unknown_id_or_page_is_a_404_in_json(client, real_policy, url):
 
 def test_the_api_root_links_every_list(client, db):
     root = get_json(client, "/api/v1/")
-    assert set(root) == {"policies", "pillars", "measures", "clauses", "awards"}
+    assert set(root) == {"policies", "pillars", "measures", "clauses", "awards", "related-documents"}
     assert root["awards"] == f"{BASE}/api/v1/awards/"
 
 
@@ -319,8 +320,8 @@ FINGERPRINT = 1
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/api/v1/policies/", 4),  # count, page, sources, published measures
-        ("/api/v1/policies/kjcx-2025/", 3),
+        ("/api/v1/policies/", 6),  # count, page, sources, published measures, related documents, their measures
+        ("/api/v1/policies/kjcx-2025/", 5),
         ("/api/v1/pillars/", 2),  # count, page
         ("/api/v1/pillars/?policy=kjcx-2025", 3),  # the policy looked up
         ("/api/v1/measures/", 2),
@@ -330,6 +331,8 @@ FINGERPRINT = 1
         ("/api/v1/awards/?policy=kjcx-2025&min=100", 3),
         ("/api/v1/search/?q=孵化器", 2),
         ("/api/v1/search/", 0),
+        ("/api/v1/related-documents/", 3),  # count, page, the measures they concern
+        ("/api/v1/related-documents/?measure=6", 3),
     ],
 )
 def test_each_endpoint_runs_a_fixed_number_of_queries(client, real_policy, django_assert_num_queries, url, queries):

@@ -13,11 +13,12 @@ from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
 # Queries per page, whatever the amount of data (see measures/public/views/browse.py for what each one reads),
 # after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
-# policy, sources, pillars, their measures, all measures; award count, largest awards, chart
-POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 8
+# policy, sources, pillars, their measures, all measures; award count, largest awards, chart; related
+# documents and the measures they concern
+POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
 PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures
-# measure with policy and pillar, clauses, awards, sources, sibling measures
-MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5
+# measure with policy and pillar, clauses, awards, sources, sibling measures, related documents
+MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 6
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ deployment fails at start-up instead of silently falling back to a default.
 import os
 import re
 import secrets
+import urllib.parse
 from pathlib import Path
 
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -108,3 +110,68 @@ def local_secret_key(path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+# STARTTLS on the submission port unless the URL says otherwise (?tls=0); smtps:// is TLS from the start.
+SUBMISSION_PORT = 587
+SMTPS_PORT = 465
+
+
+def env_email(name: str, default: str) -> dict:
+    """The outgoing mail settings (EMAIL_BACKEND, EMAIL_HOST, …) from a URL, read by dj-email-url:
+
+    - smtp://user:password@host:587 — SMTP with STARTTLS (the submission port; elsewhere plain
+      SMTP unless ?tls=1, e.g. a relay on the same machine);
+    - smtps://user:password@host:465 — SMTP over TLS from the first byte (port 465 by default);
+    - console:// writes each mail to standard output and sends nothing; memory:// keeps them in
+      memory (tests); dummy:// drops them.
+
+    User name and password may be percent-encoded (an @ in a password is %40); ?timeout=N sets the
+    connection's timeout in seconds (default 30: a hung server must not hold the sender forever)."""
+    raw = os.environ.get(name)
+    url = (default if raw is None or raw.strip() == "" else raw).strip()
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "console", "memory", "dummy"}:
+        raise ImproperlyConfigured(
+            f"{name} must be smtp://user:password@host:587, smtps://user:password@host:465, console://, "
+            f"memory:// or dummy://; got {url!r}."
+        )
+    query = urllib.parse.parse_qs(parts.query)
+    unknown = set(query) - {"tls", "ssl", "timeout"}
+    if unknown:
+        raise ImproperlyConfigured(f"{name} has unknown options {', '.join(sorted(unknown))}; got {url!r}.")
+    try:
+        port = parts.port
+        # dj-email-url reads smtps:// as STARTTLS, and warns that the scheme is deprecated: give it the
+        # plain scheme and set implicit TLS here.
+        config = dj_email_url.parse(urllib.parse.urlunsplit(parts._replace(scheme="smtp")))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a valid mail URL ({error}); got {url!r}.") from None
+    if parts.scheme in {"smtp", "smtps"}:
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{name} must name the mail server's host; got {url!r}.")
+        explicit_tls = "tls" in query or "ssl" in query
+        if parts.scheme == "smtps":
+            config["EMAIL_PORT"] = port or SMTPS_PORT
+            config["EMAIL_USE_SSL"], config["EMAIL_USE_TLS"] = True, False
+        elif not explicit_tls:
+            config["EMAIL_USE_TLS"] = (port or 25) == SUBMISSION_PORT
+        if config["EMAIL_TIMEOUT"] is None:
+            config["EMAIL_TIMEOUT"] = 30
+        config["EMAIL_HOST_USER"] = config["EMAIL_HOST_USER"] or ""
+        config["EMAIL_HOST_PASSWORD"] = config["EMAIL_HOST_PASSWORD"] or ""
+    else:
+        config = {"EMAIL_BACKEND": dj_email_url.SCHEMES[parts.scheme]}
+    return {key: value for key, value in config.items() if key.startswith("EMAIL_") and key != "EMAIL_FILE_PATH"}
+
+
+def env_site_url(name: str, default: str) -> str:
+    """The site's own address, scheme and host (and port), no path: https://policy.example.cn."""
+    raw = os.environ.get(name)
+    url = (default if raw is None or raw.strip() == "" else raw).strip().rstrip("/")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address, such as https://policy.example.cn (no path); got {url!r}."
+        )
+    return url

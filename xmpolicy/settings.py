@@ -11,7 +11,18 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from xmpolicy.env import env_bool, env_cache, env_choice, env_int, env_list, env_rate, env_str, local_secret_key
+from xmpolicy.env import (
+    env_bool,
+    env_cache,
+    env_choice,
+    env_email,
+    env_int,
+    env_list,
+    env_rate,
+    env_site_url,
+    env_str,
+    local_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the app writes locally (SQLite file, secret key, collected static) lives here, git-ignored.
@@ -203,6 +214,34 @@ IPWARE_STRICT = False
 # in the cache, so shared by every process only when CACHE_URL names a Redis.
 SEARCH_RATE_LIMIT = env_rate("SEARCH_RATE_LIMIT", "60/minute")
 API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/minute")
+
+# Fair use of the e-mail alerts' sign-up form (measures/public/alerts/): how many sign-ups one client may
+# send, and how many confirmation mails one address may receive (more are not sent, and the form says
+# the same as ever: it never tells whether an address is known).
+FOLLOW_RATE_LIMIT = env_rate("FOLLOW_RATE_LIMIT", "10/hour")
+FOLLOW_ADDRESS_RATE_LIMIT = env_rate("FOLLOW_ADDRESS_RATE_LIMIT", "3/day")
+
+# The site's own address, for what is read away from the site: the links in e-mails, the QR codes, a
+# printed page's address. Locally `make run`'s; in production the first of ALLOWED_HOSTS over HTTPS.
+if PRODUCTION and ALLOWED_HOSTS[0].startswith("."):
+    _default_site_url = ""  # a wildcard names no one host: SITE_URL must be given
+else:
+    _default_site_url = f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+SITE_URL = env_site_url("SITE_URL", _default_site_url)
+
+# Outgoing mail (the alerts): EMAIL_URL, read by xmpolicy/env.py's env_email. The local default
+# writes mails to the console, so that `make run` never sends one out.
+_email = env_email("EMAIL_URL", "console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "厦门科技创新政策库 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # HTTPS-only protections, on in production (the portal sits behind a TLS-terminating proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None

@@ -21,3 +21,6 @@ AXES_ENABLED = False
 # would; tests/test_rate_limit.py turns it on.
 SEARCH_RATE_LIMIT = None
 API_RATE_LIMIT = None
+# No limit on the alerts' sign-ups either; tests/test_alerts_signup.py turns them on.
+FOLLOW_RATE_LIMIT = None
+FOLLOW_ADDRESS_RATE_LIMIT = None

@@ -22,5 +22,7 @@ urlpatterns = [
         name="robots",
     ),
     path(API_PREFIX.removeprefix("/"), include("measures.public.api.urls")),
+    # 关注: e-mail alerts (sign-up, confirmation, managing, one-click unsubscribe); never cached.
+    path("follow/", include("measures.public.alerts.urls")),
     path("", include("measures.public.urls")),
 ]

@@ -37,9 +37,10 @@ from xmpolicy.faults import reconnecting_once
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
 
-# Views whose answer depends on more than the content: the editors' admin (its own never_cache),
-# the language switch (sets a cookie) and the health check (must ask the database every time).
-EXCLUDED_NAMESPACES = {"admin"}
+# Views whose answer depends on more than the content: the editors' admin (its own never_cache), the
+# e-mail alerts' pages (one visitor's forms and links, an address), the language switch (sets a
+# cookie) and the health check (must ask the database every time).
+EXCLUDED_NAMESPACES = {"admin", "alerts"}
 EXCLUDED_URL_NAMES = {"set_language", "healthz"}
 
 # What the HTML, JSON and CSV are made from besides the content: a deploy that changes any of it

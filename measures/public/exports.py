@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.models import Award, Clause
 from measures.text import money
 
@@ -139,6 +140,37 @@ CLAUSE_COLUMNS = [
     Column("clause_url", "条款链接", _("条款在本站的完整网址。"), lambda c, absolute: absolute(c.get_absolute_url())),
 ]
 
+DOCUMENT_COLUMNS = [
+    Column("id", "文件编号", _("相关文件在本站的编号（整数），同一份文件在各次下载中不变。"), lambda d, _u: d.pk),
+    Column("policy_slug", "政策标识", _("政策在本站网址中的标识，如 kjcx-2025。"), lambda d, _u: d.policy.slug),
+    Column("policy", "政策", _("政策全称，不含书名号。"), lambda d, _u: d.policy.title),
+    Column(
+        "relation",
+        "关系",
+        _("文件与政策的关系：“配套文件”“政策解读”“征求意见稿”或“引用”。"),
+        lambda d, _u: d.get_relation_display(),
+    ),
+    Column("title", "标题", _("文件全称，不含书名号。"), lambda d, _u: d.title),
+    Column("document_number", "文号", _("文件的文号；来源没有给出时为空（待录入）。"), lambda d, _u: d.document_number),
+    Column("issuing_body", "发文机关", _("发文机关；来源没有写明时为空（待录入）。"), lambda d, _u: d.issuing_body),
+    Column("date", "日期", _("日期，如 2025-09-03；不知道时为空。"), lambda d, _u: str(d.date or "")),
+    Column(
+        "date_kind",
+        "日期性质",
+        _("这个日期是文件的“印发日期”“发布日期”，还是转载页面的“转载日期”。"),
+        lambda d, _u: d.get_date_kind_display() if d.date else "",
+    ),
+    Column("url", "链接", _("可以读到这份文件的网址。"), lambda d, _u: d.url),
+    Column("quotation", "引用原文", _("文件中提到本政策的那一句，照录原文。"), lambda d, _u: d.quotation),
+    Column("note", "说明", _("来源的情况、尚未确认的事项。"), lambda d, _u: d.note),
+    Column(
+        "measure_numbers",
+        "涉及的措施",
+        _("文件涉及的措施编号，以顿号分隔，如“6”；没有写明时为空。"),
+        lambda d, _u: "、".join(str(m.number) for m in d.measures.all()),
+    ),
+]
+
 FINDER_AWARD_COLUMNS = [column for column in AWARD_COLUMNS if column.in_finder]
 
 
@@ -161,6 +193,12 @@ def published_clauses() -> QuerySet:
         .defer("search_tokens", "measure__policy__preamble")
         .order_by("measure__policy__slug", "measure__number", "position", "pk")
     )
+
+
+def published_documents() -> QuerySet:
+    """Every related document of every policy, with its policy and the published measures it concerns
+    (two queries), in the order of the policy's list."""
+    return RelatedDocument.objects.for_display().order_by("policy__slug", "position", "pk")
 
 
 def row_values(columns: list[Column], obj: Model, absolute: Callable[[str], str]) -> list:

@@ -4,6 +4,7 @@ template filters by measures/templatetags/measures_extras.py and called by views
 Dates are Django's own `date` filter: DATE_FORMAT reads "2025年2月17日" in Chinese (Django's format)
 and "17 February 2025" in English (xmpolicy/formats/en/formats.py)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import translation
@@ -55,3 +56,10 @@ def web_url(value):
     except ValidationError:
         return ""
     return value
+
+
+def site_url(path: str) -> str:
+    """`path` on the site's own address (SITE_URL), for what is read away from the site: the links in
+    e-mails, the QR codes, a printed page's address. Not the request's host: a QR code or a mail must
+    name the site as the public knows it, whatever proxy or port the page was rendered behind."""
+    return settings.SITE_URL + path

@@ -107,6 +107,12 @@ def recent_changes(limit: int = LATEST_CHANGES) -> list[Change]:
     return _changes(PublicChange.objects.all()[:limit])
 
 
+def changes_of(entries) -> list[Change]:
+    """These public history entries as the public pages show them (the e-mail alerts' mail, too).
+    Two queries."""
+    return _changes(entries)
+
+
 def _changes(entries) -> list[Change]:
     entries = list(entries)
     measure_ids = {e.measure_id for e in entries} | {e.moved_from_measure_id for e in entries}

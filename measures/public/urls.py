@@ -27,6 +27,8 @@ urlpatterns = [
     path("changes/feed/", require_safe(history.ChangesFeed()), name="changes_feed"),
     path("downloads/", require_safe(downloads.downloads), name="downloads"),
     re_path(
-        r"^downloads/(?P<dataset>awards|clauses)\.(?P<fmt>csv|json)$", require_safe(downloads.download), name="download"
+        r"^downloads/(?P<dataset>awards|clauses|documents)\.(?P<fmt>csv|json)$",
+        require_safe(downloads.download),
+        name="download",
     ),
 ]

@@ -7,5 +7,5 @@ from measures.public import presentation
 
 register = template.Library()
 
-for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url"):
+for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "site_url"):
     register.filter(name, getattr(presentation, name))

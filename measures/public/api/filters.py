@@ -11,6 +11,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.models import Clause, Measure, Pillar, Policy
 from measures.public.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WholeNumberFilter
 
@@ -105,4 +106,13 @@ class ClauseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Clause
+        fields = []
+
+
+class RelatedDocumentFilter(django_filters.FilterSet):
+    policy = _policy_filter("policy")
+    measure = _number_filter(_("措施"), "measure_links__measure__number", MEASURE_MESSAGE)
+
+    class Meta:
+        model = RelatedDocument
         fields = []

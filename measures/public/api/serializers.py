@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.search import query as finder
 from measures.text import money
@@ -28,6 +29,56 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["label", "url", "note"]
 
 
+class ConcernedMeasureSerializer(serializers.Serializer):
+    """A measure a related document concerns."""
+
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.URLField()
+
+
+class RelatedDocumentSerializer(serializers.ModelSerializer):
+    """A document that implements, explains or cites a policy. An empty document_number or issuing_body
+    means no source gives it (the site shows 待录入)."""
+
+    policy = serializers.CharField(source="policy.slug", read_only=True)
+    relation_label = serializers.CharField(source="get_relation_display", read_only=True)
+    date_kind_label = serializers.CharField(source="get_date_kind_display", read_only=True)
+    measures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RelatedDocument
+        fields = [
+            "id",
+            "policy",
+            "title",
+            "document_number",
+            "issuing_body",
+            "date",
+            "date_kind",
+            "date_kind_label",
+            "url",
+            "relation",
+            "relation_label",
+            "quotation",
+            "note",
+            "measures",
+        ]
+
+    @extend_schema_field(ConcernedMeasureSerializer(many=True))
+    def get_measures(self, document) -> list:
+        """The published measures it concerns (a document names measures of its own policy)."""
+        slug = document.policy.slug
+        return [
+            {
+                "number": measure.number,
+                "title": measure.title,
+                "url": absolute(self, reverse("measures:measure", kwargs={"slug": slug, "number": measure.number})),
+            }
+            for measure in document.measures.all()
+        ]
+
+
 class PolicySerializer(serializers.ModelSerializer):
     expiry_date = serializers.DateField(read_only=True, allow_null=True)
     validity_status = serializers.SerializerMethodField()
@@ -35,6 +86,7 @@ class PolicySerializer(serializers.ModelSerializer):
     recorded_measure_numbers = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     pending_measure_numbers = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
+    related_documents = RelatedDocumentSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,6 +109,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "recorded_measure_numbers",
             "pending_measure_numbers",
             "sources",
+            "related_documents",
             "url",
         ]
 

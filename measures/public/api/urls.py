@@ -15,6 +15,7 @@ router.register("pillars", views.PillarViewSet, basename="pillar")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("clauses", views.ClauseViewSet, basename="clause")
 router.register("awards", views.AwardViewSet, basename="award")
+router.register("related-documents", views.RelatedDocumentViewSet, basename="related-document")
 
 
 def not_found(request, path):

@@ -12,10 +12,18 @@ from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.models import Clause, Measure, Pillar, Policy
 from measures.public import exports
 from measures.public.api import serializers
-from measures.public.api.filters import ApiAwardFilter, ClauseFilter, FilterBackend, MeasureFilter, PillarFilter
+from measures.public.api.filters import (
+    ApiAwardFilter,
+    ClauseFilter,
+    FilterBackend,
+    MeasureFilter,
+    PillarFilter,
+    RelatedDocumentFilter,
+)
 from measures.public.filters import finder_awards
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.search import query as finder
@@ -45,6 +53,7 @@ class PolicyViewSet(ReadOnlyViewSet):
         "sources",
         # recorded_measure_numbers reads these: the published measures only.
         Prefetch("measures", queryset=Measure.objects.published().only("id", "number", "status", "policy_id")),
+        Prefetch("related_documents", queryset=RelatedDocument.objects.for_display()),
     )
 
 
@@ -88,6 +97,16 @@ class AwardPagination(PageNumberPagination):
         count = finder_count(view.filterset, request)  # the filter backend kept the question on the view
         self.django_paginator_class = functools.partial(KnownCountPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
+
+
+class RelatedDocumentViewSet(ReadOnlyViewSet):
+    """Documents that implement, explain or cite a policy (相关文件), with the citing sentence quoted and
+    the measures they concern; `policy` and `measure` filter them."""
+
+    serializer_class = serializers.RelatedDocumentSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = RelatedDocumentFilter
+    queryset = RelatedDocument.objects.for_display().order_by("policy__slug", "position")
 
 
 @extend_schema_view(

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from measures.public import exports
+from measures.public.alerts import follow_url
+from measures.public.alerts.targets import FINDER_FILTERS
 from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.public.presentation import pillar_numeral
@@ -47,6 +49,9 @@ def award_finder(request):
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
         csv_url=_with_query(reverse("measures:awards_csv"), request.GET),
+        # 关注 these filters: mail when an award they list appears or changes (not the page or order).
+        follow_url=follow_url(kind="awards", filters=_filters_query(request)),
+        follow_kind="awards",
     )
     return render(request, "measures/awards.html", context)
 
@@ -60,6 +65,14 @@ def award_export_csv(request):
     response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), request.build_absolute_uri)
     response["Content-Disposition"] = 'attachment; filename="awards.csv"'
     return response
+
+
+def _filters_query(request) -> str:
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in FINDER_FILTERS or not query.get(name, "").strip():
+            del query[name]
+    return query.urlencode()
 
 
 def _with_query(path, query):

@@ -7,10 +7,16 @@ pillar's get_absolute_url(): those read `.policy`, one query per row unless it w
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.models import Award, Measure, Policy
+from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
+from measures.public.presentation import site_url
+from measures.public.qrcode import qr_svg
 from measures.public.views import history
 
 # How many of the largest awards the policy page lists among its headline figures.
@@ -31,7 +37,7 @@ def policy_detail(request, slug):
 
 def _render_policy(request, policy, *, is_home):
     """The policy page: five queries for the policy and its tree (for_overview), two for the
-    headline figures, one for the award chart."""
+    headline figures, one for the award chart, two for the related documents and their measures."""
     policy_awards = Award.objects.published().in_policy(policy)
     largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
     context = {
@@ -40,6 +46,10 @@ def _render_policy(request, policy, *, is_home):
         "award_count": policy_awards.count(),
         "largest_awards": list(largest_awards),
         "award_chart": award_chart(policy_awards.for_listing()),
+        "documents": RelatedDocument.objects.filter(policy=policy).order_by("position", "pk").listed(),
+        "qr_code": page_qr_code(reverse("measures:policy", kwargs={"slug": policy.slug})),
+        "follow_url": follow_url(kind="policy", policy=policy.slug),
+        "follow_kind": "policy",
     }
     return render(request, "measures/policy.html", context)
 
@@ -71,23 +81,34 @@ def measure_detail(request, slug, number):
             return render(request, "measures/measure_pending.html", {"policy": policy, "number": number}, status=404)
         raise Http404("没有这条措施。")
     policy = measure.policy
-    # One query each: the policy's sources (to name where each clause comes from) and the
-    # numbers and titles of its measures (for the previous/next links).
+    # One query each: the policy's sources (to name where each clause comes from), the numbers and
+    # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
     siblings = list(Measure.objects.published().for_tree().filter(policy=policy).order_by("number"))
     previous_measure = next((m for m in reversed(siblings) if m.number < measure.number), None)
     next_measure = next((m for m in siblings if m.number > measure.number), None)
+    path = reverse("measures:measure", kwargs={"slug": policy.slug, "number": measure.number})
     context = {
         "policy": policy,
         "measure": measure,
         "clauses": [(clause, sources_by_url.get(clause.source_url)) for clause in measure.clauses.all()],
         "previous_measure": previous_measure,
         "next_measure": next_measure,
+        "documents": list(RelatedDocument.objects.concerning(measure).order_by("position", "pk")),
+        "qr_code": page_qr_code(path),
+        "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
+        "follow_kind": "measure",
     }
     if "as_of" in request.GET:
         # The measure as it stood on a day (views/history.py): three more queries, from its history.
         return history.measure_as_of(request, context, sources_by_url)
     return render(request, "measures/measure.html", context)
+
+
+def page_qr_code(path):
+    """The QR code of a page: its canonical address, on the site's own address, without a query."""
+    url = site_url(path)
+    return qr_svg(url, _("本页网址的二维码：%(url)s") % {"url": url})
 
 
 def _policy_context(policy):

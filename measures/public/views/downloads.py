@@ -1,4 +1,4 @@
-"""Bulk downloads (/downloads/): every published award and clause, as CSV and as JSON.
+"""Bulk downloads (/downloads/): every published award and clause, and the related documents, as CSV and as JSON.
 
 The columns, their headers, keys and descriptions come from measures.public.exports, as do the queries:
 each file runs one query whatever the amount of data, and the page none. A file is built in memory:
@@ -28,6 +28,12 @@ DATASETS = {
         "description": _("全部已发布的条款，每段一行。"),
         "columns": exports.CLAUSE_COLUMNS,
         "rows": exports.published_clauses,
+    },
+    "documents": {
+        "title": _("相关文件"),
+        "description": _("落实、解读或引用政策的文件，每份一行，附引用原文和涉及的措施。"),
+        "columns": exports.DOCUMENT_COLUMNS,
+        "rows": exports.published_documents,
     },
 }
 FORMATS = ("csv", "json")

@@ -4,6 +4,7 @@ the empty form."""
 
 from django.shortcuts import render
 
+from measures.public.alerts import follow_url
 from measures.search import query as finder
 
 # Offered on the empty search page: words of the policy a reader might look for.
@@ -29,6 +30,9 @@ def search(request):
         "example_terms": EXAMPLE_TERMS,
         "max_query_length": finder.MAX_QUERY_LENGTH,
         "max_terms": finder.MAX_TERMS,
+        # 关注 this query: mail when a clause (or award) it finds appears or changes.
+        "follow_url": follow_url(kind="search", q=query.text) if query else None,
+        "follow_kind": "search",
     }
     response = render(request, "measures/search.html", context)
     if query:

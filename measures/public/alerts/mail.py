@@ -1,0 +1,153 @@
+"""The alerts' mail: the confirmation of a sign-up, and the changes a subscription follows.
+
+Each is plain text with an HTML alternative, in the subscriber's language, with absolute links on the
+site's own address (SITE_URL). A mail of changes lists each change as the public history pages show it
+(measures/public/timeline.py): when, what, the reason (变更说明), and what changed, amounts and other
+short values whole ("200万元 → 300万元"), texts whole in the plain text and marked character by
+character in the HTML; each links to the change on its measure's history page. It carries the RFC 8058
+one-click unsubscribe (List-Unsubscribe and List-Unsubscribe-Post) and a link to the page where the
+subscriber sees and changes everything the address follows.
+"""
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from measures.domain.models import Measure, Policy
+from measures.domain.subscriptions import CONFIRMATION_DAYS, Subscription
+from measures.public import timeline
+from measures.public.alerts import links, targets
+from measures.public.presentation import html_lang
+from measures.public.views.history import change_title, change_url
+
+SITE_NAME_PREFIX = "【%(site)s】"
+
+
+def _subject(text: str) -> str:
+    prefix = SITE_NAME_PREFIX % {"site": _("厦门科技创新政策库")}
+    # A header holds one line: a title typed with a line break must not start another header.
+    return " ".join(f"{prefix}{text}".split())
+
+
+def _message(subscription: Subscription, subject: str, template: str, context: dict, headers=None):
+    context = {**context, "site_url": settings.SITE_URL, "lang": html_lang(translation.get_language())}
+    text = render_to_string(f"alerts/mail/{template}.txt", context)
+    html = render_to_string(f"alerts/mail/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=_subject(subject),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscription.email],
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation(subscription: Subscription, *, already_confirmed: bool) -> EmailMultiAlternatives:
+    """The answer to a sign-up: a link to confirm it, or (the address already follows this) a link
+    to the page where it manages what it follows. The form says the same in both cases; only the
+    address's owner reads which it was."""
+    with translation.override(subscription.language):
+        what = targets.describe(subscription)
+        context = {
+            "what": what,
+            "days": CONFIRMATION_DAYS,
+            "already_confirmed": already_confirmed,
+            "confirm_url": links.absolute(links.confirm_path(subscription)),
+            "manage_url": links.absolute(links.manage_path(subscription.email)),
+        }
+        if already_confirmed:
+            subject = _("您已关注：%(what)s") % {"what": what}
+        else:
+            subject = _("请确认关注：%(what)s") % {"what": what}
+        return _message(subscription, subject, "confirm", context)
+
+
+def changes(subscription: Subscription, entries: list, *, digest: bool) -> EmailMultiAlternatives:
+    """The mail of `entries` (public history entries, oldest first) for one subscription. Two queries
+    to describe the changes, one to describe what is followed."""
+    with translation.override(subscription.language):
+        what = targets.describe(subscription)
+        shown = timeline.changes_of(entries)
+        items = [
+            {
+                "change": change,
+                "title": change_title(change),
+                "url": links.absolute(change_url(change)),
+                "fields": [_field(change, field) for field in change.fields],
+            }
+            for change in shown
+        ]
+        unsubscribe_url = links.absolute(links.unsubscribe_path(subscription))
+        context = {
+            "what": what,
+            "items": items,
+            "digest": digest,
+            "follow_url": links.absolute(_followed_path(subscription)),
+            "manage_url": links.absolute(links.manage_path(subscription.email)),
+            "unsubscribe_url": unsubscribe_url,
+            "frequency": subscription.get_frequency_display(),
+        }
+        count = len(items)
+        if digest:
+            subject = ngettext(
+                "每日汇总：%(what)s 有 %(count)s 项更新", "每日汇总：%(what)s 有 %(count)s 项更新", count
+            ) % {"what": what, "count": count}
+        elif count == 1:
+            subject = _("%(what)s：%(change)s") % {"what": what, "change": items[0]["title"]}
+        else:
+            subject = ngettext("%(what)s 有 %(count)s 项更新", "%(what)s 有 %(count)s 项更新", count) % {
+                "what": what,
+                "count": count,
+            }
+        headers = {
+            # RFC 8058: a mail client may offer "unsubscribe" and POST List-Unsubscribe=One-Click to this URL.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return _message(subscription, subject, "changes", context, headers)
+
+
+def _followed_path(subscription: Subscription) -> str:
+    """The page of what is followed (the policy, the measure, the finder with its filters, the search)."""
+    try:
+        return targets.from_params(_params(subscription)).path
+    except targets.TargetError:  # gone since: the site's list of changes instead
+        return "/changes/"
+
+
+def _params(subscription: Subscription) -> dict:
+    kind = subscription.kind
+    if kind == Subscription.Kind.POLICY:
+        policy = Policy.objects.filter(pk=subscription.target_id).first()
+        return {"kind": kind, "policy": policy.slug if policy else ""}
+    if kind == Subscription.Kind.MEASURE:
+        measure = Measure.objects.select_related("policy").filter(pk=subscription.target_id).first()
+        if measure is None:
+            return {"kind": kind}
+        return {"kind": kind, "policy": measure.policy.slug, "measure": str(measure.number)}
+    if kind == Subscription.Kind.AWARDS:
+        return {"kind": kind, "filters": subscription.query}
+    return {"kind": kind, "q": subscription.query}
+
+
+def _field(change, field) -> dict:
+    """A changed field as the mail shows it: short values whole, long texts also as a character diff."""
+    model = timeline.MODELS[change.subject]
+    try:
+        model_field = model._meta.get_field(field.name)
+    except FieldDoesNotExist:  # the place a row moved from and to
+        model_field = None
+    is_text = isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices
+    return {
+        "label": _("金额") if field.name == "amount_yuan" else field.label,
+        "old": field.old,
+        "new": field.new,
+        "segments": field.segments if is_text and field.old and field.new else None,
+    }

@@ -1,0 +1,244 @@
+"""What can be followed, and which public changes concern it.
+
+Four kinds of target, each reached from a 关注 link on its page:
+
+- a policy (`kind=policy&policy=<slug>`): every public change of its measures, clauses and awards;
+- a measure (`kind=measure&policy=<slug>&measure=<n>`): every public change of it, its clauses and
+  their awards (those moved out of it included);
+- the award finder's filters (`kind=awards&filters=<the finder's query string>`): a new, published or
+  changed award that matches them, judged by the finder's own FilterSet (measures/public/filters.py);
+- a search (`kind=search&q=<terms>`): a new, published or changed clause, or award of a clause, that
+  matches the query, judged by the search's own rule (measures/search/query.py).
+
+Changes are the public history's entries (measures/domain/public_history.py's PublicChange): what
+the public could see, with public values only, never a draft.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from measures.domain.models import Award, Clause, Measure, Policy
+from measures.domain.public_history import PublicChange, PublicState
+from measures.domain.subscriptions import Delivery, Subscription
+from measures.public.filters import AMOUNT_BANDS, AwardFilter
+from measures.search import query as finder
+from measures.text import money
+
+Kind = Subscription.Kind
+# What a finder or search follower hears of: something that appeared or changed (not a withdrawal).
+NEWS = (PublicChange.Kind.CREATED, PublicChange.Kind.PUBLISHED, PublicChange.Kind.CHANGED)
+# The finder's parameters a follow keeps: its filters, not the order or the page it was on.
+FINDER_FILTERS = ("min", "max", "band", "policy", "pillar", "recurrence", "limit")
+MAX_FILTERS_LENGTH = 500
+MAX_SLUG_LENGTH = 50
+
+
+class TargetError(Exception):
+    """A follow link or form naming nothing that can be followed; the message is for the visitor."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    target_id: int = 0
+    query: str = ""
+    path: str = ""  # the page of what is followed
+    params: dict = field(default_factory=dict)  # the follow link's parameters, as the form posts them again
+
+
+def follow_params(target: Target) -> str:
+    """The follow form's query string for `target` (its 关注 link)."""
+    return urlencode(target.params)
+
+
+def from_params(data) -> Target:
+    """The target a follow link or form names (a QueryDict or dict); TargetError if none. One query
+    for a policy or a measure, one for a finder's filters naming a policy, none otherwise."""
+    kind = _text(data, "kind")
+    if kind == Kind.POLICY:
+        policy = _policy(data)
+        return Target(kind, policy.pk, "", policy.get_absolute_url(), {"kind": kind, "policy": policy.slug})
+    if kind == Kind.MEASURE:
+        slug, number = _text(data, "policy"), _text(data, "measure")
+        measure = None
+        if number.isdigit() and len(number) <= 4 and 0 < len(slug) <= MAX_SLUG_LENGTH:
+            measure = (
+                Measure.objects.published()
+                .select_related("policy")
+                .filter(policy__slug=slug, number=int(number))
+                .first()
+            )
+        if measure is None:
+            raise TargetError(_("没有这条措施（或它尚未发布），无法关注。"), 404)
+        params = {"kind": kind, "policy": slug, "measure": str(measure.number)}
+        return Target(kind, measure.pk, "", measure.get_absolute_url(), params)
+    if kind == Kind.AWARDS:
+        filters = awards_filters(_text(data, "filters"))
+        query = urlencode(filters)
+        path = reverse("measures:awards") + (f"?{query}" if query else "")
+        return Target(kind, 0, query, path, {"kind": kind, "filters": query})
+    if kind == Kind.SEARCH:
+        parsed = finder.parse_query(_text(data, "q"))
+        if not parsed:
+            raise TargetError(_("请写出要关注的搜索词。"))
+        path = f"{reverse('measures:search')}?{urlencode({'q': parsed.text})}"
+        return Target(kind, 0, parsed.text, path, {"kind": kind, "q": parsed.text})
+    raise TargetError(
+        _("这个关注链接不完整：不知道要关注什么。请从政策、措施、奖补查询或搜索结果页面上的“关注”链接进入。")
+    )
+
+
+def _text(data, name) -> str:
+    value = data.get(name, "")
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
+
+
+def _policy(data) -> Policy:
+    slug = _text(data, "policy")
+    policy = Policy.objects.filter(slug=slug).first() if 0 < len(slug) <= MAX_SLUG_LENGTH else None
+    if policy is None:
+        raise TargetError(_("没有这项政策，无法关注。"), 404)
+    return policy
+
+
+def awards_filters(text: str) -> dict:
+    """The finder's filters in a query string, checked by the finder's own FilterSet and kept in a
+    fixed order; TargetError naming what is wrong."""
+    if len(text) > MAX_FILTERS_LENGTH:
+        raise TargetError(_("奖补查询的条件太长，无法关注。"))
+    given = QueryDict(text)
+    filters = {name: given.get(name, "").strip() for name in FINDER_FILTERS if given.get(name, "").strip()}
+    checked = AwardFilter(filters)
+    if not checked.is_valid():
+        messages = "；".join(message for _name, message in checked.error_messages())
+        raise TargetError(_("奖补查询的条件有误，无法关注：%(errors)s") % {"errors": messages})
+    return filters
+
+
+# --- in words ---------------------------------------------------------------------------------
+
+
+def describe(subscription: Subscription) -> str:
+    """What a subscription follows, in the active language: 《若干措施》第3条 拓展科技交流合作平台,
+    奖补查询：最低金额 100万元, 搜索“孵化器”. Falls back to the words saved at sign-up when the
+    policy or measure is gone. One query for a policy or a measure."""
+    kind = subscription.kind
+    if kind == Kind.POLICY:
+        policy = Policy.objects.filter(pk=subscription.target_id).first()
+        return f"《{policy.title}》" if policy else subscription.label
+    if kind == Kind.MEASURE:
+        measure = Measure.objects.select_related("policy").filter(pk=subscription.target_id).first()
+        return describe_measure(measure) if measure else subscription.label
+    if kind == Kind.AWARDS:
+        return describe_filters(QueryDict(subscription.query))
+    return _("搜索“%(terms)s”") % {"terms": subscription.query}
+
+
+def describe_target(target: Target) -> str:
+    """describe(), for a target not yet saved (the sign-up form). One query for a policy or a measure."""
+    return describe(Subscription(kind=target.kind, target_id=target.target_id, query=target.query, label=""))
+
+
+def describe_measure(measure: Measure) -> str:
+    policy = measure.policy
+    return _("《%(policy)s》第%(number)s条 %(title)s") % {
+        "policy": policy.short_title or policy.title,
+        "number": measure.number,
+        "title": measure.title,
+    }
+
+
+def describe_filters(filters) -> str:
+    """'奖补查询：最低金额 100万元；方面 1', or '奖补查询：全部奖补' without filters. Reads the policy's
+    title when one is named (one query)."""
+    parts = []
+    if filters.get("min"):
+        parts.append(_("最低金额 %(amount)s") % {"amount": _amount(filters["min"])})
+    if filters.get("max"):
+        parts.append(_("最高金额 %(amount)s") % {"amount": _amount(filters["max"])})
+    band = {b.slug: b.label for b in AMOUNT_BANDS}.get(filters.get("band", ""))
+    if band:
+        parts.append(_("金额区间 %(band)s") % {"band": band})
+    if filters.get("policy"):
+        policy = Policy.objects.filter(slug=filters["policy"]).first()
+        title = (policy.short_title or policy.title) if policy else filters["policy"]
+        parts.append(_("政策《%(title)s》") % {"title": title})
+    if filters.get("pillar"):
+        parts.append(_("第%(number)s个方面") % {"number": filters["pillar"]})
+    recurrence = dict(Award.Recurrence.choices).get(filters.get("recurrence", ""))
+    if recurrence:
+        parts.append(_("发放频次 %(value)s") % {"value": recurrence})
+    limit = dict(Award.Limit.choices).get(filters.get("limit", ""))
+    if limit:
+        parts.append(_("金额性质 %(value)s") % {"value": limit})
+    return _("奖补查询：%(filters)s") % {"filters": "；".join(str(p) for p in parts) if parts else _("全部奖补")}
+
+
+def _amount(wan_text: str) -> str:
+    try:
+        return money.format_amount(money.wan_to_yuan(wan_text))
+    except (money.AmountError, ValueError, ArithmeticError):
+        return wan_text
+
+
+# --- the changes that concern a subscription ----------------------------------------------------
+
+
+def candidates(subscription: Subscription):
+    """The public history's entries made since the subscription was confirmed that concern what it
+    follows and are not yet settled for it (mailed or passed over), oldest first. For the finder and
+    search these are every new or changed award (and clause) still to be judged by `matching`."""
+    settled = Delivery.objects.filter(
+        subscription=subscription, subject=OuterRef("subject"), history_id=OuterRef("history_id")
+    )
+    entries = PublicChange.objects.filter(date__gte=subscription.confirmed_at).filter(~Exists(settled))
+    kind, target = subscription.kind, subscription.target_id
+    if kind == Kind.MEASURE:
+        entries = entries.filter(Q(measure_id=target) | Q(moved_from_measure_id=target))
+    elif kind == Kind.POLICY:
+        # The policy's measures as the public saw them (a measure deleted since included).
+        measures = PublicState.objects.filter(subject=PublicChange.Subject.MEASURE, values__policy_id=target)
+        ids = measures.values("object_id")
+        entries = entries.filter(Q(measure_id__in=ids) | Q(moved_from_measure_id__in=ids))
+    elif kind == Kind.AWARDS:
+        entries = entries.filter(subject=PublicChange.Subject.AWARD, kind__in=NEWS)
+    else:
+        entries = entries.filter(subject__in=(PublicChange.Subject.AWARD, PublicChange.Subject.CLAUSE), kind__in=NEWS)
+    return entries.order_by("date", "id")
+
+
+def matching(subscription: Subscription, entries: list) -> list:
+    """Those of `entries` (from `candidates`) that match what the subscription follows. A policy or a
+    measure: all of them. The finder's filters: awards the public sees that the finder, with those
+    filters, lists now. A search: clauses the public sees (or awards of such clauses) that the search
+    finds now. One query for the finder or search."""
+    if subscription.kind in (Kind.POLICY, Kind.MEASURE) or not entries:
+        return list(entries)
+    if subscription.kind == Kind.AWARDS:
+        ids = {entry.object_id for entry in entries}
+        listed = AwardFilter(QueryDict(subscription.query), queryset=Award.objects.published().filter(pk__in=ids))
+        if not listed.is_valid():  # a filter that no longer holds (a policy renamed): nothing matches
+            return []
+        found = set(listed.qs.values_list("pk", flat=True))
+        return [entry for entry in entries if entry.object_id in found]
+    clause_of = {entry.pk: _clause_id(entry) for entry in entries}
+    query = finder.parse_query(subscription.query)
+    published = Clause.objects.published().filter(pk__in={c for c in clause_of.values() if c is not None})
+    found = set(finder.search_clauses(published, query).values_list("pk", flat=True))
+    return [entry for entry in entries if clause_of[entry.pk] in found]
+
+
+def _clause_id(entry: PublicChange) -> int | None:
+    if entry.subject == PublicChange.Subject.CLAUSE:
+        return entry.object_id
+    return entry.new_values.get("clause_id")
