@@ -1,14 +1,22 @@
 """The shared cast of the test suite: the real policy loaded from fixtures/, a small policy
-built in code, and logged-in editors."""
+built in code, logged-in editors, and a real SMTP server on 127.0.0.1 for the alerts' mail."""
 
+import asyncio
 import datetime
+import email
+import email.policy
+import socket
+import threading
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
+from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
 
@@ -76,3 +84,117 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# --- a real SMTP server --------------------------------------------------------------------------
+
+
+class Inbox:
+    """What SMTP servers started by the `smtp_server` fixture received, in order: each message parsed
+    (email.message.EmailMessage, headers decoded), with the envelope's recipients."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.received = threading.Condition(self.lock)
+
+    def add(self, message, recipients):
+        with self.received:
+            self.messages.append((message, recipients))
+            self.received.notify_all()
+
+    def wait_for(self, count, timeout=10.0):
+        with self.received:
+            return self.received.wait_for(lambda: len(self.messages) >= count, timeout)
+
+
+class Handler:
+    """aiosmtpd's handler: accepts every message into `inbox`. `before_mail(n)`, called at the n-th
+    MAIL FROM of this server's sessions, may return seconds to wait before answering it (a slow server,
+    or one that holds a sender still while the test kills it)."""
+
+    def __init__(self, inbox, before_mail=None):
+        self.inbox = inbox
+        self.before_mail = before_mail
+        self.mails = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mails += 1
+        wait = self.before_mail(self.mails) if self.before_mail else 0
+        if wait:
+            await asyncio.sleep(wait)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.inbox.add(message, list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A function that starts an SMTP server on 127.0.0.1 (plain, no TLS, no login) delivering into an
+    Inbox (a new one, or the one given) and returns (port, inbox); every server stops after the test."""
+    controllers = []
+
+    def start(inbox=None, before_mail=None):
+        inbox = inbox or Inbox()
+        port = free_port()
+        controller = Controller(Handler(inbox, before_mail), hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        return port, inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_through_smtp(settings, smtp_server):
+    """Django's mail going out through a real SMTP server on 127.0.0.1: returns its Inbox."""
+    port, inbox = smtp_server()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    return inbox
+
+
+# --- e-mail alerts ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def follower(db):
+    """A function that makes a subscription confirmed now (unless told), following what it is given: a
+    Policy, a Measure, the finder's filters (kind="awards", query) or a search (kind="search")."""
+
+    def make(target=None, *, email="wang@example.cn", kind=None, query="", frequency="instant", confirmed_at=None):
+        if isinstance(target, Policy):
+            kind, target_id = Subscription.Kind.POLICY, target.pk
+        elif isinstance(target, Measure):
+            kind, target_id = Subscription.Kind.MEASURE, target.pk
+        else:
+            target_id = 0
+        now = timezone.now()
+        return Subscription.objects.create(
+            email=email,
+            kind=kind,
+            target_id=target_id,
+            query=query,
+            label="（测试）",
+            frequency=frequency,
+            created_at=now - datetime.timedelta(minutes=5),
+            confirmed_at=confirmed_at or now,
+        )
+
+    return make

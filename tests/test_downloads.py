@@ -266,7 +266,7 @@ def test_the_downloads_page_links_to_the_four_files(client, real_policy):
     for url in FILES:
         assert f'href="{url}"' in files
     assert "<title>数据下载 · 厦门科技创新政策库</title>" in html
-    assert "<meta name=\"description\" content=\"下载本站全部已发布的奖补金额、条款和相关文件" in html
+    assert '<meta name="description" content="下载本站全部已发布的奖补金额、条款和相关文件' in html
 
 
 def test_the_downloads_page_describes_every_column_of_both_files(client, real_policy):

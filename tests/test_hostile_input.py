@@ -69,6 +69,8 @@ PATTERN_PATHS = {
         "/downloads/awards.json",
         "/downloads/clauses.csv",
         "/downloads/clauses.json",
+        "/downloads/documents.csv",
+        "/downloads/documents.json",
     ],
     "sitemap": ["/sitemap.xml"],
 }
@@ -79,6 +81,13 @@ SITE_PATHS = [
     "/static/css/site.css",
     "/admin/",
     "/admin/login/",
+    # 关注 (measures/public/alerts/urls.py): the form, and pages whose signed link is not one.
+    "/follow/",
+    "/follow/?kind=measure&policy=kjcx-2025&measure=3",
+    "/follow/sent/",
+    "/follow/confirm/WzEsImEiXQ:1abc:xyz/",
+    "/follow/manage/InhAeS5jbiI:1abc:xyz/",
+    "/follow/unsubscribe/WzEsImEiXQ:1abc:xyz/",
 ]
 
 

@@ -18,6 +18,9 @@ PAGES = {
     "measure-history": ("/policies/kjcx-2025/measures/3/history/", "h1"),
     "changes": ("/changes/", "h1"),
     "measure-as-of": ("/policies/kjcx-2025/measures/3/?as_of=2025-03-01", "h1"),
+    "policy": ("/policies/kjcx-2025/", ".related-doc"),
+    "follow": ("/follow/?kind=measure&policy=kjcx-2025&measure=3", "form.follow-form"),
+    "downloads": ("/downloads/", "h1"),
 }
 CASES = [(name, "zh") for name in PAGES] + [(name, "en") for name in ("home", "measure", "awards")]
 

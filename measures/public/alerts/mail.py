@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from measures.domain.models import Measure, Policy
+from measures.domain.models import Award, Measure, Policy
 from measures.domain.subscriptions import CONFIRMATION_DAYS, Subscription
 from measures.public import timeline
 from measures.public.alerts import links, targets
@@ -75,10 +75,12 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
     with translation.override(subscription.language):
         what = targets.describe(subscription)
         shown = timeline.changes_of(entries)
+        entry_of = {f"{entry.subject}-{entry.pk}": entry for entry in entries}
         items = [
             {
                 "change": change,
                 "title": change_title(change),
+                "award": _award_text(entry_of[change.key]),
                 "url": links.absolute(change_url(change)),
                 "fields": [_field(change, field) for field in change.fields],
             }
@@ -135,6 +137,19 @@ def _params(subscription: Subscription) -> dict:
     if kind == Subscription.Kind.AWARDS:
         return {"kind": kind, "filters": subscription.query}
     return {"kind": kind, "q": subscription.query}
+
+
+def _award_text(entry) -> str:
+    """An award change's award in a few words, as the pages show it: '最高300万元 支持（金砖创新合作项目）'
+    (its values after the change, or before a deletion). Empty for a clause or a measure."""
+    values = entry.new_values or entry.old_values
+    if entry.subject != "award" or not values:
+        return ""
+    award = Award(**{name: values.get(name) for name in AWARD_TEXT_FIELDS})
+    return f"{award.localized_display_text} {award.get_nature_display()}（{award.recipient}）"
+
+
+AWARD_TEXT_FIELDS = ("amount_yuan", "limit", "recurrence", "per_recipient", "nature", "recipient")
 
 
 def _field(change, field) -> dict:

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from measures.domain.models import Award, Clause, Measure, Policy
@@ -130,7 +131,7 @@ def awards_filters(text: str) -> dict:
 
 def describe(subscription: Subscription) -> str:
     """What a subscription follows, in the active language: 《若干措施》第3条 拓展科技交流合作平台,
-    奖补查询：最低金额 100万元, 搜索“孵化器”. Falls back to the words saved at sign-up when the
+    奖补查询：最低金额 100万元, 搜索：孵化器. Falls back to the words saved at sign-up when the
     policy or measure is gone. One query for a policy or a measure."""
     kind = subscription.kind
     if kind == Kind.POLICY:
@@ -141,7 +142,7 @@ def describe(subscription: Subscription) -> str:
         return describe_measure(measure) if measure else subscription.label
     if kind == Kind.AWARDS:
         return describe_filters(QueryDict(subscription.query))
-    return _("搜索“%(terms)s”") % {"terms": subscription.query}
+    return _("搜索：%(terms)s") % {"terms": subscription.query}
 
 
 def describe_target(target: Target) -> str:
@@ -181,12 +182,13 @@ def describe_filters(filters) -> str:
     limit = dict(Award.Limit.choices).get(filters.get("limit", ""))
     if limit:
         parts.append(_("金额性质 %(value)s") % {"value": limit})
-    return _("奖补查询：%(filters)s") % {"filters": "；".join(str(p) for p in parts) if parts else _("全部奖补")}
+    separator = _("；")  # between two filters: a semicolon, full-width in Chinese
+    return _("奖补查询：%(filters)s") % {"filters": separator.join(str(p) for p in parts) if parts else _("全部奖补")}
 
 
 def _amount(wan_text: str) -> str:
     try:
-        return money.format_amount(money.wan_to_yuan(wan_text))
+        return money.format_amount_in(money.wan_to_yuan(wan_text), translation.get_language())
     except (money.AmountError, ValueError, ArithmeticError):
         return wan_text
 

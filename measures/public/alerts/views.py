@@ -17,6 +17,7 @@ The pages a signed link opens (confirm, unsubscribe) ask for a click before they
 need no CSRF token. RFC 8058's one-click unsubscribe POSTs to the same address.
 """
 
+import functools
 import hashlib
 import logging
 import smtplib
@@ -42,10 +43,17 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 def _private(response):
-    """Never indexed, and the address a token page was opened from never sent on."""
+    """Never indexed."""
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _token_page(response):
+    """A page opened by a signed link: its address (the link) is never sent on as a Referer. Only
+    these: with no-referrer the browser sends `Origin: null` with a form, which CSRF checking refuses,
+    and the token pages' forms need no CSRF token, while the sign-up form does."""
+    response["Referrer-Policy"] = "no-referrer"
+    return _private(response)
 
 
 def _notice(request, title, message, *, status=200, link=None, link_text=None):
@@ -143,9 +151,18 @@ def _link_problem(request, error: links.LinkError, expired_message: str):
     )
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+def token_page(view):
+    """The views a signed link opens: no CSRF token (the link is the credential), never cached, and
+    their address never sent on."""
+
+    @functools.wraps(view)
+    def wrapper(request, token):
+        return _token_page(view(request, token))
+
+    return csrf_exempt(never_cache(require_http_methods(["GET", "HEAD", "POST"])(wrapper)))
+
+
+@token_page
 def confirm(request, token):
     expired = _("确认链接已过期：关注需在%(days)s天内确认，未确认的登记已删除。请重新关注。") % {
         "days": CONFIRMATION_DAYS
@@ -175,9 +192,7 @@ def confirm(request, token):
     return _notice(request, _("关注成功"), message, link=manage, link_text=_("查看、修改或取消您的关注"))
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@token_page
 def unsubscribe(request, token):
     try:
         ref = links.read_unsubscribe(token)
@@ -201,9 +216,7 @@ def unsubscribe(request, token):
     return _notice(request, _("已取消关注"), message, link=links.manage_path(email), link_text=_("查看您的其他关注"))
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@token_page
 def manage(request, token):
     try:
         email = links.read_manage(token)
