@@ -102,4 +102,5 @@ def test_robots_txt_is_plain_text_names_the_sitemap_and_keeps_crawlers_out_of_th
     text = response.content.decode()
     assert "User-agent: *" in text
     assert "Disallow: /admin/" in text
+    assert "Disallow: /follow/" in text  # the e-mail alerts' pages: one visitor's forms and links
     assert "Sitemap: http://testserver/sitemap.xml" in text
