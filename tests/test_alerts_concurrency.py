@@ -1,8 +1,9 @@
 """send_notifications is safe to run twice at once and again after a crash: two real sender processes
-work through the same subscriptions at the same time, one of them is killed in the middle of its batch
-(held by its mail server in the middle of a mail), a third run follows, and every change has reached
-every subscription exactly once, through a real SMTP server. On PostgreSQL the senders share the test
-database; on SQLite (an in-memory test database) they share a copy of it in a file."""
+start together on the same subscriptions, the first of them to reach its second mail is held there by
+its mail server and killed (mid-batch, mid-mail, its subscription locked), the other goes on, a third
+run follows, and every change has reached every subscription exactly once, through a real SMTP server.
+On PostgreSQL the senders share the test database (and work side by side: SKIP LOCKED); on SQLite (an
+in-memory test database) they share a copy of it in a file (and take turns: the write lock)."""
 
 import collections
 import os
@@ -20,10 +21,9 @@ from measures.domain.public_history import PublicChange
 
 PROJECT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = 8
-# Every mail server answers MAIL FROM after this long: a batch takes a few seconds, long enough to
-# have two senders at work at once.
+# Every mail server answers MAIL FROM after this long: a batch takes a second or two.
 SLOW = 0.1
-# Sender A's server holds A's third mail this long: A is killed while it waits.
+# The server of the first sender to reach its second mail holds that mail this long: it is killed meanwhile.
 HOLD = 60
 
 
@@ -66,32 +66,43 @@ def test_two_senders_at_once_one_killed_mid_batch_mail_each_change_to_each_subsc
     expected = {(address, change) for address in emails for change in changes}
     database = database_url(tmp_path)
 
-    a_is_held = threading.Event()
+    held = []  # the sender whose mail is held: "a" or "b"
+    one_is_held = threading.Event()
 
-    def a_server(mail_number):
-        if mail_number == 3:
-            a_is_held.set()
-            return HOLD
-        return SLOW
+    def server_of(name):
+        lock = threading.Lock()
 
-    port_a, inbox = smtp_server(before_mail=a_server)
-    port_b, _ = smtp_server(inbox=inbox, before_mail=lambda n: SLOW)
-    a, b = sender(database, port_a), sender(database, port_b)
+        def before_mail(mail_number):
+            with lock:
+                if mail_number == 2 and not held:
+                    held.append(name)
+                    one_is_held.set()
+                    return HOLD
+            return SLOW
+
+        return before_mail
+
+    port_a, inbox = smtp_server(before_mail=server_of("a"))
+    port_b, _ = smtp_server(inbox=inbox, before_mail=server_of("b"))
+    senders = {"a": sender(database, port_a), "b": sender(database, port_b)}
     try:
-        assert a_is_held.wait(60), a.communicate(timeout=5)
-        a.kill()  # mid-batch: two mails sent, the third held at MAIL FROM, its subscription locked
-        a.wait(10)
-        _out, errors = b.communicate(timeout=120)
-        assert b.returncode == 0, errors
+        assert one_is_held.wait(90), [process.communicate(timeout=5) for process in senders.values()]
+        killed = senders.pop(held[0])
+        killed.kill()  # mid-batch: a mail sent, the next held at MAIL FROM, its subscription locked
+        killed.wait(10)
+        (survivor,) = senders.values()
+        _out, errors = survivor.communicate(timeout=120)
+        assert survivor.returncode == 0, errors
     finally:
-        for process in (a, b):
+        for process in senders.values():
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    # Again after the crash: what A had not committed goes now.
-    c = sender(database, port_b)
-    output, errors = c.communicate(timeout=120)
-    assert c.returncode == 0, errors
+    assert killed.returncode != 0
+    # Again after the crash: what the killed sender had not committed goes now.
+    again = sender(database, port_b if held[0] == "a" else port_a)
+    _out, errors = again.communicate(timeout=120)
+    assert again.returncode == 0, errors
 
     received = collections.Counter()
     for message, recipients in inbox.messages:
@@ -101,4 +112,3 @@ def test_two_senders_at_once_one_killed_mid_batch_mail_each_change_to_each_subsc
                 received[(address, change)] += 1
     assert set(received) == expected
     assert set(received.values()) == {1}, [pair for pair, count in received.items() if count > 1]
-    assert a.returncode != 0

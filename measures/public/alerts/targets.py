@@ -86,6 +86,8 @@ def from_params(data) -> Target:
     if kind == Kind.AWARDS:
         filters = awards_filters(_text(data, "filters"))
         query = urlencode(filters)
+        if len(query) > MAX_FILTERS_LENGTH:  # what was given, written out, may be longer (escapes)
+            raise TargetError(_("奖补查询的条件太长，无法关注。"))
         path = reverse("measures:awards") + (f"?{query}" if query else "")
         return Target(kind, 0, query, path, {"kind": kind, "filters": query})
     if kind == Kind.SEARCH:

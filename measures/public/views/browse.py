@@ -94,7 +94,10 @@ def measure_detail(request, slug, number):
         "clauses": [(clause, sources_by_url.get(clause.source_url)) for clause in measure.clauses.all()],
         "previous_measure": previous_measure,
         "next_measure": next_measure,
-        "documents": list(RelatedDocument.objects.concerning(measure).order_by("position", "pk")),
+        # Today's related documents; not on the measure as it stood on a day (?as_of), which they may postdate.
+        "documents": []
+        if "as_of" in request.GET
+        else list(RelatedDocument.objects.concerning(measure).order_by("position", "pk")),
         "qr_code": page_qr_code(path),
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
