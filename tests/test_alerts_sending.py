@@ -80,9 +80,9 @@ def test_a_published_edit_of_a_followed_measure_is_mailed_with_its_reason_diff_a
     assert "变更说明：按新通知调整金额" in message.body
     # Amounts whole, not marked digit by digit.
     assert "金额：200万元 → 250万元" in message.body
-    assert f"{SITE}/policies/kjcx-2025/measures/3/history/#change-award-{entry.pk}" in message.body
+    assert f"{SITE}/policies/kjcx-2025/measures/3/history/#change-award-{entry.history_id}" in message.body
     html = message.alternatives[0][0]
-    assert f'href="{SITE}/policies/kjcx-2025/measures/3/history/#change-award-{entry.pk}"' in html
+    assert f'href="{SITE}/policies/kjcx-2025/measures/3/history/#change-award-{entry.history_id}"' in html
     assert "200万元 → 250万元" in html
     unsubscribe = re.search(
         r"<(https://policy\.example\.cn/follow/unsubscribe/[^>]+/)>", message.extra_headers["List-Unsubscribe"]
@@ -127,7 +127,7 @@ def test_several_changes_go_in_one_mail_oldest_first(real_policy, follower, mail
     second = latest_entry()
     send_due()
     (message,) = mailoutbox
-    assert change_links(message) == [f"change-measure-{first.pk}", f"change-measure-{second.pk}"]
+    assert change_links(message) == [f"change-measure-{first.history_id}", f"change-measure-{second.history_id}"]
     assert "有 2 项更新" in message.subject
 
 

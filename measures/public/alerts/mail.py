@@ -75,7 +75,7 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
     with translation.override(subscription.language):
         what = targets.describe(subscription)
         shown = timeline.changes_of(entries)
-        entry_of = {f"{entry.subject}-{entry.pk}": entry for entry in entries}
+        entry_of = {f"{entry.subject}-{entry.history_id}": entry for entry in entries}
         items = [
             {
                 "change": change,
