@@ -61,7 +61,9 @@ def test_two_senders_at_once_one_killed_mid_batch_mail_each_change_to_each_subsc
     award.save()
     measure.title, measure._change_reason = "拓展科技交流合作平台（修订）", "标题修订"
     measure.save()
-    changes = [f"change-{e.subject}-{e.pk}" for e in PublicChange.objects.filter(measure_id=measure.pk).order_by("id")]
+    changes = [
+        f"change-{e.subject}-{e.history_id}" for e in PublicChange.objects.filter(measure_id=measure.pk).order_by("id")
+    ]
     changes = changes[-2:]
     expected = {(address, change) for address in emails for change in changes}
     database = database_url(tmp_path)
