@@ -25,12 +25,15 @@ messages: $(MO_FILES)
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
 	$(BIN)/pybabel --quiet compile --domain django --locale $* --input-file $< --output-file $@
 
-# axe-core for the browser tests (tests/browser/), reinstalled when the lock file changes.
+# axe-core for the browser tests (tests/browser/) and the Nu HTML Checker (vnu-jar, run on Debian's Java
+# by tests/test_html_validity.py), reinstalled when the lock file changes. No install scripts: vnu-jar's
+# would download a Java runtime from outside the package registries.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# Debian's Chromium and a CJK font for the browser tests; installs only what is missing (needs root then).
+# Debian's Chromium and a CJK font for the browser tests, Java for the HTML checker; installs only what
+# is missing (needs root then).
 system-packages:
 	@bash scripts/install-system-packages
 
