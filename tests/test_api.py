@@ -3,9 +3,11 @@ against the real policy: 4 pillars, 6 measures (1–6), 7 clauses and 8 awards (
 
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 import yaml
+from django.utils.translation import trans_real
 from openapi_spec_validator import validate
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
@@ -102,17 +104,38 @@ def test_the_3000_wan_award_carries_its_amount_in_yuan_and_wan_and_its_clause_li
     assert get_json(client, f"/api/v1/awards/{award['id']}/") == award
 
 
-def test_awards_are_listed_largest_first_and_can_be_ordered_either_way(client, real_policy):
+def test_awards_are_listed_largest_first_and_can_be_sorted_either_way(client, real_policy):
     assert display_texts(client, "/api/v1/awards/") == LARGEST_FIRST
-    assert display_texts(client, "/api/v1/awards/?ordering=-amount") == LARGEST_FIRST
-    smallest_first = display_texts(client, "/api/v1/awards/?ordering=amount")
+    assert display_texts(client, "/api/v1/awards/?sort=-amount") == LARGEST_FIRST
+    smallest_first = display_texts(client, "/api/v1/awards/?sort=amount")
     assert smallest_first[0] == "最高50万元" and smallest_first[-2:] == ["一次性3000万元", "最高3000万元"]
-    assert display_texts(client, "/api/v1/awards/?sort=amount") == smallest_first
+
+
+def test_ordering_the_former_name_of_sort_still_works_and_sort_wins(client, real_policy):
+    smallest_first = display_texts(client, "/api/v1/awards/?sort=amount")
+    assert display_texts(client, "/api/v1/awards/?ordering=amount") == smallest_first
+    assert display_texts(client, "/api/v1/awards/?ordering=amount&sort=-amount") == LARGEST_FIRST
 
 
 def test_a_minimum_of_1000_wan_includes_the_award_of_exactly_1000(client, real_policy):
     assert display_texts(client, "/api/v1/awards/?min=1000") == ["一次性3000万元", "最高3000万元", "最高1000万元"]
     assert display_texts(client, "/api/v1/awards/?min=1000&max=1000") == ["最高1000万元"]
+
+
+def test_a_bound_finer_than_a_yuan_keeps_its_meaning_for_whole_yuan_amounts(client, real_policy):
+    # Any number the document allows is accepted: "at least 1000万元 and 0.1元" is "at least 1000万元 and 1元".
+    assert display_texts(client, "/api/v1/awards/?min=1000.00001") == ["一次性3000万元", "最高3000万元"]
+    assert "最高1000万元" not in display_texts(client, "/api/v1/awards/?max=999.99999")
+    assert display_texts(client, "/api/v1/awards/?min=1e-05") == LARGEST_FIRST
+
+
+def test_a_minimum_above_the_maximum_finds_nothing(client, real_policy):
+    assert get_json(client, "/api/v1/awards/?min=500&max=100") == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_pillar_2_has_two_awards(client, real_policy):
@@ -145,7 +168,6 @@ def test_the_api_and_the_finder_page_return_the_same_awards_for_the_same_filters
     [
         ("/api/v1/awards/?min=abc", "min", "最低金额必须是数字（万元）"),
         ("/api/v1/awards/?max=-5", "max", "最高金额"),
-        ("/api/v1/awards/?min=500&max=100", "min", "最低金额不能大于最高金额"),
         ("/api/v1/awards/?pillar=two", "pillar", "方面无效"),
         ("/api/v1/awards/?policy=nope", "policy", "政策无效"),
         ("/api/v1/awards/?ordering=title", "ordering", "排序无效"),
@@ -176,7 +198,13 @@ def test_an_invalid_filter_is_a_400_naming_the_parameter(client, real_policy, ur
     ],
 )
 def test_an_unknown_id_or_page_is_a_404_in_json(client, real_policy, url):
-    assert "detail" in get_json(client, url, status=404)
+    assert get_json(client, url, status=404) == {"detail": "未找到。"}
+
+
+def test_every_404_says_the_same_in_english_for_a_visitor_who_chose_english(client, real_policy):
+    client.cookies["django_language"] = "en"
+    for url in ["/api/v1/awards/999999/", "/api/v1/awards/?page=99", "/api/v1/policies/%00/", "/api/v1/nothing/"]:
+        assert get_json(client, url, status=404) == {"detail": "Not found."}, url
 
 
 def test_the_api_root_links_every_list(client, db):
@@ -370,6 +398,102 @@ def test_the_schema_is_a_valid_openapi_3_document_listing_every_endpoint_and_fil
     assert {"min", "max", "band", "pillar", "policy", "recurrence", "limit", "ordering", "page"} <= award_parameters
     as_json = json.loads(client.get("/api/schema/?format=json").content)
     assert as_json["paths"].keys() == schema["paths"].keys()
+
+
+def document(client, url="/api/schema/?format=json"):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return json.loads(response.content)
+
+
+def operations(schema):
+    return [(path, item["get"]) for path, item in schema["paths"].items()]
+
+
+def query_parameters(operation):
+    return [p for p in operation.get("parameters", []) if p["in"] == "query"]
+
+
+def test_every_operation_documents_its_404_and_every_filtered_list_its_400_with_their_bodies(client, real_policy):
+    schema = document(client)
+    components = schema["components"]["schemas"]
+    assert components["Detail"]["required"] == ["detail"]
+    assert components["InvalidFilter"]["properties"]["errors"]["additionalProperties"]["type"] == "array"
+    for path, operation in operations(schema):
+        responses = operation["responses"]
+        for status in ("404", "429", "503"):
+            assert responses[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Detail"}
+        filtered = path in {"/api/v1/awards/", "/api/v1/clauses/", "/api/v1/measures/", "/api/v1/pillars/"}
+        assert ("400" in responses) == filtered, path
+        if filtered:
+            body = responses["400"]["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/InvalidFilter"}
+
+
+def test_each_number_parameters_bounds_are_the_ones_the_server_keeps(client, real_policy):
+    checked = 0
+    for path, operation in operations(document(client)):
+        for parameter in query_parameters(operation):
+            bounds = parameter["schema"]
+            if bounds["type"] != "integer":
+                continue
+            lowest, highest = bounds["minimum"], bounds.get("maximum")
+            assert lowest >= 1, (path, parameter["name"])  # no pillar, measure or page 0
+            assert client.get(f"{path}?{parameter['name']}={lowest - 1}").status_code in {400, 404}
+            assert client.get(f"{path}?{parameter['name']}={lowest}").status_code == 200, (path, parameter["name"])
+            if highest is not None:
+                assert client.get(f"{path}?{parameter['name']}={highest}").status_code == 200
+                assert client.get(f"{path}?{parameter['name']}={highest + 1}").status_code == 400
+            checked += 1
+    assert checked == 10  # pillar (on three lists), measure, and page (on six)
+
+
+def test_every_query_parameter_may_be_empty_as_the_document_says(client, real_policy):
+    for path, operation in operations(document(client)):
+        names = [parameter["name"] for parameter in query_parameters(operation)]
+        assert all(parameter["allowEmptyValue"] for parameter in query_parameters(operation)), path
+        if names:
+            url = f"{path}?" + "&".join(f"{name}=" for name in names)
+            assert client.get(url).status_code == 200, url
+
+
+def test_a_policy_is_one_of_the_slugs_the_server_accepts(client, real_policy):
+    for path, operation in operations(document(client)):
+        for parameter in query_parameters(operation):
+            if parameter["name"] == "policy":
+                assert parameter["schema"] == {"type": "string", "enum": ["kjcx-2025"]}, path
+
+
+def test_sort_is_the_one_sort_parameter_and_ordering_a_deprecated_alias(client, real_policy):
+    parameters = {p["name"]: p for p in query_parameters(document(client)["paths"]["/api/v1/awards/"]["get"])}
+    assert "deprecated" not in parameters["sort"]
+    assert parameters["ordering"]["deprecated"] is True
+    assert "sort" in parameters["ordering"]["description"]
+
+
+@pytest.mark.parametrize(("url", "suffix"), [("/api/schema/", "yaml"), ("/api/schema/?format=json", "json")])
+def test_the_schema_file_name_is_sent_in_a_header_browsers_read(client, db, url, suffix):
+    header = client.get(url)["Content-Disposition"]
+    assert "=?utf-8?" not in header.lower()
+    header.encode("ascii")
+    disposition, plain, encoded = (part.strip() for part in header.split(";"))
+    assert disposition == "inline"
+    assert plain == f'filename="xmpolicy-api.{suffix}"'
+    assert encoded.startswith("filename*=UTF-8''")
+    assert unquote(encoded.removeprefix("filename*=UTF-8''")) == f"xmpolicy 开放数据 API.{suffix}"
+
+
+def test_the_schema_comes_in_the_offered_languages_only(client, db):
+    english = document(client, "/api/schema/?lang=en&format=json")
+    chinese = document(client, "/api/schema/?lang=zh-hans&format=json")
+    not_found = "Not found: there is no record with this id or identifier, or no such page."
+    assert english["paths"]["/api/v1/awards/"]["get"]["responses"]["404"]["description"] == not_found
+    assert chinese["paths"]["/api/v1/awards/"]["get"]["responses"]["404"]["description"].startswith("未找到")
+    for code in ("fr", "xx-unknown", "de"):
+        response = client.get(f"/api/schema/?lang={code}")
+        assert response.status_code == 400, code
+        assert list(response.json()["errors"]) == ["lang"]
+        assert code not in trans_real._translations, code
 
 
 def test_the_docs_page_loads_nothing_from_another_host(client, db):

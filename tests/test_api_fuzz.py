@@ -53,29 +53,36 @@ def schema(client):
     return yaml.safe_load(client.get("/api/schema/").content)
 
 
-def endpoints():
-    """(path template, parameter names) of every GET in the schema, read without a request."""
-    from drf_spectacular.generators import SchemaGenerator
+# Every GET of the API (the first test checks that the document lists these and no others).
+PATHS = [
+    "/api/v1/awards/",
+    "/api/v1/awards/{id}/",
+    "/api/v1/clauses/",
+    "/api/v1/clauses/{id}/",
+    "/api/v1/measures/",
+    "/api/v1/measures/{id}/",
+    "/api/v1/pillars/",
+    "/api/v1/pillars/{id}/",
+    "/api/v1/policies/",
+    "/api/v1/policies/{slug}/",
+    "/api/v1/search/",
+]
 
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    return [
-        (path, sorted({p["name"] for p in operation["get"].get("parameters", []) if p["in"] == "query"}))
-        for path, operation in document["paths"].items()
-        if "get" in operation
-    ]
 
-
-ENDPOINTS = endpoints()
+def query_parameters(document, path) -> list[str]:
+    return sorted({p["name"] for p in document["paths"][path]["get"].get("parameters", []) if p["in"] == "query"})
 
 
 def test_the_fuzzed_endpoints_are_all_of_the_api(client):
-    paths = {path for path, _ in ENDPOINTS}
-    assert paths == set(schema(client)["paths"])
-    assert {"/api/v1/awards/", "/api/v1/awards/{id}/", "/api/v1/search/", "/api/v1/policies/{slug}/"} <= paths
+    document = schema(client)
+    assert set(PATHS) == {path for path, operations in document["paths"].items() if "get" in operations}
+    assert {"min", "max", "band", "policy", "pillar", "sort"} <= set(query_parameters(document, "/api/v1/awards/"))
 
 
-@pytest.mark.parametrize(("path", "names"), ENDPOINTS, ids=[path for path, _ in ENDPOINTS])
-def test_random_parameters_never_cause_a_server_error(client, real_policy, path, names):
+@pytest.mark.parametrize("path", PATHS)
+def test_random_parameters_never_cause_a_server_error(client, real_policy, path):
+    names = query_parameters(schema(client), path)
+
     @FUZZ
     @given(
         params=st.dictionaries(st.sampled_from([*names, "page", "unknown", "format"]), VALUES, max_size=5),

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pytest
 
@@ -18,6 +18,25 @@ def test_wan_convert_to_whole_yuan(wan, yuan):
 def test_amounts_that_cannot_be_whole_yuan_are_refused(bad):
     with pytest.raises(AmountError):
         wan_to_yuan(bad)
+
+
+@pytest.mark.parametrize(
+    ("wan", "rounding", "yuan"),
+    [
+        ("1.23456", ROUND_CEILING, 12_346),
+        ("1.23456", ROUND_FLOOR, 12_345),
+        ("0.00001", ROUND_CEILING, 1),
+        ("5", ROUND_FLOOR, 50_000),
+    ],
+)
+def test_a_bound_finer_than_a_yuan_is_made_whole_the_way_asked(wan, rounding, yuan):
+    assert wan_to_yuan(wan, rounding=rounding) == yuan
+
+
+def test_rounding_still_refuses_negatives_and_non_numbers():
+    for bad in ("-0.00001", "NaN", "abc"):
+        with pytest.raises(AmountError):
+            wan_to_yuan(bad, rounding=ROUND_CEILING)
 
 
 def test_a_negative_amount_is_refused_in_chinese():

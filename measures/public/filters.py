@@ -46,7 +46,12 @@ LARGEST_WAN = Decimal(100_000_000)  # 1万亿元
 
 
 class WanField(forms.Field):
-    """An amount typed in 万元 ("500", "0.5"), cleaned to whole yuan by measures.text.money."""
+    """An amount typed in 万元 ("500", "0.5"), cleaned to whole yuan by measures.text.money: finer than a yuan
+    is an error, unless `rounding` says which way to round (money.wan_to_yuan)."""
+
+    def __init__(self, *, rounding=None, **kwargs):
+        self.rounding = rounding
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         text = "" if value is None else str(value).strip()
@@ -65,7 +70,7 @@ class WanField(forms.Field):
                 _("%(label)s太大：不能超过%(largest)s万元。"), params={"label": self.label, "largest": LARGEST_WAN}
             )
         try:
-            return money.wan_to_yuan(wan)
+            return money.wan_to_yuan(wan, rounding=self.rounding)
         except money.AmountError as error:  # negative, or finer than one yuan
             raise forms.ValidationError(
                 _("%(label)s：%(error)s"), params={"label": self.label, "error": error}

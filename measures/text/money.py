@@ -31,10 +31,12 @@ class AmountError(ValueError):
     """An amount in 万元 that cannot be stored as whole yuan."""
 
 
-def wan_to_yuan(wan) -> int:
+def wan_to_yuan(wan, rounding: str | None = None) -> int:
     """3000 (万元) -> 30_000_000 (yuan). Accepts int, Decimal or a numeric string.
 
-    Refuses negatives, non-numbers and fractions of a yuan (more than four decimal places).
+    Refuses negatives, non-numbers and fractions of a yuan (more than four decimal places), unless
+    `rounding` (decimal.ROUND_CEILING, ROUND_FLOOR…) says how to make them whole: a bound compared with
+    whole-yuan amounts, where "at least 0.1 yuan" means exactly "at least 1 yuan".
     """
     try:
         value = Decimal(str(wan).strip())
@@ -45,6 +47,8 @@ def wan_to_yuan(wan) -> int:
     if value < 0:
         raise AmountError("金额不能为负数。")
     yuan = value * YUAN_PER_WAN
+    if rounding is not None:
+        yuan = yuan.to_integral_value(rounding=rounding)
     if yuan != yuan.to_integral_value():
         raise AmountError("金额最多保留四位小数（精确到元）。")
     return int(yuan)

@@ -5,7 +5,10 @@ the other lists take a policy slug and pillar/measure numbers, checked the same 
 An invalid parameter is a 400 whose body names it: {"errors": {"min": ["最低金额必须是数字…"]}}.
 """
 
+from decimal import ROUND_CEILING, ROUND_FLOOR
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status
@@ -13,7 +16,7 @@ from rest_framework.exceptions import APIException
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.models import Clause, Measure, Pillar, Policy
-from measures.public.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WholeNumberFilter
+from measures.public.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WanFilter, WholeNumberFilter
 
 
 class InvalidFilter(APIException):
@@ -41,14 +44,31 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class ApiAwardFilter(AwardFilter):
-    """The finder's filters, with `ordering` as a second name for its `sort` (the API's usual word)."""
+    """The finder's filters, as its OpenAPI document describes them (measures/public/api/schema.py):
 
+    - `min` and `max` are any numbers from 0 to the largest: finer than a yuan, a bound is made whole
+      the way that keeps its meaning (amounts are whole yuan: at least 0.3 yuan is at least 1 yuan);
+    - a `min` above `max` finds nothing, as it says, rather than being an error (the finder page
+      points it out to the person who typed it);
+    - `ordering`, the API's first name for `sort`, is still read (`sort` wins when both are given).
+    """
+
+    min = WanFilter(field_name="amount_yuan", lookup_expr="gte", label=_("最低金额"), rounding=ROUND_CEILING)
+    max = WanFilter(field_name="amount_yuan", lookup_expr="lte", label=_("最高金额"), rounding=ROUND_FLOOR)
     ordering = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=SORT_CHOICES,
-        method="sort_by",
+        method="sort_later",
         error_messages={"invalid_choice": _("排序无效：“%(value)s”不是可选的值，只能是 -amount 或 amount。")},
     )
+
+    ALIASES = {"ordering": "sort"}  # deprecated in the document
+
+    class Meta(AwardFilter.Meta):
+        form = forms.Form  # without the finder form's check that min ≤ max
+
+    def sort_later(self, queryset, name, value):
+        return queryset  # in filter_queryset, once `sort` or the default order is applied
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)  # sorted by `sort`, else by the default

@@ -1,11 +1,11 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
 from measures.public.api import views
 from measures.public.api.docs import ApiDocsView
+from measures.public.api.schema import SchemaView
 
 app_name = "api"
 
@@ -26,7 +26,7 @@ def not_found(request, path):
 urlpatterns = [
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     # Only paths ending in "/": one without gets CommonMiddleware's redirect to the slashed address.
     re_path(r"^(?P<path>(?:.*/)?)$", not_found),

@@ -6,8 +6,9 @@ or prefetched; a detail reads one row the same way."""
 import functools
 
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -24,13 +25,28 @@ from measures.public.api.filters import (
     PillarFilter,
     RelatedDocumentFilter,
 )
+from measures.public.api.schema import ApiSchema
 from measures.public.filters import finder_awards
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.search import query as finder
 from xmpolicy.nul import has_nul
 
 
+class Pages(PageNumberPagination):
+    """`page` = 1, 2, …; "" is the first. Every 404 of the API says the same, "未找到。" (in the visitor's
+    language): a page out of range too, and "last" is no page number."""
+
+    invalid_page_message = NotFound.default_detail
+    last_page_strings = ()
+
+    def get_schema_operation_parameters(self, view):
+        (page,) = super().get_schema_operation_parameters(view)
+        return [{**page, "schema": {"type": "integer", "minimum": 1}}]
+
+
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = ApiSchema()
+    pagination_class = Pages
     # Any id, even "1.5" or "a b", reaches the view and gets its JSON 404 (DRF's default leaves out dots).
     lookup_value_regex = "[^/]+"
     # A list's parameters, when it has any (filterset_class): a bad one is a 400 naming it.
@@ -41,7 +57,11 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         # /api/v1/policies/%00/ is a 404 like any other unknown slug.
         if has_nul(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
             raise NotFound
-        return super().get_object()
+        try:
+            return super().get_object()
+        except Http404:
+            # Django's message names the model, in English ("No Award matches the given query.").
+            raise NotFound from None
 
 
 class PolicyViewSet(ReadOnlyViewSet):
@@ -109,18 +129,10 @@ class RelatedDocumentViewSet(ReadOnlyViewSet):
     queryset = RelatedDocument.objects.for_display().order_by("policy__slug", "position")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(name, OpenApiTypes.DECIMAL, description=f"{label}（万元，含），如 500 或 0.5")
-            for name, label in (("min", "最低金额"), ("max", "最高金额"))
-        ]
-    )
-)
 class AwardViewSet(ReadOnlyViewSet):
-    """The award finder's awards (published only), with its filters: `min`/`max` in 万元, inclusive;
-    `band`, `policy`, `pillar`, `recurrence`, `limit`; `ordering` (or `sort`): `-amount` (the default)
-    or `amount`."""
+    """The award finder's awards (published only), with its filters: `min`/`max` in 万元, inclusive
+    (a `min` above `max` finds nothing); `band`, `policy`, `pillar`, `recurrence`, `limit`; `sort`:
+    `-amount` (the default) or `amount` (`ordering`, its former name, still works)."""
 
     serializer_class = serializers.AwardSerializer
     filterset_class = ApiAwardFilter
@@ -152,6 +164,8 @@ class SearchView(generics.ListAPIView):
     At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order.
     `amounts` says how the terms read as amounts were understood, with the same amounts in the award finder."""
 
+    schema = ApiSchema()
+    pagination_class = Pages
     serializer_class = serializers.SearchResultSerializer
     queryset = Clause.objects.none()  # tells the schema the model; get_queryset() gives the results
     pagination_class = serializers.SearchPagination

@@ -1,0 +1,142 @@
+"""The API's OpenAPI document (/api/schema/) says what the server does, no more and no less; Schemathesis
+checks the two against each other (tests/test_api_contract.py).
+
+- Every operation documents its errors with their bodies: 400 for an invalid filter ({"errors": …}),
+  404 for an unknown id or page, 429 over the fair-use limit, 503 while the database is unreachable
+  (each {"detail": "…"}, a sentence in the visitor's language).
+- Each filter parameter is described from its filter: numbers with the bounds the filter enforces,
+  amounts as non-negative numbers up to the finder's largest, a policy as one of the slugs it accepts
+  (read from the database: the document follows the data, and the page cache keys it by revision),
+  an alias as deprecated. Every query parameter may be given empty: the filters (shared with the web
+  finder, whose form sends empty fields) and the page number take "" as not given.
+- The document is offered as a file named after the API's Chinese title, in a Content-Disposition
+  header a browser can read (RFC 6266 `filename*`), and in the languages the site offers only.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers
+
+from measures.public.filters import LARGEST_WAN, PolicyFilter, WanFilter, WholeNumberFilter
+
+
+class InvalidFilterSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_('每个无效的参数及其错误说明，如 {"min": ["最低金额必须是数字（万元），例如 500 或 0.5。"]}'),
+    )
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("说明，使用访问者选择的语言，如“未找到。”"))
+
+
+INVALID_FILTER = OpenApiResponse(InvalidFilterSerializer, description=_("参数无效：响应列出每个无效的参数。"))
+NOT_FOUND = OpenApiResponse(DetailSerializer, description=_("未找到：没有这个编号或网址标识，或者没有这一页。"))
+TOO_MANY_REQUESTS = OpenApiResponse(
+    DetailSerializer, description=_("请求过于频繁：超过了合理使用的上限，Retry-After 给出需要等待的秒数。")
+)
+UNAVAILABLE = OpenApiResponse(DetailSerializer, description=_("服务暂时不可用：暂时无法连接数据库，请稍后再试。"))
+
+
+class ApiSchema(AutoSchema):
+    """drf-spectacular's description of a view, with the errors every operation may answer."""
+
+    def get_response_serializers(self):
+        responses = super().get_response_serializers()
+        if not isinstance(responses, dict):
+            responses = {200: responses}
+        errors = {404: NOT_FOUND, 429: TOO_MANY_REQUESTS, 503: UNAVAILABLE}
+        if getattr(self.view, "filterset_class", None) is not None and getattr(self.view, "action", None) == "list":
+            errors[400] = INVALID_FILTER
+        return {**responses, **dict(sorted(errors.items()))}
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query":
+                parameter["allowEmptyValue"] = True  # "" is "not given" (see the module's docstring)
+            elif parameter["name"] == "id":
+                # The views take any text up to the next "/" (a JSON 404 for "1.5" rather than the site's
+                # HTML one), which drf-spectacular would document as a pattern: ids are whole numbers.
+                parameter["schema"] = {"type": "integer"}
+        return parameters
+
+
+class ApiFilterExtension(DjangoFilterExtension):
+    """Our filters' parameters, with the constraints the filters enforce (see the module's docstring)."""
+
+    target_class = "measures.public.api.filters.FilterBackend"
+    priority = 1  # before drf-spectacular's own extension, which would match this backend too
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        for parameter in parameters:
+            if isinstance(filter_field, WholeNumberFilter):
+                bounds = {"minimum": filter_field.extra["min_value"], "maximum": filter_field.extra["max_value"]}
+                parameter["schema"] = {"type": "integer", **bounds}
+            elif isinstance(filter_field, WanFilter):
+                parameter["schema"] = {"type": "number", "minimum": 0, "maximum": int(LARGEST_WAN)}
+                label = {"label": filter_field.label}
+                parameter["description"] = gettext("%(label)s（万元，含），如 500 或 0.5") % label
+            elif isinstance(filter_field, PolicyFilter):
+                choices = sorted(self._choices(filter_field))
+                # With no policy yet, only "" (no filter) is accepted; an enum may not be empty.
+                parameter["schema"] = {"type": "string", **({"enum": choices} if choices else {"maxLength": 0})}
+            alias_of = getattr(filterset_class, "ALIASES", {}).get(field_name)
+            if alias_of:
+                parameter["deprecated"] = True
+                name = {"name": alias_of}
+                parameter["description"] = gettext("已弃用：同 %(name)s；两者都给出时以 %(name)s 为准。") % name
+        return parameters
+
+    @staticmethod
+    def _choices(filter_field):
+        """The values a model-choice filter accepts: one query."""
+        queryset = filter_field.queryset
+        if callable(queryset):
+            queryset = queryset(None)  # a function of the request (measures.public.filters.finder_policies)
+        return queryset.values_list(filter_field.extra["to_field_name"], flat=True)
+
+
+OFFERED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's document view, in the site's languages only, with a well-formed file name."""
+
+    @extend_schema(exclude=True)  # the document does not describe itself (SERVE_INCLUDE_SCHEMA)
+    def get(self, request, *args, **kwargs):
+        language = request.GET.get("lang")
+        if not language:
+            return self._get_schema_response(request)
+        # drf-spectacular would activate any code given, and Django keeps every catalogue it loads
+        # for as long as the process lives.
+        if language not in OFFERED_LANGUAGES:
+            message = gettext("语言无效：“%(value)s”不是可选的值，只能是 %(offered)s。") % {
+                "value": language,
+                "offered": "、".join(sorted(OFFERED_LANGUAGES)),
+            }
+            return JsonResponse({"errors": {"lang": [message]}}, status=400, json_dumps_params={"ensure_ascii": False})
+        with translation.override(language):
+            return self._get_schema_response(request)
+
+    def _get_schema_response(self, request):
+        response = super()._get_schema_response(request)
+        # drf-spectacular writes filename="<title>.yaml" and the title is Chinese: the header, not
+        # Latin-1, would be sent whole as an RFC 2047 word no browser reads as a header.
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        filename = self._get_filename(request, version)
+        response.headers["Content-Disposition"] = (
+            f"inline; filename=\"xmpolicy-api.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+        )
+        return response
