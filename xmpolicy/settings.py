@@ -172,6 +172,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Files served at the site's root (/favicon.ico, drawn by scripts/make_icons.py) by WhiteNoise, ahead of
+# every middleware that reads the database. Their names never change, so caches keep them a week rather
+# than WhiteNoise's minute (hashed static files keep their year).
+WHITENOISE_ROOT = BASE_DIR / "webroot"
+ROOT_FILE_CACHE_SECONDS = 7 * 24 * 60 * 60
+
+
+def _cache_root_files(headers, path, url):
+    if not url.startswith(STATIC_URL):
+        headers["Cache-Control"] = f"max-age={ROOT_FILE_CACHE_SECONDS}, public"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _cache_root_files
+
 LOGIN_URL = "admin:login"
 
 # How long a CDN or browser may reuse a public page or API answer without asking again (seconds).
