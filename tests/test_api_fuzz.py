@@ -65,6 +65,8 @@ PATHS = [
     "/api/v1/pillars/{id}/",
     "/api/v1/policies/",
     "/api/v1/policies/{slug}/",
+    "/api/v1/related-documents/",
+    "/api/v1/related-documents/{id}/",
     "/api/v1/search/",
 ]
 

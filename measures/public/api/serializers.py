@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
@@ -257,29 +256,3 @@ class AmountTermSerializer(serializers.Serializer):
 
     def get_finder_url(self, amount) -> str:
         return absolute(self, amount.finder_url)
-
-
-class SearchPagination(PageNumberPagination):
-    """The search's pages, and how its amount terms were understood (`amounts`, added by the view)."""
-
-    def get_paginated_response_schema(self, schema):
-        schema = super().get_paginated_response_schema(schema)
-        nullable_integer = {"type": "integer", "nullable": True}
-        schema["properties"]["amounts"] = {
-            "type": "array",
-            "description": "读作金额或金额范围的检索词，以及它们的含义（元，含两端）",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "term": {"type": "string", "example": "500万以上"},
-                    "min_yuan": {**nullable_integer, "example": 5000000},
-                    "max_yuan": {**nullable_integer, "example": None},
-                    "exact": {"type": "boolean", "example": False},
-                    "description": {"type": "string", "example": "金额 ≥ 500万元"},
-                    "finder_url": {"type": "string", "format": "uri", "example": "https://example.org/awards/?min=500"},
-                },
-                "required": ["term", "min_yuan", "max_yuan", "exact", "description", "finder_url"],
-            },
-        }
-        schema["required"] = [*schema.get("required", []), "amounts"]
-        return schema

@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.models import Clause, Measure, Pillar, Policy
@@ -25,23 +24,12 @@ from measures.public.api.filters import (
     PillarFilter,
     RelatedDocumentFilter,
 )
+from measures.public.api.pagination import Pages, SearchPagination
 from measures.public.api.schema import ApiSchema
 from measures.public.filters import finder_awards
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.search import query as finder
 from xmpolicy.nul import has_nul
-
-
-class Pages(PageNumberPagination):
-    """`page` = 1, 2, …; "" is the first. Every 404 of the API says the same, "未找到。" (in the visitor's
-    language): a page out of range too, and "last" is no page number."""
-
-    invalid_page_message = NotFound.default_detail
-    last_page_strings = ()
-
-    def get_schema_operation_parameters(self, view):
-        (page,) = super().get_schema_operation_parameters(view)
-        return [{**page, "schema": {"type": "integer", "minimum": 1}}]
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -109,7 +97,7 @@ class ClauseViewSet(ReadOnlyViewSet):
     queryset = exports.published_clauses()
 
 
-class AwardPagination(PageNumberPagination):
+class AwardPagination(Pages):
     """Pages of the award finder's awards, their number read from its counts
     (measures/public/finder_counts.py) rather than by a COUNT(*) of the awards."""
 
@@ -165,10 +153,9 @@ class SearchView(generics.ListAPIView):
     `amounts` says how the terms read as amounts were understood, with the same amounts in the award finder."""
 
     schema = ApiSchema()
-    pagination_class = Pages
     serializer_class = serializers.SearchResultSerializer
     queryset = Clause.objects.none()  # tells the schema the model; get_queryset() gives the results
-    pagination_class = serializers.SearchPagination
+    pagination_class = SearchPagination
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

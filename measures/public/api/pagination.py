@@ -1,0 +1,42 @@
+"""The API's pages: `page` = 1, 2, …, and one 404 for a page that does not exist."""
+
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pages(PageNumberPagination):
+    """`page` = 1, 2, …; "" is the first. Every 404 of the API says the same, "未找到。" (in the visitor's
+    language): a page out of range too, and "last" is no page number."""
+
+    invalid_page_message = NotFound.default_detail
+    last_page_strings = ()
+
+    def get_schema_operation_parameters(self, view):
+        (page,) = super().get_schema_operation_parameters(view)
+        return [{**page, "schema": {"type": "integer", "minimum": 1}}]
+
+
+class SearchPagination(Pages):
+    """The search's pages, and how its amount terms were understood (`amounts`, added by the view)."""
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        nullable_integer = {"type": "integer", "nullable": True}
+        schema["properties"]["amounts"] = {
+            "type": "array",
+            "description": "读作金额或金额范围的检索词，以及它们的含义（元，含两端）",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "term": {"type": "string", "example": "500万以上"},
+                    "min_yuan": {**nullable_integer, "example": 5000000},
+                    "max_yuan": {**nullable_integer, "example": None},
+                    "exact": {"type": "boolean", "example": False},
+                    "description": {"type": "string", "example": "金额 ≥ 500万元"},
+                    "finder_url": {"type": "string", "format": "uri", "example": "https://example.org/awards/?min=500"},
+                },
+                "required": ["term", "min_yuan", "max_yuan", "exact", "description", "finder_url"],
+            },
+        }
+        schema["required"] = [*schema.get("required", []), "amounts"]
+        return schema
