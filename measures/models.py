@@ -1,24 +1,38 @@
 """Where Django looks for the app's models. They live in measures/domain/, the bottom layer: the policy
 as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
-the public history (public_history.py) and the e-mail alerts' subscriptions (subscriptions.py)."""
+who can apply and how (eligibility.py), the public history (public_history.py) and the e-mail alerts' subscriptions (subscriptions.py)."""
 
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
+from measures.domain.eligibility import (
+    ApplicationDepartment,
+    ApplicationGuide,
+    ApplicationInfo,
+    AwardRecipientKind,
+    Department,
+    RecipientKind,
+)
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.revision import ContentRevision
 from measures.domain.subscriptions import Delivery, Subscription
 
 __all__ = [
+    "ApplicationDepartment",
+    "ApplicationGuide",
+    "ApplicationInfo",
     "Award",
+    "AwardRecipientKind",
     "Clause",
     "ContentRevision",
     "Delivery",
+    "Department",
     "Measure",
     "Pillar",
     "Policy",
     "PolicySource",
     "PublicChange",
     "PublicState",
+    "RecipientKind",
     "RelatedDocument",
     "RelatedDocumentMeasure",
     "Subscription",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from measures.domain import public_history
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.text import money
 
@@ -64,6 +65,11 @@ class PolicyLoader:
                 Pillar, {"policy": policy, "number": pillar["number"]}, {"title": pillar["title"]}
             )
 
+        kinds = {}
+        for kind in data.get("recipient_kinds", []):
+            kind_fields = dict(kind)
+            kinds[kind["slug"]] = self._sync(RecipientKind, {"slug": kind_fields.pop("slug")}, kind_fields)
+
         measures = {}
         for item in data["measures"]:
             measure = measures[item["number"]] = self._sync(
@@ -79,7 +85,14 @@ class PolicyLoader:
                 for award_position, award_data in enumerate(clause_data["awards"], start=1):
                     award_fields = dict(award_data)
                     award_fields["amount_yuan"] = money.wan_to_yuan(award_fields.pop("amount_wan"))
-                    self._sync(Award, {"clause": clause, "position": award_position}, award_fields)
+                    slugs = award_fields.pop("kinds", [])
+                    award = self._sync(Award, {"clause": clause, "position": award_position}, award_fields)
+                    for slug in slugs:
+                        if slug not in kinds:
+                            raise ValueError(
+                                f"奖补“{award.source_phrase}”标注的申报主体类别 {slug} 不在 recipient_kinds 中。"
+                            )
+                        self._link(award, kinds[slug])
 
         for position, document_data in enumerate(data.get("related_documents", []), start=1):
             document_fields = {k: v for k, v in document_data.items() if k != "measures"}
@@ -92,6 +105,23 @@ class PolicyLoader:
                 # A link has no content besides its two ends: it is created when missing, never changed.
                 self._sync(RelatedDocumentMeasure, {"document": document, "measure": measures[number]}, {})
         return self.report
+
+    def _link(self, award, kind):
+        """Tag an award with a kind. A link has no content besides its two ends: it is created when
+        missing, unless the loader created it before and it is gone, which means an editor removed it
+        (kept so, unless `force`)."""
+        key = {"award": award, "kind": kind}
+        if AwardRecipientKind.objects.filter(**key).exists():
+            self.report.unchanged += 1
+            return
+        removed = AwardRecipientKind.history.filter(award=award, kind=kind, history_type="-").exists()
+        if removed and not self.force:
+            self.report.kept.append(f"奖补金额「{award}」的申报主体类别「{kind}」（已由编辑移除）")
+            return
+        link = AwardRecipientKind(**key)
+        link._change_reason = OVERWRITE_REASON if removed else IMPORT_REASON
+        link.save()
+        self.report.created += 1
 
     def _sync(self, model, key: dict, values: dict):
         obj = model.objects.filter(**key).first()

@@ -1,0 +1,359 @@
+"""Who can apply for an award, and how: eligibility and application facts as records.
+
+- A recipient kind (申报主体类别) names a kind of organisation or project an award is open to, in the
+  policy's own words (全国重点实验室, 科技型企业孵化器…). Awards are tagged with kinds through
+  AwardRecipientKind, one row per link with its own history, so that who tagged what, when and why is
+  kept like every other edit. Tagging structures the words already in an award's `recipient`; it never
+  adds a fact.
+- Application facts (申兑信息: 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话) are kept per
+  measure in an ApplicationInfo, and an award may have its own ApplicationInfo for the facts in which it
+  differs: each fact the award's record gives wins over the measure's (`application_facts`). What no
+  record gives is None, which the pages show as 待录入: no source gives any of them for the 2025 policy.
+
+All of it is public content without drafts: every write counts in the content revision (migration 0010).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from measures.domain.models import Audited, Award, ContentQuerySet, Measure
+
+
+class RecipientKindQuerySet(ContentQuerySet):
+    def in_order(self):
+        return self.order_by("order", "slug")
+
+
+class RecipientKind(Audited):
+    class Group(models.TextChoices):
+        PLATFORM = "platform", _("创新平台")
+        BASE = "base", _("合作基地")
+        INCUBATOR = "incubator", _("孵化载体")
+        PROJECT = "project", _("项目")
+        ENTERPRISE = "enterprise", _("企业")
+
+    slug = models.SlugField(
+        "网址标识",
+        unique=True,
+        help_text="出现在政策计算器的网址中（/calculator/?kind=网址标识），只用小写字母、数字和连字符；发布后请勿修改。",
+    )
+    name = models.CharField("名称", max_length=100, unique=True, help_text="照政策原文的说法，如“科技型企业孵化器”。")
+    explanation = models.CharField(
+        "说明",
+        max_length=300,
+        blank=True,
+        help_text="简短说明这类主体是什么、出自哪条措施的哪句话；不写原文没有的条件。",
+    )
+    group = models.CharField("类别", max_length=12, choices=Group.choices, help_text="政策计算器按类别分组列出。")
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="同类别中的先后，小的在前。")
+    awards = models.ManyToManyField(
+        Award,
+        through="AwardRecipientKind",
+        related_name="recipient_kinds",
+        blank=True,
+        verbose_name="可申请的奖补",
+    )
+
+    objects = RecipientKindQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    duplicate_number_message = "已有相同网址标识或名称的申报主体类别。"
+
+    class Meta:
+        verbose_name = "申报主体类别"
+        verbose_name_plural = "申报主体类别"
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class AwardRecipientKind(Audited):
+    """That an award is open to a kind of recipient: one row per link, edited on the award's page."""
+
+    award = models.ForeignKey(Award, verbose_name="奖补金额", on_delete=models.CASCADE, related_name="kind_links")
+    # PROTECT: a kind still linked to awards is unlinked from them before it can go.
+    kind = models.ForeignKey(
+        RecipientKind, verbose_name="申报主体类别", on_delete=models.PROTECT, related_name="award_links"
+    )
+
+    objects = ContentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    duplicate_number_message = "这笔奖补已经标注了这类申报主体。"
+
+    class Meta:
+        verbose_name = "奖补的申报主体"
+        verbose_name_plural = "奖补的申报主体"
+        ordering = ["award_id", "kind_id"]
+        constraints = [models.UniqueConstraint(fields=["award", "kind"], name="award_recipient_kind_unique")]
+
+    def __str__(self):
+        return str(self.kind) if self.kind_id else "—"
+
+
+class Department(Audited):
+    """A responsible department (责任单位), reused across measures and policies."""
+
+    name = models.CharField("名称", max_length=100, unique=True, help_text="单位全称，如“厦门市科学技术局”。")
+    phone = models.CharField("电话", max_length=100, blank=True, help_text="来源给出的咨询电话；不知道时留空。")
+    website = models.URLField("网站", max_length=500, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+
+    objects = ContentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    duplicate_number_message = "已有同名的责任单位。"
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeliveryMode(models.TextChoices):
+    AUTOMATIC = "automatic", _("免申即享")
+    ON_APPLICATION = "on_application", _("依申请")
+    UNSPECIFIED = "unspecified", _("未注明")
+
+
+class WindowKind(models.TextChoices):
+    YEAR_ROUND = "year_round", _("常年受理")
+    DATES = "dates", _("按申报时间段")
+    ANNUAL_NOTICE = "annual_notice", _("以年度通知为准")
+    UNPUBLISHED = "unpublished", _("未公布")
+
+
+class ApplicationInfoQuerySet(ContentQuerySet):
+    def for_display(self):
+        """With its departments and guides (two prefetches)."""
+        return self.prefetch_related(
+            models.Prefetch("departments", queryset=Department.objects.order_by("name")),
+            models.Prefetch("guides", queryset=ApplicationGuide.objects.order_by("position")),
+        )
+
+
+class ApplicationInfo(Audited):
+    """How to apply for the awards of a measure (`measure` set), or for one award where it differs from
+    its measure (`award` set). Fields left at their defaults are taken from the measure's record, and
+    shown as 待录入 where that gives nothing either."""
+
+    measure = models.OneToOneField(
+        Measure,
+        verbose_name="措施",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="application_info",
+        help_text="这条措施所有奖补共同的申兑信息。与“奖补金额”二选一。",
+    )
+    award = models.OneToOneField(
+        Award,
+        verbose_name="奖补金额",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="application_info",
+        help_text="只在这笔奖补与所在措施不同时填写：这里填写的各项优先于措施的。",
+    )
+    delivery_mode = models.CharField(
+        "兑现方式",
+        max_length=16,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.UNSPECIFIED,
+        help_text="来源未写明时保持“未注明”：公众页面显示“待录入”。",
+    )
+    window_kind = models.CharField(
+        "申报时间",
+        max_length=16,
+        choices=WindowKind.choices,
+        default=WindowKind.UNPUBLISHED,
+        help_text="选“按申报时间段”时填写起止日期；来源未给出时保持“未公布”：公众页面显示“待录入”。",
+    )
+    window_opens = models.DateField("申报开始日期", null=True, blank=True)
+    window_closes = models.DateField("申报截止日期", null=True, blank=True)
+    materials = models.TextField("所需材料", blank=True, help_text="照申报通知或指南录入；不知道时留空。")
+    hotline = models.CharField("咨询电话", max_length=100, blank=True, help_text="不知道时留空。")
+    departments = models.ManyToManyField(
+        Department,
+        through="ApplicationDepartment",
+        related_name="application_infos",
+        blank=True,
+        verbose_name="责任单位",
+    )
+
+    objects = ApplicationInfoQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "申兑信息"
+        verbose_name_plural = "申兑信息"
+        ordering = ["measure_id", "award_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="application_info_for_measure_or_award",
+                condition=models.Q(measure__isnull=False, award__isnull=True)
+                | models.Q(measure__isnull=True, award__isnull=False),
+                violation_error_message="申兑信息属于一条措施或一笔奖补，二者选一。",
+            ),
+        ]
+
+    def __str__(self):
+        if self.award_id:
+            return f"申兑信息：{self.award}"
+        return f"申兑信息：{self.measure}" if self.measure_id else "申兑信息"
+
+    def clean(self):
+        if self.window_kind == WindowKind.DATES:
+            if not self.window_opens and not self.window_closes:
+                raise ValidationError({"window_opens": "选“按申报时间段”时至少填写开始或截止日期。"})
+            if self.window_opens and self.window_closes and self.window_opens > self.window_closes:
+                raise ValidationError({"window_closes": "截止日期不能早于开始日期。"})
+        elif self.window_opens or self.window_closes:
+            raise ValidationError({"window_kind": "填写了申报日期时，申报时间请选“按申报时间段”。"})
+
+
+class ApplicationDepartment(Audited):
+    info = models.ForeignKey(
+        ApplicationInfo, verbose_name="申兑信息", on_delete=models.CASCADE, related_name="department_links"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="责任单位", on_delete=models.PROTECT, related_name="info_links"
+    )
+
+    objects = ContentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    duplicate_number_message = "已经列出了这个责任单位。"
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        ordering = ["info_id", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["info", "department"], name="application_department_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.department) if self.department_id else "—"
+
+
+class ApplicationGuide(Audited):
+    """A link to an application guide or notice (申兑指南), with its title as the page gives it."""
+
+    info = models.ForeignKey(ApplicationInfo, verbose_name="申兑信息", on_delete=models.CASCADE, related_name="guides")
+    position = models.PositiveSmallIntegerField("顺序", default=1)
+    title = models.CharField("标题", max_length=200, help_text="指南或通知的标题，照来源录入。")
+    url = models.URLField("网址", max_length=500)
+
+    objects = ContentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    duplicate_number_message = "已有相同顺序号的申兑指南，请换一个顺序号。"
+
+    class Meta:
+        verbose_name = "申兑指南"
+        verbose_name_plural = "申兑指南"
+        ordering = ["info_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["info", "position"], name="application_guide_position_unique")]
+
+    def __str__(self):
+        return self.title
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: str
+    opens: datetime.date | None = None
+    closes: datetime.date | None = None
+
+    @property
+    def label(self):
+        return WindowKind(self.kind).label
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    """An award's application facts, each None where no record gives it (shown as 待录入)."""
+
+    departments: list = field(default_factory=list)
+    delivery_mode: str | None = None
+    window: Window | None = None
+    guides: list = field(default_factory=list)
+    materials: str = ""
+    hotline: str = ""
+
+    @property
+    def delivery_mode_label(self):
+        return DeliveryMode(self.delivery_mode).label if self.delivery_mode else None
+
+    @property
+    def missing(self) -> list[str]:
+        """The names of the facts no record gives (the API lists them)."""
+        names = {
+            "departments": self.departments,
+            "delivery_mode": self.delivery_mode,
+            "window": self.window,
+            "guides": self.guides,
+            "materials": self.materials,
+            "hotline": self.hotline,
+        }
+        return [name for name, value in names.items() if not value]
+
+
+def _own(info: ApplicationInfo | None) -> ApplicationFacts:
+    if info is None:
+        return ApplicationFacts()
+    window = None
+    if info.window_kind != WindowKind.UNPUBLISHED:
+        window = Window(info.window_kind, info.window_opens, info.window_closes)
+    return ApplicationFacts(
+        departments=list(info.departments.all()),
+        delivery_mode=None if info.delivery_mode == DeliveryMode.UNSPECIFIED else info.delivery_mode,
+        window=window,
+        guides=list(info.guides.all()),
+        materials=info.materials,
+        hotline=info.hotline,
+    )
+
+
+def merge_facts(measure_info: ApplicationInfo | None, award_info: ApplicationInfo | None) -> ApplicationFacts:
+    """Each fact the award's record gives, else the measure's. Reads the records' departments and guides:
+    queries unless prefetched (ApplicationInfoQuerySet.for_display)."""
+    measure, award = _own(measure_info), _own(award_info)
+    return ApplicationFacts(
+        **{name: getattr(award, name) or getattr(measure, name) for name in ApplicationFacts.__dataclass_fields__}
+    )
+
+
+def _related_or_none(obj, name):
+    try:
+        return getattr(obj, name)
+    except models.ObjectDoesNotExist:
+        return None
+
+
+def application_facts(award: Award) -> ApplicationFacts:
+    """An award's facts. Reads award.application_info and award.clause.measure.application_info: joined by
+    `with_application_facts`, else queries."""
+    return merge_facts(
+        _related_or_none(award.clause.measure, "application_info"), _related_or_none(award, "application_info")
+    )
+
+
+def with_application_facts(awards):
+    """Awards (a QuerySet) with what `application_facts` and the kinds need: constant queries."""
+    infos = ApplicationInfo.objects.for_display()
+    return awards.select_related("clause__measure").prefetch_related(
+        models.Prefetch("application_info", queryset=infos),
+        models.Prefetch("clause__measure__application_info", queryset=infos),
+        models.Prefetch("recipient_kinds", queryset=RecipientKind.objects.in_order()),
+    )
