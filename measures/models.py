@@ -1,6 +1,7 @@
 """Where Django looks for the app's models. They live in measures/domain/, the bottom layer: the policy
 as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
-who can apply and how (eligibility.py), the public history (public_history.py) and the e-mail alerts' subscriptions (subscriptions.py)."""
+who can apply and how (eligibility.py), the public history (public_history.py) and the e-mail alerts'
+subscriptions (subscriptions.py)."""
 
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.eligibility import (
