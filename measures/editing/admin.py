@@ -21,6 +21,7 @@ from measures.editing.consistency import disagreement, disagreements
 from measures.editing.forms import AwardForm
 from measures.editing.history import ChangeReasonAdmin
 from measures.editing.import_admin import import_view
+from measures.editing.kinds import KINDS_FIELD, NoKindFilter, assign_kind, kinds_field, set_kinds
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.text import money
 from xmpolicy.nul import query_has_nul
@@ -239,27 +240,64 @@ class ClauseAdmin(EditorModelAdmin):
         return clause.text if len(clause.text) <= 40 else f"{clause.text[:40]}…"
 
 
+class AwardWithKindsForm(AwardForm):
+    """The award's own page also chooses its recipient kinds (saved as links by AwardAdmin.save_related)."""
+
+    recipient_kinds = kinds_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(KINDS_FIELD, list(self.instance.recipient_kinds.all()))
+
+
 @admin.register(Award)
 class AwardAdmin(EditorModelAdmin):
-    form = AwardForm
-    list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "clause", "status", "updated_at")
+    form = AwardWithKindsForm
+    list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "kind_names", "clause", "status")
     list_filter = (
         "status",
         PhraseCheckFilter,
+        NoKindFilter,
         "clause__measure__policy",
         "clause__measure__pillar",
         "limit",
         "recurrence",
         "nature",
     )
-    actions = (publish_selected_drafts,)
+    actions = (publish_selected_drafts, assign_kind)
     list_select_related = ("clause__measure",)
-    search_fields = ("recipient", "source_phrase", "clause__text")
+    search_fields = ("recipient", "source_phrase", "clause__text", "recipient_kinds__name")
     ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")
+
+    def get_queryset(self, request):
+        # The list shows each award's kinds: one prefetch rather than a query per row.
+        return super().get_queryset(request).prefetch_related("recipient_kinds")
+
+    def get_fieldsets(self, request, obj=None):
+        # The kinds are a form field, not a model field: the generated fieldset leaves them out.
+        fieldsets = super().get_fieldsets(request, obj)
+        first_name, first = fieldsets[0]
+        if KINDS_FIELD not in first["fields"]:
+            fieldsets = [(first_name, {**first, "fields": [*first["fields"], KINDS_FIELD]}), *fieldsets[1:]]
+        return fieldsets
+
+    def edits_content(self, request, form) -> bool:
+        # Changing only the kinds writes links, not the award: the award stays the loader's.
+        return any(name != KINDS_FIELD for name in form.changed_data) and super().edits_content(request, form)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         warn_if_phrase_disagrees(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if KINDS_FIELD in form.cleaned_data:
+            set_kinds(form.instance, form.cleaned_data[KINDS_FIELD], request.user, self.change_reason(form))
+
+    @admin.display(description="申报主体")
+    def kind_names(self, award):
+        return "、".join(kind.name for kind in award.recipient_kinds.all()) or "—"
 
     @admin.display(description="金额表述", ordering="amount_yuan")
     def amount_text(self, award):

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.documents import RelatedDocument
+from measures.domain.eligibility import application_facts
 from measures.domain.models import Award, Clause
 from measures.text import money
 
@@ -172,6 +173,56 @@ DOCUMENT_COLUMNS = [
 ]
 
 FINDER_AWARD_COLUMNS = [column for column in AWARD_COLUMNS if column.in_finder]
+
+
+def _window_text(window) -> str:
+    if window is None:
+        return ""
+    if window.kind != "dates":
+        return str(window.label)
+    return f"{window.opens or ''}—{window.closes or ''}"
+
+
+# Who can apply and how (measures/domain/eligibility.py). They read the award's kinds and its and its
+# measure's application facts: prefetched by eligibility.with_application_facts. An empty cell is a fact
+# no source has given yet (the pages show 待录入).
+ELIGIBILITY_COLUMNS = [
+    Column(
+        "recipient_kinds",
+        "申报主体类别",
+        _("可以申请的申报主体类别，以顿号分隔，如“科技型企业孵化器、加速器”。"),
+        lambda a, _u: "、".join(kind.name for kind in a.recipient_kinds.all()),
+    ),
+    Column(
+        "departments",
+        "责任单位",
+        _("负责受理和兑现的单位，以顿号分隔；为空表示待录入。"),
+        lambda a, _u: "、".join(d.name for d in application_facts(a).departments),
+    ),
+    Column(
+        "delivery_mode",
+        "兑现方式",
+        _("“免申即享”或“依申请”；为空表示待录入。"),
+        lambda a, _u: str(application_facts(a).delivery_mode_label or ""),
+    ),
+    Column(
+        "application_window",
+        "申报时间",
+        _("“常年受理”“以年度通知为准”，或申报起止日期；为空表示待录入。"),
+        lambda a, _u: _window_text(application_facts(a).window),
+    ),
+    Column(
+        "guides",
+        "申兑指南",
+        _("申兑指南的标题和网址，每项一行；为空表示待录入。"),
+        lambda a, _u: "\n".join(f"{g.title} {g.url}" for g in application_facts(a).guides),
+    ),
+    Column("materials", "所需材料", _("申报所需材料；为空表示待录入。"), lambda a, _u: application_facts(a).materials),
+    Column("hotline", "咨询电话", _("咨询电话；为空表示待录入。"), lambda a, _u: application_facts(a).hotline),
+]
+
+# The calculator's CSV (/calculator/export.csv): the finder's columns, then who can apply and how.
+CALCULATOR_COLUMNS = [*FINDER_AWARD_COLUMNS, *ELIGIBILITY_COLUMNS]
 
 
 def published_awards() -> QuerySet:

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
 from measures.public.sitemaps import SITEMAPS
-from measures.public.views import awards, browse, downloads, history, search
+from measures.public.views import awards, browse, calculator, downloads, history, search
 
 app_name = "measures"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("awards/", require_safe(awards.award_finder), name="awards"),
     path("awards/export.csv", require_safe(awards.award_export_csv), name="awards_csv"),
+    path("calculator/", require_safe(calculator.calculator_page), name="calculator"),
+    path("calculator/export.csv", require_safe(calculator.calculator_export_csv), name="calculator_csv"),
     path("search/", require_safe(search.search), name="search"),
     path("changes/", require_safe(history.changes), name="changes"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

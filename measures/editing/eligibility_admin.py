@@ -1,0 +1,77 @@
+"""The editors' pages for who can apply and how: recipient kinds (申报主体类别), responsible departments
+(责任单位) and application facts (申兑信息) with their departments and guides. Each is edited with a reason
+and keeps its history, like the policy's own rows (EditorModelAdmin)."""
+
+from django.contrib import admin
+from django.db import models
+
+from measures.domain.eligibility import (
+    ApplicationDepartment,
+    ApplicationGuide,
+    ApplicationInfo,
+    Department,
+    RecipientKind,
+)
+from measures.domain.models import Award
+from measures.editing.admin import AUDIT_FIELDS, EditorInline, EditorModelAdmin
+
+
+@admin.register(RecipientKind)
+class RecipientKindAdmin(EditorModelAdmin):
+    list_display = ("name", "slug", "group", "order", "award_count", "updated_at")
+    list_display_links = ("name",)
+    list_filter = ("group",)
+    search_fields = ("name", "slug", "explanation")
+    ordering = ("group", "order", "slug")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "group", "order", "explanation")}),
+        ("记录", {"fields": AUDIT_FIELDS}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(linked_awards=models.Count("award_links"))
+
+    @admin.display(description="奖补数", ordering="linked_awards")
+    def award_count(self, kind):
+        return kind.linked_awards
+
+
+@admin.register(Department)
+class DepartmentAdmin(EditorModelAdmin):
+    list_display = ("name", "phone", "website", "address", "updated_at")
+    search_fields = ("name", "address")
+    ordering = ("name",)
+
+
+class ApplicationDepartmentInline(EditorInline, admin.TabularInline):
+    model = ApplicationDepartment
+    fields = ("department",)
+    readonly_fields = ()
+    verbose_name_plural = "责任单位"
+
+
+class ApplicationGuideInline(EditorInline, admin.TabularInline):
+    model = ApplicationGuide
+    fields = ("position", "title", "url")
+    readonly_fields = ()
+
+
+@admin.register(ApplicationInfo)
+class ApplicationInfoAdmin(EditorModelAdmin):
+    list_display = ("__str__", "delivery_mode", "window_kind", "hotline", "updated_at")
+    list_filter = ("delivery_mode", "window_kind")
+    search_fields = ("measure__title", "award__recipient", "materials")
+    list_select_related = ("measure", "award__clause__measure")
+    inlines = (ApplicationDepartmentInline, ApplicationGuideInline)
+    fieldsets = (
+        ("属于", {"fields": ("measure", "award")}),
+        ("申兑信息", {"fields": ("delivery_mode", "window_kind", "window_opens", "window_closes", "materials")}),
+        ("咨询", {"fields": ("hotline",)}),
+        ("记录", {"fields": AUDIT_FIELDS}),
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An award's name shows its clause and measure: join them, or the menu runs a query per award.
+        if db_field.name == "award":
+            kwargs["queryset"] = Award.objects.select_related("clause__measure")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

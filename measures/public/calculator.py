@@ -1,0 +1,237 @@
+"""The policy calculator (政策计算器): which published awards a kind of organisation can apply for, and what
+they add up to, with the working shown. Shared by the page, its CSV (measures/public/views/calculator.py)
+and the API (measures/public/api/views.py), so that all three read the same parameters, refuse the same
+questions with the same messages and list the same awards.
+
+- `CalculatorQuery` reads the GET parameters: `kind` (repeated, one per recipient kind's slug) and `valid`
+  (1: only policies in force today, the default; 0: every policy). A question it cannot answer whole
+  (an unknown or empty kind, too many kinds, a NUL, a kind none of whose awards is in the policies asked
+  about) gets messages and no awards: a partial list would look like an answer.
+- `totals` is a pure function of the awards: never one sum. Amounts are added up only with amounts of the
+  same nature (one-time fixed amounts, one-time ceilings, yearly ceilings…; amounts computed from an input
+  such as 按设备投入情况 apart), each sum listing its terms. The policy does not say whether awards can be
+  combined, so NOTES always says so.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind, with_application_facts
+from measures.domain.models import LISTING_ORDER, Award, Policy
+from measures.text import money
+from xmpolicy.nul import has_nul
+
+# More kinds than any organisation is; also caps the work a single URL can ask for.
+MAX_KINDS = 50
+# A parameter value longer than any slug is not one; it is cut in messages.
+MAX_SHOWN = 60
+
+ONCE, PER_YEAR, UNSPECIFIED = "once", "per_year", "unspecified"
+EXACT, CEILING = "exact", "ceiling"
+
+NOTES = [_("原文未说明能否同时享受：各项金额分别列出，合计只说明同类金额加起来是多少，不代表可以全部获得。")]
+
+
+@dataclass
+class CalculatorQuery:
+    """The parameters of a calculator question, checked. `errors` is a list of (parameter, message)."""
+
+    kinds: list[RecipientKind] = field(default_factory=list)
+    valid_only: bool = True
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    asked: bool = False  # whether any kind was given (the page shows only its form otherwise)
+
+    @classmethod
+    def from_params(cls, params, *, require_kind: bool = False) -> "CalculatorQuery":
+        """One query for the kinds named (none when the parameters are refused before)."""
+        query = cls()
+        if any(has_nul(key, *values) for key, values in params.lists()):
+            query.errors.append(("kind", str(_("查询条件中有无效字符（NUL），请重新选择。"))))
+            return query
+        valid = params.getlist("valid")
+        # The form sends valid=0 then, when the box is ticked, valid=1: the last value wins.
+        if valid and valid[-1] not in ("0", "1"):
+            query.errors.append(("valid", str(_("“只看有效政策”的值只能是 1 或 0。"))))
+        query.valid_only = not valid or valid[-1] != "0"
+        slugs = params.getlist("kind")
+        query.asked = bool(slugs)
+        if len(slugs) > MAX_KINDS:
+            query.errors.append(
+                (
+                    "kind",
+                    str(
+                        _("一次最多选择 %(max)d 类申报主体（这次有 %(count)d 个）。")
+                        % {"max": MAX_KINDS, "count": len(slugs)}
+                    ),
+                )
+            )
+            return query
+        if not slugs and require_kind:
+            query.errors.append(("kind", str(_("请至少选择一类申报主体。"))))
+        wanted = list(dict.fromkeys(slug.strip() for slug in slugs))
+        if "" in wanted:
+            query.errors.append(("kind", str(_("申报主体类别不能为空。"))))
+            wanted.remove("")
+        if wanted:
+            found = {kind.slug: kind for kind in RecipientKind.objects.filter(slug__in=wanted)}
+            for slug in wanted:
+                if slug not in found:
+                    shown = slug if len(slug) <= MAX_SHOWN else slug[:MAX_SHOWN] + "…"
+                    query.errors.append(("kind", str(_("没有这类申报主体：“%(kind)s”。") % {"kind": shown})))
+            query.kinds = sorted(found.values(), key=lambda kind: (kind.order, kind.slug))
+        return query
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def policies_in_force(today=None) -> list[int]:
+    """The ids of the policies in force today (one query: there are few policies)."""
+    today = today or timezone.localdate()
+    policies = Policy.objects.only("id", "issue_date", "effective_date", "validity_years")
+    return [p.pk for p in policies if p.validity_status(today) == Policy.ValidityStatus.IN_FORCE]
+
+
+def open_awards(valid_only: bool):
+    """The published awards the calculator may list: those of policies in force when `valid_only`."""
+    awards = Award.objects.published()
+    if valid_only:
+        awards = awards.filter(listed_policy_id__in=policies_in_force())
+    return awards
+
+
+def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
+    """Every kind, each with `award_count`: its published awards (in policies in force when `valid_only`).
+    Two queries."""
+    counts = dict(
+        AwardRecipientKind.objects.filter(award__in=open_awards(valid_only))
+        .values("kind_id")
+        .annotate(n=models.Count("award_id", distinct=True))
+        .values_list("kind_id", "n")
+    )
+    kinds = list(RecipientKind.objects.in_order())
+    for kind in kinds:
+        kind.award_count = counts.get(kind.pk, 0)
+    return kinds
+
+
+def answer(query: CalculatorQuery) -> list[Award]:
+    """Every published award open to any of the query's kinds, in the order of their policies, with their
+    clause, measure, policy, kinds and application facts (a fixed number of queries). A kind none of whose
+    awards is listed makes the question unanswerable: its message is added and nothing is returned."""
+    if not query.is_valid or not query.kinds:
+        return []
+    links = AwardRecipientKind.objects.filter(kind__in=query.kinds)
+    awards = list(
+        with_application_facts(
+            open_awards(query.valid_only).filter(pk__in=links.values("award_id")).for_finder()
+        ).order_by(*LISTING_ORDER)
+    )
+    listed = {kind.pk for award in awards for kind in award.recipient_kinds.all()}
+    for kind in query.kinds:
+        if kind.pk not in listed:
+            if query.valid_only and open_awards(False).filter(pk__in=kind.award_links.values("award_id")).exists():
+                message = _("“%(kind)s”的奖补都属于已失效或尚未施行的政策；如需查看，请取消勾选“只看有效政策”。")
+            else:
+                message = _("“%(kind)s”还没有已发布的奖补。")
+            query.errors.append(("kind", str(message % {"kind": kind.name})))
+    return [] if query.errors else awards
+
+
+@dataclass(frozen=True)
+class Term:
+    award_id: int
+    amount_yuan: int
+
+
+@dataclass(frozen=True)
+class Total:
+    """A sum of amounts of one nature: `recurrence` and `limit` as the awards', `on_input` for amounts
+    computed from an input (an award's `basis`), whatever their recurrence and limit."""
+
+    recurrence: str
+    limit: str
+    on_input: bool
+    terms: tuple[Term, ...]
+
+    @property
+    def amount_yuan(self) -> int:
+        return sum(term.amount_yuan for term in self.terms)
+
+    @property
+    def award_ids(self) -> list[int]:
+        return [term.award_id for term in self.terms]
+
+    @property
+    def label(self) -> str:
+        if self.on_input:
+            return str(_("按投入等计算的金额合计最高"))
+        return str(LABELS[(self.recurrence, self.limit)])
+
+    @property
+    def expression(self) -> str:
+        """'3000 + 200 = 3200万元': the terms in 万元, then the sum."""
+        terms = " + ".join(str(money.yuan_to_wan(term.amount_yuan)) for term in self.terms)
+        return f"{terms} = {money.yuan_to_wan(self.amount_yuan)}万元"
+
+
+LABELS = {
+    (ONCE, EXACT): _("一次性奖励合计"),
+    (ONCE, CEILING): _("一次性奖励合计最高"),
+    (PER_YEAR, EXACT): _("每年合计"),
+    (PER_YEAR, CEILING): _("每年合计最高"),
+    (UNSPECIFIED, EXACT): _("未注明频次的金额合计"),
+    (UNSPECIFIED, CEILING): _("未注明频次的金额合计最高"),
+}
+# The order in which the sums are listed: one-time, yearly, unspecified, then those computed from an input.
+ORDER = [*LABELS, "on_input"]
+
+
+def totals(awards) -> list[Total]:
+    """The awards' amounts summed by nature, each sum with its terms (in the awards' order). Pure: reads
+    only each award's id, amount, recurrence, limit and basis. An award is counted once however many
+    chosen kinds it is open to."""
+    groups: dict = {}
+    seen = set()
+    for award in awards:
+        if award.pk in seen:
+            continue
+        seen.add(award.pk)
+        key = "on_input" if award.basis else (award.recurrence, award.limit)
+        groups.setdefault(key, []).append(Term(award.pk, award.amount_yuan))
+    result = []
+    for key in ORDER:
+        if key in groups:
+            recurrence, limit = ("", "") if key == "on_input" else key
+            result.append(Total(recurrence, limit, key == "on_input", tuple(groups[key])))
+    return result
+
+
+@dataclass
+class MeasureGroup:
+    measure: object
+    awards: list
+
+
+@dataclass
+class PolicyGroup:
+    policy: object
+    measures: list
+
+
+def grouped(awards) -> list[PolicyGroup]:
+    """The awards (in their policies' order) grouped by policy, then by measure."""
+    policies: list[PolicyGroup] = []
+    for award in awards:
+        measure = award.clause.measure
+        if not policies or policies[-1].policy.pk != measure.policy_id:
+            policies.append(PolicyGroup(measure.policy, []))
+        measures = policies[-1].measures
+        if not measures or measures[-1].measure.pk != measure.pk:
+            measures.append(MeasureGroup(measure, []))
+        measures[-1].awards.append(award)
+    return policies

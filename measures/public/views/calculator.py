@@ -1,0 +1,59 @@
+"""The policy calculator (/calculator/) and its CSV (/calculator/export.csv).
+
+Both read the question through measures.public.calculator.CalculatorQuery, so the page and the file list
+the same awards. A question that cannot be answered whole is a 400 with its messages and the form, never
+a partial list. Queries, whatever the amount of data: the form's kinds and counts two, the policies in
+force one, the kinds asked one, the answer five (awards, their kinds, the measures' and the awards'
+application facts with their departments and guides)."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from measures.domain.eligibility import RecipientKind, application_facts
+from measures.public import calculator, exports
+
+
+def calculator_page(request):
+    query = calculator.CalculatorQuery.from_params(request.GET)
+    awards = calculator.answer(query)
+    for award in awards:
+        award.facts = application_facts(award)
+    chosen = {kind.slug for kind in query.kinds}
+    kinds = calculator.kinds_with_counts(query.valid_only)
+    groups = []
+    for value, label in RecipientKind.Group.choices:
+        members = [kind for kind in kinds if kind.group == value]
+        if members:
+            groups.append({"label": label, "kinds": members})
+    context = {
+        "groups": groups,
+        "chosen": chosen,
+        "valid_only": query.valid_only,
+        "errors": [message for _name, message in query.errors],
+        "query": query,
+        "kinds": query.kinds,
+        "results": calculator.grouped(awards),
+        "count": len(awards),
+        "totals": calculator.totals(awards),
+        "notes": calculator.NOTES,
+        "csv_url": _with_query(reverse("measures:calculator_csv"), request.GET),
+    }
+    return render(request, "measures/calculator.html", context, status=400 if query.errors else 200)
+
+
+def calculator_export_csv(request):
+    query = calculator.CalculatorQuery.from_params(request.GET, require_kind=True)
+    awards = calculator.answer(query)
+    if query.errors:
+        lines = [_("查询条件有误：")] + [message for _name, message in query.errors]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    response = exports.csv_response(exports.CALCULATOR_COLUMNS, awards, request.build_absolute_uri)
+    response["Content-Disposition"] = 'attachment; filename="calculator.csv"'
+    return response
+
+
+def _with_query(path, query):
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path

@@ -1,0 +1,209 @@
+"""政策计算器 (issue 13): who can apply for which award, as records tagged from each award's own recipient
+words; the calculator page, its CSV and its API answer with every award open to the chosen kinds, the sums
+with their terms, and 待录入 for every application fact no source gives; questions that cannot be answered
+whole are refused with a message."""
+
+import csv
+import io
+
+import pytest
+
+from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, Department, RecipientKind
+from measures.domain.models import Award
+from tests.html import between, page
+
+INCUBATOR = "tech-business-incubator"
+CHINA_TAIWAN_BASE = "taiwan-cooperation-base"
+INTERNATIONAL_BASE = "national-international-cooperation-base"
+
+
+def kinds_of(source_phrase, amount_wan=None):
+    awards = Award.objects.filter(source_phrase=source_phrase)
+    if amount_wan is not None:
+        awards = awards.filter(amount_yuan=amount_wan * 10_000)
+    (award,) = awards
+    return sorted(award.recipient_kinds.values_list("name", flat=True))
+
+
+# --- the tagging of the real policy -------------------------------------------------------------------
+
+
+def test_every_award_of_the_real_policy_is_tagged_with_the_kinds_its_recipient_names(real_policy):
+    assert kinds_of("给予一次性3000万元奖励") == sorted(
+        ["全国重点实验室", "国家工程研究中心", "国家技术创新中心", "国家制造业创新中心", "其他国家级创新平台"]
+    )
+    assert kinds_of("对新入选基地给予一次性200万元奖励") == sorted(["国家级国际科技合作基地", "对台科技合作与交流基地"])
+    assert kinds_of("考核评估优良的分别给予不超过100万元、50万元奖励", 100) == ["国家级国际科技合作基地"]
+    assert kinds_of("考核评估优良的分别给予不超过100万元、50万元奖励", 50) == ["对台科技合作与交流基地"]
+    assert kinds_of("对金砖创新合作项目给予最高300万元支持") == ["金砖创新合作项目"]
+    assert kinds_of("给予最高1000万元支持") == ["国家重点研发计划“政府间国际科技创新合作”项目成果"]
+    assert kinds_of("给予每年每家最高500万元奖励") == sorted(["科技型企业孵化器", "加速器"])
+    assert kinds_of("按设备投入情况给予最高3000万元补助") == ["企业自主建设的国家级制造业中试平台"]
+    assert not Award.objects.filter(kind_links__isnull=True).exists()
+
+
+def test_each_kind_is_named_in_its_awards_own_recipient_words(real_policy):
+    """A structuring of the words already there: every kind's name (but the 等 of a list) is in the recipient."""
+    for link in AwardRecipientKind.objects.select_related("award", "kind"):
+        if link.kind.slug == "other-national-innovation-platform":
+            assert link.award.recipient.endswith("等国家级创新平台")
+        else:
+            assert link.kind.name in link.award.recipient, (link.kind.name, link.award.recipient)
+
+
+def test_the_kinds_and_their_links_are_in_history(real_policy):
+    kind = RecipientKind.objects.get(slug=INCUBATOR)
+    assert kind.history.filter(history_type="+", history_change_reason="导入政策数据文件").exists()
+    assert AwardRecipientKind.history.filter(kind_id=kind.pk, history_type="+").count() == 1
+
+
+def test_the_loader_keeps_a_tag_an_editor_removed_unless_forced(real_policy):
+    from measures.editing.loader import PolicyLoader  # the loader, as `load_policy` runs it
+
+    link = AwardRecipientKind.objects.get(kind__slug="accelerator")
+    link._change_reason = "原文“加速器”另有措施"
+    link.delete()
+    report = PolicyLoader().load_file(__import__("tests.conftest").conftest.REAL_POLICY_FILE)
+    assert not AwardRecipientKind.objects.filter(kind__slug="accelerator").exists()
+    assert any("加速器" in line for line in report.kept)
+    PolicyLoader(force=True).load_file(__import__("tests.conftest").conftest.REAL_POLICY_FILE)
+    assert AwardRecipientKind.objects.filter(kind__slug="accelerator").exists()
+
+
+def test_no_application_fact_is_loaded_for_the_real_policy(real_policy):
+    assert not ApplicationInfo.objects.exists()
+    assert not Department.objects.exists()
+
+
+# --- the page -----------------------------------------------------------------------------------------
+
+
+def test_the_calculator_lists_the_kinds_in_their_groups_with_their_counts(client, real_policy):
+    html = page(client, "/calculator/")
+    assert "孵化载体" in html and "合作基地" in html
+    incubators = between(html, f'value="{INCUBATOR}"', "</li>")
+    assert "科技型企业孵化器" in incubators and "（1 项）" in incubators
+    bases = between(html, f'value="{INTERNATIONAL_BASE}"', "</li>")
+    assert "（2 项）" in bases
+    assert "calculator-answer" not in html
+
+
+def test_an_incubator_sees_its_yearly_award_its_source_phrase_and_pending_facts(client, real_policy):
+    html = page(client, f"/calculator/?kind={INCUBATOR}")
+    answer = between(html, 'id="calculator-answer"', "</article>")
+    assert "每年每家最高500万元" in answer
+    assert "<q>给予每年每家最高500万元奖励</q>" in answer
+    assert "/policies/kjcx-2025/measures/6/#clause-1" in answer
+    assert answer.count("待录入") == 6  # 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话
+    assert "每年合计最高 500 = 500万元" in answer
+    assert "原文未说明能否同时享受" in answer
+    assert "3000万元" not in answer
+
+
+def test_two_kinds_get_every_award_open_to_either_once_with_sums_by_nature(client, real_policy):
+    html = page(client, f"/calculator/?kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}")
+    answer = between(html, 'id="calculator-answer"', "</article>")
+    assert "共 3 项" in answer
+    assert answer.count('class="award calculator-award"') == 3
+    assert "一次性奖励合计 200 = 200万元" in answer
+    assert "未注明频次的金额合计最高 100 + 50 = 150万元" in answer
+
+
+def test_a_recorded_fact_replaces_its_pending_mark_and_an_award_overrides_its_measure(client, real_policy):
+    award = Award.objects.get(source_phrase="给予每年每家最高500万元奖励")
+    measure_info = ApplicationInfo.objects.create(measure=award.clause.measure, hotline="0592-0000000")
+    measure_info.departments.add(Department.objects.create(name="测试责任单位"))
+    ApplicationInfo.objects.create(award=award, delivery_mode="on_application", hotline="0592-1111111")
+    html = page(client, f"/calculator/?kind={INCUBATOR}")
+    answer = between(html, 'id="calculator-answer"', "</article>")
+    assert "0592-1111111" in answer and "0592-0000000" not in answer
+    assert "依申请" in answer and "测试责任单位" in answer
+    assert answer.count("待录入") == 3
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("kind=no-such-kind", "没有这类申报主体：“no-such-kind”"),
+        ("kind=", "申报主体类别不能为空"),
+        ("kind=a%00b", "无效字符"),
+        ("&".join(["kind=accelerator"] * 1000), "一次最多选择 50 类"),
+        ("kind=tech-business-incubator&valid=maybe", "只看有效政策"),
+        (f"kind={INCUBATOR}&kind=no-such-kind", "没有这类申报主体"),
+    ],
+)
+def test_a_question_that_cannot_be_answered_whole_is_a_400_with_its_message_and_no_list(
+    client, real_policy, query, message
+):
+    html = page(client, f"/calculator/?{query}", status=400)
+    assert message in between(html, 'role="alert"', "</div>")
+    assert "calculator-answer" not in html and "calculator-award" not in html
+
+
+def test_a_kind_whose_awards_are_all_in_an_expired_policy_is_refused_unless_expired_ones_are_asked_for(
+    client, real_policy
+):
+    real_policy.validity_years = 1
+    real_policy.save()
+    html = page(client, f"/calculator/?kind={INCUBATOR}", status=400)
+    assert "已失效或尚未施行" in html and "calculator-award" not in html
+    html = page(client, f"/calculator/?kind={INCUBATOR}&valid=0")
+    assert "每年每家最高500万元" in html
+
+
+def test_the_answer_takes_a_fixed_number_of_queries(client, real_policy, django_assert_max_num_queries):
+    every_kind = "&".join(f"kind={slug}" for slug in RecipientKind.objects.values_list("slug", flat=True))
+    with django_assert_max_num_queries(16):
+        page(client, f"/calculator/?{every_kind}")
+
+
+def test_the_page_is_cached_by_revision_and_follows_an_edit(client, real_policy):
+    assert "每年每家最高500万元" in page(client, f"/calculator/?kind={INCUBATOR}")
+    Award.objects.filter(source_phrase="给予每年每家最高500万元奖励").update(amount_yuan=4_000_000)
+    assert "每年每家最高400万元" in page(client, f"/calculator/?kind={INCUBATOR}")
+    AwardRecipientKind.objects.filter(kind__slug=INCUBATOR).delete()
+    assert "还没有已发布的奖补" in page(client, f"/calculator/?kind={INCUBATOR}", status=400)
+
+
+# --- the CSV ------------------------------------------------------------------------------------------
+
+
+def test_the_csv_holds_the_same_awards_with_kinds_and_empty_facts(client, real_policy):
+    response = client.get(f"/calculator/export.csv?kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert [row["金额（元）"] for row in rows] == ["2000000", "1000000", "500000"]
+    assert rows[0]["申报主体类别"] == "国家级国际科技合作基地、对台科技合作与交流基地"
+    assert rows[0]["责任单位"] == "" and rows[0]["咨询电话"] == ""
+
+
+def test_the_csv_refuses_what_the_page_refuses(client, real_policy):
+    response = client.get("/calculator/export.csv?kind=no-such-kind")
+    assert response.status_code == 400 and "no-such-kind" in response.content.decode()
+    assert client.get("/calculator/export.csv").status_code == 400
+
+
+# --- the totals ---------------------------------------------------------------------------------------
+
+
+def test_totals_sum_only_amounts_of_one_nature_and_list_their_terms():
+    from measures.public.calculator import totals  # a pure function: no database
+
+    awards = [
+        Award(pk=1, amount_yuan=30_000_000, limit="exact", recurrence="once"),
+        Award(pk=2, amount_yuan=2_000_000, limit="exact", recurrence="once"),
+        Award(pk=3, amount_yuan=5_000_000, limit="ceiling", recurrence="per_year"),
+        Award(pk=4, amount_yuan=30_000_000, limit="ceiling", recurrence="unspecified", basis="按设备投入情况"),
+        Award(pk=5, amount_yuan=1_000_000, limit="ceiling", recurrence="once"),
+        Award(pk=2, amount_yuan=2_000_000, limit="exact", recurrence="once"),  # open to two chosen kinds
+    ]
+    result = [(t.label, t.expression, t.award_ids, t.amount_yuan) for t in totals(awards)]
+    assert result == [
+        ("一次性奖励合计", "3000 + 200 = 3200万元", [1, 2], 32_000_000),
+        ("一次性奖励合计最高", "100 = 100万元", [5], 1_000_000),
+        ("每年合计最高", "500 = 500万元", [3], 5_000_000),
+        ("按投入等计算的金额合计最高", "3000 = 3000万元", [4], 30_000_000),
+    ]
+    assert totals([]) == []
