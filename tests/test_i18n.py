@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.formats import date_format
 
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.public.presentation import html_lang, pillar_numeral
 from measures.public.views.search import EXAMPLE_TERMS
@@ -83,6 +84,8 @@ def latin_policy(db):
             basis="By investment",
             source_phrase="Up to five million a year",
         )
+    kind = RecipientKind.objects.create(slug="incubator", name="Incubators", group=RecipientKind.Group.INCUBATOR)
+    AwardRecipientKind.objects.create(award=Award.objects.get(clause__measure=one, clause__position=1), kind=kind)
     return policy
 
 
@@ -266,6 +269,9 @@ def test_the_pending_and_not_found_pages_are_in_english_too(english, real_policy
         "/awards/?min=500&recurrence=per_year",
         "/awards/?min=abc&max=1",
         "/awards/?min=100000",
+        "/calculator/",
+        "/calculator/?kind=incubator",
+        "/calculator/?kind=nope",
         "/search/",
         "/search/?q=Incubators",
         "/search/?q=nothing+here",
