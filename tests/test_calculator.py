@@ -207,3 +207,66 @@ def test_totals_sum_only_amounts_of_one_nature_and_list_their_terms():
         ("按投入等计算的金额合计最高", "3000 = 3000万元", [4], 30_000_000),
     ]
     assert totals([]) == []
+
+
+# --- the admin ----------------------------------------------------------------------------------------
+
+
+def change_form_data(response, **changes):
+    """What the award's change page would post back, with `changes`."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        else:
+            data[name] = field.prepare_value(value) if name == "amount_yuan" else value
+    data["change_reason"] = "标注申报主体"
+    data.update(changes)
+    return data
+
+
+def test_an_editor_tags_an_award_with_kinds_on_its_page_and_the_links_keep_who_and_why(editor_client, real_policy):
+    award = Award.objects.get(source_phrase="对金砖创新合作项目给予最高300万元支持")
+    url = f"/admin/measures/award/{award.pk}/change/"
+    response = editor_client.get(url)
+    assert 'class="selectfilter"' in response.content.decode() or "SelectFilter" in response.content.decode()
+    enterprise = RecipientKind.objects.create(slug="enterprise", name="企业", group="enterprise")
+    brics = RecipientKind.objects.get(slug="brics-innovation-project")
+    response = editor_client.post(url, change_form_data(response, recipient_kinds=[brics.pk, enterprise.pk]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(award.recipient_kinds.values_list("slug", flat=True)) == ["brics-innovation-project", "enterprise"]
+    record = AwardRecipientKind.history.get(kind_id=enterprise.pk, history_type="+")
+    assert record.history_change_reason == "标注申报主体" and record.history_user.username == "editor"
+    award.refresh_from_db()
+    assert award.updated_by is None  # only the links changed: the award itself stays the loader's
+
+
+def test_the_award_list_finds_awards_without_any_kind_and_tags_them_in_bulk(editor_client, real_policy):
+    untagged = Award.objects.get(source_phrase="给予最高1000万元支持")
+    untagged.kind_links.all().delete()
+    response = editor_client.get("/admin/measures/award/?kinds=none")
+    assert response.context["cl"].result_count == 1
+    kind = RecipientKind.objects.get(slug="brics-innovation-project")
+    selected = [untagged.pk, Award.objects.get(source_phrase="对金砖创新合作项目给予最高300万元支持").pk]
+    asked = editor_client.post("/admin/measures/award/", {"action": "assign_kind", "_selected_action": selected})
+    assert asked.status_code == 200 and "为所选奖补标注申报主体" in asked.content.decode()
+    done = editor_client.post(
+        "/admin/measures/award/",
+        {"action": "assign_kind", "_selected_action": selected, "apply": "1", "kind": kind.pk},
+    )
+    assert done.status_code == 302
+    assert list(untagged.recipient_kinds.values_list("slug", flat=True)) == ["brics-innovation-project"]
+    assert AwardRecipientKind.objects.filter(kind=kind).count() == 2
+    assert editor_client.get("/admin/measures/award/?kinds=none").context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize(
+    "page_url",
+    ["/admin/measures/recipientkind/", "/admin/measures/department/add/", "/admin/measures/applicationinfo/add/"],
+)
+def test_kinds_departments_and_application_facts_have_editors_pages(editor_client, real_policy, page_url):
+    assert editor_client.get(page_url).status_code == 200

@@ -19,7 +19,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy, Polic
 from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
 from measures.editing.consistency import disagreement, disagreements
 from measures.editing.forms import AwardForm
-from measures.editing.history import ChangeReasonAdmin
+from measures.editing.history import REASON_FIELD, ChangeReasonAdmin
 from measures.editing.import_admin import import_view
 from measures.editing.kinds import KINDS_FIELD, NoKindFilter, assign_kind, kinds_field, set_kinds
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
@@ -284,7 +284,9 @@ class AwardAdmin(EditorModelAdmin):
 
     def edits_content(self, request, form) -> bool:
         # Changing only the kinds writes links, not the award: the award stays the loader's.
-        return any(name != KINDS_FIELD for name in form.changed_data) and super().edits_content(request, form)
+        if getattr(request, "restoring", None) is not None:
+            return True
+        return any(name not in (KINDS_FIELD, REASON_FIELD) for name in form.changed_data)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

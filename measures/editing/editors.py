@@ -21,6 +21,14 @@ EDITOR_PERMISSIONS = {
     "award": ("view", "add", "change", "delete"),
     "relateddocument": ("view", "add", "change", "delete"),
     "relateddocumentmeasure": ("view", "add", "change", "delete"),
+    # Who can apply and how (measures/domain/eligibility.py): a kind or a department still linked is
+    # protected from deletion by the database (PROTECT), so deleting one is safe to allow.
+    "recipientkind": ("view", "add", "change", "delete"),
+    "awardrecipientkind": ("view", "add", "change", "delete"),
+    "department": ("view", "add", "change", "delete"),
+    "applicationinfo": ("view", "add", "change", "delete"),
+    "applicationdepartment": ("view", "add", "change", "delete"),
+    "applicationguide": ("view", "add", "change", "delete"),
     # How many people follow what, never who: the addresses need `view_subscriber_address`, which
     # the group does not have (an administrator gives it to a person, in the user's page).
     "subscription": ("view",),
