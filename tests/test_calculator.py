@@ -151,10 +151,30 @@ def test_a_kind_whose_awards_are_all_in_an_expired_policy_is_refused_unless_expi
     assert "每年每家最高500万元" in html
 
 
-def test_the_answer_takes_a_fixed_number_of_queries(client, real_policy, django_assert_max_num_queries):
+# The content revision; the kinds asked; policies in force, awards, their kinds, application facts, the facts'
+# departments and guides; the form's policies in force, counts and kinds.
+CALCULATOR_QUERIES = 1 + 1 + 6 + 3
+
+
+@pytest.mark.parametrize("facts", [False, True])
+def test_the_answer_takes_the_same_queries_for_one_kind_or_all_with_or_without_facts(
+    client, real_policy, django_assert_num_queries, facts
+):
+    if facts:
+        info = ApplicationInfo.objects.create(measure=Award.objects.first().clause.measure, hotline="0592-0000000")
+        info.departments.add(Department.objects.create(name="测试责任单位"))
     every_kind = "&".join(f"kind={slug}" for slug in RecipientKind.objects.values_list("slug", flat=True))
-    with django_assert_max_num_queries(16):
-        page(client, f"/calculator/?{every_kind}")
+    for query in (f"kind={INCUBATOR}", every_kind):
+        with django_assert_num_queries(CALCULATOR_QUERIES):
+            page(client, f"/calculator/?{query}")
+
+
+def test_a_measure_page_says_who_can_apply_linking_to_the_calculator_and_how_or_pending(client, real_policy):
+    html = page(client, "/policies/kjcx-2025/measures/6/")
+    award = between(html, "每年每家最高500万元", "</li>")
+    assert f'<a href="/calculator/?kind={INCUBATOR}">科技型企业孵化器</a>' in award
+    assert '<a href="/calculator/?kind=accelerator">加速器</a>' in award
+    assert "谁可以申请" in award and award.count("待录入") == 6
 
 
 def test_the_page_is_cached_by_revision_and_follows_an_edit(client, real_policy):

@@ -17,8 +17,9 @@ from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 # documents and the measures they concern
 POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
 PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures
-# measure with policy and pillar, clauses, awards, sources, sibling measures, related documents
-MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 6
+# measure with policy and pillar, clauses, awards, sources, sibling measures, related documents; the awards'
+# kinds, their application facts, the facts' departments and guides
+MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@
   adds a fact.
 - Application facts (申兑信息: 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话) are kept per
   measure in an ApplicationInfo, and an award may have its own ApplicationInfo for the facts in which it
-  differs: each fact the award's record gives wins over the measure's (`application_facts`). What no
+  differs: each fact the award's record gives wins over the measure's (`merge_facts`). What no
   record gives is None, which the pages show as 待录入: no source gives any of them for the 2025 policy.
 
 All of it is public content without drafts: every write counts in the content revision (migration 0010).
@@ -132,15 +132,6 @@ class WindowKind(models.TextChoices):
     UNPUBLISHED = "unpublished", _("未公布")
 
 
-class ApplicationInfoQuerySet(ContentQuerySet):
-    def for_display(self):
-        """With its departments and guides (two prefetches)."""
-        return self.prefetch_related(
-            models.Prefetch("departments", queryset=Department.objects.order_by("name")),
-            models.Prefetch("guides", queryset=ApplicationGuide.objects.order_by("position")),
-        )
-
-
 class ApplicationInfo(Audited):
     """How to apply for the awards of a measure (`measure` set), or for one award where it differs from
     its measure (`award` set). Fields left at their defaults are taken from the measure's record, and
@@ -190,7 +181,7 @@ class ApplicationInfo(Audited):
         verbose_name="责任单位",
     )
 
-    objects = ApplicationInfoQuerySet.as_manager()
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -316,44 +307,60 @@ def _own(info: ApplicationInfo | None) -> ApplicationFacts:
     if info.window_kind != WindowKind.UNPUBLISHED:
         window = Window(info.window_kind, info.window_opens, info.window_closes)
     return ApplicationFacts(
-        departments=list(info.departments.all()),
+        departments=info.listed_departments,
         delivery_mode=None if info.delivery_mode == DeliveryMode.UNSPECIFIED else info.delivery_mode,
         window=window,
-        guides=list(info.guides.all()),
+        guides=info.listed_guides,
         materials=info.materials,
         hotline=info.hotline,
     )
 
 
 def merge_facts(measure_info: ApplicationInfo | None, award_info: ApplicationInfo | None) -> ApplicationFacts:
-    """Each fact the award's record gives, else the measure's. Reads the records' departments and guides:
-    queries unless prefetched (ApplicationInfoQuerySet.for_display)."""
+    """Each fact the award's record gives, else the measure's. The records carry `listed_departments` and
+    `listed_guides` (attach_eligibility sets them)."""
     measure, award = _own(measure_info), _own(award_info)
     return ApplicationFacts(
         **{name: getattr(award, name) or getattr(measure, name) for name in ApplicationFacts.__dataclass_fields__}
     )
 
 
-def _related_or_none(obj, name):
-    try:
-        return getattr(obj, name)
-    except models.ObjectDoesNotExist:
-        return None
-
-
-def application_facts(award: Award) -> ApplicationFacts:
-    """An award's facts. Reads award.application_info and award.clause.measure.application_info: joined by
-    `with_application_facts`, else queries."""
-    return merge_facts(
-        _related_or_none(award.clause.measure, "application_info"), _related_or_none(award, "application_info")
+def attach_eligibility(awards) -> list[Award]:
+    """These awards (their clauses loaded), each with `kinds` (its recipient kinds, in order) and `facts`
+    (its ApplicationFacts): four queries whatever their number, none when there are none."""
+    awards = list(awards)
+    if not awards:
+        return awards
+    award_ids = [award.pk for award in awards]
+    measure_ids = {award.clause.measure_id for award in awards}
+    links = (
+        AwardRecipientKind.objects.filter(award_id__in=award_ids)
+        .select_related("kind")
+        .order_by("kind__order", "kind__slug")
     )
-
-
-def with_application_facts(awards):
-    """Awards (a QuerySet) with what `application_facts` and the kinds need: constant queries."""
-    infos = ApplicationInfo.objects.for_display()
-    return awards.select_related("clause__measure").prefetch_related(
-        models.Prefetch("application_info", queryset=infos),
-        models.Prefetch("clause__measure__application_info", queryset=infos),
-        models.Prefetch("recipient_kinds", queryset=RecipientKind.objects.in_order()),
+    kinds: dict[int, list] = {}
+    for link in links:
+        kinds.setdefault(link.award_id, []).append(link.kind)
+    infos_query = ApplicationInfo.objects.filter(
+        models.Q(award_id__in=award_ids) | models.Q(measure_id__in=measure_ids)
     )
+    infos = {info.pk: info for info in infos_query}
+    departments: dict[int, list] = {}
+    # The infos as a subquery, so that these two run (and count) the same with or without any info.
+    for link in ApplicationDepartment.objects.filter(info__in=infos_query.values("pk")).select_related("department"):
+        departments.setdefault(link.info_id, []).append(link.department)
+    guides: dict[int, list] = {}
+    for guide in ApplicationGuide.objects.filter(info__in=infos_query.values("pk")).order_by("position", "pk"):
+        guides.setdefault(guide.info_id, []).append(guide)
+    by_measure, by_award = {}, {}
+    for info in infos.values():
+        info.listed_departments = sorted(departments.get(info.pk, []), key=lambda d: d.name)
+        info.listed_guides = guides.get(info.pk, [])
+        if info.award_id:
+            by_award[info.award_id] = info
+        else:
+            by_measure[info.measure_id] = info
+    for award in awards:
+        award.kinds = kinds.get(award.pk, [])
+        award.facts = merge_facts(by_measure.get(award.clause.measure_id), by_award.get(award.pk))
+    return awards

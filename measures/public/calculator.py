@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures.domain.eligibility import AwardRecipientKind, RecipientKind, with_application_facts
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.text import money
 from xmpolicy.nul import has_nul
@@ -121,17 +121,15 @@ def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
 
 def answer(query: CalculatorQuery) -> list[Award]:
     """Every published award open to any of the query's kinds, in the order of their policies, with their
-    clause, measure, policy, kinds and application facts (a fixed number of queries). A kind none of whose
+    clause, measure, policy, `kinds` and `facts` (five queries). A kind none of whose
     awards is listed makes the question unanswerable: its message is added and nothing is returned."""
     if not query.is_valid or not query.kinds:
         return []
     links = AwardRecipientKind.objects.filter(kind__in=query.kinds)
-    awards = list(
-        with_application_facts(
-            open_awards(query.valid_only).filter(pk__in=links.values("award_id")).for_finder()
-        ).order_by(*LISTING_ORDER)
+    awards = attach_eligibility(
+        open_awards(query.valid_only).filter(pk__in=links.values("award_id")).for_finder().order_by(*LISTING_ORDER)
     )
-    listed = {kind.pk for award in awards for kind in award.recipient_kinds.all()}
+    listed = {kind.pk for award in awards for kind in award.kinds}
     for kind in query.kinds:
         if kind.pk not in listed:
             if query.valid_only and open_awards(False).filter(pk__in=kind.award_links.values("award_id")).exists():

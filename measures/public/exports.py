@@ -21,7 +21,6 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.eligibility import application_facts
 from measures.domain.models import Award, Clause
 from measures.text import money
 
@@ -184,41 +183,41 @@ def _window_text(window) -> str:
 
 
 # Who can apply and how (measures/domain/eligibility.py). They read the award's kinds and its and its
-# measure's application facts: prefetched by eligibility.with_application_facts. An empty cell is a fact
+# measure's application facts, as eligibility.attach_eligibility sets them on each award (`kinds`, `facts`). An empty cell is a fact
 # no source has given yet (the pages show 待录入).
 ELIGIBILITY_COLUMNS = [
     Column(
         "recipient_kinds",
         "申报主体类别",
         _("可以申请的申报主体类别，以顿号分隔，如“科技型企业孵化器、加速器”。"),
-        lambda a, _u: "、".join(kind.name for kind in a.recipient_kinds.all()),
+        lambda a, _u: "、".join(kind.name for kind in a.kinds),
     ),
     Column(
         "departments",
         "责任单位",
         _("负责受理和兑现的单位，以顿号分隔；为空表示待录入。"),
-        lambda a, _u: "、".join(d.name for d in application_facts(a).departments),
+        lambda a, _u: "、".join(d.name for d in a.facts.departments),
     ),
     Column(
         "delivery_mode",
         "兑现方式",
         _("“免申即享”或“依申请”；为空表示待录入。"),
-        lambda a, _u: str(application_facts(a).delivery_mode_label or ""),
+        lambda a, _u: str(a.facts.delivery_mode_label or ""),
     ),
     Column(
         "application_window",
         "申报时间",
         _("“常年受理”“以年度通知为准”，或申报起止日期；为空表示待录入。"),
-        lambda a, _u: _window_text(application_facts(a).window),
+        lambda a, _u: _window_text(a.facts.window),
     ),
     Column(
         "guides",
         "申兑指南",
         _("申兑指南的标题和网址，每项一行；为空表示待录入。"),
-        lambda a, _u: "\n".join(f"{g.title} {g.url}" for g in application_facts(a).guides),
+        lambda a, _u: "\n".join(f"{g.title} {g.url}" for g in a.facts.guides),
     ),
-    Column("materials", "所需材料", _("申报所需材料；为空表示待录入。"), lambda a, _u: application_facts(a).materials),
-    Column("hotline", "咨询电话", _("咨询电话；为空表示待录入。"), lambda a, _u: application_facts(a).hotline),
+    Column("materials", "所需材料", _("申报所需材料；为空表示待录入。"), lambda a, _u: a.facts.materials),
+    Column("hotline", "咨询电话", _("咨询电话；为空表示待录入。"), lambda a, _u: a.facts.hotline),
 ]
 
 # The calculator's CSV (/calculator/export.csv): the finder's columns, then who can apply and how.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
+from measures.domain.eligibility import attach_eligibility
 from measures.domain.models import Award, Measure, Policy
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
@@ -81,6 +82,8 @@ def measure_detail(request, slug, number):
             return render(request, "measures/measure_pending.html", {"policy": policy, "number": number}, status=404)
         raise Http404("没有这条措施。")
     policy = measure.policy
+    # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`.
+    attach_eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}

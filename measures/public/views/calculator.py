@@ -11,15 +11,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from measures.domain.eligibility import RecipientKind, application_facts
+from measures.domain.eligibility import RecipientKind
 from measures.public import calculator, exports
 
 
 def calculator_page(request):
     query = calculator.CalculatorQuery.from_params(request.GET)
     awards = calculator.answer(query)
-    for award in awards:
-        award.facts = application_facts(award)
     chosen = {kind.slug for kind in query.kinds}
     kinds = calculator.kinds_with_counts(query.valid_only)
     groups = []
