@@ -182,9 +182,9 @@ def _window_text(window) -> str:
     return f"{window.opens or ''}—{window.closes or ''}"
 
 
-# Who can apply and how (measures/domain/eligibility.py). They read the award's kinds and its and its
-# measure's application facts, as eligibility.attach_eligibility sets them on each award (`kinds`, `facts`). An empty cell is a fact
-# no source has given yet (the pages show 待录入).
+# Who can apply and how (measures/domain/eligibility.py). They read `kinds` and `facts`, which
+# eligibility.attach_eligibility sets on each award. An empty cell is a fact no source has given yet (the
+# pages show 待录入).
 ELIGIBILITY_COLUMNS = [
     Column(
         "recipient_kinds",
