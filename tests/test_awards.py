@@ -17,10 +17,13 @@ from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
 # Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
 FINDER_QUERIES = CONTENT_REVISION_QUERIES + (
-    7  # the count and the page of results, then one count per facet: band, policy, pillar, recurrence, limit
+    # the count and the page of results, then one count per facet: band, policy, pillar, recurrence, limit;
+    # the 申报主体 facet's counts and its 不限 count
+    9
 )
 CSV_QUERIES = CONTENT_REVISION_QUERIES + 1  # the results
 POLICY_CHECK_QUERIES = 1  # a `policy` parameter is looked up
+KIND_CHECK_QUERIES = 1  # so is a `kind` parameter
 
 LARGEST_FIRST = [
     "一次性3000万元",
@@ -436,6 +439,7 @@ def test_a_bad_filter_on_the_csv_is_a_400_naming_the_parameter(client, real_poli
         ("/awards/", FINDER_QUERIES),
         ("/awards/?min=100&max=3000&band=100-500&pillar=1&recurrence=once&limit=exact&sort=amount", FINDER_QUERIES),
         ("/awards/?policy=kjcx-2025", FINDER_QUERIES + POLICY_CHECK_QUERIES),
+        ("/awards/?kind=accelerator", FINDER_QUERIES + KIND_CHECK_QUERIES),
         ("/awards/?min=abc", CONTENT_REVISION_QUERIES),
         ("/awards/export.csv", CSV_QUERIES),
         ("/awards/export.csv?policy=kjcx-2025&band=1000-plus", CSV_QUERIES + POLICY_CHECK_QUERIES),

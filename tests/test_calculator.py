@@ -290,3 +290,22 @@ def test_the_award_list_finds_awards_without_any_kind_and_tags_them_in_bulk(edit
 )
 def test_kinds_departments_and_application_facts_have_editors_pages(editor_client, real_policy, page_url):
     assert editor_client.get(page_url).status_code == 200
+
+
+# --- the award finder's 申报主体 facet ------------------------------------------------------------------
+
+
+def test_the_finder_has_a_kind_facet_with_counts_and_filters_by_kind(client, real_policy):
+    html = page(client, "/awards/")
+    facet = between(html, 'class="facet facet--kind"', "</div>")
+    assert "申报主体" in facet
+    assert "不限 (8)" in facet  # every award once, though several are open to more than one kind
+    assert "国家级国际科技合作基地 (2)" in facet and "科技型企业孵化器 (1)" in facet
+    html = page(client, "/awards/?kind=national-international-cooperation-base")
+    assert "共 2 项" in html
+    assert "一次性200万元" in html and "最高100万元" in html and "最高50万元" not in html
+
+
+def test_the_finder_refuses_an_unknown_kind(client, real_policy):
+    html = page(client, "/awards/?kind=no-such-kind")
+    assert "申报主体无效" in html and "no-such-kind" in html

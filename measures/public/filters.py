@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Count, F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.public.bands import AMOUNT_BANDS, BANDS_BY_SLUG
 from measures.text import money
@@ -100,6 +101,18 @@ class PolicyFilter(django_filters.ModelChoiceFilter):
     field_class = PolicyChoiceField
 
 
+class KindFilter(django_filters.ModelChoiceFilter):
+    """申报主体: the awards open to one recipient kind (by its slug), read through the links' index rather
+    than a join, so that an award is listed once."""
+
+    field_class = PolicyChoiceField  # the same NUL-safe choice field: a NUL is an unknown kind
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(pk__in=AwardRecipientKind.objects.filter(kind=value).values("award_id"))
+
+
 class FinderForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -128,6 +141,12 @@ class AwardFilter(django_filters.FilterSet):
         queryset=finder_policies,
         error_messages={"invalid_choice": _("政策无效：没有网址标识为“%(value)s”且录入了奖补的政策。")},
     )
+    kind = KindFilter(
+        label=_("申报主体"),
+        to_field_name="slug",
+        queryset=RecipientKind.objects.in_order(),
+        error_messages={"invalid_choice": _("申报主体无效：没有网址标识为“%(value)s”的申报主体类别。")},
+    )
     pillar = WholeNumberFilter(
         label=_("方面"),
         field_name="listed_pillar_number",
@@ -153,7 +172,7 @@ class AwardFilter(django_filters.FilterSet):
     )
 
     # The parameters shown as facets, in the order the page lists them.
-    FACETS = ("band", "policy", "pillar", "recurrence", "limit")
+    FACETS = ("band", "policy", "pillar", "kind", "recurrence", "limit")
 
     class Meta:
         model = Award
@@ -184,8 +203,9 @@ class AwardFilter(django_filters.FilterSet):
         """The valid facet parameters given, as they appear in URLs ({'band': '1000-plus', 'pillar': '2'})."""
         cleaned = self.form.cleaned_data
         chosen = {name: cleaned.get(name) for name in self.FACETS}
-        if chosen["policy"] is not None:
-            chosen["policy"] = chosen["policy"].slug
+        for name in ("policy", "kind"):
+            if chosen[name] is not None:
+                chosen[name] = chosen[name].slug
         return {name: str(value) for name, value in chosen.items() if value not in (None, "")}
 
     def facets(self) -> list["Facet"]:
@@ -200,6 +220,7 @@ class AwardFilter(django_filters.FilterSet):
                 "listed_policy__title",
             ),
             self._grouped_facet("pillar", "listed_pillar_number", "listed_pillar__title"),
+            self._kind_facet(),
             self._choice_facet("recurrence", Award.Recurrence.choices),
             self._choice_facet("limit", Award.Limit.choices),
         ]
@@ -224,6 +245,23 @@ class AwardFilter(django_filters.FilterSet):
         )
         options = [FacetOption(band.slug, band.label, counts[f"band_{i}"]) for i, band in enumerate(AMOUNT_BANDS)]
         return Facet("band", self.filters["band"].label, options)
+
+    def _kind_facet(self):
+        """The kinds the awards are open to, in the kinds' order, each with its count, and the number of
+        awards whatever their kinds (an award open to two kinds counts in both: two queries). The chosen
+        kind is listed even when nothing matches it, so that it shows as chosen."""
+        awards = self._filtered_without("kind")
+        rows = (
+            AwardRecipientKind.objects.filter(award__in=awards.values("pk"))
+            .values("kind__slug", "kind__name", "kind__order")
+            .annotate(count=Count("award_id"))
+            .order_by("kind__order", "kind__slug")
+        )
+        options = [FacetOption(row["kind__slug"], row["kind__name"], row["count"]) for row in rows]
+        chosen = self.form.cleaned_data.get("kind")
+        if chosen is not None and chosen.slug not in {option.value for option in options}:
+            options.append(FacetOption(chosen.slug, chosen.name, 0))
+        return Facet("kind", self.filters["kind"].label, options, total=awards.count())
 
     def _choice_facet(self, name, choices):
         rows = self._filtered_without(name).values(name).annotate(count=Count("pk"))
@@ -267,3 +305,4 @@ class Facet:
     name: str  # the GET parameter
     label: str
     options: list[FacetOption]
+    total: int | None = None  # the awards whatever the option, where it is not the sum of the options' counts

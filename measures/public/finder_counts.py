@@ -5,7 +5,8 @@ of awards for each question costs more than finding the page of fifty itself, so
 combination of what the finder filters by — amount, pillar number, frequency, kind — are read once per
 content revision (one grouped query: a few hundred groups, however many awards) and kept in the cache;
 a question's count is then a sum over the groups it selects. A question about one policy is counted
-by the database instead: that policy's awards are few and indexed.
+by the database instead: that policy's awards are few and indexed; so is a question about one recipient
+kind (申报主体), whose awards are read through the links' index.
 
 The revision names the public content (measures/domain/revision.py), and the database's triggers
 move it on every write of a public row, whatever the path: an edit simply leads to a new key.
@@ -39,7 +40,7 @@ def finder_count(finder, request) -> int:
 def award_count(finder, revision_key: str) -> int:
     """The number of awards an AwardFilter (valid, bound) selects."""
     cleaned = finder.form.cleaned_data
-    if cleaned.get("policy") is not None:
+    if cleaned.get("policy") is not None or cleaned.get("kind") is not None:
         return finder.qs.count()
     low, high = cleaned.get("min"), cleaned.get("max")  # yuan, inclusive
     band = BANDS_BY_SLUG[cleaned["band"]] if cleaned.get("band") else None

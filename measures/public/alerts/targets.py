@@ -34,7 +34,7 @@ Kind = Subscription.Kind
 # What a finder or search follower hears of: something that appeared or changed (not a withdrawal).
 NEWS = (PublicChange.Kind.CREATED, PublicChange.Kind.PUBLISHED, PublicChange.Kind.CHANGED)
 # The finder's parameters a follow keeps: its filters, not the order or the page it was on.
-FINDER_FILTERS = ("min", "max", "band", "policy", "pillar", "recurrence", "limit")
+FINDER_FILTERS = ("min", "max", "band", "policy", "pillar", "kind", "recurrence", "limit")
 MAX_FILTERS_LENGTH = 500
 MAX_SLUG_LENGTH = 50
 

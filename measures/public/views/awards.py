@@ -86,7 +86,7 @@ def _facet_links(request, facet, selected_value):
     links = [
         {
             "label": _("不限"),
-            "count": sum(option.count for option in facet.options),
+            "count": facet.total if facet.total is not None else sum(option.count for option in facet.options),
             "url": _query_with(request, facet.name, None),
             "selected": selected_value is None,
         }
