@@ -209,7 +209,15 @@ def test_every_404_says_the_same_in_english_for_a_visitor_who_chose_english(clie
 
 def test_the_api_root_links_every_list(client, db):
     root = get_json(client, "/api/v1/")
-    assert set(root) == {"policies", "pillars", "measures", "clauses", "awards", "related-documents"}
+    assert set(root) == {
+        "policies",
+        "pillars",
+        "measures",
+        "clauses",
+        "awards",
+        "related-documents",
+        "recipient-kinds",
+    }
     assert root["awards"] == f"{BASE}/api/v1/awards/"
 
 
@@ -343,6 +351,10 @@ def test_no_payload_shows_history_or_editing_internals(client, real_policy):
 # fingerprint that every public GET runs (measures/public/caching.py).
 
 FINGERPRINT = 1
+# What a page of measures adds: their application facts, with their departments and guides; a page of
+# awards: their kinds too (measures/domain/eligibility.py).
+MEASURE_FACTS = 3
+AWARD_ELIGIBILITY = 4
 
 
 @pytest.mark.parametrize(
@@ -352,11 +364,14 @@ FINGERPRINT = 1
         ("/api/v1/policies/kjcx-2025/", 5),
         ("/api/v1/pillars/", 2),  # count, page
         ("/api/v1/pillars/?policy=kjcx-2025", 3),  # the policy looked up
-        ("/api/v1/measures/", 2),
+        ("/api/v1/measures/", 2 + MEASURE_FACTS),
         ("/api/v1/clauses/", 2),
         ("/api/v1/clauses/?policy=kjcx-2025&measure=2", 3),
-        ("/api/v1/awards/", 2),
-        ("/api/v1/awards/?policy=kjcx-2025&min=100", 3),
+        ("/api/v1/awards/", 2 + AWARD_ELIGIBILITY),
+        ("/api/v1/awards/?policy=kjcx-2025&min=100", 3 + AWARD_ELIGIBILITY),
+        ("/api/v1/awards/?kind=accelerator", 3 + AWARD_ELIGIBILITY),  # the kind looked up
+        ("/api/v1/recipient-kinds/", 2),
+        ("/api/v1/calculator/?kind=accelerator&kind=taiwan-cooperation-base", 3 + AWARD_ELIGIBILITY),
         ("/api/v1/search/?q=孵化器", 2),
         ("/api/v1/search/", 0),
         ("/api/v1/related-documents/", 3),  # count, page, the measures they concern
@@ -368,10 +383,11 @@ def test_each_endpoint_runs_a_fixed_number_of_queries(client, real_policy, djang
         client.get(url)
 
 
-def test_detail_pages_run_one_query(client, real_policy, django_assert_num_queries):
+def test_detail_pages_run_one_query_and_what_they_carry(client, real_policy, django_assert_num_queries):
     ids = {name: results(client, f"/api/v1/{name}/")[0]["id"] for name in ("pillars", "measures", "clauses", "awards")}
+    extra = {"measures": MEASURE_FACTS, "awards": AWARD_ELIGIBILITY}
     for name, pk in ids.items():
-        with django_assert_num_queries(FINGERPRINT + 1):
+        with django_assert_num_queries(FINGERPRINT + 1 + extra.get(name, 0)):
             get_json(client, f"/api/v1/{name}/{pk}/")
 
 
@@ -379,7 +395,7 @@ def test_the_award_list_runs_as_many_queries_with_more_awards(client, real_polic
     clause = Clause.objects.get(measure__number=3, position=1)
     for position in range(20, 40):
         add_award(clause, position, 10_000 * position)
-    with django_assert_num_queries(FINGERPRINT + 2):
+    with django_assert_num_queries(FINGERPRINT + 2 + AWARD_ELIGIBILITY):
         assert get_json(client, "/api/v1/awards/")["count"] == 28
 
 
@@ -429,6 +445,7 @@ def test_every_operation_documents_its_404_and_every_filtered_list_its_400_with_
             "/api/v1/measures/",
             "/api/v1/pillars/",
             "/api/v1/related-documents/",
+            "/api/v1/calculator/",
         }
         assert ("400" in responses) == filtered, path
         if filtered:
@@ -451,14 +468,18 @@ def test_each_number_parameters_bounds_are_the_ones_the_server_keeps(client, rea
                 assert client.get(f"{path}?{parameter['name']}={highest}").status_code == 200
                 assert client.get(f"{path}?{parameter['name']}={highest + 1}").status_code == 400
             checked += 1
-    assert checked == 12  # pillar (on three lists), measure (on two), and page (on seven)
+    assert checked == 13  # pillar (on three lists), measure (on two), and page (on eight)
 
 
 def test_every_query_parameter_may_be_empty_as_the_document_says(client, real_policy):
     for path, operation in operations(document(client)):
-        names = [parameter["name"] for parameter in query_parameters(operation)]
-        assert all(parameter["allowEmptyValue"] for parameter in query_parameters(operation)), path
-        if names:
+        parameters = query_parameters(operation)
+        names = [parameter["name"] for parameter in parameters]
+        # But a required one (the calculator's kinds), which the document says may not be empty.
+        assert all(parameter["allowEmptyValue"] != parameter.get("required", False) for parameter in parameters), path
+        if any(parameter.get("required") for parameter in parameters):
+            assert client.get(f"{path}?" + "&".join(f"{name}=" for name in names)).status_code == 400, path
+        elif names:
             url = f"{path}?" + "&".join(f"{name}=" for name in names)
             assert client.get(url).status_code == 200, url
 

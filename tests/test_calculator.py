@@ -309,3 +309,59 @@ def test_the_finder_has_a_kind_facet_with_counts_and_filters_by_kind(client, rea
 def test_the_finder_refuses_an_unknown_kind(client, real_policy):
     html = page(client, "/awards/?kind=no-such-kind")
     assert "申报主体无效" in html and "no-such-kind" in html
+
+
+# --- the API ------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_the_kinds_with_their_groups_and_award_counts(client, real_policy):
+    kinds = {kind["slug"]: kind for kind in client.get("/api/v1/recipient-kinds/").json()["results"]}
+    assert len(kinds) == 12
+    incubator = kinds[INCUBATOR]
+    assert (incubator["name"], incubator["group"], incubator["award_count"]) == ("科技型企业孵化器", "incubator", 1)
+    assert kinds[INTERNATIONAL_BASE]["award_count"] == 2
+    assert incubator["calculator_url"].endswith(f"/calculator/?kind={INCUBATOR}")
+
+
+def test_the_calculator_api_answers_with_awards_as_the_award_list_gives_them_and_totals(client, real_policy):
+    answer = client.get(f"/api/v1/calculator/?kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}").json()
+    assert [kind["slug"] for kind in answer["kinds"]] == [INTERNATIONAL_BASE, CHINA_TAIWAN_BASE]
+    listed = {award["id"]: award for award in client.get("/api/v1/awards/").json()["results"]}
+    assert [award["amount_yuan"] for award in answer["awards"]] == [2_000_000, 1_000_000, 500_000]
+    assert all(award == listed[award["id"]] for award in answer["awards"])
+    once, unspecified = answer["totals"]
+    assert (once["recurrence"], once["limit"], once["amount_yuan"]) == ("once", "exact", 2_000_000)
+    assert (unspecified["recurrence"], unspecified["limit"], unspecified["amount_yuan"]) == (
+        "unspecified",
+        "ceiling",
+        1_500_000,
+    )
+    assert unspecified["award_ids"] == [award["id"] for award in answer["awards"][1:]]
+    assert unspecified["expression"] == "100 + 50 = 150万元"
+    assert "原文未说明能否同时享受" in answer["notes"][0]
+
+
+def test_an_award_in_the_api_says_who_can_apply_and_which_facts_are_pending(client, real_policy):
+    (award,) = client.get(f"/api/v1/calculator/?kind={INCUBATOR}").json()["awards"]
+    assert [kind["slug"] for kind in award["recipient_kinds"]] == [INCUBATOR, "accelerator"]
+    facts = award["application"]
+    assert facts["departments"] == [] and facts["delivery_mode"] is None and facts["window"] is None
+    assert facts["pending"] == ["departments", "delivery_mode", "window", "guides", "materials", "hotline"]
+    measure = client.get("/api/v1/measures/?measure=6").json()["results"][0]
+    assert measure["application"]["pending"] == facts["pending"]
+
+
+@pytest.mark.parametrize(
+    "query,named",
+    [
+        ("kind=no-such-kind", "no-such-kind"),
+        ("kind=", "不能为空"),
+        ("", "至少选择一类"),
+        ("&".join(["kind=accelerator"] * 51), "最多选择 50 类"),
+        ("kind=a%00b", "NUL"),
+    ],
+)
+def test_the_calculator_api_refuses_what_it_cannot_answer_whole_with_a_400_naming_it(client, real_policy, query, named):
+    response = client.get(f"/api/v1/calculator/?{query}")
+    assert response.status_code == 400
+    assert named in " ".join(response.json()["errors"]["kind"])

@@ -325,6 +325,39 @@ def merge_facts(measure_info: ApplicationInfo | None, award_info: ApplicationInf
     )
 
 
+def _infos(condition) -> tuple[dict, dict]:
+    """The ApplicationInfos matching `condition`, each with `listed_departments` and `listed_guides`, by
+    measure id and by award id: three queries (the infos as a subquery in the last two, so that these
+    run, and count, the same with or without any info)."""
+    query = ApplicationInfo.objects.filter(condition)
+    infos = list(query)
+    departments: dict[int, list] = {}
+    for link in ApplicationDepartment.objects.filter(info__in=query.values("pk")).select_related("department"):
+        departments.setdefault(link.info_id, []).append(link.department)
+    guides: dict[int, list] = {}
+    for guide in ApplicationGuide.objects.filter(info__in=query.values("pk")).order_by("position", "pk"):
+        guides.setdefault(guide.info_id, []).append(guide)
+    by_measure, by_award = {}, {}
+    for info in infos:
+        info.listed_departments = sorted(departments.get(info.pk, []), key=lambda d: d.name)
+        info.listed_guides = guides.get(info.pk, [])
+        if info.award_id:
+            by_award[info.award_id] = info
+        else:
+            by_measure[info.measure_id] = info
+    return by_measure, by_award
+
+
+def attach_measure_facts(measures) -> list[Measure]:
+    """These measures, each with `facts`: its own application facts (three queries, none without measures)."""
+    measures = list(measures)
+    if measures:
+        by_measure, _by_award = _infos(models.Q(measure_id__in=[measure.pk for measure in measures]))
+        for measure in measures:
+            measure.facts = merge_facts(by_measure.get(measure.pk), None)
+    return measures
+
+
 def attach_eligibility(awards) -> list[Award]:
     """These awards (their clauses loaded), each with `kinds` (its recipient kinds, in order) and `facts`
     (its ApplicationFacts): four queries whatever their number, none when there are none."""
@@ -341,25 +374,7 @@ def attach_eligibility(awards) -> list[Award]:
     kinds: dict[int, list] = {}
     for link in links:
         kinds.setdefault(link.award_id, []).append(link.kind)
-    infos_query = ApplicationInfo.objects.filter(
-        models.Q(award_id__in=award_ids) | models.Q(measure_id__in=measure_ids)
-    )
-    infos = {info.pk: info for info in infos_query}
-    departments: dict[int, list] = {}
-    # The infos as a subquery, so that these two run (and count) the same with or without any info.
-    for link in ApplicationDepartment.objects.filter(info__in=infos_query.values("pk")).select_related("department"):
-        departments.setdefault(link.info_id, []).append(link.department)
-    guides: dict[int, list] = {}
-    for guide in ApplicationGuide.objects.filter(info__in=infos_query.values("pk")).order_by("position", "pk"):
-        guides.setdefault(guide.info_id, []).append(guide)
-    by_measure, by_award = {}, {}
-    for info in infos.values():
-        info.listed_departments = sorted(departments.get(info.pk, []), key=lambda d: d.name)
-        info.listed_guides = guides.get(info.pk, [])
-        if info.award_id:
-            by_award[info.award_id] = info
-        else:
-            by_measure[info.measure_id] = info
+    by_measure, by_award = _infos(models.Q(award_id__in=award_ids) | models.Q(measure_id__in=measure_ids))
     for award in awards:
         award.kinds = kinds.get(award.pk, [])
         award.facts = merge_facts(by_measure.get(award.clause.measure_id), by_award.get(award.pk))

@@ -7,8 +7,9 @@ checks the two against each other (tests/test_api_contract.py).
 - Each filter parameter is described from its filter: numbers with the bounds the filter enforces,
   amounts as non-negative numbers up to the finder's largest, a policy as one of the slugs it accepts
   (read from the database: the document follows the data, and the page cache keys it by revision),
-  an alias as deprecated. Every query parameter may be given empty: the filters (shared with the web
-  finder, whose form sends empty fields) and the page number take "" as not given.
+  an alias as deprecated. Every query parameter but a required one (the calculator's `kind`) may be given
+  empty: the filters (shared with the web finder, whose form sends empty fields) and the page number take
+  "" as not given.
 - The document is offered as a file named after the API's Chinese title, in a Content-Disposition
   header a browser can read (RFC 6266 `filename*`), and in the languages the site offers only.
 """
@@ -27,7 +28,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 
-from measures.public.filters import LARGEST_WAN, PolicyFilter, WanFilter, WholeNumberFilter
+from measures.public.filters import LARGEST_WAN, KindFilter, PolicyFilter, WanFilter, WholeNumberFilter
 
 
 class InvalidFilterSerializer(serializers.Serializer):
@@ -65,7 +66,8 @@ class ApiSchema(AutoSchema):
         parameters = super()._get_parameters()
         for parameter in parameters:
             if parameter["in"] == "query":
-                parameter["allowEmptyValue"] = True  # "" is "not given" (see the module's docstring)
+                # "" is "not given" (see the module's docstring), but for a parameter that must be given.
+                parameter["allowEmptyValue"] = not parameter.get("required", False)
             elif parameter["name"] == "id":
                 # The views take any text up to the next "/" (a JSON 404 for "1.5" rather than the site's
                 # HTML one), which drf-spectacular would document as a pattern: ids are whole numbers.
@@ -89,7 +91,7 @@ class ApiFilterExtension(DjangoFilterExtension):
                 parameter["schema"] = {"type": "number", "minimum": 0, "maximum": int(LARGEST_WAN)}
                 label = {"label": filter_field.label}
                 parameter["description"] = gettext("%(label)s（万元，含），如 500 或 0.5") % label
-            elif isinstance(filter_field, PolicyFilter):
+            elif isinstance(filter_field, PolicyFilter | KindFilter):
                 parameter["schema"] = self._slugs_schema(filter_field)
             alias_of = getattr(filterset_class, "ALIASES", {}).get(field_name)
             if alias_of:

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from measures.domain.documents import RelatedDocument
+from measures.domain.eligibility import ApplicationFacts, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.search import query as finder
 from measures.text import money
@@ -135,14 +136,78 @@ class PillarSerializer(serializers.ModelSerializer):
         return absolute(self, reverse("measures:pillar", kwargs={"slug": pillar.policy.slug, "number": pillar.number}))
 
 
+class RecipientKindSerializer(serializers.ModelSerializer):
+    """A kind of applicant (申报主体类别). `award_count`: its published awards."""
+
+    group_label = serializers.CharField(source="get_group_display", read_only=True)
+    award_count = serializers.IntegerField(read_only=True)
+    calculator_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecipientKind
+        fields = ["slug", "name", "group", "group_label", "explanation", "award_count", "calculator_url"]
+
+    def get_calculator_url(self, kind) -> str:
+        return absolute(self, f"{reverse('measures:calculator')}?kind={kind.slug}")
+
+
+class KindRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    group = serializers.CharField()
+
+
+class DepartmentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField(help_text="空字符串表示待录入")
+    website = serializers.CharField(help_text="空字符串表示待录入")
+    address = serializers.CharField(help_text="空字符串表示待录入")
+
+
+class GuideSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
+class WindowSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["year_round", "dates", "annual_notice"])
+    label = serializers.CharField()
+    opens = serializers.DateField(allow_null=True)
+    closes = serializers.DateField(allow_null=True)
+
+
+class ApplicationFactsSerializer(serializers.Serializer):
+    """How to apply (申兑信息). A fact no source gives is null or empty, and named in `pending` (待录入)."""
+
+    departments = DepartmentSerializer(many=True)
+    delivery_mode = serializers.ChoiceField(choices=["automatic", "on_application"], allow_null=True)
+    delivery_mode_label = serializers.CharField(allow_null=True)
+    window = WindowSerializer(allow_null=True)
+    guides = GuideSerializer(many=True)
+    materials = serializers.CharField()
+    hotline = serializers.CharField()
+    pending = serializers.ListField(child=serializers.CharField(), source="missing")
+
+    def to_representation(self, facts: ApplicationFacts):
+        data = super().to_representation(facts)
+        data["delivery_mode_label"] = str(facts.delivery_mode_label) if facts.delivery_mode else None
+        if facts.window is not None:
+            data["window"]["label"] = str(facts.window.label)
+        return data
+
+
 class MeasureSerializer(serializers.ModelSerializer):
+    """A measure; `application` is its own application facts (an award may differ: see its own), which
+    the views set as `facts` (measures.domain.eligibility.attach_measure_facts)."""
+
     pillar = serializers.IntegerField(source="pillar.number", read_only=True)
     policy = serializers.CharField(source="policy.slug", read_only=True)
     url = serializers.SerializerMethodField()
+    application = ApplicationFactsSerializer(source="facts", read_only=True)
 
     class Meta:
         model = Measure
-        fields = ["id", "number", "title", "pillar", "policy", "url"]
+        fields = ["id", "number", "title", "pillar", "policy", "url", "application"]
 
     def get_url(self, measure) -> str:
         return absolute(self, measure.get_absolute_url())
@@ -176,6 +241,9 @@ class ClauseSerializer(serializers.ModelSerializer):
 
 
 class AwardSerializer(serializers.ModelSerializer):
+    """An award; `recipient_kinds` and `application` read `kinds` and `facts`, which
+    measures.domain.eligibility.attach_eligibility sets (the views call it on each page)."""
+
     amount_wan = serializers.SerializerMethodField()
     display_text = serializers.CharField(read_only=True)
     measure = serializers.IntegerField(source="clause.measure.number", read_only=True)
@@ -183,6 +251,8 @@ class AwardSerializer(serializers.ModelSerializer):
     pillar = serializers.IntegerField(source="clause.measure.pillar.number", read_only=True)
     policy = serializers.CharField(source="clause.measure.policy.slug", read_only=True)
     clause_url = serializers.SerializerMethodField()
+    recipient_kinds = KindRefSerializer(source="kinds", many=True, read_only=True)
+    application = ApplicationFactsSerializer(source="facts", read_only=True)
 
     class Meta:
         model = Award
@@ -204,6 +274,8 @@ class AwardSerializer(serializers.ModelSerializer):
             "measure",
             "clause",
             "clause_url",
+            "recipient_kinds",
+            "application",
         ]
 
     @extend_schema_field({"type": "string", "format": "decimal", "example": "3000"})
@@ -213,6 +285,25 @@ class AwardSerializer(serializers.ModelSerializer):
 
     def get_clause_url(self, award) -> str:
         return absolute(self, award.clause.get_absolute_url())
+
+
+class TotalSerializer(serializers.Serializer):
+    """A sum of amounts of one nature, with the awards it adds up (measures/public/calculator.py)."""
+
+    recurrence = serializers.CharField(help_text="once、per_year 或 unspecified；按投入计算的金额为空字符串")
+    limit = serializers.CharField(help_text="exact 或 ceiling；按投入计算的金额为空字符串")
+    on_input = serializers.BooleanField(help_text="金额按投入等计算（如“按设备投入情况”），为最高数")
+    amount_yuan = serializers.IntegerField()
+    award_ids = serializers.ListField(child=serializers.IntegerField())
+    label = serializers.CharField()
+    expression = serializers.CharField(help_text="如“3000 + 200 = 3200万元”")
+
+
+class CalculatorSerializer(serializers.Serializer):
+    kinds = KindRefSerializer(many=True)
+    awards = AwardSerializer(many=True)
+    totals = TotalSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
 
 
 _MARK = re.compile(r"</?mark>")

@@ -16,6 +16,7 @@ router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("clauses", views.ClauseViewSet, basename="clause")
 router.register("awards", views.AwardViewSet, basename="award")
 router.register("related-documents", views.RelatedDocumentViewSet, basename="related-document")
+router.register("recipient-kinds", views.RecipientKindViewSet, basename="recipient-kind")
 
 
 def not_found(request, path):
@@ -25,6 +26,7 @@ def not_found(request, path):
 
 urlpatterns = [
     path("v1/search/", views.SearchView.as_view(), name="search"),
+    path("v1/calculator/", views.CalculatorView.as_view(), name="calculator"),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),

@@ -5,16 +5,19 @@ or prefetched; a detail reads one row the same way."""
 
 import functools
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from measures.domain.documents import RelatedDocument
+from measures.domain.eligibility import RecipientKind, attach_eligibility, attach_measure_facts
 from measures.domain.models import Clause, Measure, Pillar, Policy
-from measures.public import exports
+from measures.public import calculator, exports
 from measures.public.api import serializers
 from measures.public.api.filters import (
     ApiAwardFilter,
@@ -25,7 +28,7 @@ from measures.public.api.filters import (
     RelatedDocumentFilter,
 )
 from measures.public.api.pagination import Pages, SearchPagination
-from measures.public.api.schema import ApiSchema
+from measures.public.api.schema import INVALID_FILTER, NOT_FOUND, TOO_MANY_REQUESTS, UNAVAILABLE, ApiSchema
 from measures.public.filters import finder_awards
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.search import query as finder
@@ -52,6 +55,22 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound from None
 
 
+class AttachedViewSet(ReadOnlyViewSet):
+    """A viewset whose objects carry what `attach` sets on them (measures/domain/eligibility.py), for
+    each page and each detail: a fixed number of queries more, whatever the page's length."""
+
+    attach = None
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return type(self).attach(page) if page is not None else page
+
+    def get_object(self):
+        obj = super().get_object()
+        type(self).attach([obj])
+        return obj
+
+
 class PolicyViewSet(ReadOnlyViewSet):
     """Policies, with their validity and which of their declared measures are recorded (published)."""
 
@@ -75,9 +94,10 @@ class PillarViewSet(ReadOnlyViewSet):
     )
 
 
-class MeasureViewSet(ReadOnlyViewSet):
-    """Published measures (a draft's id is a 404)."""
+class MeasureViewSet(AttachedViewSet):
+    """Published measures (a draft's id is a 404), with their application facts (`application`)."""
 
+    attach = attach_measure_facts
     serializer_class = serializers.MeasureSerializer
     filterset_class = MeasureFilter
     queryset = (
@@ -117,11 +137,13 @@ class RelatedDocumentViewSet(ReadOnlyViewSet):
     queryset = RelatedDocument.objects.for_display().order_by("policy__slug", "position")
 
 
-class AwardViewSet(ReadOnlyViewSet):
+class AwardViewSet(AttachedViewSet):
     """The award finder's awards (published only), with its filters: `min`/`max` in 万元, inclusive
-    (a `min` above `max` finds nothing); `band`, `policy`, `pillar`, `recurrence`, `limit`; `sort`:
-    `-amount` (the default) or `amount` (`ordering`, its former name, still works)."""
+    (a `min` above `max` finds nothing); `band`, `policy`, `pillar`, `kind` (申报主体), `recurrence`,
+    `limit`; `sort`: `-amount` (the default) or `amount` (`ordering`, its former name, still works). Each
+    award says who can apply (`recipient_kinds`) and how (`application`; what no source gives: `pending`)."""
 
+    attach = attach_eligibility
     serializer_class = serializers.AwardSerializer
     filterset_class = ApiAwardFilter
     pagination_class = AwardPagination
@@ -132,6 +154,68 @@ class AwardViewSet(ReadOnlyViewSet):
     def filter_queryset(self, queryset):
         # A detail is found by id alone: the list's filters do not apply to it.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+class RecipientKindViewSet(ReadOnlyViewSet):
+    """Kinds of applicant (申报主体类别), in their order, each with its number of published awards and its
+    address in the calculator."""
+
+    serializer_class = serializers.RecipientKindSerializer
+    lookup_field = "slug"
+    filter_backends = []
+    queryset = RecipientKind.objects.annotate(
+        award_count=Count("award_links", filter=Q(award_links__award__is_public=True))
+    ).order_by("order", "slug")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "kind",
+            {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": calculator.MAX_KINDS},
+            explode=True,
+            required=True,
+            description=(
+                "申报主体类别的网址标识（见 /api/v1/recipient-kinds/），可重复，最多50个。未知或为空的类别、"
+                "所选类别没有奖补时答 400 并指明是哪一个。"
+            ),
+        ),
+        OpenApiParameter(
+            "valid",
+            {"type": "string", "enum": ["1", "0"]},
+            description="1（默认）：只看今天有效的政策；0：包括已失效和尚未施行的政策。",
+        ),
+    ],
+    responses={
+        200: serializers.CalculatorSerializer,
+        400: INVALID_FILTER,
+        404: NOT_FOUND,  # as every operation: a bad page or address under /api/
+        429: TOO_MANY_REQUESTS,
+        503: UNAVAILABLE,
+    },
+)
+class CalculatorView(APIView):
+    """政策计算器: every published award open to any of the kinds, as /api/v1/awards/ gives them, and their
+    amounts summed by nature with the awards each sum adds up (never one sum: the policy does not say
+    whether awards can be combined, which `notes` says). The same answer as /calculator/."""
+
+    schema = ApiSchema()
+
+    def get(self, request):
+        query = calculator.CalculatorQuery.from_params(request.query_params, require_kind=True)
+        awards = calculator.answer(query)
+        if query.errors:
+            errors = {}
+            for name, message in query.errors:
+                errors.setdefault(name, []).append(message)
+            return Response({"errors": errors}, status=400)
+        data = {
+            "kinds": query.kinds,
+            "awards": awards,
+            "totals": calculator.totals(awards),
+            "notes": [str(note) for note in calculator.NOTES],
+        }
+        return Response(serializers.CalculatorSerializer(data, context={"request": request}).data)
 
 
 @extend_schema(
