@@ -51,11 +51,11 @@ class CalculatorQuery:
         if any(has_nul(key, *values) for key, values in params.lists()):
             query.errors.append(("kind", str(_("查询条件中有无效字符（NUL），请重新选择。"))))
             return query
-        valid = params.getlist("valid")
-        # The form sends valid=0 then, when the box is ticked, valid=1: the last value wins.
-        if valid and valid[-1] not in ("0", "1"):
+        # The form sends valid=0 then, when the box is ticked, valid=1: the last value wins ("" is not given).
+        valid = (params.getlist("valid") or [""])[-1]
+        if valid not in ("", "0", "1"):
             query.errors.append(("valid", str(_("“只看有效政策”的值只能是 1 或 0。"))))
-        query.valid_only = not valid or valid[-1] != "0"
+        query.valid_only = valid != "0"
         slugs = params.getlist("kind")
         query.asked = bool(slugs)
         if len(slugs) > MAX_KINDS:

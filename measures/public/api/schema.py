@@ -28,6 +28,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 
+from measures.public import calculator
 from measures.public.filters import LARGEST_WAN, KindFilter, PolicyFilter, WanFilter, WholeNumberFilter
 
 
@@ -73,6 +74,28 @@ class ApiSchema(AutoSchema):
                 # HTML one), which drf-spectacular would document as a pattern: ids are whole numbers.
                 parameter["schema"] = {"type": "integer"}
         return parameters
+
+
+class CalculatorSchema(ApiSchema):
+    """The calculator's document: `kind` is one of the kinds it can answer for today, read from the database
+    (one query, as a policy's slugs are): any other, or one with no published award in a policy in force,
+    is a 400."""
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["name"] == "kind":
+                try:
+                    slugs = answerable_kinds()
+                except DatabaseError:  # before `migrate` (see _slugs_schema)
+                    slugs = None
+                items = {"type": "string", "enum": slugs} if slugs else {"type": "string", "minLength": 1}
+                parameter["schema"] = {**parameter["schema"], "items": items}
+        return parameters
+
+
+def answerable_kinds() -> list[str]:
+    return sorted(kind.slug for kind in calculator.kinds_with_counts(valid_only=True) if kind.award_count)
 
 
 class ApiFilterExtension(DjangoFilterExtension):

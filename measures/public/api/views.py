@@ -28,7 +28,14 @@ from measures.public.api.filters import (
     RelatedDocumentFilter,
 )
 from measures.public.api.pagination import Pages, SearchPagination
-from measures.public.api.schema import INVALID_FILTER, NOT_FOUND, TOO_MANY_REQUESTS, UNAVAILABLE, ApiSchema
+from measures.public.api.schema import (
+    INVALID_FILTER,
+    NOT_FOUND,
+    TOO_MANY_REQUESTS,
+    UNAVAILABLE,
+    ApiSchema,
+    CalculatorSchema,
+)
 from measures.public.filters import finder_awards
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.search import query as finder
@@ -199,7 +206,7 @@ class CalculatorView(APIView):
     amounts summed by nature with the awards each sum adds up (never one sum: the policy does not say
     whether awards can be combined, which `notes` says). The same answer as /calculator/."""
 
-    schema = ApiSchema()
+    schema = CalculatorSchema()
 
     def get(self, request):
         query = calculator.CalculatorQuery.from_params(request.query_params, require_kind=True)
