@@ -360,21 +360,26 @@ def attach_measure_facts(measures) -> list[Measure]:
 
 def attach_eligibility(awards) -> list[Award]:
     """These awards (their clauses loaded), each with `kinds` (its recipient kinds, in order) and `facts`
-    (its ApplicationFacts): four queries whatever their number, none when there are none."""
-    awards = list(awards)
+    (its ApplicationFacts): four queries whatever their number, none when there are none. Given as a
+    QuerySet, the awards are named to the four queries by a subquery rather than a list of ids (a whole
+    library's awards are more ids than a statement may carry)."""
+    if isinstance(awards, models.QuerySet):
+        ids = awards.order_by().values("pk")
+        measure_ids = awards.order_by().values("clause__measure_id")
+        awards = list(awards)
+    else:
+        awards = list(awards)
+        ids = [award.pk for award in awards]
+        measure_ids = {award.clause.measure_id for award in awards}
     if not awards:
         return awards
-    award_ids = [award.pk for award in awards]
-    measure_ids = {award.clause.measure_id for award in awards}
     links = (
-        AwardRecipientKind.objects.filter(award_id__in=award_ids)
-        .select_related("kind")
-        .order_by("kind__order", "kind__slug")
+        AwardRecipientKind.objects.filter(award_id__in=ids).select_related("kind").order_by("kind__order", "kind__slug")
     )
     kinds: dict[int, list] = {}
     for link in links:
         kinds.setdefault(link.award_id, []).append(link.kind)
-    by_measure, by_award = _infos(models.Q(award_id__in=award_ids) | models.Q(measure_id__in=measure_ids))
+    by_measure, by_award = _infos(models.Q(award_id__in=ids) | models.Q(measure_id__in=measure_ids))
     for award in awards:
         award.kinds = kinds.get(award.pk, [])
         award.facts = merge_facts(by_measure.get(award.clause.measure_id), by_award.get(award.pk))

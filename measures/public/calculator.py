@@ -126,7 +126,7 @@ def answer(query: CalculatorQuery) -> list[Award]:
     if not query.is_valid or not query.kinds:
         return []
     links = AwardRecipientKind.objects.filter(kind__in=query.kinds)
-    awards = attach_eligibility(
+    awards = attach_eligibility(  # the QuerySet, so that the awards are named to it by a subquery
         open_awards(query.valid_only).filter(pk__in=links.values("award_id")).for_finder().order_by(*LISTING_ORDER)
     )
     listed = {kind.pk for award in awards for kind in award.kinds}

@@ -1,7 +1,8 @@
 """Bulk downloads (/downloads/): every published award and clause, and the related documents, as CSV and as JSON.
 
 The columns, their headers, keys and descriptions come from measures.public.exports, as do the queries:
-each file runs one query whatever the amount of data, and the page none. A file is built in memory:
+each file runs a fixed number of queries whatever the amount of data (one; the awards' five, with their
+kinds and application facts), and the page none. A file is built in memory:
 the whole library is a few hundred kilobytes at most (the real policy's files are a few kilobytes),
 so streaming would buy nothing and would lose the Content-Length.
 """
@@ -20,8 +21,8 @@ DATASETS = {
     "awards": {
         "title": _("奖补金额"),
         "description": _("全部已发布的奖补金额，每笔一行。"),
-        "columns": exports.AWARD_COLUMNS,
-        "rows": exports.published_awards,
+        "columns": [*exports.AWARD_COLUMNS, *exports.ELIGIBILITY_COLUMNS],
+        "rows": exports.published_awards_with_eligibility,
     },
     "clauses": {
         "title": _("条款"),
