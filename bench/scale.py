@@ -9,7 +9,9 @@ measured against its baseline in the same run.
    amount queries (三千万, 0.3亿, 500万以上, 孵化器 500万以上 …) the same way, and the reading of a
    20,000-character policy (bench/reading.py).
 3. The award finder with filters and sorting: p95 of the answer (the filtered, sorted first page and
-   its count), and of the whole finder page with its facet counts.
+   its count), and of the whole finder page with its facet counts; the policy calculator's answer for
+   three recipient kinds (its awards with their kinds and application facts, and the totals): p95, and
+   its queries on the small corpus and on the whole one (equal).
 4. Pages served by gunicorn (2 workers) against a static file of the same bytes served by the same
    gunicorn and whitenoise, side by side with wrk: requests per second, p50 and p99.
 5. Two gunicorn instances sharing PostgreSQL and a Redis cache: an edit saved in the admin of one is
@@ -54,6 +56,12 @@ EDITOR, EDITOR_PASSWORD = "bench-editor", "bench-editor-password-2025"
 
 SEARCH_P95_MS = 50
 FINDER_P95_MS = 30
+CALCULATOR_P95_MS = 30
+# The calculator's questions: three kinds each. Those for the query counts are the corpus's three commonest
+# kinds (present in the small corpus too); those timed are drawn from the long tail (a kind of organisation,
+# not a third of the library), every policy included (valid=0: the answer does not depend on today).
+CALCULATOR_COUNTED_KINDS = (1, 2, 3)
+CALCULATOR_TIMED_FROM_RANK = 20
 THROUGHPUT_RATIO = 0.5
 
 # The pages whose query counts must not grow with the data.
@@ -91,10 +99,10 @@ def main() -> int:
             db.manage("generate_corpus", "--policies", policies, "--clauses-per-policy", args.clauses_per_policy)
 
         corpus(SMALL_POLICIES)
-        small_counts = query_counts()
+        small_counts = {**query_counts(), "calculator answer (3 kinds)": calculator_query_count()}
         corpus(args.policies)
         vacuum(db.name)
-        large_counts = query_counts()
+        large_counts = {**query_counts(), "calculator answer (3 kinds)": calculator_query_count()}
         for name, count in large_counts.items():
             table.add(f"SQL queries: {name}", count, small_counts[name], "", "= baseline", count == small_counts[name])
 
@@ -102,6 +110,7 @@ def main() -> int:
         amount_search_rows(table, SEARCH_P95_MS)  # bench/reading.py: amounts in any notation, ranges
         reading_rows(table)
         finder_rows(table)
+        calculator_rows(table)
 
         db.manage("create_editor", EDITOR, env_extra={"XMPOLICY_EDITOR_PASSWORD": EDITOR_PASSWORD}, capture=True)
         pages = {"home": "/", "measure": f"/policies/{FEATURED}/measures/1/"}
@@ -263,6 +272,68 @@ def finder_rows(table: Table) -> None:
         answer95 <= FINDER_P95_MS,
     )
     table.add("award finder p95: whole page with facet counts", f"{percentile(pages, 95):.1f} ms", "", "", "", None)
+
+
+def calculator_question(ranks) -> "object":
+    """The calculator's question for the synthetic kinds of these ranks (bench/corpus/generate.py)."""
+    from django.http import QueryDict
+
+    from bench.corpus.generate import KIND_SLUG
+    from measures.public.calculator import CalculatorQuery
+
+    params = QueryDict(mutable=True)
+    params.setlist("kind", [KIND_SLUG.format(index=rank) for rank in ranks])
+    params["valid"] = "0"
+    return CalculatorQuery.from_params(params, require_kind=True)
+
+
+def calculator_answer(ranks) -> int:
+    """The calculator's answer, as its page and API compute it: the awards, with their kinds and
+    application facts, and the totals. Returns how many awards it lists."""
+    from measures.public import calculator
+
+    query = calculator_question(ranks)
+    awards = calculator.answer(query)
+    if query.errors:
+        raise RuntimeError(f"calculator {ranks}: {query.errors}")
+    calculator.totals(awards)
+    return len(awards)
+
+
+def calculator_query_count() -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        calculator_answer(CALCULATOR_COUNTED_KINDS)
+    return len(queries)
+
+
+def calculator_rows(table: Table, count: int = 60) -> None:
+    from bench.corpus.generate import KIND_SLUG
+    from measures.public.calculator import kinds_with_counts
+
+    rng = random.Random(SEED)
+    ranks = {kind.slug: kind.order for kind in kinds_with_counts(valid_only=False) if kind.award_count}
+    tail = sorted(
+        rank
+        for slug, rank in ranks.items()
+        if rank >= CALCULATOR_TIMED_FROM_RANK and slug == KIND_SLUG.format(index=rank)
+    )
+    times, listed = [], []
+    for _ in range(count):
+        took, awards = timed(calculator_answer, rng.sample(tail, 3))
+        times.append(took)
+        listed.append(awards)
+    p95 = percentile(times, 95)
+    table.add(
+        f"calculator p95: 3 kinds' awards (median {statistics.median(listed):.0f}) with kinds, facts, totals",
+        f"{p95:.1f} ms",
+        "",
+        "",
+        f"≤ {CALCULATOR_P95_MS} ms",
+        p95 <= CALCULATOR_P95_MS,
+    )
 
 
 def static_copies(static_root: str, pages: dict[str, str]) -> None:

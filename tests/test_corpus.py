@@ -139,6 +139,23 @@ def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like
     assert Clause.objects.published().count() == POLICIES * CLAUSES
 
 
+def test_each_award_is_open_to_the_kind_its_recipient_names_and_the_calculator_answers_for_three(client):
+    generate()
+    from measures.domain.eligibility import AwardRecipientKind  # the corpus's kinds, as the calculator reads them
+
+    links = list(AwardRecipientKind.objects.select_related("award", "kind"))
+    assert len(links) == Award.objects.count()  # one kind per award
+    for link in links:
+        assert link.kind.slug.startswith("synthetic-kind-")
+        assert link.award.recipient.endswith(link.kind.name.removeprefix(corpus.KIND_MARK))
+    slugs = sorted({link.kind.slug for link in links})[:3]
+    response = client.get("/calculator/?valid=0&" + "&".join(f"kind={slug}" for slug in slugs))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="award calculator-award"') == sum(
+        1 for link in links if link.kind.slug in slugs
+    )
+
+
 def test_about_two_clauses_in_five_name_one_or_two_awards_each_worded_in_its_clause():
     generate("--clauses-per-policy", "100")
 

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from measures.domain import public_history
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.text import money, tokens
 
@@ -40,6 +41,8 @@ SLUG_PREFIX = "synthetic-"
 TITLE_MARK = "【合成测试数据】"
 CHANGE_REASON = "生成合成测试数据"  # the reason (变更说明) every history row of the corpus carries
 SOURCE_URL = "https://example.invalid/synthetic/{slug}"  # .invalid: a name that can never resolve
+KIND_SLUG = "synthetic-kind-{index:02d}"  # the recipient kinds, one per entity of ENTITIES
+KIND_MARK = "【合成】"
 
 PILLARS_PER_POLICY = 4
 MEASURES_PER_POLICY = 12  # as the real policy declares
@@ -428,6 +431,45 @@ class GenerationReport:
     seconds: float = 0.0
 
 
+def kind_group(entity: str) -> str:
+    """The calculator's group of a synthetic kind, from its words."""
+    Group = RecipientKind.Group
+    if any(word in entity for word in ("孵化", "加速器", "众创", "科技园", "创业")):
+        return Group.INCUBATOR
+    if "基地" in entity or "工作站" in entity:
+        return Group.BASE
+    if "企业" in entity or "单位" in entity:
+        return Group.ENTERPRISE
+    if any(word in entity for word in ("人才", "团队", "特派员", "经纪人", "基金")):
+        return Group.PROJECT
+    return Group.PLATFORM
+
+
+def synthetic_kinds() -> dict[str, RecipientKind]:
+    """The recipient kinds of the corpus, one per entity (created when missing), by entity."""
+    kinds = {}
+    for index, entity in enumerate(ENTITIES, start=1):
+        kinds[entity], _created = RecipientKind.objects.get_or_create(
+            slug=KIND_SLUG.format(index=index),
+            defaults={"name": f"{KIND_MARK}{entity}", "group": kind_group(entity), "order": index},
+        )
+    return kinds
+
+
+# Longest first: "未来独角兽企业" is not tagged as a "独角兽企业".
+_ENTITIES_LONGEST_FIRST = sorted(ENTITIES, key=len, reverse=True)
+
+
+def kind_links(awards: list[Award], kinds: dict[str, RecipientKind]) -> list[AwardRecipientKind]:
+    """Each award tagged, as the real policy's are, with the kind its own recipient words name: the entity
+    its recipient ends with ("人工智能领域高新技术企业" → 高新技术企业)."""
+    links = []
+    for award in awards:
+        entity = next(entity for entity in _ENTITIES_LONGEST_FIRST if award.recipient.endswith(entity))
+        links.append(AwardRecipientKind(award=award, kind=kinds[entity]))
+    return links
+
+
 def database_name() -> str:
     return f"{connection.settings_dict['NAME']}（{connection.vendor}）"
 
@@ -534,6 +576,7 @@ def _write(
 ) -> None:
     """Build and insert the policies at `indexes`, a few at a time (CLAUSES_PER_FLUSH clauses)."""
     per_flush = max(1, CLAUSES_PER_FLUSH // clauses_per_policy)
+    kinds = synthetic_kinds()
     for start in range(0, len(indexes), per_flush):
         built = [build_policy(seed, index, clauses_per_policy) for index in indexes[start : start + per_flush]]
         # Parents first: bulk_create sets their primary keys, which their children read when inserted.
@@ -544,6 +587,7 @@ def _write(
             (Measure, [measure for one in built for measure in one.measures]),
             (Clause, [clause for one in built for clause in one.clauses]),
             (Award, [award for one in built for award in one.awards]),
+            (AwardRecipientKind, kind_links([award for one in built for award in one.awards], kinds)),
         ):
             # The plain manager and the history written alongside, as simple_history's bulk helper does:
             # the content QuerySets would record each bulk write under their own reason.
@@ -563,7 +607,8 @@ def _analyze(announce: Callable[[str], None]) -> None:
     if connection.vendor != "postgresql":
         return
     announce("更新查询统计信息（ANALYZE）……")
-    tables = [model._meta.db_table for model in (Policy, PolicySource, Pillar, Measure, Clause, Award)]
-    tables += [model.history.model._meta.db_table for model in (Policy, PolicySource, Pillar, Measure, Clause, Award)]
+    models = (Policy, PolicySource, Pillar, Measure, Clause, Award, RecipientKind, AwardRecipientKind)
+    tables = [model._meta.db_table for model in models]
+    tables += [model.history.model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(table) for table in tables)}")
