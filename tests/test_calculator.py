@@ -365,3 +365,10 @@ def test_the_calculator_api_refuses_what_it_cannot_answer_whole_with_a_400_namin
     response = client.get(f"/api/v1/calculator/?{query}")
     assert response.status_code == 400
     assert named in " ".join(response.json()["errors"]["kind"])
+
+
+def test_an_awards_tags_have_a_history_page_with_who_and_why(editor_client, real_policy):
+    link = AwardRecipientKind.objects.get(kind__slug="accelerator")
+    assert editor_client.get("/admin/measures/awardrecipientkind/?kind__group=incubator").status_code == 200
+    history = editor_client.get(f"/admin/measures/awardrecipientkind/{link.pk}/history/")
+    assert history.status_code == 200 and "导入政策数据文件" in history.content.decode()

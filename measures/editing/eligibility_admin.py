@@ -9,6 +9,7 @@ from measures.domain.eligibility import (
     ApplicationDepartment,
     ApplicationGuide,
     ApplicationInfo,
+    AwardRecipientKind,
     Department,
     RecipientKind,
 )
@@ -72,6 +73,24 @@ class ApplicationInfoAdmin(EditorModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # An award's name shows its clause and measure: join them, or the menu runs a query per award.
+        if db_field.name == "award":
+            kwargs["queryset"] = Award.objects.select_related("clause__measure")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AwardRecipientKind)
+class AwardRecipientKindAdmin(EditorModelAdmin):
+    """Every tag of an award with a kind, each with its history (who tagged or untagged it, when, why).
+    Tags are chosen on the award's own page; this list is for finding and reviewing them."""
+
+    list_display = ("award", "kind", "updated_by", "updated_at")
+    list_filter = ("kind__group", "kind")
+    list_select_related = ("award__clause__measure", "kind", "updated_by")
+    search_fields = ("award__recipient", "award__source_phrase", "kind__name")
+    ordering = ("award__clause__measure__policy", "award__clause__measure__number", "kind__order")
+    autocomplete_fields = ("kind",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "award":
             kwargs["queryset"] = Award.objects.select_related("clause__measure")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
