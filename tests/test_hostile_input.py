@@ -60,6 +60,8 @@ PATTERN_PATHS = {
     "measure_history": [f"/policies/{SLUG}/measures/1/history/", f"/policies/{SLUG}/measures/6/history/"],
     "awards": ["/awards/"],
     "awards_csv": ["/awards/export.csv"],
+    "calculator": ["/calculator/", "/calculator/?kind=tech-business-incubator"],
+    "calculator_csv": ["/calculator/export.csv", "/calculator/export.csv?kind=accelerator"],
     "search": ["/search/"],
     "changes": ["/changes/"],
     "changes_feed": ["/changes/feed/"],
@@ -136,6 +138,7 @@ def test_the_fuzzed_paths_include_every_page_of_the_sitemap_and_the_api(public_p
 KNOWN_KEYS = sorted(
     {*AwardFilter.base_filters, *ApiAwardFilter.base_filters, *ClauseFilter.base_filters, *MeasureFilter.base_filters}
     | {"q", "as_of", "page", "p", "format", "lang", "version", "next", "language", "ordering", "limit", "offset"}
+    | {"kind", "valid"}
 )
 
 # Values that have broken parsers before, as bytes (what arrives on the wire).
@@ -171,6 +174,7 @@ AWKWARD = [
     b"per_year",
     b"ceiling",
     b"kjcx-2025",
+    b"tech-business-incubator",
     b"zh-hans",
     b"en",
 ]

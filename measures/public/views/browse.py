@@ -82,8 +82,10 @@ def measure_detail(request, slug, number):
             return render(request, "measures/measure_pending.html", {"policy": policy, "number": number}, status=404)
         raise Http404("没有这条措施。")
     policy = measure.policy
-    # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`.
-    attach_eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
+    # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
+    # not on the measure as it stood on a day (?as_of), whose awards come from their history.
+    if "as_of" not in request.GET:
+        attach_eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
