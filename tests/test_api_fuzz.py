@@ -44,6 +44,8 @@ AWKWARD = st.sampled_from(
         "per_year",
         "ceiling",
         "kjcx-2025",
+        "tech-business-incubator",
+        "accelerator",
     ]
 )
 VALUES = st.one_of(AWKWARD, st.text(max_size=30), st.integers(min_value=-(10**30), max_value=10**30).map(str))
@@ -57,6 +59,7 @@ def schema(client):
 PATHS = [
     "/api/v1/awards/",
     "/api/v1/awards/{id}/",
+    "/api/v1/calculator/",
     "/api/v1/clauses/",
     "/api/v1/clauses/{id}/",
     "/api/v1/measures/",
@@ -65,6 +68,8 @@ PATHS = [
     "/api/v1/pillars/{id}/",
     "/api/v1/policies/",
     "/api/v1/policies/{slug}/",
+    "/api/v1/recipient-kinds/",
+    "/api/v1/recipient-kinds/{slug}/",
     "/api/v1/related-documents/",
     "/api/v1/related-documents/{id}/",
     "/api/v1/search/",
