@@ -17,13 +17,13 @@ from tests.test_conditional_get import CONTENT_REVISION_QUERIES
 
 # Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
 FINDER_QUERIES = CONTENT_REVISION_QUERIES + (
-    # the count and the page of results, then one count per facet: band, policy, pillar, recurrence, limit;
-    # the 申报主体 facet's counts and its 不限 count
-    9
+    # the count and the page of results, then one count per facet: band, policy, pillar, 申报主体, recurrence, limit
+    8
 )
 CSV_QUERIES = CONTENT_REVISION_QUERIES + 1  # the results
 POLICY_CHECK_QUERIES = 1  # a `policy` parameter is looked up
-KIND_CHECK_QUERIES = 1  # so is a `kind` parameter
+# A `kind` parameter is looked up, and its facet's 不限 read from the counts (as a question without it).
+KIND_CHECK_QUERIES = 2
 
 LARGEST_FIRST = [
     "一次性3000万元",

@@ -372,3 +372,8 @@ def test_an_awards_tags_have_a_history_page_with_who_and_why(editor_client, real
     assert editor_client.get("/admin/measures/awardrecipientkind/?kind__group=incubator").status_code == 200
     history = editor_client.get(f"/admin/measures/awardrecipientkind/{link.pk}/history/")
     assert history.status_code == 200 and "导入政策数据文件" in history.content.decode()
+
+
+def test_the_kind_facets_any_count_follows_the_other_filters_once_a_kind_is_chosen(client, real_policy):
+    facet = between(page(client, "/awards/?kind=accelerator&min=200"), 'class="facet facet--kind"', "</div>")
+    assert "不限 (6)" in facet  # 3000, 200, 300, 1000, 500 and 3000万元: the awards of ≥ 200万元, whatever their kinds

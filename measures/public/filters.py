@@ -248,9 +248,10 @@ class AwardFilter(django_filters.FilterSet):
         return Facet("band", self.filters["band"].label, options)
 
     def _kind_facet(self):
-        """The kinds the awards are open to, in the kinds' order, each with its count, and the number of
-        awards whatever their kinds (an award open to two kinds counts in both: two queries). The chosen
-        kind is listed even when nothing matches it, so that it shows as chosen."""
+        """The kinds the awards are open to, in the kinds' order, each with its count (one query; an award
+        open to two kinds counts in both, so the awards whatever their kind are not the sum: the finder
+        counts them, as `total`). The chosen kind is listed even when nothing matches it, so that it shows
+        as chosen."""
         awards = self._filtered_without("kind")
         rows = (
             AwardRecipientKind.objects.filter(award__in=awards.values("pk"))
@@ -262,7 +263,7 @@ class AwardFilter(django_filters.FilterSet):
         chosen = self.form.cleaned_data.get("kind")
         if chosen is not None and chosen.slug not in {option.value for option in options}:
             options.append(FacetOption(chosen.slug, chosen.name, 0))
-        return Facet("kind", self.filters["kind"].label, options, total=awards.count())
+        return Facet("kind", self.filters["kind"].label, options)
 
     def _choice_facet(self, name, choices):
         rows = self._filtered_without(name).values(name).annotate(count=Count("pk"))

@@ -5,6 +5,8 @@ hold the same awards in the same order. Queries, whatever the amount of data: th
 the results and one per facet (six), the CSV one; a `policy` parameter adds one to check it.
 """
 
+import dataclasses
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,7 +47,10 @@ def award_finder(request):
         if results.has_previous()
         else None,
         next_page_url=_query_with(request, "page", results.next_page_number()) if results.has_next() else None,
-        facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder.facets()],
+        facets=[
+            _facet_links(request, _with_total(request, finder, facet, paginator.count), selected.get(facet.name))
+            for facet in finder.facets()
+        ],
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
         csv_url=_with_query(reverse("measures:awards_csv"), request.GET),
@@ -65,6 +70,19 @@ def award_export_csv(request):
     response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), request.build_absolute_uri)
     response["Content-Disposition"] = 'attachment; filename="awards.csv"'
     return response
+
+
+def _with_total(request, finder, facet, count):
+    """A facet whose options may overlap (an award open to two kinds) with its 不限 count: the awards the
+    question would find without it, from the finder's counts (no COUNT(*) unless a policy is asked)."""
+    if facet.name != "kind":
+        return facet
+    if finder.form.cleaned_data.get("kind") is None:
+        return dataclasses.replace(facet, total=count)
+    query = request.GET.copy()
+    query.pop("kind", None)
+    without = AwardFilter(query)
+    return dataclasses.replace(facet, total=finder_count(without, request) if without.is_valid() else None)
 
 
 def _filters_query(request) -> str:
