@@ -377,3 +377,9 @@ def test_an_awards_tags_have_a_history_page_with_who_and_why(editor_client, real
 def test_the_kind_facets_any_count_follows_the_other_filters_once_a_kind_is_chosen(client, real_policy):
     facet = between(page(client, "/awards/?kind=accelerator&min=200"), 'class="facet facet--kind"', "</div>")
     assert "不限 (6)" in facet  # 3000, 200, 300, 1000, 500 and 3000万元: the awards of ≥ 200万元, whatever their kinds
+
+
+def test_the_finders_follow_link_keeps_the_kind_and_names_it(client, real_policy):
+    html = page(client, "/awards/?kind=accelerator")
+    assert "/follow/?kind=awards&amp;filters=kind%3Daccelerator" in html
+    assert "申报主体 加速器" in page(client, "/follow/?kind=awards&filters=kind%3Daccelerator")

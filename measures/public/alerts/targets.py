@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from measures.domain.eligibility import RecipientKind
 from measures.domain.models import Award, Clause, Measure, Policy
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.subscriptions import Delivery, Subscription
@@ -163,7 +164,7 @@ def describe_measure(measure: Measure) -> str:
 
 def describe_filters(filters) -> str:
     """'奖补查询：最低金额 100万元；方面 1', or '奖补查询：全部奖补' without filters. Reads the policy's
-    title when one is named (one query)."""
+    title and the recipient kind's name when one is named (one query each)."""
     parts = []
     if filters.get("min"):
         parts.append(_("最低金额 %(amount)s") % {"amount": _amount(filters["min"])})
@@ -178,6 +179,9 @@ def describe_filters(filters) -> str:
         parts.append(_("政策《%(title)s》") % {"title": title})
     if filters.get("pillar"):
         parts.append(_("第%(number)s个方面") % {"number": filters["pillar"]})
+    if filters.get("kind"):
+        kind = RecipientKind.objects.filter(slug=filters["kind"]).first()
+        parts.append(_("申报主体 %(kind)s") % {"kind": kind.name if kind else filters["kind"]})
     recurrence = dict(Award.Recurrence.choices).get(filters.get("recurrence", ""))
     if recurrence:
         parts.append(_("发放频次 %(value)s") % {"value": recurrence})
