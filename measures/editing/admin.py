@@ -274,14 +274,6 @@ class AwardAdmin(EditorModelAdmin):
         # The list shows each award's kinds: one prefetch rather than a query per row.
         return super().get_queryset(request).prefetch_related("recipient_kinds")
 
-    def get_fieldsets(self, request, obj=None):
-        # The kinds are a form field, not a model field: the generated fieldset leaves them out.
-        fieldsets = super().get_fieldsets(request, obj)
-        first_name, first = fieldsets[0]
-        if KINDS_FIELD not in first["fields"]:
-            fieldsets = [(first_name, {**first, "fields": [*first["fields"], KINDS_FIELD]}), *fieldsets[1:]]
-        return fieldsets
-
     def edits_content(self, request, form) -> bool:
         # Changing only the kinds writes links, not the award: the award stays the loader's.
         if getattr(request, "restoring", None) is not None:
