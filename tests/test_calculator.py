@@ -384,3 +384,11 @@ def test_the_finders_follow_link_keeps_the_kind_and_names_it(client, real_policy
     html = page(client, "/awards/?kind=accelerator")
     assert "/follow/?kind=awards&amp;filters=kind%3Daccelerator" in html
     assert "申报主体 加速器" in page(client, "/follow/?kind=awards&filters=kind%3Daccelerator")
+
+
+def test_in_english_the_totals_are_written_in_yuan_and_the_policy_stays_chinese(client, real_policy):
+    client.cookies["django_language"] = "en"
+    html = page(client, f"/calculator/?kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}")
+    assert "One-off amounts, total RMB 2 million = RMB 2 million" in html
+    assert "up to a total of RMB 1 million + RMB 500,000 = RMB 1.5 million" in html
+    assert "<q>对新入选基地给予一次性200万元奖励</q>" in html and "Who can apply" in html

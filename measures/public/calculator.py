@@ -16,12 +16,13 @@ questions with the same messages and list the same awards.
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.text import money
+from xmpolicy.locale import is_english
 from xmpolicy.nul import has_nul
 
 # More kinds than any organisation is; also caps the work a single URL can ask for.
@@ -172,7 +173,11 @@ class Total:
 
     @property
     def expression(self) -> str:
-        """'3000 + 200 = 3200万元': the terms in 万元, then the sum."""
+        """'3000 + 200 = 3200万元': the terms in 万元, then the sum; in English 'RMB 30 million + RMB 2 million
+        = RMB 32 million'."""
+        if is_english(translation.get_language()):
+            terms = " + ".join(money.format_amount_en(term.amount_yuan) for term in self.terms)
+            return f"{terms} = {money.format_amount_en(self.amount_yuan)}"
         terms = " + ".join(str(money.yuan_to_wan(term.amount_yuan)) for term in self.terms)
         return f"{terms} = {money.yuan_to_wan(self.amount_yuan)}万元"
 
