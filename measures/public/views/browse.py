@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.eligibility import attach_eligibility
+from measures.domain.eligibility import ApplicationFacts, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
@@ -84,8 +84,11 @@ def measure_detail(request, slug, number):
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
+    pending_facts = False
     if "as_of" not in request.GET:
-        attach_eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
+        awards = attach_eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
+        # Said once on paper (the page says it under each award): no source gives how to apply.
+        pending_facts = any(len(award.facts.missing) == len(ApplicationFacts.__dataclass_fields__) for award in awards)
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
@@ -106,6 +109,7 @@ def measure_detail(request, slug, number):
         "qr_code": page_qr_code(path),
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
+        "pending_facts": pending_facts,
     }
     if "as_of" in request.GET:
         # The measure as it stood on a day (views/history.py): three more queries, from its history.
