@@ -276,6 +276,7 @@ def finder_rows(table: Table) -> None:
 
 def calculator_question(ranks) -> "object":
     """The calculator's question for the synthetic kinds of these ranks (bench/corpus/generate.py)."""
+    # Imported here, as in the functions above: Django is set up at run time, on the bench's database.
     from django.http import QueryDict
 
     from bench.corpus.generate import KIND_SLUG

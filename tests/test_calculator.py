@@ -10,6 +10,9 @@ import pytest
 
 from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, Department, RecipientKind
 from measures.domain.models import Award
+from measures.editing.loader import PolicyLoader
+from measures.public.calculator import totals
+from tests.conftest import REAL_POLICY_FILE
 from tests.html import between, page
 
 INCUBATOR = "tech-business-incubator"
@@ -58,15 +61,13 @@ def test_the_kinds_and_their_links_are_in_history(real_policy):
 
 
 def test_the_loader_keeps_a_tag_an_editor_removed_unless_forced(real_policy):
-    from measures.editing.loader import PolicyLoader  # the loader, as `load_policy` runs it
-
     link = AwardRecipientKind.objects.get(kind__slug="accelerator")
     link._change_reason = "原文“加速器”另有措施"
     link.delete()
-    report = PolicyLoader().load_file(__import__("tests.conftest").conftest.REAL_POLICY_FILE)
+    report = PolicyLoader().load_file(REAL_POLICY_FILE)
     assert not AwardRecipientKind.objects.filter(kind__slug="accelerator").exists()
     assert any("加速器" in line for line in report.kept)
-    PolicyLoader(force=True).load_file(__import__("tests.conftest").conftest.REAL_POLICY_FILE)
+    PolicyLoader(force=True).load_file(REAL_POLICY_FILE)
     assert AwardRecipientKind.objects.filter(kind__slug="accelerator").exists()
 
 
@@ -209,8 +210,6 @@ def test_the_csv_refuses_what_the_page_refuses(client, real_policy):
 
 
 def test_totals_sum_only_amounts_of_one_nature_and_list_their_terms():
-    from measures.public.calculator import totals  # a pure function: no database
-
     awards = [
         Award(pk=1, amount_yuan=30_000_000, limit="exact", recurrence="once"),
         Award(pk=2, amount_yuan=2_000_000, limit="exact", recurrence="once"),

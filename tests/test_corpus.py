@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bench.corpus import generate as corpus
+from measures.domain.eligibility import AwardRecipientKind
 from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.domain.revision import content_revision
 from measures.search import query as search
@@ -141,8 +142,6 @@ def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like
 
 def test_each_award_is_open_to_the_kind_its_recipient_names_and_the_calculator_answers_for_three(client):
     generate()
-    from measures.domain.eligibility import AwardRecipientKind  # the corpus's kinds, as the calculator reads them
-
     links = list(AwardRecipientKind.objects.select_related("award", "kind"))
     assert len(links) == Award.objects.count()  # one kind per award
     for link in links:
