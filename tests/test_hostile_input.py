@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 # Per test, a few hundred requests at most: the whole file runs in well under a minute on SQLite.
 FUZZ = settings(
-    max_examples=200,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,  # derandomized: nothing to remember between runs, and nothing written to the tree
