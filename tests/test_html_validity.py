@@ -112,6 +112,7 @@ PAGES = [
     Page("follow: a tampered link", "/follow/confirm/not-a-token/", 400),
     Page("changes", "/changes/"),
     Page("downloads", "/downloads/"),
+    Page("accessibility statement", "/accessibility/"),
     Page("API docs", "/api/docs/"),
     Page("not found", "/no/such/page/", 404),
     Page("too many requests", "/search/?q=孵化", 429, rate_limited, requests=2),

@@ -39,6 +39,7 @@ def test_the_sitemap_lists_every_page_of_the_real_policy_and_the_two_finder_page
         "http://testserver/search/",
         "http://testserver/changes/",
         "http://testserver/downloads/",
+        "http://testserver/accessibility/",
     ]
 
 
@@ -53,7 +54,7 @@ def test_the_sitemap_uses_the_host_and_scheme_of_the_request(client, real_policy
     response = client.get("/sitemap.xml", headers={"host": "kjj.xm.gov.cn"}, secure=True)
     assert response.status_code == 200
     urls = locations(response.content.decode())
-    assert len(urls) == 22  # 1 policy, 4 pillars, 6 measures and their histories, 5 listing pages
+    assert len(urls) == 23  # 1 policy, 4 pillars, 6 measures and their histories, 5 listing pages, 无障碍声明
     assert all(url.startswith("https://kjj.xm.gov.cn/") for url in urls)
 
 
