@@ -186,6 +186,14 @@ def test_the_elder_version_is_large_spaced_still_reflows_and_passes_axe_with_7_t
     expect(page.locator("html")).not_to_have_class("elder")
     assert page.evaluate("() => getComputedStyle(document.body).fontSize") == "16px"
     expect(page.locator(".award-chart__table")).to_be_hidden()
+    eyebrow = page.locator(".eyebrow").first
+    expect(eyebrow).to_have_css("color", "rgb(74, 83, 96)")  # --muted, #4a5360
+
+    # A system that asks for more contrast gets darker greys and firmer lines in the standard version too.
+    page.emulate_media(contrast="more", reduced_motion="reduce")
+    expect(eyebrow).to_have_css("color", "rgb(47, 53, 61)")  # #2f353d
+    expect(page.locator(".meta")).to_have_css("border-top-width", "2px")
+    page.emulate_media(contrast="no-preference", reduced_motion="no-preference")
 
 
 def test_the_elder_version_in_english_too(page, site, axe_violations):
