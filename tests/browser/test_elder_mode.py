@@ -94,6 +94,15 @@ MEASURES = """() => {
 }"""
 
 
+# The focused element's outline, as drawn (:focus-visible applies from the keyboard).
+FOCUS_RING = """() => {
+  const element = document.activeElement;
+  if (element === document.body) return null;
+  const style = getComputedStyle(element);
+  return {what: element.outerHTML.slice(0, 80), width: parseFloat(style.outlineWidth), style: style.outlineStyle};
+}"""
+
+
 def choose(page, site, *, elder, english=False):
     """Set the 长辈版 and language cookies as the header's switches do."""
     page.context.clear_cookies()
@@ -210,8 +219,12 @@ def test_a_keyboard_user_turns_on_the_elder_version_filters_awards_and_opens_the
     page.goto(site + "/")
 
     def tab_to(locator, limit=40):
+        """Tab until `locator` has the focus, checking that every stop on the way shows a focus ring."""
         for _ in range(limit):
             page.keyboard.press("Tab")
+            ring = page.evaluate(FOCUS_RING)
+            # (After the last control the focus leaves the page, then comes back to its first.)
+            assert ring is None or (ring["width"] >= 2 and ring["style"] != "none"), ring
             if locator.evaluate("(element) => element === document.activeElement"):
                 return
         raise AssertionError(f"Tab never reached {locator}")
