@@ -189,6 +189,9 @@ def test_english_pages_mark_the_policys_chinese_content_as_chinese(english, real
     assert '<q lang="zh-Hans">' in html
     awards = page(english, "/awards/?min=1000")
     assert '<dd lang="zh-Hans">' in between(awards, '<li class="award-result">', "</li>")
+    home = page(english, "/")
+    assert '<dd lang="zh-Hans">中共厦门市委、厦门市人民政府</dd>' in home
+    assert '<div lang="zh-Hans"><p>' in between(home, '<section class="preamble"', "</section>")
     search = page(english, "/search/?q=孵化")
     assert '<p class="search-result__snippet" lang="zh-Hans">' in search
 
