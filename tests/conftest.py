@@ -7,7 +7,6 @@ import email
 import email.policy
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,8 +19,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
-
-REAL_POLICY_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "kjcx-2025.json"
+from tests.data import REAL_POLICY_FILE
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from django.utils.translation import trans_real
 from openapi_spec_validator import validate
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
-from tests.html import page
-from tests.test_awards import LARGEST_FIRST, add_award, amounts
+from tests.data import LARGEST_FIRST, add_award
+from tests.html import amounts, page
 
 BASE = "http://testserver"
 

@@ -7,7 +7,9 @@ from django.utils import translation
 
 from measures.domain.models import Award, Clause, Measure
 from measures.public.charts import PLOT_WIDTH, award_chart, scale_step, scaled
-from tests.test_pages import POLICY_PAGE_QUERIES, add_more_data, between, page
+from tests.data import add_more_data
+from tests.html import between, page
+from tests.query_budgets import POLICY_PAGE_QUERIES
 
 # The real policy's awards in policy order (measure, clause, position), as the chart labels them.
 REAL_LABELS = [

@@ -31,7 +31,7 @@ from measures.domain.models import Clause
 from measures.public import urls as public_urls
 from measures.public.api.filters import ApiAwardFilter, ClauseFilter, MeasureFilter
 from measures.public.filters import AwardFilter
-from tests.test_admin import clause_url, form_data
+from tests.admin_forms import clause_url, form_data
 
 pytestmark = pytest.mark.django_db
 

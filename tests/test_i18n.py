@@ -20,7 +20,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy, Polic
 from measures.public.presentation import html_lang, pillar_numeral
 from measures.public.views.search import EXAMPLE_TERMS
 from tests.html import between, page
-from tests.test_pages import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
+from tests.query_budgets import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # ideographs and CJK punctuation

@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from measures.domain.models import SEARCH_INDEX, Clause, Measure
 from measures.search import query as search
 from measures.text import tokens
+from tests.data import naive_scan
 from tests.html import page
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/caching.py):
 RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2  # the matches, then the clauses shown
@@ -44,21 +45,6 @@ def add_clause(measure, text, position=None, provenance=Clause.Provenance.POLICY
     return Clause.objects.create(
         measure=measure, position=position, text=text, provenance=provenance, source_url="https://example.org/test"
     )
-
-
-def naive_scan(terms):
-    """The correctness contract: every term, as a substring of the clause's text or its measure's title,
-    ignoring the case of Latin letters; best first by occurrences (in the title counted three times)."""
-    rows = Clause.objects.values_list(
-        "pk", "text", "measure__title", "measure__policy__slug", "measure__number", "position"
-    )
-    found = []
-    for pk, text, title, slug, number, position in rows:
-        text, title = text.lower(), title.lower()
-        if all(term.lower() in text or term.lower() in title for term in terms):
-            rank = sum(text.count(term.lower()) + 3 * title.count(term.lower()) for term in terms)
-            found.append((-rank, slug, number, position, pk))
-    return [row[-1] for row in sorted(found)]
 
 
 # Finding Chinese terms

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
-from tests.test_pages import add_more_data, page
+from tests.data import add_more_data
+from tests.html import page
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # the ETag's fingerprint (measures/public/caching.py); policies, pillars with their policy, measures with their
 # policy, and again for the measures' history pages
