@@ -64,6 +64,7 @@ PATTERN_PATHS = {
     "changes": ["/changes/"],
     "changes_feed": ["/changes/feed/"],
     "downloads": ["/downloads/"],
+    "accessibility": ["/accessibility/"],
     "download": [
         "/downloads/awards.csv",
         "/downloads/awards.json",
