@@ -5,14 +5,18 @@ The paths: a save (the admin's, a publication's), the loader, a backup restored,
 bulk_create(), bulk_update(), and a migration's data step (which writes through a plain manager, as
 migrations' historical models do). The database's triggers keep the content revision and the award
 finder's columns whatever the path; the content QuerySets record history, versions and search tokens
-for the bulk paths too (measures/domain/models.py, ContentQuerySet)."""
+for the bulk paths too (measures/domain/models.py, ContentQuerySet). On PostgreSQL, search's own table
+and its token counts (migration 0011, measures/search/table.py) are kept by triggers: after every test
+here, whatever it wrote, they equal what the clauses make them."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from measures.domain.models import BULK_REASON, Award, Clause, Measure, PublicationStatus
 from measures.domain.public_history import PublicChange
 from measures.editing import backup
+from measures.search import table as search_table
 from tests.html import page
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"
@@ -28,6 +32,14 @@ def public_view(client):
         "api_count": api["count"],
         "page": page(client, MEASURE_PAGE),
     }
+
+
+@pytest.fixture(autouse=True)
+def search_table_kept(db):
+    """After each write path, the search table and its counts hold what the clauses make them."""
+    yield
+    if connection.vendor == "postgresql":
+        assert search_table.drift() == (0, 0)
 
 
 @pytest.fixture
