@@ -29,7 +29,7 @@ JOIN measures_policy policy ON policy.id = measure.policy_id"""
 
 _UPSERT = f"""INSERT INTO {TABLE} AS kept (clause_id, published, policy_slug, measure_number, position, title, text, tokens)
 {_ROW}
-WHERE clause.id = NEW.id
+WHERE clause.id IN (SELECT id FROM new_rows)
 ON CONFLICT (clause_id) DO UPDATE SET
     published = EXCLUDED.published, policy_slug = EXCLUDED.policy_slug,
     measure_number = EXCLUDED.measure_number, position = EXCLUDED.position, title = EXCLUDED.title,
@@ -94,18 +94,23 @@ FORWARD += [
     f"""CREATE TRIGGER {FREQUENCY}_delete AFTER DELETE ON {TABLE}
         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {FREQUENCY}_count()""",
     # The search rows, from the clauses, their measures and policies.
+    # Per statement, with the rows it wrote (transition tables): a bulk write of clauses is one write
+    # here, and one update of the counts.
     f"""CREATE FUNCTION {TABLE}_clause() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'DELETE' THEN
-            DELETE FROM {TABLE} WHERE clause_id = OLD.id;
+            DELETE FROM {TABLE} WHERE clause_id IN (SELECT id FROM old_rows);
         ELSE
             {_UPSERT};
         END IF;
         RETURN NULL;
     END $$""",
-    f"""CREATE TRIGGER {TABLE}_clause AFTER INSERT OR DELETE
-        OR UPDATE OF measure_id, position, text, search_tokens, status, draft_of_id
-        ON measures_clause FOR EACH ROW EXECUTE FUNCTION {TABLE}_clause()""",
+    f"""CREATE TRIGGER {TABLE}_clause_insert AFTER INSERT ON measures_clause
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_clause()""",
+    f"""CREATE TRIGGER {TABLE}_clause_update AFTER UPDATE ON measures_clause
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_clause()""",
+    f"""CREATE TRIGGER {TABLE}_clause_delete AFTER DELETE ON measures_clause
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_clause()""",
     f"""CREATE FUNCTION {TABLE}_measure() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         UPDATE {TABLE} SET
@@ -147,7 +152,7 @@ FORWARD += [
 
 BACKWARD = [
     f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON measures_clause",
-    f"DROP TRIGGER IF EXISTS {TABLE}_clause ON measures_clause",
+    *(f"DROP TRIGGER IF EXISTS {TABLE}_clause_{event} ON measures_clause" for event in ("insert", "update", "delete")),
     f"DROP TRIGGER IF EXISTS {TABLE}_measure ON measures_measure",
     f"DROP TRIGGER IF EXISTS {TABLE}_policy ON measures_policy",
     f"DROP TABLE IF EXISTS {TABLE}, {FREQUENCY}",
