@@ -14,8 +14,10 @@ prefilter that can only let through too much, never too little, so the results a
 a plain substring scan (the SQLite path, fine on small data).
 
 The index is declared on the Clause model (measures/domain/models.py, PostgreSQL only), on the
-expression that search_token_array() writes; the query below filters on exactly that expression, or
-PostgreSQL would not use the index. The tokens themselves are measures/text/tokens.py's.
+expression that search_token_array() writes; search_clauses() filters on exactly that expression, or
+PostgreSQL would not use the index (the alerts match changed clauses that way). The pages and the API
+read search's own table on PostgreSQL instead (measures/search/table.py: narrow rows, a plan chosen per
+query from token counts), with the same matches and ranks. The tokens are measures/text/tokens.py's.
 
 A term that reads as an amount (measures/text/money.py: 三千万, 3000万, 0.3亿, 叁仟万, 30000000元) also
 matches the clauses holding a published award of that amount whose source phrase is in their text,
@@ -247,7 +249,7 @@ class Matches:
     and `total` is exact. Beyond, ranking would rank nothing useful (nearly all hold the term once), so
     the first MAX_RANKED in the policies' own order are listed instead, and `capped` says so; the
     database reads those in index order and stops at the page wanted. Two queries either way: the
-    matches, then the clauses shown.
+    matches, then the clauses shown (on PostgreSQL, three: first the token counts of the plan).
 
     On PostgreSQL the matches are read from search's own table (measures/search/table.py), which
     chooses per query between walking the clauses in document order (a common query: the listing is

@@ -63,8 +63,12 @@ class Plan:
                 like.append("(text LIKE %s OR title LIKE %s)")
             self.params += [pattern, pattern]
             for column, factor in (("text", ""), ("title", f"{weight} * ")):
-                value = f"LOWER({column})" if case else column
-                rank.append(f"{factor}((LENGTH({value}) - LENGTH(REPLACE({value}, %s, ''))) / {len(word)})")
+                if case:  # as query._occurrences() writes it, character for character
+                    value = f"LOWER({column})"
+                    rank.append(f"{factor}((LENGTH({value}) - LENGTH(REPLACE({value}, %s, ''))) / {len(word)})")
+                else:  # the same count, from byte lengths, which PostgreSQL need not count character by character
+                    removed = f"OCTET_LENGTH(REPLACE({column}, %s, ''))"
+                    rank.append(f"{factor}((OCTET_LENGTH({column}) - {removed}) / {len(word.encode())})")
                 self.rank_params.append(word.lower())
         # "clause_id + 0": compared row by row, never through the primary key's index, which would
         # make the planner fetch the awards' clauses and test their tokens one by one.
