@@ -504,7 +504,18 @@ def test_on_postgresql_every_plan_finds_what_the_naive_scan_finds(common_term, m
     gives the naive scan's results, capped (more than MAX_RANKED, here 5) or ranked, on every page."""
     monkeypatch.setattr(search_table, "WALK_SHARE", walk_share)
     monkeypatch.setattr(search_table, "WALK_ROWS", walk_rows)
-    for text in ["孵化器", "孵化器 段", "第1", "第12段", "器第", "孵化器孵化器孵化器", "不存在的词", "%", "500万以上"]:
+    for text in [
+        "孵化器",
+        "孵化器 段",
+        "第1",
+        "第12段",
+        "器第",
+        "孵化器孵化器孵化器",
+        "不存在的词",
+        "%",
+        "500万以上",
+        "孵化器 五百万",
+    ]:
         parsed = search.parse_query(text)
         indexed, naive = search.Matches(parsed), search.Matches(parsed, indexed=False)
         assert (len(indexed), indexed.capped) == (len(naive), naive.capped), text

@@ -261,9 +261,8 @@ class Matches:
         if not query:
             return
         if indexed and table.available():
-            award_ids = [_award_clause_ids(amount) for amount in query.amounts]
-            self.plan = table.Plan(query.words, award_ids, TITLE_WEIGHT)
-            found = table.find(self.plan, MAX_RANKED + 1) if all(award_ids) else table.Found([], False)
+            self.plan = table.Plan(query.words, query.amounts, TITLE_WEIGHT)
+            found = table.find(self.plan, MAX_RANKED + 1)
             rows = found.rows
             if found.in_order and len(rows) > MAX_RANKED:
                 self.capped, self.listed_ids = True, [row[0] for row in rows[:MAX_RANKED]]

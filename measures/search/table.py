@@ -36,6 +36,7 @@ PUBLISHED = ""  # the token whose count is the number of published clauses
 
 WALK_SHARE = 0.25  # a query expected in this share of the clauses or more walks them in document order
 WALK_ROWS = 12_000  # rows a walk reads at most (about 1,000 / WALK_SHARE, with room for a wrong guess)
+AMOUNT_COUNTED = 5_000  # awards of an amount counted at most to plan (enough to tell a common amount)
 PLACE = "policy_slug, measure_number, position"
 
 
@@ -52,7 +53,7 @@ class Found:
 class Plan:
     """One query's SQL over the search table: its conditions, its rank, its tokens."""
 
-    def __init__(self, words: tuple[str, ...], award_ids: list[list[int]], weight: int):
+    def __init__(self, words: tuple[str, ...], amounts: tuple, weight: int):
         like, rank, self.params, self.rank_params = [], ["0"], [], []
         for word in words:
             case = word.upper() != word or word.lower() != word  # as query.has_case()
@@ -70,22 +71,44 @@ class Plan:
                     removed = f"OCTET_LENGTH(REPLACE({column}, %s, ''))"
                     rank.append(f"{factor}((OCTET_LENGTH({column}) - {removed}) / {len(word.encode())})")
                 self.rank_params.append(word.lower())
-        # "clause_id + 0": compared row by row, never through the primary key's index, which would
-        # make the planner fetch the awards' clauses and test their tokens one by one.
-        for ids in award_ids:
-            like.append("clause_id + 0 = ANY(%s)")
-            self.params.append(ids)
+        # An amount term (query.AmountTerm): a published award of that amount (or in that range) on the
+        # clause, whose source phrase its text still holds for one amount (query._with_award()'s rule).
+        self.amount_counts, self.amount_params = [], []
+        for amount in amounts:
+            awards, award_params = ["award.is_public"], []
+            if amount.low is not None:
+                awards.append("award.amount_yuan >= %s")
+                award_params.append(amount.low)
+            if amount.high is not None:
+                awards.append("award.amount_yuan <= %s")
+                award_params.append(amount.high)
+            within = " AND ".join(awards)
+            phrase = " AND strpos(found.text, award.source_phrase) > 0" if amount.exact else ""
+            like.append(
+                f"EXISTS (SELECT 1 FROM measures_award award WHERE award.clause_id = found.clause_id"
+                f" AND {within}{phrase})"
+            )
+            self.params += award_params
+            # For the plan: how many awards of that amount, counted up to AMOUNT_COUNTED.
+            self.amount_counts.append(
+                f"(SELECT count(*) FROM (SELECT 1 FROM measures_award award WHERE {within} LIMIT {AMOUNT_COUNTED})"
+                " AS counted)"
+            )
+            self.amount_params += award_params
         self.like = " AND ".join(like) or "true"
         self.rank = " + ".join(rank)
         self.tokens = list(dict.fromkeys(token for word in words for token in tokens.query_tokens(word)))
         self.words = words
-        self.award_ids = award_ids
         self.published = 0  # published clauses, as counted by share()
 
     def share(self, cursor) -> float:
         """The share of the published clauses expected to match, from the token counts: a term matches at
-        most as many clauses as hold its rarest pair; terms are taken as independent."""
-        cursor.execute(f"SELECT token, clauses FROM {FREQUENCY} WHERE token = ANY(%s)", [[PUBLISHED, *self.tokens]])
+        most as many clauses as hold its rarest pair, an amount about as many as there are awards of it;
+        terms are taken as independent. One query."""
+        sql = f"SELECT token, clauses FROM {FREQUENCY} WHERE token = ANY(%s)"
+        for number, count in enumerate(self.amount_counts):
+            sql += f" UNION ALL SELECT ' amount {number}', {count}"  # a token never holds a space
+        cursor.execute(sql, [[PUBLISHED, *self.tokens], *self.amount_params])
         counts = dict(cursor.fetchall())
         self.published = published = counts.get(PUBLISHED, 0)
         if not published:
@@ -95,8 +118,8 @@ class Plan:
             wanted = tokens.query_tokens(word)
             if wanted:
                 share *= min(counts.get(token, 0) for token in wanted) / published
-        for ids in self.award_ids:
-            share *= min(1.0, len(ids) / published)
+        for number in range(len(self.amount_counts)):
+            share *= min(1.0, counts.get(f" amount {number}", 0) / published)
         return share
 
     def select(self) -> str:
@@ -106,7 +129,7 @@ class Plan:
         """The first `limit` matches in document order, reading at most WALK_ROWS rows; None when that
         was not enough to find them all (nor to read every row)."""
         cursor.execute(
-            f"{self.select()} FROM (SELECT * FROM {TABLE} WHERE published ORDER BY {PLACE} LIMIT %s) AS walked"
+            f"{self.select()} FROM (SELECT * FROM {TABLE} WHERE published ORDER BY {PLACE} LIMIT %s) AS found"
             f" WHERE {self.like} ORDER BY {PLACE} LIMIT %s",
             [*self.rank_params, WALK_ROWS, *self.params, limit],
         )
@@ -114,22 +137,19 @@ class Plan:
         return rows if len(rows) == limit or self.published <= WALK_ROWS else None
 
     def indexed(self, cursor, limit: int) -> list:
-        """Matches through the GIN index (or the awards' ids), `limit` at most, in no particular order."""
-        where, params = [self.like], list(self.params)
-        if self.tokens:
-            where.insert(0, "tokens @> %s::text[]")
-            params.insert(0, self.tokens)
-        elif self.award_ids:  # no word: the awards' clauses by their ids, through the primary key
-            where.insert(0, "clause_id = ANY(%s)")
-            params.insert(0, sorted(set.intersection(*(set(ids) for ids in self.award_ids))))
-        sql = f"{self.select()} FROM {TABLE} WHERE published AND {' AND '.join(where)} LIMIT %s"
+        """Matches through the GIN index (or, with no word, through the awards), `limit` at most, in no
+        particular order."""
+        sql = f"{self.select()} FROM {TABLE} AS found WHERE published AND {{}}{self.like} LIMIT %s"
+        if not self.tokens:  # amounts alone: the planner joins the awards of those amounts
+            cursor.execute(sql.format(""), [*self.rank_params, *self.params, limit])
+            return cursor.fetchall()
         # A bitmap scan of the index, never a walk testing each row's tokens (see the module's note): the
         # settings and the query in one statement string, so that they are one round trip, and a failure
         # rolls the settings back with the statement (SET is transactional).
         cursor.execute(
-            f"SET enable_seqscan = off; SET enable_indexscan = off; {sql};"
+            f"SET enable_seqscan = off; SET enable_indexscan = off; {sql.format('tokens @> %s::text[] AND ')};"
             " RESET enable_seqscan; RESET enable_indexscan",
-            [*self.rank_params, *params, limit],
+            [*self.rank_params, self.tokens, *self.params, limit],
         )
         while cursor.description is None:  # past the two SETs' results, to the query's rows
             cursor.nextset()
@@ -152,7 +172,7 @@ def page(plan: Plan, before, start: int, stop: int) -> tuple[str, list]:
     at most the rows up to `before` and stops at the stop-th match. A subquery of the query that reads
     the clauses shown, so that a capped page costs no more queries than another."""
     sql = (
-        f"SELECT clause_id FROM {TABLE} WHERE published AND ({PLACE}) <= (%s, %s, %s) AND {plan.like}"
+        f"SELECT clause_id FROM {TABLE} AS found WHERE published AND ({PLACE}) <= (%s, %s, %s) AND {plan.like}"
         f" ORDER BY {PLACE} LIMIT %s OFFSET %s"
     )
     return sql, [*before, *plan.params, stop - start, start]
