@@ -495,15 +495,23 @@ def test_a_capped_search_is_the_same_with_and_without_the_index(common_term):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the search table exists on PostgreSQL only")
 @pytest.mark.parametrize(
-    ("walk_share", "walk_rows"),
-    [(0.0, 12_000), (0.0, 10), (2.0, 12_000)],
-    ids=["walked in document order", "a walk too short, then the index", "through the index"],
+    ("walk_share", "walk_rows", "sorted_candidates"),
+    [(0.0, 12_000, 5_000), (0.0, 10, 5_000), (2.0, 12_000, 5_000), (2.0, 12_000, 0)],
+    ids=[
+        "walked in document order",
+        "a walk too short, then the index",
+        "through the index, sorted",
+        "through the index, then a walk to the page",
+    ],
 )
-def test_on_postgresql_every_plan_finds_what_the_naive_scan_finds(common_term, monkeypatch, walk_share, walk_rows):
+def test_on_postgresql_every_plan_finds_what_the_naive_scan_finds(
+    common_term, monkeypatch, walk_share, walk_rows, sorted_candidates
+):
     """measures/search/table.py chooses per query between walking in document order and the index; each
     gives the naive scan's results, capped (more than MAX_RANKED, here 5) or ranked, on every page."""
     monkeypatch.setattr(search_table, "WALK_SHARE", walk_share)
     monkeypatch.setattr(search_table, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(search_table, "SORTED_CANDIDATES", sorted_candidates)
     for text in [
         "孵化器",
         "孵化器 段",

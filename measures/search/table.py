@@ -15,9 +15,11 @@ A query is planned from those counts, before reading any row:
   MAX_RANKED match, so the listing is the first MAX_RANKED in document order: that is what was read.
   (Should the estimate be wrong, the walk stops after WALK_ROWS rows and the rare plan follows.)
 - rare: the GIN index gives the rows holding every pair of every term, each is confirmed by substring
-  on its narrow row, MAX_RANKED + 1 at most; up to MAX_RANKED they are ranked, beyond the first
-  page's places bound a second, ordered read. The planner is told to use the index (a bitmap scan):
-  left alone it sometimes walks the table testing each row's tokens, which costs tens of milliseconds.
+  on its narrow row, MAX_RANKED + 1 at most; up to MAX_RANKED they are ranked. When the candidates are
+  few (SORTED_CANDIDATES) they are read in document order, so that a capped listing is what was read;
+  otherwise a capped page is a walk in document order up to the place the matches seen bound (where
+  the query is common enough for the walk to be short). The planner is told to use the index (a bitmap
+  scan): left alone it sometimes walks the table testing each row's tokens, tens of milliseconds.
 
 What matches and how it ranks are exactly measures/search/query.py's (the same SQL expressions).
 """
@@ -36,6 +38,7 @@ PUBLISHED = ""  # the token whose count is the number of published clauses
 
 WALK_SHARE = 0.25  # a query expected in this share of the clauses or more walks them in document order
 WALK_ROWS = 12_000  # rows a walk reads at most (about 1,000 / WALK_SHARE, with room for a wrong guess)
+SORTED_CANDIDATES = 2_000  # index candidates sorted in document order at most (beyond, a page walks)
 AMOUNT_COUNTED = 5_000  # awards of an amount counted at most to plan (enough to tell a common amount)
 PLACE = "policy_slug, measure_number, position"
 
@@ -100,6 +103,7 @@ class Plan:
         self.tokens = list(dict.fromkeys(token for word in words for token in tokens.query_tokens(word)))
         self.words = words
         self.published = 0  # published clauses, as counted by share()
+        self.candidates = 0  # at most as many rows as the index gives, as counted by share()
 
     def share(self, cursor) -> float:
         """The share of the published clauses expected to match, from the token counts: a term matches at
@@ -111,6 +115,8 @@ class Plan:
         cursor.execute(sql, [[PUBLISHED, *self.tokens], *self.amount_params])
         counts = dict(cursor.fetchall())
         self.published = published = counts.get(PUBLISHED, 0)
+        # The index's candidates are at most the clauses holding the rarest token asked for.
+        self.candidates = min((counts.get(token, 0) for token in self.tokens), default=published)
         if not published:
             return 0.0
         share = 1.0
@@ -136,10 +142,18 @@ class Plan:
         rows = cursor.fetchall()
         return rows if len(rows) == limit or self.published <= WALK_ROWS else None
 
+    def sorted(self) -> bool:
+        """Whether the index's matches are read in document order: when its candidates are few enough to
+        sort them all (SORTED_CANDIDATES), a capped listing is then what was read, with no walk to a page."""
+        return bool(self.tokens) and self.candidates <= SORTED_CANDIDATES
+
     def indexed(self, cursor, limit: int) -> list:
         """Matches through the GIN index (or, with no word, through the awards), `limit` at most, in no
         particular order."""
-        sql = f"{self.select()} FROM {TABLE} AS found WHERE published AND {{}}{self.like} LIMIT %s"
+        sql = f"{self.select()} FROM {TABLE} AS found WHERE published AND {{}}{self.like}"
+        if self.sorted():
+            sql += f" ORDER BY {PLACE}"
+        sql += " LIMIT %s"
         if not self.tokens:  # amounts alone: the planner joins the awards of those amounts
             cursor.execute(sql.format(""), [*self.rank_params, *self.params, limit])
             return cursor.fetchall()
@@ -163,7 +177,7 @@ def find(plan: Plan, limit: int) -> Found:
             rows = plan.walk(cursor, limit)
             if rows is not None:
                 return Found(rows, in_order=True)
-        return Found(plan.indexed(cursor, limit), in_order=False)
+        return Found(plan.indexed(cursor, limit), in_order=plan.sorted())
 
 
 def page(plan: Plan, before, start: int, stop: int) -> tuple[str, list]:
