@@ -88,6 +88,23 @@ def test_a_measure_title_changed_by_update_is_searchable(cached_client, small_po
     assert cached_client.get("/api/v1/search/", {"q": "众创空间"}).json()["count"] == 1
 
 
+def test_a_withdrawn_measure_and_a_renamed_policy_move_what_search_finds(cached_client, small_policy):
+    # Search's own table (PostgreSQL) follows a measure's status and a policy's slug, set by update().
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 1
+    Measure.objects.filter(policy=small_policy, number=1).update(status=PublicationStatus.DRAFT)
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 0
+    Measure.objects.filter(policy=small_policy, number=1).update(status=PublicationStatus.PUBLISHED)
+    type(small_policy).objects.filter(pk=small_policy.pk).update(slug="renamed-policy")
+    (found,) = cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["results"]
+    assert "renamed-policy" in str(found)
+
+
+def test_a_deleted_clause_leaves_what_search_finds(cached_client, award):
+    award.delete()
+    Clause.objects.filter(pk=award.clause_id).delete()
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 0
+
+
 def test_bulk_create_reaches_the_next_page_and_is_recorded(cached_client, award):
     (created,) = Award.objects.bulk_create(
         [
