@@ -19,6 +19,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
+from measures.search import table as search_table
 from tests.data import REAL_POLICY_FILE
 
 
@@ -78,7 +79,10 @@ class RowSnapshot:
 
     @classmethod
     def of(cls, write):
-        names = _tables_referenced_first()
+        # Tables the database's triggers fill from the rows copied in are left to the triggers.
+        names = [
+            name for name in _tables_referenced_first() if name not in (search_table.TABLE, search_table.FREQUENCY)
+        ]
         with transaction.atomic():
             before = {name: _rows_by_pk(name) for name in names}
             write()
@@ -156,7 +160,7 @@ def _rows_by_pk(table, with_columns=False):
 
 def _adapt(value):
     # psycopg reads jsonb as Python objects; they go back as jsonb.
-    if connection.vendor == "postgresql" and isinstance(value, dict | list):
+    if connection.vendor == "postgresql" and isinstance(value, dict):
         from psycopg.types.json import Jsonb  # only on PostgreSQL: SQLite runs without psycopg
 
         return Jsonb(value)
