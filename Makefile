@@ -44,6 +44,9 @@ run: install messages
 	@echo "Serving xmpolicy at http://$(HOST)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver --noreload $(HOST)
 
+# On every core (pytest-xdist; each worker has its own test database). PYTEST_ARGS="-n 0 tests/test_x.py" runs one module.
+PYTEST_ARGS ?= -n auto
+
 test: install messages system-packages node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,4 +1,6 @@
-"""Reading pages in tests: fetch one and check its status, cut a part out of it."""
+"""Reading pages in tests: fetch one and check its status, cut a part out of it, read the finder's results."""
+
+import re
 
 
 def page(client, url, status=200, **environ):
@@ -13,3 +15,16 @@ def between(html, start, end):
     begin = html.index(start)
     stop = html.find(end, begin + len(start))
     return html[begin : stop if stop != -1 else len(html)]
+
+
+def result_items(html):
+    """The finder's results, each as the HTML of its <li>."""
+    if '<ol class="finder-results"' not in html:
+        return []
+    listing = between(html, '<ol class="finder-results"', "</ol>")
+    return listing.split('<li class="award-result">')[1:]
+
+
+def amounts(html):
+    """The display text of each result, in the order listed."""
+    return [re.search(r'<strong class="award__amount">(.*?)</strong>', item).group(1) for item in result_items(html)]

@@ -115,8 +115,11 @@ def test_terms_that_are_not_amounts_search_as_written(client, real_policy):
     assert "<mark>3000</mark>万元" in html
 
 
-def test_an_amount_search_costs_one_query_more_per_amount_whatever_the_data(client, real_policy):
-    # The ids of the clauses with such awards are read first (measures/search/query.py says why).
+def test_an_amount_search_costs_a_fixed_number_of_queries_whatever_the_data(client, real_policy):
+    # SQLite: the ids of the clauses with such awards are read first, one query per amount
+    # (measures/search/query.py says why). PostgreSQL: the awards are joined in the search's own queries,
+    # and counted in the one that chooses the plan (measures/search/table.py): no query more.
+    per_amount = 0 if connection.vendor == "postgresql" else 1
     counts = {}
     for query in ("孵化器", "三千万", "500万以上", "孵化器 500万以上", "孵化器 500万以上 三千万"):
         with CaptureQueriesContext(connection) as queries:
@@ -125,10 +128,10 @@ def test_an_amount_search_costs_one_query_more_per_amount_whatever_the_data(clie
     word = counts["孵化器"]
     assert counts == {
         "孵化器": word,
-        "三千万": word + 1,
-        "500万以上": word + 1,
-        "孵化器 500万以上": word + 1,
-        "孵化器 500万以上 三千万": word + 2,
+        "三千万": word + per_amount,
+        "500万以上": word + per_amount,
+        "孵化器 500万以上": word + per_amount,
+        "孵化器 500万以上 三千万": word + 2 * per_amount,
     }
 
 

@@ -129,3 +129,21 @@ def test_an_import_inside_a_function_says_why(module):
 def test_the_project_package_imports_nothing_of_the_app():
     for module in (m for m in MODULES if m.startswith("xmpolicy")):
         assert [t for t, _line, _nested in imports(module) if t.startswith("measures")] == [], module
+
+
+TEST_MODULES = sorted(ROOT.glob("tests/**/test_*.py")) + sorted(ROOT.glob("tests/**/conftest.py"))
+
+
+@pytest.mark.parametrize("path", TEST_MODULES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_a_test_module_imports_no_other_test_module_or_conftest(path):
+    """Each test module stands alone: what tests share lives in conftest.py (fixtures, found by pytest)
+    or in a helpers module under tests/ (html, admin_forms, data, query_budgets, settings_env)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    wrong = [
+        name
+        for name in imported
+        if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))
+    ]
+    assert wrong == []

@@ -12,8 +12,9 @@ import pytest
 
 from measures.domain.models import Award, Clause, Measure
 from measures.public.exports import spreadsheet_safe
-from tests.html import between, page
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
+from tests.data import LARGEST_FIRST, add_award
+from tests.html import amounts, between, page, result_items
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
 FINDER_QUERIES = CONTENT_REVISION_QUERIES + (
@@ -25,30 +26,6 @@ POLICY_CHECK_QUERIES = 1  # a `policy` parameter is looked up
 # A `kind` parameter is looked up, and its facet's 不限 read from the counts (as a question without it).
 KIND_CHECK_QUERIES = 2
 
-LARGEST_FIRST = [
-    "一次性3000万元",
-    "最高3000万元",
-    "最高1000万元",
-    "每年每家最高500万元",
-    "最高300万元",
-    "一次性200万元",
-    "最高100万元",
-    "最高50万元",
-]
-
-
-def result_items(html):
-    """The finder's results, each as the HTML of its <li>."""
-    if '<ol class="finder-results"' not in html:
-        return []
-    listing = between(html, '<ol class="finder-results"', "</ol>")
-    return listing.split('<li class="award-result">')[1:]
-
-
-def amounts(html):
-    """The display text of each result, in the order listed."""
-    return [re.search(r'<strong class="award__amount">(.*?)</strong>', item).group(1) for item in result_items(html)]
-
 
 def clause_links(html):
     return [re.search(r'href="(/policies/[^"]+)"', item).group(1) for item in result_items(html)]
@@ -59,17 +36,6 @@ def csv_rows(response):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text[1:])))
-
-
-def add_award(clause, position, amount_yuan, **fields):
-    defaults = dict(
-        limit=Award.Limit.CEILING,
-        recurrence=Award.Recurrence.ONCE,
-        nature=Award.Nature.SUBSIDY,
-        recipient="企业",
-        source_phrase="给予补助",
-    )
-    return Award.objects.create(clause=clause, position=position, amount_yuan=amount_yuan, **{**defaults, **fields})
 
 
 @pytest.fixture

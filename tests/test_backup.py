@@ -75,6 +75,30 @@ def main_text(response):
     return html[html.index("<main") : html.index("</main>")]
 
 
+@pytest.fixture(autouse=True)
+def sequences_put_back(db):
+    """empty_the_database() starts the id sequences again from 1, and PostgreSQL's sequences live outside
+    transactions: afterwards each goes back to where it was, so that the next test's new rows do not take
+    the ids of the rows it copies in (`real_policy` in tests/conftest.py)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND sequencename LIKE 'measures%%'"
+        )
+        before = cursor.fetchall()
+    yield
+    with connection.cursor() as cursor:
+        for name, value in before:
+            if value is not None:
+                cursor.execute(
+                    "SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM pg_sequences WHERE sequencename = %s)))",
+                    [name, value, name],
+                )
+
+
 def empty_the_database():
     """As if the site were freshly migrated on another machine: no content, no history, no editor
     accounts, and the id sequences starting again from 1."""

@@ -12,7 +12,7 @@ from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, Dep
 from measures.domain.models import Award
 from measures.editing.loader import PolicyLoader
 from measures.public.calculator import totals
-from tests.conftest import REAL_POLICY_FILE
+from tests.data import REAL_POLICY_FILE
 from tests.html import between, page
 
 INCUBATOR = "tech-business-incubator"
@@ -390,4 +390,4 @@ def test_in_english_the_totals_are_written_in_yuan_and_the_policy_stays_chinese(
     html = page(client, f"/calculator/?kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}")
     assert "One-off amounts, total RMB 2 million = RMB 2 million" in html
     assert "up to a total of RMB 1 million + RMB 500,000 = RMB 1.5 million" in html
-    assert "<q>对新入选基地给予一次性200万元奖励</q>" in html and "Who can apply" in html
+    assert '<q lang="zh-Hans">对新入选基地给予一次性200万元奖励</q>' in html and "Who can apply" in html

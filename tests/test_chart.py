@@ -7,7 +7,9 @@ from django.utils import translation
 
 from measures.domain.models import Award, Clause, Measure
 from measures.public.charts import PLOT_WIDTH, award_chart, scale_step, scaled
-from tests.test_pages import POLICY_PAGE_QUERIES, add_more_data, between, page
+from tests.data import add_more_data
+from tests.html import between, page
+from tests.query_budgets import POLICY_PAGE_QUERIES
 
 # The real policy's awards in policy order (measure, clause, position), as the chart labels them.
 REAL_LABELS = [
@@ -165,7 +167,7 @@ def test_the_data_table_lists_the_same_eight_amounts_under_their_measure_numbers
     html = page(client, "/")
     assert "<summary>查看数据表</summary>" in html
     table = table_of(html)
-    assert "<caption>各项奖补金额（与上图数据相同）</caption>" in table
+    assert '<caption id="award-chart-table-caption">各项奖补金额（与上图数据相同）</caption>' in table
     assert re.findall(r'<th scope="col">([^<]*)</th>', table) == ["金额", "方式", "支持对象"]
     groups = []
     for body in re.findall(r"<tbody>(.*?)</tbody>", table, flags=re.S):

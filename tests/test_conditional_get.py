@@ -13,10 +13,8 @@ from django.utils.http import http_date
 from measures.domain.models import Award, Clause
 from measures.domain.revision import content_revision
 from measures.public.caching import ConditionalGetMiddleware
-from tests.test_settings import load_settings
-
-# The one query a public request reads before its view: the content's fingerprint, for its ETag.
-CONTENT_REVISION_QUERIES = 1
+from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.settings_env import load_settings
 
 PUBLIC_URLS = [
     "/",

@@ -15,7 +15,7 @@ from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar,
 from measures.domain.revision import content_revision
 from measures.search import query as search
 from measures.text import money, tokens
-from tests.test_search import naive_scan
+from tests.data import naive_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.editing.publishing import start_draft_of_change
 from measures.public import exports
 from tests.html import between, page
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES  # the ETag's fingerprint
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 DOWNLOAD_QUERIES = CONTENT_REVISION_QUERIES + 1  # the rows, with their clause, measure, pillar and policy joined
 # The awards' kinds, application facts, and the facts' departments and guides (measures/domain/eligibility.py).

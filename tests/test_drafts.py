@@ -5,8 +5,8 @@ import pytest
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.editing.publishing import PublishingError, publish_clause_draft, publish_measure, start_draft_of_change
+from tests.admin_forms import award_url, form_data
 from tests.html import between, page
-from tests.test_admin import award_url, form_data
 
 DRAFT = PublicationStatus.DRAFT
 SECRET = "草稿测试词"  # in the draft measure's title, clauses and award

@@ -27,8 +27,8 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy, Polic
 from measures.editing.loader import PolicyLoader
 from measures.public.presentation import web_url
 from measures.search.query import highlight
-from tests.conftest import REAL_POLICY_FILE
-from tests.test_admin import clause_url, form_data
+from tests.admin_forms import clause_url, form_data
+from tests.data import REAL_POLICY_FILE
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from django.test import Client
 
 from measures.domain.models import Award, Clause, Measure
 from measures.domain.revision import content_revision
-from tests.test_admin import clause_url, form_data, measure_url
+from tests.admin_forms import clause_url, form_data, measure_url
 from xmpolicy import faults
 
 MEASURE = "/policies/test-policy/measures/1/"

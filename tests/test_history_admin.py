@@ -8,9 +8,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 from measures.domain.models import Award, Clause, Measure
 from measures.editing.history import REASON_REQUIRED
 from measures.editing.loader import IMPORT_REASON, PolicyLoader
-from tests.conftest import REAL_POLICY_FILE
+from tests.admin_forms import award_url, clause_url, form_data, measure_url
+from tests.data import REAL_POLICY_FILE
 from tests.html import between, page
-from tests.test_admin import award_url, clause_url, form_data, measure_url
 
 OLD_TEXT = "支持孵化器建设，给予每年每家最高500万元奖励。"
 NEW_TEXT = "支持孵化器建设，给予每年每家最高600万元奖励。"

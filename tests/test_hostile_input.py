@@ -31,13 +31,13 @@ from measures.domain.models import Clause
 from measures.public import urls as public_urls
 from measures.public.api.filters import ApiAwardFilter, ClauseFilter, MeasureFilter
 from measures.public.filters import AwardFilter
-from tests.test_admin import clause_url, form_data
+from tests.admin_forms import clause_url, form_data
 
 pytestmark = pytest.mark.django_db
 
 # Per test, a few hundred requests at most: the whole file runs in well under a minute on SQLite.
 FUZZ = settings(
-    max_examples=200,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,  # derandomized: nothing to remember between runs, and nothing written to the tree
@@ -66,6 +66,7 @@ PATTERN_PATHS = {
     "changes": ["/changes/"],
     "changes_feed": ["/changes/feed/"],
     "downloads": ["/downloads/"],
+    "accessibility": ["/accessibility/"],
     "download": [
         "/downloads/awards.csv",
         "/downloads/awards.json",

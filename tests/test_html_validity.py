@@ -81,6 +81,8 @@ class Page:
     # page is the answer to the last of `requests` GETs of `url` made inside it.
     situation: Callable[[], AbstractContextManager] = contextlib.nullcontext
     requests: int = 1
+    # Cookies the visitor has besides the language's (the 长辈版's: xmpolicy/elder.py).
+    cookies: tuple[tuple[str, str], ...] = ()
 
 
 TODAY = "{today}"  # replaced by today's date in Xiamen
@@ -115,6 +117,9 @@ PAGES = [
     Page("follow: a tampered link", "/follow/confirm/not-a-token/", 400),
     Page("changes", "/changes/"),
     Page("downloads", "/downloads/"),
+    Page("accessibility statement", "/accessibility/"),
+    Page("home, 长辈版", "/", cookies=(("elder", "on"),)),
+    Page("measure, 长辈版", MEASURE, cookies=(("elder", "on"),)),
     Page("API docs", "/api/docs/"),
     Page("not found", "/no/such/page/", 404),
     Page("too many requests", "/search/?q=孵化", 429, rate_limited, requests=2),
@@ -140,6 +145,8 @@ def edited_policy(real_policy):
 def render(page: Page, language: str) -> str:
     client = Client(raise_request_exception=False)  # a 503 is an answer here, not an error of the test
     client.cookies["django_language"] = language
+    for name, value in page.cookies:
+        client.cookies[name] = value
     url = page.url.replace(TODAY, timezone.localdate().isoformat())
     with page.situation():
         for _ in range(page.requests):

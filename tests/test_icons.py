@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from tests.conftest import REAL_POLICY_FILE
+from tests.data import REAL_POLICY_FILE
 from tests.html import page
 
 ROOT = REAL_POLICY_FILE.parent.parent

@@ -16,7 +16,7 @@ from measures.domain.public_history import PublicChange
 from measures.domain.revision import content_revision
 from measures.editing import importer
 from measures.text import reader
-from tests.conftest import REAL_POLICY_FILE
+from tests.data import REAL_POLICY_FILE
 
 NUMERALS = "一二三四五六七八九十"
 TEST_SOURCE = "https://example.org/official-text"

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.editing.loader import PolicyLoader
 from measures.editing.publishing import start_draft_of_change
-from tests.conftest import REAL_POLICY_FILE
+from tests.data import REAL_POLICY_FILE
 
 NEWS_URL = "https://tongan.xmnn.cn/jdgz/202502/t20250224_300022.htm"
 

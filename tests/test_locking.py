@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from measures.editing.editors import EDITORS_GROUP
-from tests.test_admin import award_url, clause_url, form_data
+from tests.admin_forms import award_url, clause_url, form_data
 
 REFUSED = "保存失败：在您打开此页之后"
 OVERWRITE_HINT = "再次保存将以您的内容覆盖"

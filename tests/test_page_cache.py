@@ -7,7 +7,7 @@ from django.test import Client
 
 from measures.domain.models import Clause
 from measures.public import caching
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 from xmpolicy.env import env_cache
 
 MEASURE = "/policies/test-policy/measures/1/"

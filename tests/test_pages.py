@@ -5,21 +5,12 @@ import datetime
 import pytest
 from django.contrib.staticfiles import finders
 
-from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.domain.models import Clause, Measure, Policy
 from measures.public.presentation import zh_numeral
 from measures.public.views.browse import number_ranges
+from tests.data import add_more_data
 from tests.html import between, page
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
-
-# Queries per page, whatever the amount of data (see measures/public/views/browse.py for what each one reads),
-# after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
-# policy, sources, pillars, their measures, all measures; award count, largest awards, chart; related
-# documents and the measures they concern
-POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
-PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures
-# measure with policy and pillar, clauses, awards, sources, sibling measures, related documents; the awards'
-# kinds, their application facts, the facts' departments and guides
-MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
+from tests.query_budgets import CONTENT_REVISION_QUERIES, MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
 
 
 @pytest.fixture
@@ -30,34 +21,6 @@ def on_day(monkeypatch):
         monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
 
     return set_today
-
-
-def add_more_data(policy):
-    """More of everything a page lists: a pillar, measures, clauses with awards, a source."""
-    pillar = Pillar.objects.create(policy=policy, number=3, title="第三方面")
-    first = Measure.objects.get(policy=policy, number=1)
-    for number in (4, 5):
-        Measure.objects.create(policy=policy, pillar=pillar, number=number, title=f"新增措施{number}")
-    for position in (2, 3, 4):
-        clause = Clause.objects.create(
-            measure=first,
-            position=position,
-            text=f"新增段落{position}",
-            provenance=Clause.Provenance.POLICY_TEXT,
-            source_url="https://example.org/full-text",
-        )
-        for award_position in (1, 2):
-            Award.objects.create(
-                clause=clause,
-                position=award_position,
-                amount_yuan=1_000_000 * position * award_position,
-                limit=Award.Limit.EXACT,
-                recurrence=Award.Recurrence.ONCE,
-                nature=Award.Nature.SUBSIDY,
-                recipient="企业",
-                source_phrase="给予补助",
-            )
-    PolicySource.objects.create(policy=policy, position=2, label="另一来源", url="https://example.org/other")
 
 
 # The policy page (home)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests.test_settings import PRODUCTION_ENV, read_settings
+from tests.settings_env import PRODUCTION_ENV, read_settings
 from xmpolicy import ratelimit
 
 SEARCH = "/search/?q=孵化器"

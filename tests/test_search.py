@@ -14,14 +14,18 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from measures.domain.models import SEARCH_INDEX, Clause, Measure
+from measures.domain.models import Clause, Measure
 from measures.search import query as search
+from measures.search import table as search_table
 from measures.text import tokens
+from tests.data import naive_scan
 from tests.html import page
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/caching.py):
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2  # the matches, then the clauses shown
+# The matches, then the clauses shown; on PostgreSQL first the token counts that choose the plan
+# (measures/search/table.py).
+RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql")
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
 
@@ -44,21 +48,6 @@ def add_clause(measure, text, position=None, provenance=Clause.Provenance.POLICY
     return Clause.objects.create(
         measure=measure, position=position, text=text, provenance=provenance, source_url="https://example.org/test"
     )
-
-
-def naive_scan(terms):
-    """The correctness contract: every term, as a substring of the clause's text or its measure's title,
-    ignoring the case of Latin letters; best first by occurrences (in the title counted three times)."""
-    rows = Clause.objects.values_list(
-        "pk", "text", "measure__title", "measure__policy__slug", "measure__number", "position"
-    )
-    found = []
-    for pk, text, title, slug, number, position in rows:
-        text, title = text.lower(), title.lower()
-        if all(term.lower() in text or term.lower() in title for term in terms):
-            rank = sum(text.count(term.lower()) + 3 * title.count(term.lower()) for term in terms)
-            found.append((-rank, slug, number, position, pk))
-    return [row[-1] for row in sorted(found)]
 
 
 # Finding Chinese terms
@@ -433,7 +422,7 @@ def test_the_migration_fills_the_tokens_of_clauses_already_in_the_database(real_
 # Query budget
 
 
-def test_a_search_runs_two_queries_however_many_results_and_none_without_a_query_besides_the_fingerprint(
+def test_a_search_runs_the_same_queries_however_many_results_and_none_without_a_query_besides_the_fingerprint(
     client, small_policy, django_assert_num_queries
 ):
     with django_assert_num_queries(CONTENT_REVISION_QUERIES):
@@ -490,7 +479,45 @@ def test_a_capped_search_is_the_same_with_and_without_the_index(common_term):
     assert [c.pk for c in indexed.clauses] == [c.pk for c in naive.clauses]
 
 
-def test_a_capped_search_still_costs_two_queries(client, common_term, django_assert_num_queries):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search table exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    ("walk_share", "walk_rows", "sorted_candidates"),
+    [(0.0, 12_000, 5_000), (0.0, 10, 5_000), (2.0, 12_000, 5_000), (2.0, 12_000, 0)],
+    ids=[
+        "walked in document order",
+        "a walk too short, then the index",
+        "through the index, sorted",
+        "through the index, then a walk to the page",
+    ],
+)
+def test_on_postgresql_every_plan_finds_what_the_naive_scan_finds(
+    common_term, monkeypatch, walk_share, walk_rows, sorted_candidates
+):
+    """measures/search/table.py chooses per query between walking in document order and the index; each
+    gives the naive scan's results, capped (more than MAX_RANKED, here 5) or ranked, on every page."""
+    monkeypatch.setattr(search_table, "WALK_SHARE", walk_share)
+    monkeypatch.setattr(search_table, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(search_table, "SORTED_CANDIDATES", sorted_candidates)
+    for text in [
+        "孵化器",
+        "孵化器 段",
+        "第1",
+        "第12段",
+        "器第",
+        "孵化器孵化器孵化器",
+        "不存在的词",
+        "%",
+        "500万以上",
+        "孵化器 五百万",
+    ]:
+        parsed = search.parse_query(text)
+        indexed, naive = search.Matches(parsed), search.Matches(parsed, indexed=False)
+        assert (len(indexed), indexed.capped) == (len(naive), naive.capped), text
+        for start, stop in [(0, len(naive)), (0, 2), (2, 4), (3, 5)]:
+            assert [c.pk for c in indexed[start:stop]] == [c.pk for c in naive[start:stop]], (text, start, stop)
+
+
+def test_a_capped_search_costs_no_more_queries(client, common_term, django_assert_num_queries):
     with django_assert_num_queries(RESULTS_PAGE_QUERIES):
         search_page(client, "孵化器")
 
@@ -505,7 +532,7 @@ def test_the_api_pages_through_the_capped_matches_in_the_policys_order(client, c
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
-def test_on_postgresql_the_search_query_uses_the_gin_index_on_the_tokens(client, small_policy):
+def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_search_table(client, small_policy):
     rng = random.Random(3)
     measure = Measure.objects.get(policy=small_policy, number=2)
     filler = "科技创新产业发展支持建设平台服务企业研发机构项目资金管理"
@@ -522,13 +549,15 @@ def test_on_postgresql_the_search_query_uses_the_gin_index_on_the_tokens(client,
     )
     add_clause(Measure.objects.get(policy=small_policy, number=3), "国家级制造业中试平台。", position=1)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE measures_clause")
+        cursor.execute(f"ANALYZE measures_clause, {search_table.TABLE}")
     with CaptureQueriesContext(connection) as queries:
         html = search_page(client, "中试")
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
-    # The ETag's fingerprint (measures/public/caching.py), the matches, the clause shown.
-    _fingerprint, matches, _shown = queries.captured_queries
+    # The ETag's fingerprint (measures/public/caching.py), the token counts, the matches, the clause shown.
+    _fingerprint, _counts, matches, _shown = queries.captured_queries
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + matches["sql"])
+        cursor.execute(matches["sql"].replace("SELECT", "EXPLAIN SELECT", 1))  # with the settings it ran with
+        while cursor.description is None:
+            cursor.nextset()
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Bitmap Index Scan on {SEARCH_INDEX}" in plan, plan
+    assert f"Bitmap Index Scan on {search_table.TOKENS_INDEX}" in plan, plan

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from measures.domain.models import Clause
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
-from tests.test_settings import PRODUCTION_ENV, read_settings
+from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.settings_env import PRODUCTION_ENV, read_settings
 from xmpolicy.csp import CONTENT_SECURITY_POLICY
 
 

@@ -9,18 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.settings_env import PRODUCTION_ENV, load_settings, read_settings
 from xmpolicy.env import local_secret_key
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def load_settings(**env):
-    """Import the real settings in a fresh interpreter with exactly this environment."""
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "XMPOLICY_ENV"}}
-    code = "import xmpolicy.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS)"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT, env={**base, **env}, capture_output=True, text=True, timeout=60
-    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -66,22 +58,6 @@ def test_the_generated_key_and_the_sqlite_database_are_kept_out_of_git():
         ["git", "check-ignore", "var/secret_key", "var/db.sqlite3"], cwd=PROJECT, capture_output=True, text=True
     )
     assert ignored.stdout.split() == ["var/secret_key", "var/db.sqlite3"]
-
-
-PRODUCTION_ENV = dict(XMPOLICY_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="policy.example.cn")
-
-
-def read_settings(*names, **env):
-    """The named settings, as Python literals, from the real settings under this environment."""
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "XMPOLICY_ENV"} and not k.startswith("ADMIN_LOGIN_")
-    }
-    code = f"import xmpolicy.settings as s; print(repr([getattr(s, n) for n in {list(names)!r}]))"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT, env={**base, **env}, capture_output=True, text=True, timeout=60
-    )
 
 
 def test_production_sends_session_and_csrf_cookies_over_https_only():

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
-from tests.test_pages import add_more_data, page
+from tests.data import add_more_data
+from tests.html import page
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # the ETag's fingerprint (measures/public/caching.py); policies, pillars with their policy, measures with their
 # policy, and again for the measures' history pages
@@ -39,6 +40,7 @@ def test_the_sitemap_lists_every_page_of_the_real_policy_and_the_two_finder_page
         "http://testserver/search/",
         "http://testserver/changes/",
         "http://testserver/downloads/",
+        "http://testserver/accessibility/",
     ]
 
 
@@ -53,7 +55,7 @@ def test_the_sitemap_uses_the_host_and_scheme_of_the_request(client, real_policy
     response = client.get("/sitemap.xml", headers={"host": "kjj.xm.gov.cn"}, secure=True)
     assert response.status_code == 200
     urls = locations(response.content.decode())
-    assert len(urls) == 22  # 1 policy, 4 pillars, 6 measures and their histories, 5 listing pages
+    assert len(urls) == 23  # 1 policy, 4 pillars, 6 measures and their histories, 5 listing pages, 无障碍声明
     assert all(url.startswith("https://kjj.xm.gov.cn/") for url in urls)
 
 
@@ -91,8 +93,8 @@ def test_the_sitemap_needs_the_same_number_of_queries_whatever_the_data(
     add_more_data(small_policy)
     with django_assert_num_queries(SITEMAP_QUERIES):
         after = locations(page(client, "/sitemap.xml"))
-    assert len(before) == 1 + 2 + 3 + 3 + 5
-    assert len(after) == 1 + 3 + 5 + 5 + 5
+    assert len(before) == 1 + 2 + 3 + 3 + 6
+    assert len(after) == 1 + 3 + 5 + 5 + 6
 
 
 def test_robots_txt_is_plain_text_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
 from measures.domain.public_history import PublicChange
 from tests.html import between, page
-from tests.test_conditional_get import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_MODELS = [Policy, Pillar, Measure, Clause, Award]

@@ -5,14 +5,18 @@ The paths: a save (the admin's, a publication's), the loader, a backup restored,
 bulk_create(), bulk_update(), and a migration's data step (which writes through a plain manager, as
 migrations' historical models do). The database's triggers keep the content revision and the award
 finder's columns whatever the path; the content QuerySets record history, versions and search tokens
-for the bulk paths too (measures/domain/models.py, ContentQuerySet)."""
+for the bulk paths too (measures/domain/models.py, ContentQuerySet). On PostgreSQL, search's own table
+and its token counts (migration 0011, measures/search/table.py) are kept by triggers: after every test
+here, whatever it wrote, they equal what the clauses make them."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from measures.domain.models import BULK_REASON, Award, Clause, Measure, PublicationStatus
 from measures.domain.public_history import PublicChange
 from measures.editing import backup
+from measures.search import table as search_table
 from tests.html import page
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"
@@ -28,6 +32,14 @@ def public_view(client):
         "api_count": api["count"],
         "page": page(client, MEASURE_PAGE),
     }
+
+
+@pytest.fixture(autouse=True)
+def search_table_kept(db):
+    """After each write path, the search table and its counts hold what the clauses make them."""
+    yield
+    if connection.vendor == "postgresql":
+        assert search_table.drift() == (0, 0)
 
 
 @pytest.fixture
@@ -74,6 +86,23 @@ def test_queryset_update_of_a_text_refreshes_what_search_finds(cached_client, aw
 def test_a_measure_title_changed_by_update_is_searchable(cached_client, small_policy):
     Measure.objects.filter(policy=small_policy, number=1).update(title="众创空间建设")
     assert cached_client.get("/api/v1/search/", {"q": "众创空间"}).json()["count"] == 1
+
+
+def test_a_withdrawn_measure_and_a_renamed_policy_move_what_search_finds(cached_client, small_policy):
+    # Search's own table (PostgreSQL) follows a measure's status and a policy's slug, set by update().
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 1
+    Measure.objects.filter(policy=small_policy, number=1).update(status=PublicationStatus.DRAFT)
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 0
+    Measure.objects.filter(policy=small_policy, number=1).update(status=PublicationStatus.PUBLISHED)
+    type(small_policy).objects.filter(pk=small_policy.pk).update(slug="renamed-policy")
+    (found,) = cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["results"]
+    assert "renamed-policy" in str(found)
+
+
+def test_a_deleted_clause_leaves_what_search_finds(cached_client, award):
+    award.delete()
+    Clause.objects.filter(pk=award.clause_id).delete()
+    assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 0
 
 
 def test_bulk_create_reaches_the_next_page_and_is_recorded(cached_client, award):

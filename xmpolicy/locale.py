@@ -7,13 +7,10 @@ Chinese government site: its default is Chinese, and English is a choice the vis
 """
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+
+from xmpolicy.preferences import back, remember, submitted, switch_view
 
 
 def is_offered(language) -> bool:
@@ -48,31 +45,11 @@ class ChosenLanguageMiddleware:
         return response
 
 
-# Choosing the display language changes nothing but how this visitor's own pages are worded: no
-# data, no account. A forged request could at worst switch someone's interface to English, so the
-# switch needs no CSRF token, and public pages need no CSRF cookie, which would stop a CDN from
-# caching them (measures/public/caching.py). It answers a POST from the switch's form or a plain GET link.
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "POST"])
+# The switch in base.html posts here; how a choice is taken and kept is xmpolicy/preferences.py.
+@switch_view
 def choose_language(request):
-    data = request.POST if request.method == "POST" else request.GET
-    next_url = data.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"  # never send the visitor to another site
-    response = HttpResponseRedirect(next_url)
-    language = data.get("language")
+    response = back(request)
+    language = submitted(request).get("language")
     if is_offered(language):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        remember(response, settings.LANGUAGE_COOKIE_NAME, language)
     return response

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # `elder_mode`: whether the visitor chose the 长辈版 (large print).
+                "xmpolicy.elder.elder_mode",
             ],
         },
     },

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from xmpolicy.elder import choose_elder_mode
 from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
 from xmpolicy.paths import API_PREFIX
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The language switch in base.html posts here (the choice is kept in a cookie; no CSRF token).
     path("i18n/setlang/", choose_language, name="set_language"),
+    # The 长辈版 switch beside it (xmpolicy/elder.py), kept the same way.
+    path("elder/", choose_elder_mode, name="set_elder_mode"),
     path(
         "robots.txt",
         require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

@@ -16,7 +16,7 @@ Three promises:
   generate() refuses a database that holds any other policy, or another seed's corpus.
 - Fast and realistic underneath: rows are written with bulk_create, with their history rows
   (so the history tables, and measures.domain.revision.content_revision(), look as after real edits)
-  and their search tokens (bulk_create bypasses Clause.save()). On PostgreSQL the search index is
+  and their search tokens (bulk_create bypasses Clause.save()). On PostgreSQL the search indexes are
   dropped while inserting and rebuilt once at the end (see _search_index_rebuilt).
 """
 
@@ -35,6 +35,7 @@ from django.db.models import Count
 from measures.domain import public_history
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.search import table as search_table
 from measures.text import money, tokens
 
 SLUG_PREFIX = "synthetic-"
@@ -558,6 +559,10 @@ def _search_index_rebuilt(announce: Callable[[str], None]):
     index = next(index for index in Clause._meta.indexes if index.name == SEARCH_INDEX)
     with connection.schema_editor() as editor:
         editor.remove_index(Clause, index)
+    with connection.cursor() as cursor:  # and the search table's (measures/search/table.py), likewise,
+        cursor.execute(f"DROP INDEX {search_table.TOKENS_INDEX}")
+        for trigger in search_table.COUNT_TRIGGERS:  # and its token counts are made once at the end
+            cursor.execute(f"ALTER TABLE {search_table.TABLE} DISABLE TRIGGER {trigger}")
     yield
     # Django's foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), and PostgreSQL
     # refuses to build an index on a table with checks still pending: run them now.
@@ -565,6 +570,11 @@ def _search_index_rebuilt(announce: Callable[[str], None]):
     announce(f"重建检索索引 {SEARCH_INDEX}……")
     with connection.schema_editor() as editor:
         editor.add_index(Clause, index)
+    with connection.cursor() as cursor:
+        cursor.execute(search_table.TOKENS_INDEX_SQL)
+        for trigger in search_table.COUNT_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {search_table.TABLE} ENABLE TRIGGER {trigger}")
+    search_table.recount()
 
 
 def _write(
@@ -609,6 +619,7 @@ def _analyze(announce: Callable[[str], None]) -> None:
     announce("更新查询统计信息（ANALYZE）……")
     models = (Policy, PolicySource, Pillar, Measure, Clause, Award, RecipientKind, AwardRecipientKind)
     tables = [model._meta.db_table for model in models]
+    tables += [search_table.TABLE, search_table.FREQUENCY]
     tables += [model.history.model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(table) for table in tables)}")

@@ -1,7 +1,8 @@
 """Conditional GET, Cache-Control and a server-side page cache for the public pages and the API.
 
 Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
-the content's fingerprint (measures.domain.revision, one query), the interface language, the full path
+the content's fingerprint (measures.domain.revision, one query), the interface language and the 长辈版
+(display_variant), the full path
 with its query string, today's date in Xiamen (pages show whether the policy is in force today)
 and the code's version (a deploy changes the HTML). A request whose If-None-Match (or
 If-Modified-Since) still matches is answered 304 before the view runs: one query, not the page's.
@@ -9,8 +10,8 @@ An edit writes a historical row, so the very next request gets a new ETag and a 
 
 `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` lets a CDN keep a page briefly; never on
 the admin, the language switch or /healthz, never on a response that sets a cookie (a session, a
-CSRF token), never on an error. Pages keep `Vary: Cookie` (xmpolicy/locale.py): the language
-comes from a cookie, so a shared cache must key on it or pass such requests through.
+CSRF token), never on an error. Pages keep `Vary: Cookie` (xmpolicy/locale.py): the language and the
+长辈版 come from cookies, so a shared cache must key on them or pass such requests through.
 
 The page cache keeps each rendered public answer (its status, headers and body) under a key made of
 its ETag and the scheme and host it was built for. The ETag already names the content's state, so an
@@ -33,15 +34,16 @@ from django.utils.http import http_date
 
 from measures.domain.revision import content_revision
 from xmpolicy import compression
+from xmpolicy.elder import is_elder
 from xmpolicy.faults import reconnecting_once
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
 
 # Views whose answer depends on more than the content: the editors' admin (its own never_cache), the
-# e-mail alerts' pages (one visitor's forms and links, an address), the language switch (sets a
-# cookie) and the health check (must ask the database every time).
+# e-mail alerts' pages (one visitor's forms and links, an address), the language and 长辈版 switches
+# (set a cookie) and the health check (must ask the database every time).
 EXCLUDED_NAMESPACES = {"admin", "alerts"}
-EXCLUDED_URL_NAMES = {"set_language", "healthz"}
+EXCLUDED_URL_NAMES = {"set_language", "set_elder_mode", "healthz"}
 
 # What the HTML, JSON and CSV are made from besides the content: a deploy that changes any of it
 # must change the ETags. Hashing contents (not modification times) gives every machine running
@@ -135,7 +137,14 @@ class ConditionalGetMiddleware:
         # The pages may change at midnight (validity status, "as of today") as well as on an edit.
         midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
         last_modified = max(revision.last_modified or midnight, midnight)
-        return _etag(revision, chosen_language(request), request.get_full_path(), today), last_modified
+        return _etag(revision, display_variant(request), request.get_full_path(), today), last_modified
+
+
+def display_variant(request) -> str:
+    """How this visitor's pages are shown: the language, and ':elder' in the 长辈版 (xmpolicy/elder.py).
+    Without the 长辈版 it is the language alone, so the ETags of everyone else stay as they were."""
+    language = chosen_language(request)
+    return f"{language}:elder" if is_elder(request) else language
 
 
 def _is_admin(request) -> bool:
@@ -153,7 +162,7 @@ def _etag(revision, language, full_path, today) -> str:
 
 
 def _page_key(request) -> str:
-    # The ETag names the path, language and content; the scheme and host are in the absolute links
+    # The ETag names the path, language, 长辈版 and content; the scheme and host are in the absolute links
     # that the API and the downloads write.
     return f"page:{request.content_validators[0]}:{request.scheme}://{request.get_host()}"
 

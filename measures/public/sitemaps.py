@@ -1,5 +1,5 @@
 """sitemap.xml: every policy, pillar and measure page, each measure's history, and the pages that list
-across them (home, finder, search, changes, downloads).
+across them (home, finder, search, changes, downloads), and the 无障碍声明.
 
 Each section is read in one query (its items' policy joined), so the sitemap costs four queries
 whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
@@ -76,7 +76,14 @@ class StaticSitemap(Sitemap):
     """The pages that list across policies; they change with the data, so no lastmod of their own."""
 
     def items(self):
-        return ["measures:home", "measures:awards", "measures:search", "measures:changes", "measures:downloads"]
+        return [
+            "measures:home",
+            "measures:awards",
+            "measures:search",
+            "measures:changes",
+            "measures:downloads",
+            "measures:accessibility",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
 
 from measures.public.sitemaps import SITEMAPS
 from measures.public.views import awards, browse, calculator, downloads, history, search
@@ -28,6 +29,12 @@ urlpatterns = [
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("changes/feed/", require_safe(history.ChangesFeed()), name="changes_feed"),
     path("downloads/", require_safe(downloads.downloads), name="downloads"),
+    # 无障碍声明: fixed text, linked from every footer.
+    path(
+        "accessibility/",
+        require_safe(TemplateView.as_view(template_name="measures/accessibility.html")),
+        name="accessibility",
+    ),
     re_path(
         r"^downloads/(?P<dataset>awards|clauses|documents)\.(?P<fmt>csv|json)$",
         require_safe(downloads.download),

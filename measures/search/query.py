@@ -14,8 +14,10 @@ prefilter that can only let through too much, never too little, so the results a
 a plain substring scan (the SQLite path, fine on small data).
 
 The index is declared on the Clause model (measures/domain/models.py, PostgreSQL only), on the
-expression that search_token_array() writes; the query below filters on exactly that expression, or
-PostgreSQL would not use the index. The tokens themselves are measures/text/tokens.py's.
+expression that search_token_array() writes; search_clauses() filters on exactly that expression, or
+PostgreSQL would not use the index (the alerts match changed clauses that way). The pages and the API
+read search's own table on PostgreSQL instead (measures/search/table.py: narrow rows, a plan chosen per
+query from token counts), with the same matches and ranks. The tokens are measures/text/tokens.py's.
 
 A term that reads as an amount (measures/text/money.py: 三千万, 3000万, 0.3亿, 叁仟万, 30000000元) also
 matches the clauses holding a published award of that amount whose source phrase is in their text,
@@ -42,6 +44,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Lower, Replace
 from django.urls import reverse
 from django.utils.html import conditional_escape
@@ -49,6 +52,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from measures.domain.models import Award, Clause, search_token_array
+from measures.search import table
 from measures.text import money, tokens
 from xmpolicy.nul import without_nul
 
@@ -212,15 +216,19 @@ def _with_award(amount: AmountTerm, postgresql: bool) -> Q:
     PostgreSQL sizes rightly and compares by hash. (Given a subquery instead, IN, EXISTS or
     = ANY(ARRAY(…)), it guessed a handful of ids and walked thousands of clauses reading each one's
     tokens: seconds on the 100,000-clause corpus.)"""
-    awards = amount.awards()
-    if amount.exact:
-        awards = awards.filter(clause__text__contains=F("source_phrase"))
-    ids = sorted(set(awards.order_by().values_list("clause_id", flat=True)))
+    ids = _award_clause_ids(amount)
     if not ids:
         return Q(pk__in=[])
     if not postgresql:
         return Q(pk__in=ids)
     return Q(AnyOf(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField()))))
+
+
+def _award_clause_ids(amount: AmountTerm) -> list[int]:
+    awards = amount.awards()
+    if amount.exact:
+        awards = awards.filter(clause__text__contains=F("source_phrase"))
+    return sorted(set(awards.order_by().values_list("clause_id", flat=True)))
 
 
 class AnyOf(Func):
@@ -241,15 +249,27 @@ class Matches:
     and `total` is exact. Beyond, ranking would rank nothing useful (nearly all hold the term once), so
     the first MAX_RANKED in the policies' own order are listed instead, and `capped` says so; the
     database reads those in index order and stops at the page wanted. Two queries either way: the
-    matches, then the clauses shown.
+    matches, then the clauses shown (on PostgreSQL, three: first the token counts of the plan).
+
+    On PostgreSQL the matches are read from search's own table (measures/search/table.py), which
+    chooses per query between walking the clauses in document order (a common query: the listing is
+    then what was read) and the GIN index; elsewhere, and for the naive scan, from the clauses.
     """
 
     def __init__(self, query: ParsedQuery, *, indexed: bool = True):
-        self.capped, self.ranked_ids = False, []
+        self.capped, self.ranked_ids, self.listed_ids, self.plan = False, [], None, None
         if not query:
             return
-        self.matching = search_clauses(Clause.objects.published(), query, indexed=indexed)
-        rows = list(self.matching.order_by().values_list("pk", "rank", *DOCUMENT_ORDER)[: MAX_RANKED + 1])
+        if indexed and table.available():
+            self.plan = table.Plan(query.words, query.amounts, TITLE_WEIGHT)
+            found = table.find(self.plan, MAX_RANKED + 1)
+            rows = found.rows
+            if found.in_order and len(rows) > MAX_RANKED:
+                self.capped, self.listed_ids = True, [row[0] for row in rows[:MAX_RANKED]]
+                return
+        else:
+            self.matching = search_clauses(Clause.objects.published(), query, indexed=indexed)
+            rows = list(self.matching.order_by().values_list("pk", "rank", *DOCUMENT_ORDER)[: MAX_RANKED + 1])
         self.capped = len(rows) > MAX_RANKED
         if self.capped:
             self.places_seen = sorted(row[2:] for row in rows)
@@ -265,14 +285,21 @@ class Matches:
         start, stop, _step = index.indices(len(self))
         if start >= stop:
             return []
-        if self.capped:
+        if self.listed_ids is not None:
+            ids = self.listed_ids[start:stop]
+        elif self.capped and self.plan is not None:
+            # The first `stop` matches in the policies' order are no later than the stop-th of those seen.
+            page = RawSQL(*table.page(self.plan, self.places_seen[stop - 1], start, stop))
+            return list(_as_shown(Clause.objects.filter(pk__in=page).order_by(*DOCUMENT_ORDER)))
+        elif self.capped:
             # The first `stop` matches in the policies' order are no later than the stop-th of those already
             # seen: only the policies up to that one's need reading, not every clause holding a common term.
             last_slug = self.places_seen[stop - 1][0]
             within = self.matching.filter(measure__policy__slug__lte=last_slug).order_by(*DOCUMENT_ORDER)
             return list(_as_shown(within)[start:stop])
-        ids = self.ranked_ids[start:stop]
-        by_id = {clause.pk: clause for clause in _as_shown(self.matching.filter(pk__in=ids))}
+        else:
+            ids = self.ranked_ids[start:stop]
+        by_id = {clause.pk: clause for clause in _as_shown(Clause.objects.filter(pk__in=ids))}
         return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -7,5 +7,6 @@ from measures.public import presentation
 
 register = template.Library()
 
-for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "site_url"):
+for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "site_url", "zh"):
     register.filter(name, getattr(presentation, name))
+register.simple_tag(presentation.zh_lang, name="zh_lang")

@@ -79,17 +79,19 @@ def page(browser, requests_made):
 @pytest.fixture
 def axe_violations():
     """A function that runs axe-core on a page as it is now and returns its serious and critical
-    violations, one readable line each (rule, help, the elements' selectors)."""
+    violations, one readable line each (rule, help, the elements' selectors). `options` are axe.run's
+    (e.g. runOnly a set of rules or tags); `impacts=None` reports violations of every impact."""
 
-    def run(page):
+    def run(page, options=None, impacts=AXE_FAILING_IMPACTS):
         page.add_script_tag(path=str(AXE))
         # Only violations are read: leaving out the passes makes axe about twice as fast.
-        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        options = {**(options or {}), "resultTypes": ["violations"]}
+        results = page.evaluate("(options) => axe.run(document, options)", options)
         return [
             f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
             + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
             for violation in results["violations"]
-            if violation["impact"] in AXE_FAILING_IMPACTS
+            if impacts is None or violation["impact"] in impacts
         ]
 
     return run

@@ -48,7 +48,7 @@ def test_the_first_tab_reaches_the_skip_link_which_shows_itself_and_leads_to_the
 
     page.keyboard.press("Tab")
     expect(skip_link).to_be_focused()
-    expect(skip_link).to_have_text("跳到正文")
+    expect(skip_link).to_have_text("跳到主要内容")
     expect(skip_link).to_be_in_viewport()
 
     page.keyboard.press("Enter")

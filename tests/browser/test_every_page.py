@@ -21,6 +21,7 @@ PAGES = {
     "policy": ("/policies/kjcx-2025/", ".related-doc"),
     "follow": ("/follow/?kind=measure&policy=kjcx-2025&measure=3", "form.follow-form"),
     "downloads": ("/downloads/", "h1"),
+    "accessibility": ("/accessibility/", "text=GB/T 37668-2019"),
 }
 CASES = [(name, "zh") for name in PAGES] + [(name, "en") for name in ("home", "measure", "awards")]
 

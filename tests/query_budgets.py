@@ -1,0 +1,14 @@
+"""How many queries each page may run, whatever the amount of data (see measures/public/views/browse.py
+for what each one reads)."""
+
+# The one query a public request reads before its view: the content's fingerprint, for its ETag.
+CONTENT_REVISION_QUERIES = 1
+
+# Then each page's own, after that fingerprint (measures/public/caching.py):
+# policy, sources, pillars, their measures, all measures; award count, largest awards, chart; related
+# documents and the measures they concern
+POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
+PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures
+# measure with policy and pillar, clauses, awards, sources, sibling measures, related documents; the awards'
+# kinds, their application facts, the facts' departments and guides
+MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
