@@ -173,7 +173,7 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0009_subscriptions"),
+        ("measures", "0010_eligibility"),
     ]
 
     operations = [PostgreSQLOnly(FORWARD, BACKWARD)]
