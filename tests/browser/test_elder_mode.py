@@ -27,6 +27,7 @@ PAGES = [
     ("/downloads/", ".downloads__table"),
     ("/follow/?kind=measure&policy=kjcx-2025&measure=3", "form.follow-form"),
     ("/accessibility/", "h1"),
+    ("/calculator/?kind=tech-business-incubator&kind=accelerator", "li.calculator-award"),
     ("/no/such/page/", "h1"),
 ]
 # 320 CSS px (WCAG 1.4.10), and a 1280 × 800 window zoomed to 200%, which lays pages out in 640 × 400 CSS px.
