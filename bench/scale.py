@@ -2,6 +2,10 @@
 measured against its baseline in the same run.
 
     .venv/bin/python bench/scale.py [--policies 500] [--clauses-per-policy 200] [--seconds 10] [--keep]
+        [--only pages] [--database NAME] [--redis-db N]
+
+--only pages measures the page rows alone (4, 5 and 6), e.g. on a small corpus:
+    .venv/bin/python bench/scale.py --only pages --policies 20 --database mybench --redis-db 13
 
 1. Query counts per page on a small corpus (5 policies), then on the whole one: they must not grow.
 2. Search: sampled Chinese terms answered through the index, against the naive substring scan (the same
@@ -49,7 +53,7 @@ DATABASE = "xmp_bench_scale"
 SEED = 2025
 SMALL_POLICIES = 5
 FEATURED = f"synthetic-{SEED}-0001"
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of Redis's own for the bench, emptied before and after
+REDIS_DB = 14  # a database of Redis's own for the bench, emptied before and after
 EDITOR, EDITOR_PASSWORD = "bench-editor", "bench-editor-password-2025"
 
 SEARCH_P95_MS = 50
@@ -77,11 +81,19 @@ def main() -> int:
     parser.add_argument("--clauses-per-policy", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--only",
+        choices=("pages",),
+        help="pages: only the page-throughput and two-instance rows (4, 5), on the corpus of --policies",
+    )
+    parser.add_argument("--database", default=DATABASE, help="the benchmark database's name (dropped first)")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the Redis database to use (emptied)")
     args = parser.parse_args()
+    redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
 
     ensure_services()
     table = Table(f"xmpolicy at scale: {args.policies} policies × {args.clauses_per_policy} clauses, PostgreSQL")
-    with BenchDatabase(DATABASE, keep=args.keep) as db:
+    with BenchDatabase(args.database, keep=args.keep) as db:
         django_in_process(db.env)
         from django.db import connections
 
@@ -90,18 +102,23 @@ def main() -> int:
             log(f"generating the corpus: {policies} policies")
             db.manage("generate_corpus", "--policies", policies, "--clauses-per-policy", args.clauses_per_policy)
 
-        corpus(SMALL_POLICIES)
-        small_counts = query_counts()
-        corpus(args.policies)
-        vacuum(db.name)
-        large_counts = query_counts()
-        for name, count in large_counts.items():
-            table.add(f"SQL queries: {name}", count, small_counts[name], "", "= baseline", count == small_counts[name])
+        if args.only == "pages":
+            corpus(args.policies)
+        else:
+            corpus(SMALL_POLICIES)
+            small_counts = query_counts()
+            corpus(args.policies)
+            vacuum(db.name)
+            large_counts = query_counts()
+            for name, count in large_counts.items():
+                table.add(
+                    f"SQL queries: {name}", count, small_counts[name], "", "= baseline", count == small_counts[name]
+                )
 
-        search_rows(table)
-        amount_search_rows(table, SEARCH_P95_MS)  # bench/reading.py: amounts in any notation, ranges
-        reading_rows(table)
-        finder_rows(table)
+            search_rows(table)
+            amount_search_rows(table, SEARCH_P95_MS)  # bench/reading.py: amounts in any notation, ranges
+            reading_rows(table)
+            finder_rows(table)
 
         db.manage("create_editor", EDITOR, env_extra={"XMPOLICY_EDITOR_PASSWORD": EDITOR_PASSWORD}, capture=True)
         pages = {"home": "/", "measure": f"/policies/{FEATURED}/measures/1/"}
@@ -110,14 +127,14 @@ def main() -> int:
         with Gunicorn(free_port(), db.env, workers=2) as server:
             throughput_rows(table, server, pages, args.seconds)
             servers.append(("single instance", server.peak_rss_mib()))
-        flush_redis()
-        shared = {**db.env, "CACHE_URL": REDIS_URL}
+        flush_redis(redis_url)
+        shared = {**db.env, "CACHE_URL": redis_url}
         try:
             with Gunicorn(free_port(), shared, workers=2) as first, Gunicorn(free_port(), shared, workers=2) as second:
                 two_instances_rows(table, first, second)
                 servers += [("instance A", first.peak_rss_mib()), ("instance B", second.peak_rss_mib())]
         finally:
-            flush_redis()
+            flush_redis(redis_url)
         for name, peaks in servers:
             for number, (_pid, mib) in enumerate(sorted(peaks.items()), 1):
                 table.add(f"peak memory, {name} worker {number}", f"{mib:.0f} MiB", "", "", "", None)
@@ -336,10 +353,10 @@ def vacuum(database: str) -> None:
         connection.execute("VACUUM ANALYZE")
 
 
-def flush_redis() -> None:
+def flush_redis(url: str) -> None:
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis.Redis.from_url(url).flushdb()
 
 
 if __name__ == "__main__":

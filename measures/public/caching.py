@@ -27,12 +27,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from measures.domain.revision import content_revision
+from measures.domain.revision_watch import WATCH
 from xmpolicy import compression
 from xmpolicy.elder import is_elder
 from xmpolicy.faults import reconnecting_once
@@ -86,11 +87,17 @@ class ConditionalGetMiddleware:
                 # Admin answers Django's views leave unmarked (a 403, a 404) are an editor's: never kept.
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        etag, last_modified = request.content_validators = validators
-        # 304 Not Modified, or 412 for a failed If-Match; else the page from the cache, or the view.
-        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
-        if response is None:
-            response = _cached_page(request)
+        response = self.answer_from_cache(request, validators)
+        if response is None and request.revision_kept:
+            # About to render, from what the database holds now: the revision is read to be sure the
+            # page is kept under the right name (and the request's connection is alive, xmpolicy/faults.py).
+            fresh = _read_revision()
+            if fresh != request.content_revision:
+                WATCH.forget()
+                request.content_revision = fresh
+                validators = self.validators(request, fresh)
+                response = self.answer_from_cache(request, validators)
+        etag, last_modified = request.content_validators
         if response is None:
             response = self.get_response(request)
             response = _store_page(request, response)
@@ -117,27 +124,49 @@ class ConditionalGetMiddleware:
         return response
 
     @staticmethod
-    def validators(request) -> tuple[str, datetime.datetime] | None:
+    def answer_from_cache(request, validators) -> HttpResponse | None:
+        """304 Not Modified, or 412 for a failed If-Match; else the page from the cache; else None."""
+        etag, last_modified = request.content_validators = validators
+        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+        if response is None:
+            response = _cached_page(request)
+        return response
+
+    @staticmethod
+    def validators(request, revision=None) -> tuple[str, datetime.datetime] | None:
         """The ETag and Last-Modified of a public GET or HEAD; None for anything else."""
         if request.method not in ("GET", "HEAD"):
             return None
         # A Host the site does not serve is a 400 (DisallowedHost) before anything is looked up: the
         # page cache is keyed by host, and a 304 must not be given to a request that would be refused.
         request.get_host()
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        if not _is_public(request.path_info, get_urlconf() or settings.ROOT_URLCONF):
             return None
-        if EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES:
-            return None
-        # The first query of every public request: it finds a connection the database has dropped,
-        # and opens a fresh one (xmpolicy/faults.py).
-        revision = request.content_revision = reconnecting_once(content_revision)
+        if revision is None:
+            # Kept in this process while PostgreSQL announces no change (measures/domain/revision_watch.py);
+            # else the first query of the request: it finds a connection the database has dropped, and
+            # opens a fresh one (xmpolicy/faults.py).
+            revision, request.revision_kept = WATCH.current(_read_revision)
+            request.content_revision = revision
         today = timezone.localdate()
         # The pages may change at midnight (validity status, "as of today") as well as on an edit.
         midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, display_variant(request), request.get_full_path(), today), last_modified
+
+
+def _read_revision():
+    return reconnecting_once(content_revision)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_public(path_info: str, urlconf: str) -> bool:
+    """Whether a path is one of the public views the cache serves (resolved once per path and URLconf)."""
+    try:
+        match = resolve(path_info, urlconf)
+    except Resolver404:
+        return False
+    return not (EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES)
 
 
 def display_variant(request) -> str:
