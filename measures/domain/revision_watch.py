@@ -25,6 +25,7 @@ A worker started after an edit reads the revision on its first request. The read
 passed in by the caller (`read`), which reconnects a dropped request connection (xmpolicy/faults.py).
 """
 
+import collections
 import contextlib
 import logging
 import os
@@ -38,6 +39,7 @@ CHANNEL = "measures_content_revision"  # as in migration 0012
 RETRY_SECONDS = 5.0
 RECHECK_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 2
+WAIT_SECONDS = 2.0
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +52,13 @@ class RevisionWatch:
         self._revision = None  # the last reading, or None: read at the next request
         self._read_at = 0.0
         self._retry_at = 0.0
-        self.enabled = True  # False: ask on every request (tests that measure the fallback set it)
+        self.enabled = True  # False: ask on every request
+        self._heard = collections.deque(maxlen=64)  # the counters announced lately, newest last
 
     def current(self, read):
         """(revision, kept): the content revision, and whether it is the one kept in memory (True) or
         read() just now, because it may have changed or the watch is off (False)."""
-        if not self.enabled or connection.vendor != "postgresql" or connection.in_atomic_block:
+        if not self.usable():
             return read(), False
         with self._lock:
             now = time.monotonic()
@@ -67,6 +70,32 @@ class RevisionWatch:
             self._revision = None  # if read() fails (the database is down), ask again next time
             self._revision, self._read_at = read(), now
             return self._revision, False
+
+    def usable(self) -> bool:
+        return self.enabled and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def wait_until_announced(self, revision, timeout: float = WAIT_SECONDS) -> bool:
+        """Wait (at most `timeout`) until this process has heard the announcement of `revision`, which a
+        request of its own has just committed. PostgreSQL signals every listening process at once, so
+        when the announcement is back here it is with every other worker too: the writer answers only
+        then, and the page its browser asks for next, from any worker, shows the change.
+        False if it did not come (the watch is down: other processes ask the database meanwhile)."""
+        try:
+            wanted = int(revision.key)
+        except ValueError:
+            return False
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                if not self._listening(now):
+                    return False
+                if any(counter >= wanted for counter in self._heard):
+                    return True
+                if now >= deadline:
+                    logger.warning("the announcement of revision %s did not come back in %.1f s", wanted, timeout)
+                    return False
+                select.select([self._listener.pgconn.socket], [], [], deadline - now)
 
     def forget(self) -> None:
         """The next request reads the revision (after a reading that disagreed with the one kept)."""
@@ -113,8 +142,14 @@ class RevisionWatch:
         if pgconn.status != 0:  # CONNECTION_OK
             raise ConnectionError("connection no longer open")
         announced = False
-        while pgconn.notifies() is not None:
+        while (notify := pgconn.notifies()) is not None:
             announced = True
+            with contextlib.suppress(ValueError):
+                self._heard.append(int(notify.extra))
+        if not announced:
+            # Something other than an announcement (a server shutting down says so before it closes):
+            # one round trip finds out whether the connection still works; raises if not.
+            self._listener.execute("SELECT 1")
         return announced
 
     def _connect(self):

@@ -2,7 +2,8 @@
 # learns of it without asking on every request (measures/domain/revision_watch.py). A statement-level
 # trigger on the row itself: whatever moves the counter (the content tables' triggers of 0006,
 # ContentRevision.bump(), a TRUNCATE by a test's flush) notifies once, and only when its transaction
-# commits, which is when the change becomes visible. SQLite (one process, no channel) needs nothing.
+# commits, which is when the change becomes visible. The payload is the counter the statement left, so
+# that a process that wrote can wait until the announcement of its own change has come back. SQLite (one process, no channel) needs nothing.
 #
 # The SQL is frozen here, not imported: the channel's name is repeated in revision_watch.py.
 
@@ -18,7 +19,8 @@ TRIGGERS = {
 
 CREATE = [
     f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    f"PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$",
+    f"PERFORM pg_notify('{CHANNEL}', coalesce((SELECT counter::text FROM {TABLE} WHERE id = 1), '0')); "
+    "RETURN NULL; END $$",
     *(
         f"CREATE TRIGGER {name} AFTER {events} ON {TABLE} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
         for name, events in TRIGGERS.items()

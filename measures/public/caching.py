@@ -36,7 +36,7 @@ from measures.domain.revision import content_revision
 from measures.domain.revision_watch import WATCH
 from xmpolicy import compression
 from xmpolicy.elder import is_elder
-from xmpolicy.faults import reconnecting_once
+from xmpolicy.faults import DATABASE_DOWN_ERRORS, reconnecting_once
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
 
@@ -50,6 +50,8 @@ EXCLUDED_URL_NAMES = {"set_language", "set_elder_mode", "healthz"}
 # must change the ETags. Hashing contents (not modification times) gives every machine running
 # the same release the same ETags.
 CODE_DIRS = ("xmpolicy", "measures", "templates", "locale", "static")
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 # Bigger answers (a whole-library download) are rendered each time rather than crowding out pages.
 MAX_CACHED_BYTES = 512 * 1024
@@ -82,7 +84,10 @@ class ConditionalGetMiddleware:
     def __call__(self, request):
         validators = self.validators(request)
         if validators is None:
-            response = self.get_response(request)
+            if request.method not in SAFE_METHODS and WATCH.usable():
+                response = self.write(request)
+            else:
+                response = self.get_response(request)
             if _is_admin(request) and "Cache-Control" not in response:
                 # Admin answers Django's views leave unmarked (a 403, a 404) are an editor's: never kept.
                 patch_cache_control(response, private=True, no_store=True)
@@ -121,6 +126,21 @@ class ConditionalGetMiddleware:
             else:
                 patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def write(self, request):
+        """A request that may change the content (an editor's save): if it did, it is answered once every
+        worker has been told (measures/domain/revision_watch.py), so that the next page the editor's
+        browser asks for, of whichever worker, shows the change."""
+        before = _read_revision()
+        response = self.get_response(request)
+        try:
+            after = content_revision()
+        except DATABASE_DOWN_ERRORS:  # the answer is already the error page: nothing was changed
+            return response
+        if after != before:
+            WATCH.forget()
+            WATCH.wait_until_announced(after)
         return response
 
     @staticmethod
