@@ -58,7 +58,7 @@ EDITOR, EDITOR_PASSWORD = "bench-editor", "bench-editor-password-2025"
 
 SEARCH_P95_MS = 50
 FINDER_P95_MS = 30
-THROUGHPUT_RATIO = 0.5
+THROUGHPUT_RATIO = 0.8  # issue 18: a cached page near a static file of the same bytes
 
 # The pages whose query counts must not grow with the data.
 PAGES = {

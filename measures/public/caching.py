@@ -84,10 +84,8 @@ class ConditionalGetMiddleware:
     def __call__(self, request):
         validators = self.validators(request)
         if validators is None:
-            if request.method not in SAFE_METHODS and WATCH.usable():
-                response = self.write(request)
-            else:
-                response = self.get_response(request)
+            editing = _may_edit(request) and WATCH.usable()
+            response = self.write(request) if editing else self.get_response(request)
             if _is_admin(request) and "Cache-Control" not in response:
                 # Admin answers Django's views leave unmarked (a 403, a 404) are an editor's: never kept.
                 patch_cache_control(response, private=True, no_store=True)
@@ -173,6 +171,12 @@ class ConditionalGetMiddleware:
         midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, display_variant(request), request.get_full_path(), today), last_modified
+
+
+def _may_edit(request) -> bool:
+    """Whether a request may change the public content: a signed-in editor's POST (the admin). A
+    visitor's forms (the language switch, the alerts) never do."""
+    return request.method not in SAFE_METHODS and settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def _read_revision():
