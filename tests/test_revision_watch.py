@@ -6,6 +6,8 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 from django.test import Client
 
@@ -64,8 +66,11 @@ def worker(transactional_db, small_policy):
     worker.stop()
 
 
-def test_an_edit_is_on_the_very_next_page_served_by_another_worker(worker, editor):
+def test_an_edit_is_on_the_very_next_page_served_by_another_worker(worker):
     """An editor saves in the admin of one worker; the page is asked of the other right after, each time."""
+    # A superuser: the editors' group is made by a migration, which an earlier test's flush may have emptied.
+    editor = User.objects.create_superuser("chief-editor", password="chief-editor-password-1")
+    ContentType.objects.clear_cache()  # the same flush emptied the content types this process remembers
     pillar = Pillar.objects.get(policy__slug="test-policy", number=1)
     change = f"/admin/measures/pillar/{pillar.pk}/change/"
     page = "/policies/test-policy/"

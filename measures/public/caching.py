@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.http.response import ResponseHeaders
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -34,6 +35,7 @@ from django.utils.http import http_date
 
 from measures.domain.revision import content_revision
 from measures.domain.revision_watch import WATCH
+from measures.public.page_memory import PageMemory, entry_size
 from xmpolicy import compression
 from xmpolicy.elder import is_elder
 from xmpolicy.faults import DATABASE_DOWN_ERRORS, reconnecting_once
@@ -60,6 +62,8 @@ PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 
 # A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
 PAGES = OptionalCache("page cache")
+# And the pages served from it lately, as they are (measures/public/page_memory.py).
+MEMORY = PageMemory()
 
 
 @functools.cache
@@ -106,6 +110,12 @@ class ConditionalGetMiddleware:
             response = _store_page(request, response)
         if response.status_code not in (200, 304):
             return response
+        if getattr(response, "from_page_cache", False):
+            # Its validators and Vary were set when it was kept; only Cache-Control depends on who asks.
+            if "Cache-Control" not in response:
+                editor = settings.SESSION_COOKIE_NAME in request.COOKIES
+                response.headers["Cache-Control"] = _cache_control(editor, settings.PUBLIC_CACHE_SECONDS)
+            return response
         # A 304 repeats the validators (RFC 9110). Last-Modified is ours rather than a view's own
         # (the feed sets one from its newest entry): it is the one If-Modified-Since is compared with.
         response.headers["ETag"] = etag
@@ -113,16 +123,9 @@ class ConditionalGetMiddleware:
         if response.cookies:
             # Never let a shared cache keep (and hand out) someone's cookie.
             patch_cache_control(response, private=True)
-        elif settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
-            # A signed-in editor: the browser asks again every time (a 304 when nothing changed), so
-            # the first page after a save shows it, in every browser, without a reload.
-            patch_cache_control(response, private=True, no_cache=True)
         elif "Cache-Control" not in response:
-            seconds = settings.PUBLIC_CACHE_SECONDS
-            if seconds:
-                patch_cache_control(response, public=True, max_age=seconds)
-            else:
-                patch_cache_control(response, no_cache=True)
+            editor = settings.SESSION_COOKIE_NAME in request.COOKIES
+            response.headers["Cache-Control"] = _cache_control(editor, settings.PUBLIC_CACHE_SECONDS)
         patch_vary_headers(response, ("Cookie",))
         return response
 
@@ -157,7 +160,7 @@ class ConditionalGetMiddleware:
             return None
         # A Host the site does not serve is a 400 (DisallowedHost) before anything is looked up: the
         # page cache is keyed by host, and a 304 must not be given to a request that would be refused.
-        request.get_host()
+        request.page_host = request.get_host()
         if not _is_public(request.path_info, get_urlconf() or settings.ROOT_URLCONF):
             return None
         if revision is None:
@@ -166,11 +169,21 @@ class ConditionalGetMiddleware:
             # opens a fresh one (xmpolicy/faults.py).
             revision, request.revision_kept = WATCH.current(_read_revision)
             request.content_revision = revision
-        today = timezone.localdate()
         # The pages may change at midnight (validity status, "as of today") as well as on an edit.
-        midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        today, midnight = _today()
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, display_variant(request), request.get_full_path(), today), last_modified
+
+
+def _today() -> tuple[datetime.date, datetime.datetime]:
+    """Today in Xiamen and its midnight."""
+    today = timezone.localdate()
+    return today, _midnight(today, timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=16)
+def _midnight(today: datetime.date, zone) -> datetime.datetime:
+    return datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
 
 
 def _may_edit(request) -> bool:
@@ -214,20 +227,60 @@ def _etag(revision, language, full_path, today) -> str:
     return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:24]}"'
 
 
+@functools.cache
+def _cache_control(editor: bool, seconds: int) -> str:
+    """Cache-Control of a public answer that sets no cookie and no Cache-Control of its own."""
+    response = HttpResponse()
+    if editor:
+        # A signed-in editor: the browser asks again every time (a 304 when nothing changed), so
+        # the first page after a save shows it, in every browser, without a reload.
+        patch_cache_control(response, private=True, no_cache=True)
+    elif seconds:
+        patch_cache_control(response, public=True, max_age=seconds)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response.headers["Cache-Control"]
+
+
 def _page_key(request) -> str:
     # The ETag names the path, language, 长辈版 and content; the scheme and host are in the absolute links
     # that the API and the downloads write.
-    return f"page:{request.content_validators[0]}:{request.scheme}://{request.get_host()}"
+    return f"page:{request.content_validators[0]}:{request.scheme}://{request.page_host}"
 
 
 def _cached_page(request) -> HttpResponse | None:
-    entry = PAGES.get(_page_key(request))  # None too when the cache fails: the page is rendered
+    key = _page_key(request)
+    kept = request.revision_kept  # the key names a revision known to be current: safe in memory
+    entry = MEMORY.get(key) if kept else None
     if entry is None:
-        return None
+        entry = PAGES.get(key)  # None too when the cache fails: the page is rendered
+        if entry is None:
+            return None
+        if kept:
+            MEMORY.set(key, entry, entry_size(entry))
     status, headers, content, compressed = entry
     encoding = compression.accepted_encoding(request) if compressed else None
-    response = HttpResponse(content, status=status, headers=headers)
+    response = HttpResponse(content, status=status)
+    response.headers = _headers(headers)
+    response.from_page_cache = True
     return compression.encoded(response, encoding, compressed.get(encoding))
+
+
+def _headers(headers: dict) -> ResponseHeaders:
+    """The kept headers, as a response's: checked once per kept page, copied for each answer."""
+    key = id(headers)
+    prepared = _PREPARED.get(key)
+    if prepared is None or prepared[0] is not headers:
+        prepared = (headers, ResponseHeaders(headers))
+        if len(_PREPARED) > 1024:
+            _PREPARED.clear()
+        _PREPARED[key] = prepared
+    copy = ResponseHeaders.__new__(ResponseHeaders)
+    copy._store = dict(prepared[1]._store)  # the mapping's own storage: its values are already checked
+    return copy
+
+
+_PREPARED = {}
 
 
 def _store_page(request, response) -> HttpResponse:
@@ -247,6 +300,13 @@ def _store_page(request, response) -> HttpResponse:
     if not keep:
         return compression.encoded(response, encoding)
     variants = compression.variants(response.content) if compress else {}
+    # Kept with the validators and Vary it is sent with (as __call__ sets them), so a hit needs no more.
+    etag, last_modified = request.content_validators
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_vary_headers(response, ("Cookie",))
     entry = (response.status_code, dict(response.headers), response.content, variants)
     PAGES.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
+    if request.revision_kept:
+        MEMORY.set(_page_key(request), entry, entry_size(entry))
     return compression.encoded(response, encoding, variants.get(encoding))
