@@ -294,7 +294,8 @@ def throughput_rows(table: Table, server: Gunicorn, pages: dict[str, str], secon
         static = server.url(f"/static/bench-{name}.html")
         page = server.url(path)
         for url in (static, page):
-            http_get(url)  # warm: the page cache, each worker's connection
+            # Warm every worker (a request alone reaches one): its page cache, its connections.
+            wrk(url, 1, connections=8)
         base = wrk(static, seconds, connections=8)
         measured = wrk(page, seconds, connections=8)
         size = len(http_get(page)[2])

@@ -85,8 +85,8 @@ class RevisionWatch:
         except ValueError:
             return False
         deadline = time.monotonic() + timeout
-        with self._lock:
-            while True:
+        while True:
+            with self._lock:
                 now = time.monotonic()
                 if not self._listening(now):
                     return False
@@ -95,7 +95,10 @@ class RevisionWatch:
                 if now >= deadline:
                     logger.warning("the announcement of revision %s did not come back in %.1f s", wanted, timeout)
                     return False
-                select.select([self._listener.pgconn.socket], [], [], deadline - now)
+                socket = self._listener.pgconn.socket
+            # Outside the lock, so other requests go on; in short slices, as another may read it first.
+            with contextlib.suppress(OSError, ValueError):  # closed meanwhile: the next turn finds out
+                select.select([socket], [], [], min(0.05, deadline - now))
 
     def forget(self) -> None:
         """The next request reads the revision (after a reading that disagreed with the one kept)."""

@@ -1,11 +1,12 @@
 """Conditional GET, Cache-Control and a server-side page cache for the public pages and the API.
 
 Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
-the content's fingerprint (measures.domain.revision, one query), the interface language and the 长辈版
+the content's fingerprint (measures.domain.revision: one query, or none on PostgreSQL while the process
+keeps it, measures/domain/revision_watch.py), the interface language and the 长辈版
 (display_variant), the full path
 with its query string, today's date in Xiamen (pages show whether the policy is in force today)
 and the code's version (a deploy changes the HTML). A request whose If-None-Match (or
-If-Modified-Since) still matches is answered 304 before the view runs: one query, not the page's.
+If-Modified-Since) still matches is answered 304 before the view runs: at most one query, not the page's.
 An edit writes a historical row, so the very next request gets a new ETag and a fresh page.
 
 `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` lets a CDN keep a page briefly; never on
@@ -18,6 +19,10 @@ its ETag and the scheme and host it was built for. The ETag already names the co
 edit needs no invalidation: the next request asks for a new key and renders afresh, on every worker
 and every machine sharing the database, whether the cache is each process's memory or a Redis shared
 by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then slower, never broken.
+While the process keeps the revision, the pages it served lately are also kept in its memory as they
+are (measures/public/page_memory.py), so a hit neither decodes nor fetches them. A page is kept with its
+ETag, Last-Modified and Vary: a hit only adds the Cache-Control of who asks. A signed-in editor's save
+is answered once its change has been announced to every process (ConditionalGetMiddleware.write).
 """
 
 import datetime
@@ -251,36 +256,28 @@ def _page_key(request) -> str:
 def _cached_page(request) -> HttpResponse | None:
     key = _page_key(request)
     kept = request.revision_kept  # the key names a revision known to be current: safe in memory
-    entry = MEMORY.get(key) if kept else None
-    if entry is None:
+    prepared = MEMORY.get(key) if kept else None
+    if prepared is None:
         entry = PAGES.get(key)  # None too when the cache fails: the page is rendered
         if entry is None:
             return None
+        prepared = _prepared(entry)
         if kept:
-            MEMORY.set(key, entry, entry_size(entry))
-    status, headers, content, compressed = entry
+            MEMORY.set(key, prepared, entry_size(entry))
+    status, headers, content, compressed = prepared
     encoding = compression.accepted_encoding(request) if compressed else None
     response = HttpResponse(content, status=status)
-    response.headers = _headers(headers)
+    # A copy of the kept headers' own storage: they were checked when prepared, not again per answer.
+    response.headers = ResponseHeaders.__new__(ResponseHeaders)
+    response.headers._store = dict(headers._store)
     response.from_page_cache = True
     return compression.encoded(response, encoding, compressed.get(encoding))
 
 
-def _headers(headers: dict) -> ResponseHeaders:
-    """The kept headers, as a response's: checked once per kept page, copied for each answer."""
-    key = id(headers)
-    prepared = _PREPARED.get(key)
-    if prepared is None or prepared[0] is not headers:
-        prepared = (headers, ResponseHeaders(headers))
-        if len(_PREPARED) > 1024:
-            _PREPARED.clear()
-        _PREPARED[key] = prepared
-    copy = ResponseHeaders.__new__(ResponseHeaders)
-    copy._store = dict(prepared[1]._store)  # the mapping's own storage: its values are already checked
-    return copy
-
-
-_PREPARED = {}
+def _prepared(entry):
+    """An entry of the cache with its headers as a response's."""
+    status, headers, content, compressed = entry
+    return status, ResponseHeaders(headers), content, compressed
 
 
 def _store_page(request, response) -> HttpResponse:
@@ -308,5 +305,5 @@ def _store_page(request, response) -> HttpResponse:
     entry = (response.status_code, dict(response.headers), response.content, variants)
     PAGES.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
     if request.revision_kept:
-        MEMORY.set(_page_key(request), entry, entry_size(entry))
+        MEMORY.set(_page_key(request), _prepared(entry), entry_size(entry))
     return compression.encoded(response, encoding, variants.get(encoding))
