@@ -52,7 +52,6 @@ class RevisionWatch:
         self._revision = None  # the last reading, or None: read at the next request
         self._read_at = 0.0
         self._retry_at = 0.0
-        self.enabled = True  # False: ask on every request
         self._heard = collections.deque(maxlen=64)  # the counters announced lately, newest last
 
     def current(self, read):
@@ -72,7 +71,7 @@ class RevisionWatch:
             return self._revision, False
 
     def usable(self) -> bool:
-        return self.enabled and connection.vendor == "postgresql" and not connection.in_atomic_block
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
 
     def wait_until_announced(self, revision, timeout: float = WAIT_SECONDS) -> bool:
         """Wait (at most `timeout`) until this process has heard the announcement of `revision`, which a
