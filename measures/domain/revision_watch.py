@@ -8,8 +8,15 @@ listens: migration 0012 has PostgreSQL announce every change to the revision's r
 CHANNEL when its transaction commits, and `WATCH.current()` takes a new reading only after an
 announcement. The process's own connection that LISTENs is opened on its first public request (after
 gunicorn has forked) and only read from, without waiting: at the start of each request the process
-looks whether anything arrived on its socket (a poll that costs microseconds), so an edit committed
-before a request was sent is seen by that request, on every worker of every machine.
+looks whether anything arrived on its socket (a poll that costs microseconds), so a change announced
+before a request arrives is seen by that request, on every worker of every machine.
+
+PostgreSQL signals the listeners when the transaction commits and they pass the announcement on within
+moments, but not before the commit returns. So an editor's save (measures/public/caching.py, `write`)
+is answered only once the announcement of its own change has come back to its own process
+(`wait_until_announced`): by then every listener has been signalled, and the next page the editor's
+browser asks for, of whichever worker, shows the change. A change made outside a request (the loader, a
+management command) reaches the pages within that delivery time.
 
 When the listening cannot be trusted, every request asks the database, as before:
 
