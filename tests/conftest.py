@@ -329,3 +329,44 @@ def follower(db):
         )
 
     return make
+
+
+# --- admin forms ----------------------------------------------------------------------------------
+
+
+def admin_form_fields(html: str) -> dict[str, str]:
+    """What a browser would post back from the admin change form in `html`, unchanged: its inputs,
+    text areas and selected options (the CSRF token included; buttons and unchecked boxes left out)."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, str] = {}
+
+    class Form(HTMLParser):
+        textarea = select = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
+                if attrs.get("type") not in {"checkbox", "radio"} or "checked" in attrs:
+                    fields[name] = attrs.get("value") or ""
+            elif tag == "textarea" and name:
+                self.textarea = name
+                fields[name] = ""
+            elif tag == "select" and name:
+                self.select = name
+            elif tag == "option" and self.select and "selected" in attrs:
+                fields[self.select] = attrs.get("value") or ""
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                fields[self.textarea] += data
+
+    Form().feed(html)
+    return fields

@@ -11,6 +11,7 @@ anyway (Django marks a request whose response carries a token with CSRF_COOKIE_U
 ever did would be sent uncompressed, and the admin (with its tokens) is never compressed at all.
 """
 
+import functools
 import gzip
 import re
 
@@ -26,8 +27,13 @@ ENCODINGS = ("br", "gzip")  # preferred first
 def accepted_encoding(request) -> str | None:
     """The encoding to answer `request` with ('br', 'gzip'), or None: what Accept-Encoding allows
     (a q=0 refuses one), Brotli first."""
+    return _accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@functools.lru_cache(maxsize=256)  # browsers send a handful of different headers
+def _accepted(header: str) -> str | None:
     offered = {}
-    for part in request.headers.get("Accept-Encoding", "").split(","):
+    for part in header.split(","):
         name, _, params = part.strip().partition(";")
         quality = 1.0
         match = re.search(r"q=([0-9.]+)", params)

@@ -1,11 +1,12 @@
 """Conditional GET, Cache-Control and a server-side page cache for the public pages and the API.
 
 Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
-the content's fingerprint (measures.domain.revision, one query), the interface language and the 长辈版
+the content's fingerprint (measures.domain.revision: one query, or none on PostgreSQL while the process
+keeps it, measures/domain/revision_watch.py), the interface language and the 长辈版
 (display_variant), the full path
 with its query string, today's date in Xiamen (pages show whether the policy is in force today)
 and the code's version (a deploy changes the HTML). A request whose If-None-Match (or
-If-Modified-Since) still matches is answered 304 before the view runs: one query, not the page's.
+If-Modified-Since) still matches is answered 304 before the view runs: at most one query, not the page's.
 An edit writes a historical row, so the very next request gets a new ETag and a fresh page.
 
 `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` lets a CDN keep a page briefly; never on
@@ -18,6 +19,10 @@ its ETag and the scheme and host it was built for. The ETag already names the co
 edit needs no invalidation: the next request asks for a new key and renders afresh, on every worker
 and every machine sharing the database, whether the cache is each process's memory or a Redis shared
 by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then slower, never broken.
+While the process keeps the revision, the pages it served lately are also kept in its memory as they
+are (measures/public/page_memory.py), so a hit neither decodes nor fetches them. A page is kept with its
+ETag, Last-Modified and Vary: a hit only adds the Cache-Control of who asks. A signed-in editor's save
+is answered once its change has been announced to every process (ConditionalGetMiddleware.write).
 """
 
 import datetime
@@ -27,15 +32,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.http.response import ResponseHeaders
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from measures.domain.revision import content_revision
+from measures.domain.revision_watch import WATCH
+from measures.public.page_memory import PageMemory, entry_size
 from xmpolicy import compression
 from xmpolicy.elder import is_elder
-from xmpolicy.faults import reconnecting_once
+from xmpolicy.faults import DATABASE_DOWN_ERRORS, reconnecting_once
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
 
@@ -50,6 +58,8 @@ EXCLUDED_URL_NAMES = {"set_language", "set_elder_mode", "healthz"}
 # the same release the same ETags.
 CODE_DIRS = ("xmpolicy", "measures", "templates", "locale", "static")
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
 # Bigger answers (a whole-library download) are rendered each time rather than crowding out pages.
 MAX_CACHED_BYTES = 512 * 1024
 # Entries are never stale (their key changes with the content); this only lets old ones expire.
@@ -57,6 +67,8 @@ PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 
 # A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
 PAGES = OptionalCache("page cache")
+# And the pages served from it lately, as they are (measures/public/page_memory.py).
+MEMORY = PageMemory()
 
 
 @functools.cache
@@ -81,20 +93,33 @@ class ConditionalGetMiddleware:
     def __call__(self, request):
         validators = self.validators(request)
         if validators is None:
-            response = self.get_response(request)
+            editing = _may_edit(request) and WATCH.usable()
+            response = self.write(request) if editing else self.get_response(request)
             if _is_admin(request) and "Cache-Control" not in response:
                 # Admin answers Django's views leave unmarked (a 403, a 404) are an editor's: never kept.
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        etag, last_modified = request.content_validators = validators
-        # 304 Not Modified, or 412 for a failed If-Match; else the page from the cache, or the view.
-        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
-        if response is None:
-            response = _cached_page(request)
+        response = self.answer_from_cache(request, validators)
+        if response is None and request.revision_kept:
+            # About to render, from what the database holds now: the revision is read to be sure the
+            # page is kept under the right name (and the request's connection is alive, xmpolicy/faults.py).
+            fresh = _read_revision()
+            if fresh != request.content_revision:
+                WATCH.forget()
+                request.content_revision = fresh
+                validators = self.validators(request, fresh)
+                response = self.answer_from_cache(request, validators)
+        etag, last_modified = request.content_validators
         if response is None:
             response = self.get_response(request)
             response = _store_page(request, response)
         if response.status_code not in (200, 304):
+            return response
+        if getattr(response, "from_page_cache", False):
+            # Its validators and Vary were set when it was kept; only Cache-Control depends on who asks.
+            if "Cache-Control" not in response:
+                editor = settings.SESSION_COOKIE_NAME in request.COOKIES
+                response.headers["Cache-Control"] = _cache_control(editor, settings.PUBLIC_CACHE_SECONDS)
             return response
         # A 304 repeats the validators (RFC 9110). Last-Modified is ours rather than a view's own
         # (the feed sets one from its newest entry): it is the one If-Modified-Since is compared with.
@@ -103,41 +128,87 @@ class ConditionalGetMiddleware:
         if response.cookies:
             # Never let a shared cache keep (and hand out) someone's cookie.
             patch_cache_control(response, private=True)
-        elif settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
-            # A signed-in editor: the browser asks again every time (a 304 when nothing changed), so
-            # the first page after a save shows it, in every browser, without a reload.
-            patch_cache_control(response, private=True, no_cache=True)
         elif "Cache-Control" not in response:
-            seconds = settings.PUBLIC_CACHE_SECONDS
-            if seconds:
-                patch_cache_control(response, public=True, max_age=seconds)
-            else:
-                patch_cache_control(response, no_cache=True)
+            editor = settings.SESSION_COOKIE_NAME in request.COOKIES
+            response.headers["Cache-Control"] = _cache_control(editor, settings.PUBLIC_CACHE_SECONDS)
         patch_vary_headers(response, ("Cookie",))
         return response
 
+    def write(self, request):
+        """A request that may change the content (an editor's save): if it did, it is answered once every
+        worker has been told (measures/domain/revision_watch.py), so that the next page the editor's
+        browser asks for, of whichever worker, shows the change."""
+        before = _read_revision()
+        response = self.get_response(request)
+        try:
+            after = content_revision()
+        except DATABASE_DOWN_ERRORS:  # the answer is already the error page: nothing was changed
+            return response
+        if after != before:
+            WATCH.forget()
+            WATCH.wait_until_announced(after)
+        return response
+
     @staticmethod
-    def validators(request) -> tuple[str, datetime.datetime] | None:
+    def answer_from_cache(request, validators) -> HttpResponse | None:
+        """304 Not Modified, or 412 for a failed If-Match; else the page from the cache; else None."""
+        etag, last_modified = request.content_validators = validators
+        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+        if response is None:
+            response = _cached_page(request)
+        return response
+
+    @staticmethod
+    def validators(request, revision=None) -> tuple[str, datetime.datetime] | None:
         """The ETag and Last-Modified of a public GET or HEAD; None for anything else."""
         if request.method not in ("GET", "HEAD"):
             return None
         # A Host the site does not serve is a 400 (DisallowedHost) before anything is looked up: the
         # page cache is keyed by host, and a 304 must not be given to a request that would be refused.
-        request.get_host()
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        request.page_host = request.get_host()
+        if not _is_public(request.path_info, get_urlconf() or settings.ROOT_URLCONF):
             return None
-        if EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES:
-            return None
-        # The first query of every public request: it finds a connection the database has dropped,
-        # and opens a fresh one (xmpolicy/faults.py).
-        revision = request.content_revision = reconnecting_once(content_revision)
-        today = timezone.localdate()
+        if revision is None:
+            # Kept in this process while PostgreSQL announces no change (measures/domain/revision_watch.py);
+            # else the first query of the request: it finds a connection the database has dropped, and
+            # opens a fresh one (xmpolicy/faults.py).
+            revision, request.revision_kept = WATCH.current(_read_revision)
+            request.content_revision = revision
         # The pages may change at midnight (validity status, "as of today") as well as on an edit.
-        midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        today, midnight = _today()
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, display_variant(request), request.get_full_path(), today), last_modified
+
+
+def _today() -> tuple[datetime.date, datetime.datetime]:
+    """Today in Xiamen and its midnight."""
+    today = timezone.localdate()
+    return today, _midnight(today, timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=16)
+def _midnight(today: datetime.date, zone) -> datetime.datetime:
+    return datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
+
+
+def _may_edit(request) -> bool:
+    """Whether a request may change the public content: a signed-in editor's POST (the admin). A
+    visitor's forms (the language switch, the alerts) never do."""
+    return request.method not in SAFE_METHODS and settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _read_revision():
+    return reconnecting_once(content_revision)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_public(path_info: str, urlconf: str) -> bool:
+    """Whether a path is one of the public views the cache serves (resolved once per path and URLconf)."""
+    try:
+        match = resolve(path_info, urlconf)
+    except Resolver404:
+        return False
+    return not (EXCLUDED_NAMESPACES.intersection(match.namespaces) or match.url_name in EXCLUDED_URL_NAMES)
 
 
 def display_variant(request) -> str:
@@ -161,20 +232,52 @@ def _etag(revision, language, full_path, today) -> str:
     return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:24]}"'
 
 
+@functools.cache
+def _cache_control(editor: bool, seconds: int) -> str:
+    """Cache-Control of a public answer that sets no cookie and no Cache-Control of its own."""
+    response = HttpResponse()
+    if editor:
+        # A signed-in editor: the browser asks again every time (a 304 when nothing changed), so
+        # the first page after a save shows it, in every browser, without a reload.
+        patch_cache_control(response, private=True, no_cache=True)
+    elif seconds:
+        patch_cache_control(response, public=True, max_age=seconds)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response.headers["Cache-Control"]
+
+
 def _page_key(request) -> str:
     # The ETag names the path, language, 长辈版 and content; the scheme and host are in the absolute links
     # that the API and the downloads write.
-    return f"page:{request.content_validators[0]}:{request.scheme}://{request.get_host()}"
+    return f"page:{request.content_validators[0]}:{request.scheme}://{request.page_host}"
 
 
 def _cached_page(request) -> HttpResponse | None:
-    entry = PAGES.get(_page_key(request))  # None too when the cache fails: the page is rendered
-    if entry is None:
-        return None
-    status, headers, content, compressed = entry
+    key = _page_key(request)
+    kept = request.revision_kept  # the key names a revision known to be current: safe in memory
+    prepared = MEMORY.get(key) if kept else None
+    if prepared is None:
+        entry = PAGES.get(key)  # None too when the cache fails: the page is rendered
+        if entry is None:
+            return None
+        prepared = _prepared(entry)
+        if kept:
+            MEMORY.set(key, prepared, entry_size(entry))
+    status, headers, content, compressed = prepared
     encoding = compression.accepted_encoding(request) if compressed else None
-    response = HttpResponse(content, status=status, headers=headers)
+    response = HttpResponse(content, status=status)
+    # A copy of the kept headers' own storage: they were checked when prepared, not again per answer.
+    response.headers = ResponseHeaders.__new__(ResponseHeaders)
+    response.headers._store = dict(headers._store)
+    response.from_page_cache = True
     return compression.encoded(response, encoding, compressed.get(encoding))
+
+
+def _prepared(entry):
+    """An entry of the cache with its headers as a response's."""
+    status, headers, content, compressed = entry
+    return status, ResponseHeaders(headers), content, compressed
 
 
 def _store_page(request, response) -> HttpResponse:
@@ -194,6 +297,13 @@ def _store_page(request, response) -> HttpResponse:
     if not keep:
         return compression.encoded(response, encoding)
     variants = compression.variants(response.content) if compress else {}
+    # Kept with the validators and Vary it is sent with (as __call__ sets them), so a hit needs no more.
+    etag, last_modified = request.content_validators
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_vary_headers(response, ("Cookie",))
     entry = (response.status_code, dict(response.headers), response.content, variants)
     PAGES.set(_page_key(request), entry, PAGE_CACHE_TIMEOUT)
+    if request.revision_kept:
+        MEMORY.set(_page_key(request), _prepared(entry), entry_size(entry))
     return compression.encoded(response, encoding, variants.get(encoding))
