@@ -14,7 +14,7 @@ from django.test import Client
 from measures.domain.models import Measure, Pillar
 from measures.domain.revision import content_revision
 from measures.domain.revision_watch import RevisionWatch
-from tests.conftest import admin_form_fields
+from tests.admin_forms import form_data
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's")
@@ -90,7 +90,7 @@ def test_an_edit_is_on_the_very_next_page_served_by_another_worker(worker):
             assert before.status_code == 200
             assert worker.get(page).content == before.content  # from the cache, nothing changed
             title = f"第一方面（第{number}次修订）"
-            form = admin_form_fields(editing.get(change).content.decode())
+            form = form_data(editing.get(change), "pillar")
             saved = editing.post(change, {**form, "title": title, "change_reason": f"第{number}次修订"})
             assert saved.status_code == 302, saved.content.decode()[:2000]
             after = worker.get(page)
