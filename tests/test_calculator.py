@@ -89,6 +89,16 @@ def test_the_calculator_lists_the_kinds_in_their_groups_with_their_counts(client
     assert "calculator-answer" not in html
 
 
+def test_search_finds_a_kind_by_its_name_and_leads_to_the_calculator_with_it_chosen(client, real_policy):
+    html = page(client, "/search/?q=孵化器")
+    kinds = between(html, '<section class="search-kinds"', "</section>")
+    assert f'href="/calculator/?kind={INCUBATOR}"' in kinds and "科技型企业孵化器" in kinds
+    assert "加速器" not in kinds  # every word of the query is in the name
+    two_words = between(page(client, "/search/?q=国家级 基地"), '<section class="search-kinds"', "</section>")
+    assert "国家级国际科技合作基地" in two_words and "对台科技合作与交流基地" not in two_words
+    assert '<section class="search-kinds"' not in page(client, "/search/?q=苏颂")
+
+
 def test_an_incubator_sees_its_yearly_award_its_source_phrase_and_pending_facts(client, real_policy):
     html = page(client, f"/calculator/?kind={INCUBATOR}")
     answer = between(html, 'id="calculator-answer"', "</article>")

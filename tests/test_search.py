@@ -24,8 +24,8 @@ from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/caching.py):
 # The matches, then the clauses shown; on PostgreSQL first the token counts that choose the plan
-# (measures/search/table.py).
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql")
+# (measures/search/table.py); then the recipient kinds the words name.
+RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql") + 1
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
 
@@ -553,8 +553,9 @@ def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_sear
     with CaptureQueriesContext(connection) as queries:
         html = search_page(client, "中试")
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
-    # The ETag's fingerprint (measures/public/caching.py), the token counts, the matches, the clause shown.
-    _fingerprint, _counts, matches, _shown = queries.captured_queries
+    # The ETag's fingerprint (measures/public/caching.py), the token counts, the matches, the clause shown,
+    # the recipient kinds the word names.
+    _fingerprint, _counts, matches, _shown, _kinds = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute(matches["sql"].replace("SELECT", "EXPLAIN SELECT", 1))  # with the settings it ran with
         while cursor.description is None:

@@ -28,6 +28,13 @@ class RecipientKindQuerySet(ContentQuerySet):
     def in_order(self):
         return self.order_by("order", "slug")
 
+    def named(self, words):
+        """The kinds whose name holds every one of `words` (Latin letters in any case), for search."""
+        kinds = self
+        for word in words:
+            kinds = kinds.filter(name__icontains=word)
+        return kinds.in_order()
+
 
 class RecipientKind(Audited):
     class Group(models.TextChoices):

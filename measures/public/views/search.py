@@ -1,9 +1,10 @@
 """The search page, /search/?q=: what a match is, how results are ranked and highlighted is
-decided in measures/search/query.py. Two SQL queries for a results page (query.find), none for
-the empty form."""
+decided in measures/search/query.py. Two SQL queries for a results page (query.find) and one for
+the recipient kinds (申报主体) the words name, none for the empty form."""
 
 from django.shortcuts import render
 
+from measures.domain.eligibility import RecipientKind
 from measures.public.alerts import follow_url
 from measures.search import query as finder
 
@@ -27,6 +28,8 @@ def search(request):
         "search_value": query.text,
         "results": results,
         "hits": hits,
+        # Kinds of applicant named by the words: each leads to the calculator with it chosen.
+        "kinds": list(RecipientKind.objects.named(query.words)) if query.words else [],
         "example_terms": EXAMPLE_TERMS,
         "max_query_length": finder.MAX_QUERY_LENGTH,
         "max_terms": finder.MAX_TERMS,
