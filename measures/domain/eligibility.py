@@ -380,12 +380,19 @@ def attach_eligibility(awards) -> list[Award]:
         measure_ids = {award.clause.measure_id for award in awards}
     if not awards:
         return awards
+    # (award, kind) pairs with the kind's few fields, each kind made once: thousands of links would
+    # otherwise be thousands of link and kind objects (most of the calculator's time at scale).
     links = (
-        AwardRecipientKind.objects.filter(award_id__in=ids).select_related("kind").order_by("kind__order", "kind__slug")
+        AwardRecipientKind.objects.filter(award_id__in=ids)
+        .order_by("kind__order", "kind__slug")
+        .values_list("award_id", "kind_id", "kind__slug", "kind__name", "kind__group", "kind__order")
     )
+    made: dict[int, RecipientKind] = {}
     kinds: dict[int, list] = {}
-    for link in links:
-        kinds.setdefault(link.award_id, []).append(link.kind)
+    for award_id, kind_id, slug, name, group, order in links:
+        if kind_id not in made:
+            made[kind_id] = RecipientKind(pk=kind_id, slug=slug, name=name, group=group, order=order)
+        kinds.setdefault(award_id, []).append(made[kind_id])
     by_measure, by_award = _infos(models.Q(award_id__in=ids) | models.Q(measure_id__in=measure_ids))
     for award in awards:
         award.kinds = kinds.get(award.pk, [])
