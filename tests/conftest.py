@@ -1,5 +1,6 @@
-"""The shared cast of the test suite: the real policy loaded from fixtures/, a small policy
-built in code, logged-in editors, and a real SMTP server on 127.0.0.1 for the alerts' mail."""
+"""The shared cast of the test suite: the real policy loaded from fixtures/ (once per session, its rows
+copied into each test that asks for it), a small policy built in code, logged-in editors, and a real SMTP
+server on 127.0.0.1 for the alerts' mail."""
 
 import asyncio
 import datetime
