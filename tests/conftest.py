@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
+from measures.domain.revision_watch import WATCH
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
@@ -50,6 +51,14 @@ def tables_emptied_by_delete():
     operations.sql_flush = sql_flush
     yield
     operations.sql_flush = truncate
+
+
+@pytest.fixture(scope="session", autouse=True)
+def revision_watch_closed(django_db_setup):
+    """The process's listening connection (measures/domain/revision_watch.py) is closed before the test
+    database is dropped, which PostgreSQL refuses while a session is connected to it."""
+    yield
+    WATCH.close()
 
 
 @pytest.fixture(scope="session")
