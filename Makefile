@@ -44,11 +44,8 @@ run: install messages
 	@echo "Serving xmpolicy at http://$(HOST)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver --noreload $(HOST)
 
-# On every core, plus one worker (pytest-xdist; each worker has its own test database): the browser,
-# live-server and subprocess tests spend part of their time waiting, which the extra worker fills
-# (on 2 cores: 157 s with 3 workers, 186 s with 2, 167 s with 4). PYTEST_ARGS="-n 0 tests/test_x.py"
-# runs one module.
-PYTEST_ARGS ?= -n $(shell echo $$(( $$(nproc) + 1 )))
+# On every core (pytest-xdist; each worker has its own test database). PYTEST_ARGS="-n 0 tests/test_x.py" runs one module.
+PYTEST_ARGS ?= -n auto
 
 test: install messages system-packages node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
