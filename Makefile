@@ -44,7 +44,9 @@ run: install messages
 	@echo "Serving xmpolicy at http://$(HOST)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver --noreload $(HOST)
 
-# On every core (pytest-xdist; each worker has its own test database). PYTEST_ARGS="-n 0 tests/test_x.py" runs one module.
+# On every core (pytest-xdist; each worker has its own test database). A worker more than the cores was
+# tried in CI: SQLite 179 s instead of 186 s, PostgreSQL 261 s instead of 239 s (its server needs a core).
+# PYTEST_ARGS="-n 0 tests/test_x.py" runs one module.
 PYTEST_ARGS ?= -n auto
 
 test: install messages system-packages node_modules/.installed
