@@ -47,10 +47,10 @@ run: install messages
 # On every core (pytest-xdist; each worker has its own test database). A worker more than the cores was
 # tried in CI: SQLite 179 s instead of 186 s, PostgreSQL 261 s instead of 239 s (its server needs a core).
 # PYTEST_ARGS="-n 0 tests/test_x.py" runs one module.
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 test: install messages system-packages node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -48,9 +48,7 @@ def sender(database, port, **popen):
     return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 
-# serialized_rollback: the database is put back as it was for the tests after this one (a flush alone
-# would run post_migrate, recreating the editors group that the serialized content holds too).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_senders_at_once_one_killed_mid_batch_mail_each_change_to_each_subscription_once(
     real_policy, follower, smtp_server, tmp_path
 ):

@@ -384,7 +384,7 @@ def backend_pid() -> int:
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_connection_the_server_dropped_between_requests_is_replaced_on_the_next_request(small_policy):
     client = Client()
     assert client.get(MEASURE).status_code == 200
@@ -397,7 +397,7 @@ def test_a_connection_the_server_dropped_between_requests_is_replaced_on_the_nex
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_public_page_whose_connection_was_dropped_reconnects_and_answers(small_policy, caplog):
     """The content revision, the first query of every public request, opens a fresh connection when
     the database has dropped the kept one (measures/public/caching.py): the visitor sees the page."""
@@ -419,7 +419,7 @@ def test_a_public_page_whose_connection_was_dropped_reconnects_and_answers(small
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_healthz_reconnects_too(small_policy):
     client = Client()
     assert client.get("/healthz").status_code == 200
@@ -430,7 +430,7 @@ def test_healthz_reconnects_too(small_policy):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_in_the_admin_a_connection_the_server_dropped_between_requests_is_replaced_and_the_page_answers(
     small_policy, editor, caplog
 ):
@@ -452,7 +452,7 @@ def test_in_the_admin_a_connection_the_server_dropped_between_requests_is_replac
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_in_the_admin_a_connection_dropped_during_the_request_is_a_503_then_replaced(small_policy, editor):
     """Formerly test_in_the_admin_a_dropped_connection_is_a_503_then_replaced: the connection is now
     dropped after the request's first query, which is the only one that reconnects."""
@@ -481,7 +481,7 @@ def test_in_the_admin_a_connection_dropped_during_the_request_is_a_503_then_repl
 # --- reconnecting, and the log, on either database --------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_signed_in_request_whose_first_query_finds_the_connection_lost_reconnects(editor, caplog):
     caplog.set_level(logging.WARNING)
     client = Client()
