@@ -18,6 +18,7 @@ from measures.public.alerts.targets import FINDER_FILTERS
 from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.public.presentation import pillar_numeral
+from measures.public.views.query_urls import pager_urls, query_with, with_query
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.
 RESULTS_PER_PAGE = 50
@@ -43,17 +44,14 @@ def award_finder(request):
     results = paginator.get_page(request.GET.get("page"))
     context.update(
         results=results,
-        previous_page_url=_query_with(request, "page", results.previous_page_number())
-        if results.has_previous()
-        else None,
-        next_page_url=_query_with(request, "page", results.next_page_number()) if results.has_next() else None,
+        **pager_urls(request, results),
         facets=[
             _facet_links(request, _with_total(request, finder, facet, paginator.count), selected.get(facet.name))
             for facet in finder.facets()
         ],
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
-        csv_url=_with_query(reverse("measures:awards_csv"), request.GET),
+        csv_url=with_query(reverse("measures:awards_csv"), request.GET),
         # 关注 these filters: mail when an award they list appears or changes (not the page or order).
         follow_url=follow_url(kind="awards", filters=_filters_query(request)),
         follow_kind="awards",
@@ -93,11 +91,6 @@ def _filters_query(request) -> str:
     return query.urlencode()
 
 
-def _with_query(path, query):
-    encoded = query.urlencode()
-    return f"{path}?{encoded}" if encoded else path
-
-
 def _facet_links(request, facet, selected_value):
     """A facet as links: "不限" (the parameter removed), then one per option, each the current
     query with that option chosen."""
@@ -105,7 +98,7 @@ def _facet_links(request, facet, selected_value):
         {
             "label": _("不限"),
             "count": facet.total if facet.total is not None else sum(option.count for option in facet.options),
-            "url": _query_with(request, facet.name, None),
+            "url": query_with(request, facet.name, None),
             "selected": selected_value is None,
         }
     ]
@@ -114,7 +107,7 @@ def _facet_links(request, facet, selected_value):
             {
                 "label": _option_label(facet.name, option),
                 "count": option.count,
-                "url": _query_with(request, facet.name, option.value),
+                "url": query_with(request, facet.name, option.value),
                 "selected": option.value == selected_value,
             }
         )
@@ -129,15 +122,3 @@ def _option_label(facet_name, option):
     if facet_name == "policy":
         return f"《{option.label}》" if option.label else option.value
     return option.label
-
-
-def _query_with(request, name, value):
-    """The current page's URL with one parameter set to `value`, or removed when it is None. Any
-    other change than turning the page starts again from the first page."""
-    query = request.GET.copy()
-    query.pop(name, None)
-    if name != "page":
-        query.pop("page", None)
-    if value is not None:
-        query[name] = value
-    return _with_query(request.path, query)
