@@ -372,7 +372,8 @@ AWARD_ELIGIBILITY = 4
         ("/api/v1/awards/?policy=kjcx-2025&min=100", 3 + AWARD_ELIGIBILITY),
         ("/api/v1/awards/?kind=accelerator", 3 + AWARD_ELIGIBILITY),  # the kind looked up
         ("/api/v1/recipient-kinds/", 2),
-        ("/api/v1/calculator/?kind=accelerator&kind=taiwan-cooperation-base", 3 + AWARD_ELIGIBILITY),
+        # The kinds asked, the policies in force, the kinds listed, the amounts (count and totals), the page.
+        ("/api/v1/calculator/?kind=accelerator&kind=taiwan-cooperation-base", 5 + AWARD_ELIGIBILITY),
         # The matches, the clauses shown; on PostgreSQL first the token counts that choose the plan.
         ("/api/v1/search/?q=孵化器", 2 + (connection.vendor == "postgresql")),
         ("/api/v1/search/", 0),
@@ -458,19 +459,26 @@ def test_every_operation_documents_its_404_and_every_filtered_list_its_400_with_
 def test_each_number_parameters_bounds_are_the_ones_the_server_keeps(client, real_policy):
     checked = 0
     for path, operation in operations(document(client)):
+        # A required parameter (the calculator's kinds) is given its first documented value.
+        required = "".join(
+            f"{parameter['name']}={parameter['schema']['items']['enum'][0]}&"
+            for parameter in query_parameters(operation)
+            if parameter.get("required")
+        )
+        query = f"{path}?{required}"
         for parameter in query_parameters(operation):
             bounds = parameter["schema"]
             if bounds["type"] != "integer":
                 continue
             lowest, highest = bounds["minimum"], bounds.get("maximum")
             assert lowest >= 1, (path, parameter["name"])  # no pillar, measure or page 0
-            assert client.get(f"{path}?{parameter['name']}={lowest - 1}").status_code in {400, 404}
-            assert client.get(f"{path}?{parameter['name']}={lowest}").status_code == 200, (path, parameter["name"])
+            assert client.get(f"{query}{parameter['name']}={lowest - 1}").status_code in {400, 404}
+            assert client.get(f"{query}{parameter['name']}={lowest}").status_code == 200, (path, parameter["name"])
             if highest is not None:
-                assert client.get(f"{path}?{parameter['name']}={highest}").status_code == 200
-                assert client.get(f"{path}?{parameter['name']}={highest + 1}").status_code == 400
+                assert client.get(f"{query}{parameter['name']}={highest}").status_code == 200
+                assert client.get(f"{query}{parameter['name']}={highest + 1}").status_code == 400
             checked += 1
-    assert checked == 13  # pillar (on three lists), measure (on two), and page (on eight)
+    assert checked == 14  # pillar (on three lists), measure (on two), and page (on nine)
 
 
 def test_every_query_parameter_may_be_empty_as_the_document_says(client, real_policy):

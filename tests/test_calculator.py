@@ -11,6 +11,7 @@ import pytest
 from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, Department, RecipientKind
 from measures.domain.models import Award
 from measures.editing.loader import PolicyLoader
+from measures.public import calculator
 from measures.public.calculator import totals
 from tests.data import REAL_POLICY_FILE
 from tests.html import between, page
@@ -120,6 +121,33 @@ def test_two_kinds_get_every_award_open_to_either_once_with_sums_by_nature(clien
     assert "未注明频次的金额合计最高 100 + 50 = 150万元" in answer
 
 
+def test_a_long_answer_is_listed_a_page_at_a_time_summed_whole_and_exported_whole(client, real_policy, monkeypatch):
+    monkeypatch.setattr(calculator, "RESULTS_PER_PAGE", 2)
+    question = f"kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}"
+    first = between(page(client, f"/calculator/?{question}"), 'id="calculator-answer"', "</article>")
+    assert "共 3 项" in first and "本页列出第 1–2 项" in first
+    assert first.count('class="award calculator-award"') == 2
+    assert "合计包括所有页上的奖补，不只本页。" in first
+    assert "一次性奖励合计 200 = 200万元" in first
+    assert "未注明频次的金额合计最高 100 + 50 = 150万元" in first
+    assert f'rel="next" href="/calculator/?{question.replace("&", "&amp;")}&amp;page=2"' in first
+    second = between(page(client, f"/calculator/?{question}&page=2"), 'id="calculator-answer"', "</article>")
+    assert second.count('class="award calculator-award"') == 1 and "本页列出第 3–3 项" in second
+    assert "一次性奖励合计 200 = 200万元" in second and 'rel="prev"' in second
+    assert f'href="/calculator/export.csv?{question.replace("&", "&amp;")}"' in second  # every award, not a page
+    assert len(list(csv.DictReader(io.StringIO(client.get(f"/calculator/export.csv?{question}").text)))) == 3
+
+    answer = client.get(f"/api/v1/calculator/?{question}").json()
+    assert answer["count"] == 3 and len(answer["awards"]) == 2 and answer["previous"] is None
+    assert answer["next"].endswith(f"/api/v1/calculator/?{question}&page=2")
+    last = client.get(answer["next"]).json()
+    assert len(last["awards"]) == 1 and last["next"] is None and last["totals"] == answer["totals"]
+    assert {award["id"] for award in answer["awards"] + last["awards"]} == set(answer["totals"][0]["award_ids"]) | set(
+        answer["totals"][1]["award_ids"]
+    )
+    assert client.get(f"/api/v1/calculator/?{question}&page=3").status_code == 404
+
+
 def test_a_recorded_fact_replaces_its_pending_mark_and_an_award_overrides_its_measure(client, real_policy):
     award = Award.objects.get(source_phrase="给予每年每家最高500万元奖励")
     measure_info = ApplicationInfo.objects.create(measure=award.clause.measure, hotline="0592-0000000")
@@ -162,9 +190,10 @@ def test_a_kind_whose_awards_are_all_in_an_expired_policy_is_refused_unless_expi
     assert "每年每家最高500万元" in html
 
 
-# The content revision; the kinds asked; policies in force, awards, their kinds, application facts, the facts'
-# departments and guides; the form's policies in force, counts and kinds.
-CALCULATOR_QUERIES = 1 + 1 + 6 + 3
+# The content revision; the kinds asked; policies in force, the kinds listed, the amounts (count and totals);
+# the page's awards, their kinds, application facts, the facts' departments and guides; the form's policies
+# in force, counts and kinds.
+CALCULATOR_QUERIES = 1 + 1 + 3 + 5 + 3
 
 
 @pytest.mark.parametrize("facts", [False, True])

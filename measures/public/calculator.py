@@ -7,6 +7,7 @@ questions with the same messages and list the same awards.
   (1: only policies in force today, the default; 0: every policy). A question it cannot answer whole
   (an unknown or empty kind, too many kinds, a NUL, a kind none of whose awards is in the policies asked
   about) gets messages and no awards: a partial list would look like an answer.
+- `answer` gives the awards counted and summed, listed a page at a time (the CSV takes them all).
 - `totals` is a pure function of the awards: never one sum. Amounts are added up only with amounts of the
   same nature (one-time fixed amounts, one-time ceilings, yearly ceilings…; amounts computed from an input
   such as 按设备投入情况 apart), each sum listing its terms. The policy does not say whether awards can be
@@ -15,12 +16,14 @@ questions with the same messages and list the same awards.
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
+from measures.public.finder_counts import KnownCountPaginator
 from measures.text import money
 from xmpolicy.locale import is_english
 from xmpolicy.nul import has_nul
@@ -29,6 +32,9 @@ from xmpolicy.nul import has_nul
 MAX_KINDS = 50
 # A parameter value longer than any slug is not one; it is cut in messages.
 MAX_SHOWN = 60
+# Awards listed a page at a time, as in the award finder: a kind may be open to a city-wide library's
+# worth of awards. The totals and the CSV take them all.
+RESULTS_PER_PAGE = 50
 
 ONCE, PER_YEAR, UNSPECIFIED = "once", "per_year", "unspecified"
 EXACT, CEILING = "exact", "ceiling"
@@ -120,17 +126,15 @@ def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
     return kinds
 
 
-def answer(query: CalculatorQuery) -> list[Award]:
-    """Every published award open to any of the query's kinds, in the order of their policies, with their
-    clause, measure, policy, `kinds` and `facts` (five queries). A kind none of whose
-    awards is listed makes the question unanswerable: its message is added and nothing is returned."""
+def answer(query: CalculatorQuery) -> "Answer | None":
+    """The answer to the question: every published award open to any of its kinds, counted and summed
+    (three queries, however many awards), to be listed a page at a time. A kind none of whose awards is
+    listed makes the question unanswerable: its message is added and there is no answer (None)."""
     if not query.is_valid or not query.kinds:
-        return []
+        return None
     links = AwardRecipientKind.objects.filter(kind__in=query.kinds)
-    awards = attach_eligibility(  # the QuerySet, so that the awards are named to it by a subquery
-        open_awards(query.valid_only).filter(pk__in=links.values("award_id")).for_finder().order_by(*LISTING_ORDER)
-    )
-    listed = {kind.pk for award in awards for kind in award.kinds}
+    awards = open_awards(query.valid_only).filter(pk__in=links.values("award_id")).order_by(*LISTING_ORDER)
+    listed = set(links.filter(award__in=awards.order_by().values("pk")).values_list("kind_id", flat=True))
     for kind in query.kinds:
         if kind.pk not in listed:
             if query.valid_only and open_awards(False).filter(pk__in=kind.award_links.values("award_id")).exists():
@@ -138,7 +142,41 @@ def answer(query: CalculatorQuery) -> list[Award]:
             else:
                 message = _("“%(kind)s”还没有已发布的奖补。")
             query.errors.append(("kind", str(message % {"kind": kind.name})))
-    return [] if query.errors else awards
+    if query.errors:
+        return None
+    amounts = [Amount(*row) for row in awards.values_list(*Amount.__dataclass_fields__)]
+    return Answer(awards, len(amounts), totals(amounts))
+
+
+@dataclass(frozen=True)
+class Amount:
+    """What the totals read of an award: a row, not an Award (a kind may be open to thousands)."""
+
+    pk: int
+    amount_yuan: int
+    recurrence: str
+    limit: str
+    basis: str
+
+
+@dataclass
+class Answer:
+    """The awards (a QuerySet in their policies' order, not yet read), how many they are, and their totals."""
+
+    awards: models.QuerySet
+    count: int
+    totals: list
+
+    def page(self, number) -> Page:
+        """Page `number` of the awards, each with its clause, measure, policy, `kinds` and `facts` (five
+        queries). As the finder's pages: not a number is the first page, past the end the last."""
+        page = KnownCountPaginator(self.awards.for_finder(), RESULTS_PER_PAGE, count=self.count).get_page(number)
+        page.object_list = attach_eligibility(list(page.object_list))
+        return page
+
+    def every_award(self) -> list[Award]:
+        """Every award, each with its clause, measure, policy, `kinds` and `facts` (the CSV: five queries)."""
+        return attach_eligibility(self.awards.for_finder())
 
 
 @dataclass(frozen=True)

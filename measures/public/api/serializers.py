@@ -300,9 +300,12 @@ class TotalSerializer(serializers.Serializer):
 
 
 class CalculatorSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="所有页的奖补数")
+    next = serializers.URLField(allow_null=True, help_text="下一页的地址，最后一页为 null")
+    previous = serializers.URLField(allow_null=True, help_text="上一页的地址，第一页为 null")
     kinds = KindRefSerializer(many=True)
-    awards = AwardSerializer(many=True)
-    totals = TotalSerializer(many=True)
+    awards = AwardSerializer(many=True, help_text="这一页的奖补")
+    totals = TotalSerializer(many=True, help_text="所有页的奖补按性质分别合计")
     notes = serializers.ListField(child=serializers.CharField())
 
 

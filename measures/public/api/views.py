@@ -192,6 +192,11 @@ class RecipientKindViewSet(ReadOnlyViewSet):
             {"type": "string", "enum": ["1", "0"]},
             description="1（默认）：只看今天有效的政策；0：包括已失效和尚未施行的政策。",
         ),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1},
+            description="奖补每页50项（合计 totals 包括所有页）；不存在的页答 404。",
+        ),
     ],
     responses={
         200: serializers.CalculatorSerializer,
@@ -202,24 +207,31 @@ class RecipientKindViewSet(ReadOnlyViewSet):
     },
 )
 class CalculatorView(APIView):
-    """政策计算器: every published award open to any of the kinds, as /api/v1/awards/ gives them, and their
-    amounts summed by nature with the awards each sum adds up (never one sum: the policy does not say
+    """政策计算器: every published award open to any of the kinds, as /api/v1/awards/ gives them (50 a page,
+    `count` in all, `next` and `previous` pages as in the other lists), and their amounts summed by nature with the awards each sum adds up (never one sum: the policy does not say
     whether awards can be combined, which `notes` says). The same answer as /calculator/."""
 
     schema = CalculatorSchema()
 
     def get(self, request):
         query = calculator.CalculatorQuery.from_params(request.query_params, require_kind=True)
-        awards = calculator.answer(query)
+        answer = calculator.answer(query)
         if query.errors:
             errors = {}
             for name, message in query.errors:
                 errors.setdefault(name, []).append(message)
             return Response({"errors": errors}, status=400)
+        pages = Pages()
+        pages.page_size = calculator.RESULTS_PER_PAGE
+        pages.django_paginator_class = functools.partial(KnownCountPaginator, count=answer.count)
+        awards = pages.paginate_queryset(answer.awards.for_finder(), request, view=self)
         data = {
+            "count": answer.count,
+            "next": pages.get_next_link(),
+            "previous": pages.get_previous_link(),
             "kinds": query.kinds,
-            "awards": awards,
-            "totals": calculator.totals(awards),
+            "awards": attach_eligibility(awards),
+            "totals": answer.totals,
             "notes": [str(note) for note in calculator.NOTES],
         }
         return Response(serializers.CalculatorSerializer(data, context={"request": request}).data)

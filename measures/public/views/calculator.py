@@ -3,8 +3,9 @@
 Both read the question through measures.public.calculator.CalculatorQuery, so the page and the file list
 the same awards. A question that cannot be answered whole is a 400 with its messages and the form, never
 a partial list. Queries, whatever the amount of data: the form's kinds and counts two, the policies in
-force one, the kinds asked one, the answer five (awards, their kinds, the measures' and the awards'
-application facts with their departments and guides)."""
+force one, the kinds asked one, the answer three (the kinds it lists, the amounts; measures.public.calculator)
+and its page five (awards, their kinds, the measures' and the awards' application facts with their
+departments and guides)."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind
 from measures.public import calculator, exports
+from measures.public.views.query_urls import pager_urls, with_query
 
 
 def calculator_page(request):
     query = calculator.CalculatorQuery.from_params(request.GET)
-    awards = calculator.answer(query)
+    answer = calculator.answer(query)
+    results = answer.page(request.GET.get("page")) if answer else None
     chosen = {kind.slug for kind in query.kinds}
     kinds = calculator.kinds_with_counts(query.valid_only)
     groups = []
@@ -32,26 +35,30 @@ def calculator_page(request):
         "errors": [message for _name, message in query.errors],
         "query": query,
         "kinds": query.kinds,
-        "results": calculator.grouped(awards),
-        "count": len(awards),
-        "totals": calculator.totals(awards),
+        "results": results,
+        "groups_listed": calculator.grouped(results) if results else [],
+        "count": answer.count if answer else 0,
+        "totals": answer.totals if answer else [],
         "notes": calculator.NOTES,
-        "csv_url": _with_query(reverse("measures:calculator_csv"), request.GET),
+        # The file holds every award: the page number is no part of its question.
+        "csv_url": with_query(reverse("measures:calculator_csv"), _without_page(request.GET)),
+        **(pager_urls(request, results) if results else {}),
     }
     return render(request, "measures/calculator.html", context, status=400 if query.errors else 200)
 
 
 def calculator_export_csv(request):
     query = calculator.CalculatorQuery.from_params(request.GET, require_kind=True)
-    awards = calculator.answer(query)
+    answer = calculator.answer(query)
     if query.errors:
         lines = [_("查询条件有误：")] + [message for _name, message in query.errors]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
-    response = exports.csv_response(exports.CALCULATOR_COLUMNS, awards, request.build_absolute_uri)
+    response = exports.csv_response(exports.CALCULATOR_COLUMNS, answer.every_award(), request.build_absolute_uri)
     response["Content-Disposition"] = 'attachment; filename="calculator.csv"'
     return response
 
 
-def _with_query(path, query):
-    encoded = query.urlencode()
-    return f"{path}?{encoded}" if encoded else path
+def _without_page(query):
+    query = query.copy()
+    query.pop("page", None)
+    return query
