@@ -373,7 +373,7 @@ def calculator_rows(table: Table, count: int = 60) -> None:
         listed.append(awards)
     p95 = percentile(times, 95)
     table.add(
-        f"calculator p95: 3 kinds' awards (median {statistics.median(listed):.0f}) summed, first page with kinds, facts",
+        f"calculator p95: 3 kinds' awards (median {statistics.median(listed):.0f}) summed, first page listed",
         f"{p95:.1f} ms",
         "",
         "",

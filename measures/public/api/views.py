@@ -208,8 +208,9 @@ class RecipientKindViewSet(ReadOnlyViewSet):
 )
 class CalculatorView(APIView):
     """政策计算器: every published award open to any of the kinds, as /api/v1/awards/ gives them (50 a page,
-    `count` in all, `next` and `previous` pages as in the other lists), and their amounts summed by nature with the awards each sum adds up (never one sum: the policy does not say
-    whether awards can be combined, which `notes` says). The same answer as /calculator/."""
+    `count` in all, `next` and `previous` pages as in the other lists), and their amounts summed by nature
+    with the awards each sum adds up (never one sum: the policy does not say whether awards can be
+    combined, which `notes` says). The same answer as /calculator/."""
 
     schema = CalculatorSchema()
 
