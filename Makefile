@@ -44,8 +44,11 @@ run: install messages
 	@echo "Serving xmpolicy at http://$(HOST)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver --noreload $(HOST)
 
-# On every core (pytest-xdist; each worker has its own test database). A worker more than the cores was
-# tried in CI: SQLite 179 s instead of 186 s, PostgreSQL 261 s instead of 239 s (its server needs a core).
+# On every core (pytest-xdist; each worker has its own test database). Work stealing: a worker that runs
+# out of tests takes some of another's (the default scheduler left one worker alone with the slow ones for
+# a minute). A worker more than the cores was tried in CI: SQLite 179 s instead of 186 s, PostgreSQL 261 s
+# instead of 239 s (its server needs a core). Bytecode is kept between runs even where the environment
+# says PYTHONDONTWRITEBYTECODE: otherwise each worker rewrites every test module's asserts every time (4 s).
 # PYTEST_ARGS="-n 0 tests/test_x.py" runs one module.
 PYTEST_ARGS ?= -n auto --dist worksteal
 
