@@ -3,9 +3,9 @@
 Both read the question through measures.public.calculator.CalculatorQuery, so the page and the file list
 the same awards. A question that cannot be answered whole is a 400 with its messages and the form, never
 a partial list. Queries, whatever the amount of data: the form's kinds and counts two, the policies in
-force one, the kinds asked one, the answer three (the kinds it lists, the amounts; measures.public.calculator)
-and its page five (awards, their kinds, the measures' and the awards' application facts with their
-departments and guides)."""
+force one, the kinds asked one, the answer three (the policies in force, the kinds it lists, the amounts:
+measures.public.calculator) and its page five (awards, their kinds, the measures' and the awards'
+application facts with their departments and guides)."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
