@@ -141,10 +141,13 @@ class RowSnapshot:
                         f"DELETE FROM {quote(table)} WHERE {quote(pk)} IN ({', '.join(['%s'] * len(changed))})",
                         changed,
                     )
-                cursor.executemany(
+                # A statement per table, not per row: on PostgreSQL each statement is a round trip.
+                # (SQLite takes 999 parameters in a statement at least: far more than these rows need.)
+                placeholders = f"({', '.join(['%s'] * len(columns))})"
+                cursor.execute(
                     f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
-                    f"VALUES ({', '.join(['%s'] * len(columns))})",
-                    [[_adapt(value) for value in row] for row in rows],
+                    f"VALUES {', '.join([placeholders] * len(rows))}",
+                    [_adapt(value) for row in rows for value in row],
                 )
 
     def _keep_ids_free(self):
