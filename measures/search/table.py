@@ -76,7 +76,7 @@ class Plan:
                 self.rank_params.append(word.lower())
         # An amount term (query.AmountTerm): a published award of that amount (or in that range) on the
         # clause, whose source phrase its text still holds for one amount (query._with_award()'s rule).
-        self.amount_counts, self.amount_params = [], []
+        self.amount_counts, self.amount_params, self.amount_clauses = [], [], []
         for amount in amounts:
             awards, award_params = ["award.is_public"], []
             if amount.low is not None:
@@ -98,12 +98,17 @@ class Plan:
                 " AS counted)"
             )
             self.amount_params += award_params
+            # For a query read through the awards: the clauses they are on.
+            self.amount_clauses.append(
+                (f"SELECT award.clause_id FROM measures_award award WHERE {within}", award_params)
+            )
         self.like = " AND ".join(like) or "true"
         self.rank = " + ".join(rank)
         self.tokens = list(dict.fromkeys(token for word in words for token in tokens.query_tokens(word)))
         self.words = words
         self.published = 0  # published clauses, as counted by share()
         self.candidates = 0  # at most as many rows as the index gives, as counted by share()
+        self.through_awards = None  # (SQL, params) of the clauses of the rarest amount, when it is the rarest term
 
     def share(self, cursor) -> float:
         """The share of the published clauses expected to match, from the token counts: a term matches at
@@ -117,6 +122,12 @@ class Plan:
         self.published = published = counts.get(PUBLISHED, 0)
         # The index's candidates are at most the clauses holding the rarest token asked for.
         self.candidates = min((counts.get(token, 0) for token in self.tokens), default=published)
+        # An amount with fewer awards than that (counted up to AMOUNT_COUNTED) gives fewer candidates: the
+        # clauses of its awards, read through the awards' amount index.
+        if self.amount_clauses:
+            fewest, number = min((counts.get(f" amount {n}", 0), n) for n in range(len(self.amount_clauses)))
+            if fewest < AMOUNT_COUNTED and (not self.tokens or fewest < self.candidates):
+                self.candidates, self.through_awards = fewest, self.amount_clauses[number]
         if not published:
             return 0.0
         share = 1.0
@@ -145,7 +156,7 @@ class Plan:
     def sorted(self) -> bool:
         """Whether the index's matches are read in document order: when its candidates are few enough to
         sort them all (SORTED_CANDIDATES), a capped listing is then what was read, with no walk to a page."""
-        return bool(self.tokens) and self.candidates <= SORTED_CANDIDATES
+        return bool(self.tokens or self.through_awards) and self.candidates <= SORTED_CANDIDATES
 
     def indexed(self, cursor, limit: int) -> list:
         """Matches through the GIN index (or, with no word, through the awards), `limit` at most, in no
@@ -154,7 +165,15 @@ class Plan:
         if self.sorted():
             sql += f" ORDER BY {PLACE}"
         sql += " LIMIT %s"
-        if not self.tokens:  # amounts alone: the planner joins the awards of those amounts
+        if self.through_awards:
+            # The rows of the rarest amount's clauses, by their key: as one array, which the planner takes
+            # for a few ids (a subquery it would join by scanning every row holding the words: 42 ms for
+            # 人工智能 三千万 on the 100,000-clause corpus, against 15 ms).
+            awards_sql, award_params = self.through_awards
+            condition = f"clause_id = ANY(ARRAY({awards_sql})) AND "
+            cursor.execute(sql.format(condition), [*self.rank_params, *award_params, *self.params, limit])
+            return cursor.fetchall()
+        if not self.tokens:  # amounts alone, each of thousands of awards: the planner joins their awards
             cursor.execute(sql.format(""), [*self.rank_params, *self.params, limit])
             return cursor.fetchall()
         # A bitmap scan of the index, never a walk testing each row's tokens (see the module's note): the
