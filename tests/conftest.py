@@ -23,14 +23,17 @@ from measures.domain.revision_watch import WATCH
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
+from measures.public import finder_counts
 from measures.search import table as search_table
 from tests.data import REAL_POLICY_FILE
 
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with no rendered page kept from another (measures/public/caching.py)."""
+    """Each test starts with no rendered page nor finder tally kept from another (measures/public/caching.py,
+    measures/public/finder_counts.py)."""
     cache.clear()
+    finder_counts.LATEST.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

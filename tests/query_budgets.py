@@ -12,3 +12,8 @@ PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, 
 # measure with policy and pillar, clauses, awards, sources, sibling measures, related documents; the awards'
 # kinds, their application facts, the facts' departments and guides
 MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
+
+# The award finder's tally, read once per content revision by the first question (finder page or API):
+# the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
+# (measures/public/finder_counts.py).
+FINDER_TALLY_QUERIES = 6

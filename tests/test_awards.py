@@ -11,19 +11,19 @@ import re
 import pytest
 
 from measures.domain.models import Award, Clause, Measure
+from measures.public import finder_counts
 from measures.public.exports import spreadsheet_safe
 from tests.data import LARGEST_FIRST, add_award
 from tests.html import amounts, between, page, result_items
-from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES, FINDER_TALLY_QUERIES
 
 # Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
-FINDER_QUERIES = CONTENT_REVISION_QUERIES + (
-    # the count and the page of results, then one count per facet: band, policy, pillar, 申报主体, recurrence, limit
-    8
-)
+# The page of results; its count and the facets' come from the tally.
+FINDER_QUERIES = CONTENT_REVISION_QUERIES + FINDER_TALLY_QUERIES + 1
 CSV_QUERIES = CONTENT_REVISION_QUERIES + 1  # the results
 POLICY_CHECK_QUERIES = 1  # a `policy` parameter is looked up
-# A `kind` parameter is looked up, and its facet's 不限 read from the counts (as a question without it).
+POLICY_KINDS_QUERIES = 1  # the kinds of one policy's awards, counted by the database
+# A `kind` parameter is looked up, and the policies of its awards counted by the database.
 KIND_CHECK_QUERIES = 2
 
 
@@ -217,6 +217,42 @@ def test_with_a_band_chosen_the_band_facet_still_counts_the_other_bands(client, 
     assert "二、深化科技管理服务创新 (1)" in pillars
 
 
+def test_the_policy_facet_lists_the_largest_policies_and_the_rest_are_searched_on_a_page_of_their_own(
+    client, real_policy, small_policy, monkeypatch
+):
+    monkeypatch.setattr(finder_counts, "POLICIES_SHOWN", 1)
+    policies = between(page(client, "/awards/?min=1&sort=amount"), 'class="facet facet--policy"', "</div>")
+    # 9 awards: the real policy's 8 (the one listed) and the small policy's 1.
+    assert (
+        '<a class="chip chip--selected" href="/awards/?min=1&amp;sort=amount" aria-current="true">不限 (9)</a>'
+        in policies
+    )
+    assert "《若干措施》 (8)" in policies
+    assert "测试政策" not in policies
+    assert '<input type="hidden" name="min" value="1">' in policies  # the search keeps the question
+    assert '<a href="/awards/policies/?min=1&amp;sort=amount">全部政策</a>' in policies
+
+    every = page(client, "/awards/policies/?min=1&sort=amount")
+    assert '<a class="chip" href="/awards/?min=1&amp;sort=amount&amp;policy=kjcx-2025">《若干措施》 (8)</a>' in every
+    assert '<a class="chip" href="/awards/?min=1&amp;sort=amount&amp;policy=test-policy">《测试政策》 (1)</a>' in every
+    assert '<a class="chip" href="/awards/?min=1&amp;sort=amount">不限政策</a>' in every
+
+    found = page(client, "/awards/policies/?min=1&sort=amount&q=测试")
+    assert "policy=test-policy" in found and "policy=kjcx-2025" not in found
+    assert "共 1 项政策" in found
+    nothing = page(client, "/awards/policies/?q=没有这样的政策")
+    assert "没有名称含“没有这样的政策”且录入了相符奖补的政策。" in nothing
+    assert '<a href="/awards/policies/">列出全部政策</a>' in nothing
+    # Only the policies with a matching award: the small policy's is 500万元.
+    assert "test-policy" not in page(client, "/awards/policies/?min=1000")
+
+
+def test_the_policy_list_names_a_wrong_filter_and_lists_nothing(client, real_policy):
+    html = page(client, "/awards/policies/?min=abc&q=%00", status=400)
+    assert "最低金额必须是数字" in html
+    assert "policy=kjcx-2025" not in html
+
+
 def test_a_facet_link_keeps_the_rest_of_the_query(client, real_policy):
     bands = between(page(client, "/awards/?pillar=1&sort=amount"), 'class="facet facet--band"', "</ul>")
     assert 'href="/awards/?pillar=1&amp;sort=amount&amp;band=1000-plus">1000万元及以上 (2)</a>' in bands
@@ -404,7 +440,7 @@ def test_a_bad_filter_on_the_csv_is_a_400_naming_the_parameter(client, real_poli
     [
         ("/awards/", FINDER_QUERIES),
         ("/awards/?min=100&max=3000&band=100-500&pillar=1&recurrence=once&limit=exact&sort=amount", FINDER_QUERIES),
-        ("/awards/?policy=kjcx-2025", FINDER_QUERIES + POLICY_CHECK_QUERIES),
+        ("/awards/?policy=kjcx-2025", FINDER_QUERIES + POLICY_CHECK_QUERIES + POLICY_KINDS_QUERIES),
         ("/awards/?kind=accelerator", FINDER_QUERIES + KIND_CHECK_QUERIES),
         ("/awards/?min=abc", CONTENT_REVISION_QUERIES),
         ("/awards/export.csv", CSV_QUERIES),

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from measures.domain.models import Award
 from measures.public.filters import AwardFilter
-from measures.public.finder_counts import award_count, revision_key
+from measures.public import finder_counts
+from measures.public.finder_counts import award_count, finder_facets, revision_key
 
 QUESTIONS = [
     "",
@@ -31,6 +32,8 @@ QUESTIONS = [
     "limit=ceiling",
     "policy=kjcx-2025",
     "policy=test-policy&pillar=1",
+    "kind=accelerator",
+    "kind=incubator&policy=kjcx-2025",
     "sort=amount",
 ]
 
@@ -45,6 +48,50 @@ def test_every_question_and_every_pair_counts_what_the_database_counts(real_poli
                 assert award_count(finder, revision) == finder.qs.count(), query
                 asked += 1
     assert asked > 400
+
+
+def counted(facet):
+    return {option.value: option.count for option in facet.options}
+
+
+def test_every_facet_counts_what_the_database_counts_and_lists_the_largest_policies_first(
+    real_policy, small_policy, monkeypatch
+):
+    """The facets from the tally against the finder's own facets, each counted by the database (every
+    award the other filters select, grouped). With one policy shown, the policy facet is its largest."""
+    monkeypatch.setattr(finder_counts, "POLICIES_SHOWN", 1)
+    request = RequestFactory().get("/")
+    for first in QUESTIONS:
+        for second in ("", "kind=accelerator", "policy=kjcx-2025", "band=100-500&pillar=1"):
+            finder = AwardFilter(QueryDict(f"{first}&{second}"))
+            if not finder.is_valid():
+                continue
+            expected = {facet.name: facet for facet in finder.facets()}
+            for facet in finder_facets(finder, request):
+                query = f"{first}&{second}: {facet.name}"
+                if facet.name == "policy":
+                    database = counted(expected["policy"])
+                    shown = [
+                        value
+                        for value, count in sorted(database.items(), key=lambda item: (-item[1], item[0]))
+                        if count
+                    ][:1]
+                    chosen = finder.selected().get("policy")
+                    if chosen is not None and chosen not in shown:
+                        shown.append(chosen)
+                    assert [(o.value, o.count) for o in facet.options] == [(v, database.get(v, 0)) for v in shown], (
+                        query
+                    )
+                    without = QueryDict(f"{first}&{second}", mutable=True)
+                    without.pop("policy", None)
+                    assert facet.total == AwardFilter(without).qs.count(), query
+                elif facet.name == "kind":
+                    assert counted(facet) == counted(expected["kind"]), query
+                    without = QueryDict(f"{first}&{second}", mutable=True)
+                    without.pop("kind", None)
+                    assert facet.total == AwardFilter(without).qs.count(), query
+                else:
+                    assert counted(facet) == counted(expected[facet.name]), query
 
 
 def test_an_edit_changes_the_count_on_the_next_question(client, real_policy):

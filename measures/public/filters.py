@@ -124,7 +124,9 @@ class FinderForm(forms.Form):
 
 class AwardFilter(django_filters.FilterSet):
     """The finder's GET parameters. Bound to request.GET, it validates them (`is_valid()`, `errors`),
-    filters and sorts finder_awards() (`qs`) and counts each facet (`facets()`)."""
+    filters and sorts finder_awards() (`qs`). It can count each facet with the database (`facets()`); the
+    finder counts them from its tally (measures/public/finder_counts.py), and asks this only for what the
+    tally does not hold."""
 
     min = WanFilter(field_name="amount_yuan", lookup_expr="gte", label=_("最低金额"))
     max = WanFilter(field_name="amount_yuan", lookup_expr="lte", label=_("最高金额"))
@@ -211,17 +213,13 @@ class AwardFilter(django_filters.FilterSet):
 
     def facets(self) -> list["Facet"]:
         """Each facet's options with their counts, each counted with every filter applied except the
-        facet's own: what the results would be after choosing that option. One query per facet."""
+        facet's own: what the results would be after choosing that option. One query per facet, each
+        reading every award the other filters select: for a question whose awards are few."""
         return [
             self._band_facet(),
-            self._grouped_facet(
-                "policy",
-                "listed_policy__slug",
-                "listed_policy__short_title",
-                "listed_policy__title",
-            ),
+            self.policy_facet(),
             self._grouped_facet("pillar", "listed_pillar_number", "listed_pillar__title"),
-            self._kind_facet(),
+            self.kind_facet(),
             self._choice_facet("recurrence", Award.Recurrence.choices),
             self._choice_facet("limit", Award.Limit.choices),
         ]
@@ -247,7 +245,12 @@ class AwardFilter(django_filters.FilterSet):
         options = [FacetOption(band.slug, band.label, counts[f"band_{i}"]) for i, band in enumerate(AMOUNT_BANDS)]
         return Facet("band", self.filters["band"].label, options)
 
-    def _kind_facet(self):
+    def policy_facet(self):
+        return self._grouped_facet(
+            "policy", "listed_policy__slug", "listed_policy__short_title", "listed_policy__title"
+        )
+
+    def kind_facet(self):
         """The kinds the awards are open to, in the kinds' order, each with its count (one query; an award
         open to two kinds counts in both, so the awards whatever their kind are not the sum: the finder
         counts them, as `total`). The chosen kind is listed even when nothing matches it, so that it shows
@@ -308,3 +311,4 @@ class Facet:
     label: str
     options: list[FacetOption]
     total: int | None = None  # the awards whatever the option, where it is not the sum of the options' counts
+    more: int = 0  # options not listed, left to a full list (the policies beyond the first few)

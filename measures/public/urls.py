@@ -21,6 +21,7 @@ urlpatterns = [
         name="measure_history",
     ),
     path("awards/", require_safe(awards.award_finder), name="awards"),
+    path("awards/policies/", require_safe(awards.award_policies), name="award_policies"),
     path("awards/export.csv", require_safe(awards.award_export_csv), name="awards_csv"),
     path("calculator/", require_safe(calculator.calculator_page), name="calculator"),
     path("calculator/export.csv", require_safe(calculator.calculator_export_csv), name="calculator_csv"),

@@ -1,27 +1,32 @@
-"""The award finder (/awards/) and its CSV export (/awards/export.csv).
+"""The award finder (/awards/), its full list of policies (/awards/policies/) and its CSV export
+(/awards/export.csv).
 
-Both read the GET parameters through measures.public.filters.AwardFilter, so the page and the file always
-hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for
-the results and one per facet (six), the CSV one; a `policy` parameter adds one to check it.
+All read the GET parameters through measures.public.filters.AwardFilter, so the page and the file always
+hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for the
+results; its count and its facets come from the finder's tally (measures/public/finder_counts.py, read
+once per revision). A `policy` parameter adds two (checking it, counting the kinds of its awards), a
+`kind` two (checking it, counting the policies of its awards). The CSV runs one.
 """
 
-import dataclasses
-
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from measures.domain.models import Policy
 from measures.public import exports
 from measures.public.alerts import follow_url
 from measures.public.alerts.targets import FINDER_FILTERS
 from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
-from measures.public.finder_counts import KnownCountPaginator, finder_count
+from measures.public.finder_counts import KnownCountPaginator, finder_count, finder_facets, policy_choices
 from measures.public.presentation import pillar_numeral
 from measures.public.views.query_urls import pager_urls, query_with, with_query
+from xmpolicy.nul import without_nul
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.
 RESULTS_PER_PAGE = 50
+MAX_POLICY_WORDS = 100  # characters of a policy's name searched for at most
 
 
 def award_finder(request):
@@ -45,10 +50,7 @@ def award_finder(request):
     context.update(
         results=results,
         **pager_urls(request, results),
-        facets=[
-            _facet_links(request, _with_total(request, finder, facet, paginator.count), selected.get(facet.name))
-            for facet in finder.facets()
-        ],
+        facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder_facets(finder, request)],
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
         csv_url=with_query(reverse("measures:awards_csv"), request.GET),
@@ -57,6 +59,48 @@ def award_finder(request):
         follow_kind="awards",
     )
     return render(request, "measures/awards.html", context)
+
+
+def award_policies(request):
+    """The policy facet's full list (/awards/policies/): every policy with an award the finder's question
+    finds, with its count, those whose title holds `q` when it is given; each links back to the finder
+    with that policy chosen, the rest of the question kept."""
+    finder = AwardFilter(request.GET)
+    words = without_nul(request.GET.get("q", "")).strip()[:MAX_POLICY_WORDS]
+    query = request.GET.copy()  # the rest of the finder's question
+    for name in ("q", "policy", "page"):
+        query.pop(name, None)
+    context = {
+        "words": words,
+        "kept_params": query.items(),
+        "any_url": with_query(reverse("measures:awards"), query),
+        "all_url": with_query(request.path, query),
+    }
+    if not finder.is_valid():
+        context["errors"] = finder.error_messages()
+        return render(request, "measures/award_policies.html", context, status=400)
+    choices = policy_choices(finder, request)
+    if words:
+        named = Policy.objects.filter(Q(title__icontains=words) | Q(short_title__icontains=words))
+        slugs = set(named.values_list("slug", flat=True))
+        choices = [choice for choice in choices if choice.value in slugs]
+    chosen = finder.selected().get("policy")
+    context["choices"] = [
+        {
+            "label": _option_label("policy", choice),
+            "count": choice.count,
+            "url": with_query(reverse("measures:awards"), _with_policy(query, choice.value)),
+            "selected": choice.value == chosen,
+        }
+        for choice in choices
+    ]
+    return render(request, "measures/award_policies.html", context)
+
+
+def _with_policy(query, policy):
+    query = query.copy()
+    query["policy"] = policy
+    return query
 
 
 def award_export_csv(request):
@@ -68,19 +112,6 @@ def award_export_csv(request):
     response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), request.build_absolute_uri)
     response["Content-Disposition"] = 'attachment; filename="awards.csv"'
     return response
-
-
-def _with_total(request, finder, facet, count):
-    """A facet whose options may overlap (an award open to two kinds) with its 不限 count: the awards the
-    question would find without it, from the finder's counts (no COUNT(*) unless a policy is asked)."""
-    if facet.name != "kind":
-        return facet
-    if finder.form.cleaned_data.get("kind") is None:
-        return dataclasses.replace(facet, total=count)
-    query = request.GET.copy()
-    query.pop("kind", None)
-    without = AwardFilter(query)
-    return dataclasses.replace(facet, total=finder_count(without, request) if without.is_valid() else None)
 
 
 def _filters_query(request) -> str:
@@ -111,7 +142,17 @@ def _facet_links(request, facet, selected_value):
                 "selected": option.value == selected_value,
             }
         )
-    return {"name": facet.name, "label": facet.label, "links": links}
+    more = {}
+    if facet.more:  # the policies not listed: a search among them, and the full list
+        query = request.GET.copy()
+        for name in ("policy", "page"):
+            query.pop(name, None)
+        more = {
+            "more": facet.more,
+            "more_url": with_query(reverse("measures:award_policies"), query),
+            "kept": query.items(),
+        }
+    return {"name": facet.name, "label": facet.label, "links": links, **more}
 
 
 def _option_label(facet_name, option):
