@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from measures.domain.models import Award
-from measures.public.filters import AwardFilter
 from measures.public import finder_counts
+from measures.public.filters import AwardFilter
 from measures.public.finder_counts import award_count, finder_facets, revision_key
 
 QUESTIONS = [
