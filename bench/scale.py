@@ -62,6 +62,7 @@ EDITOR, EDITOR_PASSWORD = "bench-editor", "bench-editor-password-2025"
 SEARCH_P95_MS = 15
 SEARCH_SPEEDUP = 10  # the index against the naive substring scan, p95 over p95 in the same run (issue 18)
 FINDER_P95_MS = 30
+FINDER_PAGE_P95_MS = 40  # the whole finder page: its results, its count and its facets' counts
 CALCULATOR_P95_MS = 30
 # The calculator's questions: three kinds each. Those for the query counts are the corpus's three commonest
 # kinds (present in the small corpus too); those timed are drawn from the long tail (a kind of organisation,
@@ -316,7 +317,15 @@ def finder_rows(table: Table) -> None:
         f"≤ {FINDER_P95_MS} ms",
         answer95 <= FINDER_P95_MS,
     )
-    table.add("award finder p95: whole page with facet counts", f"{percentile(pages, 95):.1f} ms", "", "", "", None)
+    page95 = percentile(pages, 95)
+    table.add(
+        "award finder p95: whole page with facet counts",
+        f"{page95:.1f} ms",
+        "",
+        "",
+        f"≤ {FINDER_PAGE_P95_MS} ms",
+        page95 <= FINDER_PAGE_P95_MS,
+    )
 
 
 def calculator_question(ranks) -> "object":
