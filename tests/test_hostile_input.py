@@ -60,6 +60,7 @@ PATTERN_PATHS = {
     "measure_history": [f"/policies/{SLUG}/measures/1/history/", f"/policies/{SLUG}/measures/6/history/"],
     "awards": ["/awards/"],
     "awards_csv": ["/awards/export.csv"],
+    "award_policies": ["/awards/policies/"],
     "calculator": ["/calculator/", "/calculator/?kind=tech-business-incubator"],
     "calculator_csv": ["/calculator/export.csv", "/calculator/export.csv?kind=accelerator"],
     "search": ["/search/"],
