@@ -64,7 +64,7 @@ def send_due(now=None) -> Report:
     with Outbox() as outbox:
         for pk in list(Subscription.objects.confirmed().order_by("pk").values_list("pk", flat=True)):
             try:
-                _settle(pk, now, outbox, report)
+                settle(pk, now, outbox, report)
             except (IntegrityError, DatabaseError) as error:
                 # Another sender settled it first (a unique constraint), or SQLite's lock timed out:
                 # nothing was recorded here, and the next run looks again.
@@ -100,7 +100,9 @@ class Outbox:
                 logger.warning("closing the mail connection failed", exc_info=True)
 
 
-def _settle(pk: int, now, outbox: Outbox, report: Report) -> None:
+def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
+    """Judge and mail what is due to one subscription, in a transaction of its own (the module's steps);
+    send_due() settles each in turn, and bench/alerting.py times them one by one."""
     with transaction.atomic():
         subscription = _lock(pk)
         if subscription is None:
