@@ -102,6 +102,8 @@ class Amounts:
     before: tuple[int, ...]
 
     def count(self, low, high) -> int:
+        if low is None and high is None:
+            return self.before[-1]
         start = 0 if low is None else bisect.bisect_left(self.amounts, low)
         stop = len(self.amounts) if high is None else bisect.bisect_right(self.amounts, high)
         return self.before[stop] - self.before[start] if stop > start else 0
@@ -129,24 +131,36 @@ class Tally:
         self.kinds = kinds  # [(id, slug, name)], in the kinds' order
         self.policies = policies  # {id: (slug, label)}
         # The policies, most awards first (ties by address): the policy facet stops early along it.
-        totals = {
-            scope[1]: sum(amounts.before[-1] for _, amounts in groups)
-            for scope, groups in self.groups.items()
-            if scope[0] == "policy"
-        }
-        self.policies_by_size = sorted((-totals.get(pk, 0), slug, pk, name) for pk, (slug, name) in policies.items())
+        totals = {pk: sum(amounts.before[-1] for _, amounts in self.groups["policy", pk]) for pk in policies}
+        self.policies_by_size = sorted((-totals[pk], slug, pk, name) for pk, (slug, name) in policies.items())
+        self.combinations = {values for groups in self.groups.values() for values, _ in groups}
+        self._wanted = {}  # question -> the combinations of values it accepts, for the questions of late
 
     def count(self, scope, question: Question) -> int:
-        low, high = question.low, question.high
-        return sum(amounts.count(low, high) for values, amounts in self.groups[scope] if question.accepts(values))
+        wanted, low, high = self.wanted(question), question.low, question.high
+        total = 0
+        for values, amounts in self.groups[scope]:
+            if values in wanted:
+                total += amounts.count(low, high)
+        return total
+
+    def wanted(self, question: Question) -> frozenset:
+        """The groups' (pillar, recurrence, limit) values the question accepts: found once per question, as
+        a facet counts the same question in each of hundreds of policies."""
+        wanted = self._wanted.get(question)
+        if wanted is None:
+            if len(self._wanted) > 1000:
+                self._wanted.clear()
+            wanted = self._wanted[question] = frozenset(v for v in self.combinations if question.accepts(v))
+        return wanted
 
     def by(self, scope, question: Question, dimension: str) -> dict:
         """The awards of `scope` matching `question` (which leaves `dimension` out), counted per value of
         `dimension`."""
         index = DIMENSIONS.index(dimension)
-        counts = defaultdict(int)
+        counts, wanted = defaultdict(int), self.wanted(question)
         for values, amounts in self.groups[scope]:
-            if question.accepts(values):
+            if values in wanted:
                 counts[values[index]] += amounts.count(question.low, question.high)
         return counts
 
