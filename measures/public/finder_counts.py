@@ -36,7 +36,10 @@ from measures.public.filters import Facet, FacetOption, finder_awards
 from measures.text import money
 from xmpolicy.optional_cache import OptionalCache
 
-CUBE_TIMEOUT = 24 * 60 * 60  # seconds; entries are never stale (their key changes), this lets old ones go
+# Seconds a revision's counts stay in the shared cache: never stale (their key changes), and read only by
+# workers that have not built that revision's tally yet; about 2 MB for 52,000 awards, so an edit's old
+# counts go soon.
+TALLY_TIMEOUT = 60 * 60
 POLICIES_SHOWN = 8  # the policy facet lists the policies with the most awards; the rest are a click away
 
 # A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
@@ -199,7 +202,7 @@ def _tally(key: str) -> Tally:
     parts = COUNTS.get(cache_key)  # None too when the cache fails: counted afresh
     if parts is None:
         parts = _count()
-        COUNTS.set(cache_key, parts, CUBE_TIMEOUT)
+        COUNTS.set(cache_key, parts, TALLY_TIMEOUT)
     return Tally(*parts)
 
 
