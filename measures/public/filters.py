@@ -125,7 +125,7 @@ class FinderForm(forms.Form):
 class AwardFilter(django_filters.FilterSet):
     """The finder's GET parameters. Bound to request.GET, it validates them (`is_valid()`, `errors`),
     filters and sorts finder_awards() (`qs`). It can count each facet with the database (`facets()`); the
-    finder counts them from its tally (measures/public/finder_counts.py), and asks this only for what the
+    finder counts them from its tally (measures/public/finder_facets.py), and asks this only for what the
     tally does not hold."""
 
     min = WanFilter(field_name="amount_yuan", lookup_expr="gte", label=_("最低金额"))

@@ -1,4 +1,4 @@
-"""How many awards a finder question matches, and its facets' counts, without counting awards one by one.
+"""How many awards a finder question matches, without counting awards one by one: the finder's tally.
 
 The finder says how many awards match ("共 N 项") and, for each facet option, how many would match once
 it is chosen. Counting tens of thousands of awards for each of those costs far more than finding the
@@ -8,19 +8,15 @@ and for each policy. That is three grouped queries, however many awards (on the 
 288, 7,000 and 38,000 groups). The rows are shared through the cache, so that a revision is counted
 once for every worker. Each worker then keeps them, for the current revision only, as a `Tally`: per
 group, its amounts in order with running counts, so that the awards of a range are two bisections.
-A question is answered by adding up a few dozen groups, and a facet by one pass over them.
-
-The database still counts the rare questions the tally does not cover: the kinds of one policy's
-awards, the policies of one kind's awards, and a question naming both (a policy's awards are few and
-indexed; a kind's are read through the links' index).
+A question is answered by adding up a few dozen groups; its facets too (measures/public/finder_facets.py).
+The database still counts a question naming both a policy and a kind (a policy's awards are few and
+indexed).
 
 The revision names the public content (measures/domain/revision.py), and the database's triggers
 move it on every write of a public row, whatever the path: an edit simply leads to a new key.
 """
 
 import bisect
-import dataclasses
-import heapq
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,10 +25,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
-from measures.domain.models import Award, Pillar, Policy
+from measures.domain.models import Pillar, Policy
 from measures.domain.revision import content_revision
-from measures.public.bands import AMOUNT_BANDS, BANDS_BY_SLUG
-from measures.public.filters import Facet, FacetOption, finder_awards
+from measures.public.bands import BANDS_BY_SLUG
+from measures.public.filters import finder_awards
 from measures.text import money
 from xmpolicy.optional_cache import OptionalCache
 
@@ -40,7 +36,6 @@ from xmpolicy.optional_cache import OptionalCache
 # workers that have not built that revision's tally yet; about 2 MB for 52,000 awards, so an edit's old
 # counts go soon.
 TALLY_TIMEOUT = 60 * 60
-POLICIES_SHOWN = 8  # the policy facet lists the policies with the most awards; the rest are a click away
 
 # A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
 COUNTS = OptionalCache("award counts")
@@ -71,7 +66,7 @@ class Question:
         """The question of an AwardFilter's cleaned data, leaving out the facet `without`."""
         low, high = cleaned.get("min"), cleaned.get("max")
         if cleaned.get("band") and without != "band":
-            low, high = _within(low, high, BANDS_BY_SLUG[cleaned["band"]])
+            low, high = within(low, high, BANDS_BY_SLUG[cleaned["band"]])
         values = {name: cleaned.get(name) or None for name in DIMENSIONS if name != without}
         return cls(low, high, **values)
 
@@ -85,7 +80,7 @@ class Question:
         )
 
 
-def _within(low, high, band):
+def within(low, high, band):
     """The range low..high (yuan, inclusive) narrowed to an amount band (万元, its high end exclusive)."""
     if band.low_wan is not None:
         band_low = money.wan_to_yuan(band.low_wan)
@@ -244,13 +239,13 @@ def finder_count(finder, request) -> int:
 def award_count(finder, revision_key: str) -> int:
     """The number of awards an AwardFilter (valid, bound) selects."""
     cleaned = finder.form.cleaned_data
-    scope = _scope(cleaned)
+    scope = scope_of(cleaned)
     if scope is None:
         return finder.qs.count()
     return LATEST.get(revision_key).count(scope, Question.of(cleaned))
 
 
-def _scope(cleaned):
+def scope_of(cleaned):
     """The tally's scope of a question: ALL, its kind's or its policy's; None when it names both (the
     tally does not count a kind within a policy)."""
     policy, kind = cleaned.get("policy"), cleaned.get("kind")
@@ -259,132 +254,6 @@ def _scope(cleaned):
     if policy is not None:
         return ("policy", policy.pk)
     return ("kind", kind.pk) if kind is not None else ALL
-
-
-def finder_facets(finder, request) -> list[Facet]:
-    """The finder's facets (measures.public.filters.AwardFilter.FACETS), each option counted with every
-    filter applied but the facet's own: what the results would be once it is chosen."""
-    cleaned = finder.form.cleaned_data
-    tally = LATEST.get(revision_key(request))
-    policy, kind = cleaned.get("policy"), cleaned.get("kind")
-    scope = _scope(cleaned)
-    label = {name: finder.filters[name].label for name in finder.FACETS}
-    if scope is None:  # a kind within a policy: its few awards counted by the database
-        facets = {facet.name: facet for facet in finder.facets()}
-        facets["policy"] = _shortened(facets["policy"], policy)
-    else:
-        facets = {
-            "band": _band_facet(tally, scope, cleaned, label["band"]),
-            "pillar": _pillar_facet(tally, scope, cleaned, label["pillar"], policy),
-            "recurrence": _choice_facet(tally, scope, cleaned, "recurrence", Award.Recurrence.choices, label),
-            "limit": _choice_facet(tally, scope, cleaned, "limit", Award.Limit.choices, label),
-            # Each without its own filter: the kinds within the policy, the policies within the kind.
-            "kind": _kind_facet(tally, cleaned, label["kind"]) if policy is None else finder.kind_facet(),
-            "policy": (
-                _policy_facet(tally, cleaned, label["policy"])
-                if kind is None
-                else _shortened(finder.policy_facet(), policy)
-            ),
-        }
-    # The 不限 counts that are not the sum of the options: an award open to two kinds counts in both, and
-    # the policy facet lists only a few policies.
-    question = Question.of(cleaned)
-    without_kind = tally.count(("policy", policy.pk) if policy else ALL, question)
-    without_policy = tally.count(("kind", kind.pk) if kind else ALL, question)
-    facets["kind"] = dataclasses.replace(facets["kind"], total=without_kind)
-    facets["policy"] = dataclasses.replace(facets["policy"], total=without_policy)
-    return [facets[name] for name in finder.FACETS]
-
-
-def policy_choices(finder, request) -> list[FacetOption]:
-    """Every policy with an award the question would find without its `policy`, with their counts, in
-    the order of their addresses: the policy facet's full list (the finder's page shows the first few)."""
-    cleaned = finder.form.cleaned_data
-    if cleaned.get("kind") is not None:
-        options = finder.policy_facet().options
-    else:
-        options = _policy_options(LATEST.get(revision_key(request)), cleaned)
-    return [option for option in options if option.count]
-
-
-def _band_facet(tally, scope, cleaned, label):
-    question = Question.of(cleaned, without="band")
-    options = []
-    for band in AMOUNT_BANDS:
-        low, high = _within(question.low, question.high, band)
-        count = tally.count(scope, Question(low, high, question.pillar, question.recurrence, question.limit))
-        options.append(FacetOption(band.slug, band.label, count))
-    return Facet("band", label, options)
-
-
-def _choice_facet(tally, scope, cleaned, name, choices, labels):
-    counts = tally.by(scope, Question.of(cleaned, without=name), name)
-    return Facet(name, labels[name], [FacetOption(value, text, counts.get(value, 0)) for value, text in choices])
-
-
-def _pillar_facet(tally, scope, cleaned, label, policy):
-    """The pillar numbers holding matching awards, in order; the chosen one even when none match."""
-    counts = tally.by(scope, Question.of(cleaned, without="pillar"), "pillar")
-    chosen = cleaned.get("pillar")
-    numbers = sorted({number for number, count in counts.items() if count} | ({chosen} if chosen else set()))
-    policy_id = policy.pk if policy else None
-    options = [FacetOption(str(n), tally.pillar_label(n, policy_id), counts.get(n, 0)) for n in numbers]
-    return Facet("pillar", label, options)
-
-
-def _kind_facet(tally, cleaned, label):
-    """The kinds the matching awards are open to, in the kinds' order; the chosen one even when none are."""
-    question = Question.of(cleaned, without="kind")
-    chosen = cleaned.get("kind")
-    options = []
-    for pk, slug, name in tally.kinds:
-        count = tally.count(("kind", pk), question)
-        if count or (chosen is not None and chosen.pk == pk):
-            options.append(FacetOption(slug, name, count))
-    return Facet("kind", label, options)
-
-
-def _policy_facet(tally, cleaned, label):
-    """The POLICIES_SHOWN policies with the most matching awards (ties in the order of their addresses),
-    and the chosen one. The policies are visited largest first, so the visit stops at the first that
-    has fewer awards in all than the last one listed has matching."""
-    question = Question.of(cleaned, without="policy")
-    shown = []  # (-count, slug, option), in the facet's order
-    for negative_total, slug, pk, name in tally.policies_by_size:
-        if len(shown) == POLICIES_SHOWN and -negative_total < -shown[-1][0]:
-            break
-        count = tally.count(("policy", pk), question)
-        if count:
-            bisect.insort(shown, (-count, slug, FacetOption(slug, name, count)))
-            del shown[POLICIES_SHOWN:]
-    options = [option for *_, option in shown]
-    chosen = cleaned.get("policy")
-    if chosen is not None and chosen.slug not in {option.value for option in options}:
-        name = tally.policies.get(chosen.pk, (chosen.slug, chosen.short_title or chosen.title))[1]
-        options.append(FacetOption(chosen.slug, name, tally.count(("policy", chosen.pk), question)))
-    return Facet("policy", label, options, more=len(tally.policies) - len(shown))
-
-
-def _policy_options(tally, cleaned):
-    question = Question.of(cleaned, without="policy")
-    options = []
-    for pk, (slug, name) in tally.policies.items():
-        count = tally.count(("policy", pk), question)
-        if count:
-            options.append(FacetOption(slug, name, count))
-    return sorted(options, key=lambda option: option.value)
-
-
-def _shortened(facet, chosen):
-    """The policy facet as the page lists it: the POLICIES_SHOWN policies with the most matching awards
-    (ties in the order of their addresses), the chosen one among them even when it has none; `more` says
-    how many policies with awards are left to the full list."""
-    shown = heapq.nsmallest(POLICIES_SHOWN, facet.options, key=lambda option: (-option.count, option.value))
-    if chosen is not None and chosen.slug not in {option.value for option in shown}:
-        found = next((option for option in facet.options if option.value == chosen.slug), None)
-        shown.append(found or FacetOption(chosen.slug, chosen.short_title or chosen.title, 0))
-    more = sum(1 for option in facet.options if option.count) - sum(1 for option in shown if option.count)
-    return dataclasses.replace(facet, options=shown, more=more)
 
 
 class KnownCountPaginator(Paginator):

@@ -4,8 +4,8 @@
 All read the GET parameters through measures.public.filters.AwardFilter, so the page and the file always
 hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for the
 results; its count and its facets come from the finder's tally (measures/public/finder_counts.py, read
-once per revision). A `policy` parameter adds two (checking it, counting the kinds of its awards), a
-`kind` two (checking it, counting the policies of its awards). The CSV runs one.
+once per revision, and finder_facets.py). A `policy` parameter adds two (checking it, counting the
+kinds of its awards), a `kind` two (checking it, counting the policies of its awards). The CSV runs one.
 """
 
 from django.db.models import Q
@@ -19,7 +19,8 @@ from measures.public import exports
 from measures.public.alerts import follow_url
 from measures.public.alerts.targets import FINDER_FILTERS
 from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
-from measures.public.finder_counts import KnownCountPaginator, finder_count, finder_facets, policy_choices
+from measures.public.finder_counts import KnownCountPaginator, finder_count
+from measures.public.finder_facets import finder_facets, policy_choices
 from measures.public.presentation import pillar_numeral
 from measures.public.views.query_urls import pager_urls, query_with, with_query
 from xmpolicy.nul import without_nul
