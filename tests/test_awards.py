@@ -233,9 +233,14 @@ def test_the_policy_facet_lists_the_largest_policies_and_the_rest_are_searched_o
     assert '<a href="/awards/policies/?min=1&amp;sort=amount">全部政策</a>' in policies
 
     every = page(client, "/awards/policies/?min=1&sort=amount")
-    assert '<a class="chip" href="/awards/?min=1&amp;sort=amount&amp;policy=kjcx-2025">《若干措施》 (8)</a>' in every
-    assert '<a class="chip" href="/awards/?min=1&amp;sort=amount&amp;policy=test-policy">《测试政策》 (1)</a>' in every
-    assert '<a class="chip" href="/awards/?min=1&amp;sort=amount">不限政策</a>' in every
+    # The full titles: short ones may repeat.
+    assert (
+        f'<a href="/awards/?min=1&amp;sort=amount&amp;policy=kjcx-2025">《{real_policy.title}》</a>'
+        ' <span class="policy-choices__count">8 项奖补</span>'
+    ) in every
+    assert '<a href="/awards/?min=1&amp;sort=amount&amp;policy=test-policy">《测试政策》</a>' in every
+    assert '<span class="policy-choices__count">1 项奖补</span>' in every
+    assert '<a href="/awards/?min=1&amp;sort=amount">不限政策</a>' in every
 
     found = page(client, "/awards/policies/?min=1&sort=amount&q=测试")
     assert "policy=test-policy" in found and "policy=kjcx-2025" not in found

@@ -81,14 +81,16 @@ def award_policies(request):
         context["errors"] = finder.error_messages()
         return render(request, "measures/award_policies.html", context, status=400)
     choices = policy_choices(finder, request)
+    # Full titles here: short ones may repeat from one policy to another (若干措施).
+    policies = Policy.objects.filter(slug__in=[choice.value for choice in choices])
     if words:
-        named = Policy.objects.filter(Q(title__icontains=words) | Q(short_title__icontains=words))
-        slugs = set(named.values_list("slug", flat=True))
-        choices = [choice for choice in choices if choice.value in slugs]
+        policies = policies.filter(Q(title__icontains=words) | Q(short_title__icontains=words))
+    titles = dict(policies.values_list("slug", "title"))
+    choices = [choice for choice in choices if choice.value in titles]
     chosen = finder.selected().get("policy")
     context["choices"] = [
         {
-            "label": _option_label("policy", choice),
+            "label": f"《{titles[choice.value]}》",
             "count": choice.count,
             "url": with_query(reverse("measures:awards"), _with_policy(query, choice.value)),
             "selected": choice.value == chosen,
