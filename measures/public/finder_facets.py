@@ -94,7 +94,7 @@ def _pillar_facet(tally, scope, cleaned, label, policy):
 
 def _kind_facet(tally, cleaned, label):
     """The kinds the matching awards are open to, in the kinds' order; the chosen one even when none are."""
-    question = Question.of(cleaned, without="kind")
+    question = Question.of(cleaned)  # the kind and policy are scopes, not part of it
     chosen = cleaned.get("kind")
     options = []
     for pk, slug, name in tally.kinds:
@@ -108,7 +108,7 @@ def _policy_facet(tally, cleaned, label):
     """The POLICIES_SHOWN policies with the most matching awards (ties in the order of their addresses),
     and the chosen one. The policies are visited largest first, so the visit stops at the first that
     has fewer awards in all than the last one listed has matching."""
-    question = Question.of(cleaned, without="policy")
+    question = Question.of(cleaned)  # the kind and policy are scopes, not part of it
     shown = []  # (-count, slug, option), in the facet's order
     for negative_total, slug, pk, name in tally.policies_by_size:
         if len(shown) == POLICIES_SHOWN and -negative_total < -shown[-1][0]:
@@ -126,7 +126,7 @@ def _policy_facet(tally, cleaned, label):
 
 
 def _policy_options(tally, cleaned):
-    question = Question.of(cleaned, without="policy")
+    question = Question.of(cleaned)  # the kind and policy are scopes, not part of it
     options = []
     for pk, (slug, name) in tally.policies.items():
         count = tally.count(("policy", pk), question)

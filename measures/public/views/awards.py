@@ -68,9 +68,7 @@ def award_policies(request):
     with that policy chosen, the rest of the question kept."""
     finder = AwardFilter(request.GET)
     words = without_nul(request.GET.get("q", "")).strip()[:MAX_POLICY_WORDS]
-    query = request.GET.copy()  # the rest of the finder's question
-    for name in ("q", "policy", "page"):
-        query.pop(name, None)
+    query = _without_policy(request)
     context = {
         "words": words,
         "kept_params": query.items(),
@@ -98,6 +96,14 @@ def award_policies(request):
         for choice in choices
     ]
     return render(request, "measures/award_policies.html", context)
+
+
+def _without_policy(request):
+    """The finder's question but for its policy (and the page, and the policy list's own `q`)."""
+    query = request.GET.copy()
+    for name in ("policy", "page", "q"):
+        query.pop(name, None)
+    return query
 
 
 def _with_policy(query, policy):
@@ -147,9 +153,7 @@ def _facet_links(request, facet, selected_value):
         )
     more = {}
     if facet.more:  # the policies not listed: a search among them, and the full list
-        query = request.GET.copy()
-        for name in ("policy", "page"):
-            query.pop(name, None)
+        query = _without_policy(request)
         more = {
             "more": facet.more,
             "more_url": with_query(reverse("measures:award_policies"), query),
