@@ -14,16 +14,16 @@ questions with the same messages and list the same awards.
   combined, so NOTES always says so.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
-from measures.public.finder_counts import KnownCountPaginator
 from measures.text import money
 from xmpolicy.locale import is_english
 from xmpolicy.nul import has_nul
@@ -128,7 +128,8 @@ def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
 
 def answer(query: CalculatorQuery) -> "Answer | None":
     """The answer to the question: every published award open to any of its kinds, counted and summed
-    (three queries, however many awards), to be listed a page at a time. A kind none of whose awards is
+    (three queries, however many awards), to be listed a page at a time (their ids, in order, are read
+    with the sums). A kind none of whose awards is
     listed makes the question unanswerable: its message is added and there is no answer (None)."""
     if not query.is_valid or not query.kinds:
         return None
@@ -145,7 +146,7 @@ def answer(query: CalculatorQuery) -> "Answer | None":
     if query.errors:
         return None
     amounts = [Amount(*row) for row in awards.values_list(*Amount.__dataclass_fields__)]
-    return Answer(awards, len(amounts), totals(amounts))
+    return Answer(awards, AwardsInOrder([amount.pk for amount in amounts]), totals(amounts))
 
 
 @dataclass(frozen=True)
@@ -159,19 +160,43 @@ class Amount:
     basis: str
 
 
+class AwardsInOrder(Sequence):
+    """The awards of these ids, in this order, read a slice at a time (for_finder: one query by primary
+    key): what the page and the API paginate. Paging the ordered QuerySet instead would have PostgreSQL
+    walk the whole library in policy order looking for a rare kind's fifty awards."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        found = Award.objects.published().for_finder().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]  # one unpublished since the sums is left out
+
+
 @dataclass
 class Answer:
-    """The awards (a QuerySet in their policies' order, not yet read), how many they are, and their totals."""
+    """The awards (a QuerySet in their policies' order, not yet read; `listed`, the same by id), and
+    their totals."""
 
     awards: models.QuerySet
-    count: int
+    listed: AwardsInOrder
     totals: list
+
+    @property
+    def count(self) -> int:
+        return len(self.listed)
 
     def page(self, number) -> Page:
         """Page `number` of the awards, each with its clause, measure, policy, `kinds` and `facts` (five
         queries). As the finder's pages: not a number is the first page, past the end the last."""
-        page = KnownCountPaginator(self.awards.for_finder(), RESULTS_PER_PAGE, count=self.count).get_page(number)
-        page.object_list = attach_eligibility(list(page.object_list))
+        page = Paginator(self.listed, RESULTS_PER_PAGE).get_page(number)
+        page.object_list = attach_eligibility(page.object_list)
         return page
 
     def every_award(self) -> list[Award]:

@@ -224,8 +224,7 @@ class CalculatorView(APIView):
             return Response({"errors": errors}, status=400)
         pages = Pages()
         pages.page_size = calculator.RESULTS_PER_PAGE
-        pages.django_paginator_class = functools.partial(KnownCountPaginator, count=answer.count)
-        awards = pages.paginate_queryset(answer.awards.for_finder(), request, view=self)
+        awards = pages.paginate_queryset(answer.listed, request, view=self)
         data = {
             "count": answer.count,
             "next": pages.get_next_link(),
