@@ -19,7 +19,6 @@ from simple_history.models import HistoricalRecords
 
 from measures.text import money, tokens
 
-
 # Audited's columns: who saved a row last, when, and its version (the admin's; public lists leave them out).
 AUDIT_FIELDS = ("created_at", "updated_at", "version", "updated_by")
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from measures.domain.models import Award, Measure, Policy
+from measures.domain.models import Award
 from measures.domain.subscriptions import CONFIRMATION_DAYS, Subscription
 from measures.public import timeline
 from measures.public.alerts import links, targets
@@ -71,9 +71,9 @@ def confirmation(subscription: Subscription, *, already_confirmed: bool) -> Emai
 
 def changes(subscription: Subscription, entries: list, *, digest: bool) -> EmailMultiAlternatives:
     """The mail of `entries` (public history entries, oldest first) for one subscription. Two queries
-    to describe the changes, one to describe what is followed."""
+    to describe the changes, one to describe what is followed and link to it."""
     with translation.override(subscription.language):
-        what = targets.describe(subscription)
+        what, followed_path = targets.followed(subscription)
         shown = timeline.changes_of(entries)
         entry_of = {f"{entry.subject}-{entry.history_id}": entry for entry in entries}
         items = [
@@ -91,7 +91,7 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
             "what": what,
             "items": items,
             "digest": digest,
-            "follow_url": links.absolute(_followed_path(subscription)),
+            "follow_url": links.absolute(followed_path),
             "manage_url": links.absolute(links.manage_path(subscription.email)),
             "unsubscribe_url": unsubscribe_url,
             "frequency": subscription.get_frequency_display(),
@@ -114,29 +114,6 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         return _message(subscription, subject, "changes", context, headers)
-
-
-def _followed_path(subscription: Subscription) -> str:
-    """The page of what is followed (the policy, the measure, the finder with its filters, the search)."""
-    try:
-        return targets.from_params(_params(subscription)).path
-    except targets.TargetError:  # gone since: the site's list of changes instead
-        return "/changes/"
-
-
-def _params(subscription: Subscription) -> dict:
-    kind = subscription.kind
-    if kind == Subscription.Kind.POLICY:
-        policy = Policy.objects.filter(pk=subscription.target_id).first()
-        return {"kind": kind, "policy": policy.slug if policy else ""}
-    if kind == Subscription.Kind.MEASURE:
-        measure = Measure.objects.select_related("policy").filter(pk=subscription.target_id).first()
-        if measure is None:
-            return {"kind": kind}
-        return {"kind": kind, "policy": measure.policy.slug, "measure": str(measure.number)}
-    if kind == Subscription.Kind.AWARDS:
-        return {"kind": kind, "filters": subscription.query}
-    return {"kind": kind, "q": subscription.query}
 
 
 def _award_text(entry) -> str:

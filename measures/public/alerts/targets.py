@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind
-from measures.domain.models import Award, Clause, Measure, Policy
+from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.subscriptions import Delivery, Subscription
 from measures.public.filters import AMOUNT_BANDS, AwardFilter
@@ -136,13 +136,48 @@ def describe(subscription: Subscription) -> str:
     """What a subscription follows, in the active language: 《若干措施》第3条 拓展科技交流合作平台,
     奖补查询：最低金额 100万元, 搜索：孵化器. Falls back to the words saved at sign-up when the
     policy or measure is gone. One query for a policy or a measure."""
+    return _described(subscription, _followed_row(subscription))
+
+
+def followed(subscription: Subscription) -> tuple[str, str]:
+    """describe(subscription), and the path of the page of what it follows (the policy, the measure, the
+    finder with its filters, the search), or the site's list of changes if that page is gone: the one
+    query describe() runs for a policy or a measure serves both."""
+    row = _followed_row(subscription)
+    return _described(subscription, row), _page_of(subscription, row) or reverse("measures:changes")
+
+
+def _page_of(subscription: Subscription, row: Policy | Measure | None) -> str | None:
+    if subscription.kind == Kind.POLICY:
+        return row.get_absolute_url() if row else None
+    if subscription.kind == Kind.MEASURE:
+        return row.get_absolute_url() if row and row.status == PublicationStatus.PUBLISHED else None
+    try:
+        return from_params({"kind": subscription.kind, _QUERY_PARAMETER[subscription.kind]: subscription.query}).path
+    except TargetError:
+        return None
+
+
+# Where a finder or search subscription keeps its words, as the follow link names them.
+_QUERY_PARAMETER = {Kind.AWARDS: "filters", Kind.SEARCH: "q"}
+
+
+def _followed_row(subscription: Subscription) -> Policy | Measure | None:
+    """The policy or measure a subscription follows (with its policy): None if it is gone, or for a
+    finder's filters or a search."""
+    if subscription.kind == Kind.POLICY:
+        return Policy.objects.filter(pk=subscription.target_id).first()
+    if subscription.kind == Kind.MEASURE:
+        return Measure.objects.select_related("policy").filter(pk=subscription.target_id).first()
+    return None
+
+
+def _described(subscription: Subscription, row: Policy | Measure | None) -> str:
     kind = subscription.kind
-    if kind == Kind.POLICY:
-        policy = Policy.objects.filter(pk=subscription.target_id).first()
-        return f"《{policy.title}》" if policy else subscription.label
-    if kind == Kind.MEASURE:
-        measure = Measure.objects.select_related("policy").filter(pk=subscription.target_id).first()
-        return describe_measure(measure) if measure else subscription.label
+    if kind in (Kind.POLICY, Kind.MEASURE):
+        if row is None:
+            return subscription.label
+        return f"《{row.title}》" if kind == Kind.POLICY else describe_measure(row)
     if kind == Kind.AWARDS:
         return describe_filters(QueryDict(subscription.query))
     return _("搜索：%(terms)s") % {"terms": subscription.query}
