@@ -115,13 +115,13 @@ class Tally:
         grouped = defaultdict(list)
         for scope, amount, *values, count in rows:
             grouped[scope, tuple(values)].append((amount, count))
-        self.groups = defaultdict(list)  # scope -> [(values, Amounts)]
+        self.groups = defaultdict(dict)  # scope -> {values: Amounts}
         for (scope, values), amounts in grouped.items():
             amounts.sort()
             before = [0]
             for _, count in amounts:
                 before.append(before[-1] + count)
-            self.groups[scope].append((values, Amounts(tuple(a for a, _ in amounts), tuple(before))))
+            self.groups[scope][values] = Amounts(tuple(a for a, _ in amounts), tuple(before))
         self.pillar_titles = pillar_titles  # {(policy id, number): title}, the pillars holding awards
         self.titles_by_number = defaultdict(set)
         for (_, number), title in pillar_titles.items():
@@ -129,18 +129,18 @@ class Tally:
         self.kinds = kinds  # [(id, slug, name)], in the kinds' order
         self.policies = policies  # {id: (slug, label)}
         # The policies, most awards first (ties by address): the policy facet stops early along it.
-        totals = {pk: sum(amounts.before[-1] for _, amounts in self.groups["policy", pk]) for pk in policies}
+        totals = {pk: sum(amounts.before[-1] for amounts in self.groups["policy", pk].values()) for pk in policies}
         self.policies_by_size = sorted((-totals[pk], slug, pk, name) for pk, (slug, name) in policies.items())
-        self.combinations = {values for groups in self.groups.values() for values, _ in groups}
+        self.combinations = {values for groups in self.groups.values() for values in groups}
         self._wanted = {}  # question -> the combinations of values it accepts, for the questions of late
 
     def count(self, scope, question: Question) -> int:
-        wanted, low, high = self.wanted(question), question.low, question.high
-        total = 0
-        for values, amounts in self.groups[scope]:
-            if values in wanted:
-                total += amounts.count(low, high)
-        return total
+        wanted, low, high, groups = self.wanted(question), question.low, question.high, self.groups[scope]
+        # A narrow question names few groups: looked up, rather than each of the scope's groups tested (the
+        # policy facet counts one question in each of hundreds of policies).
+        if len(wanted) < len(groups):
+            return sum(groups[values].count(low, high) for values in wanted if values in groups)
+        return sum(amounts.count(low, high) for values, amounts in groups.items() if values in wanted)
 
     def wanted(self, question: Question) -> frozenset:
         """The groups' (pillar, recurrence, limit) values the question accepts: found once per question, as
@@ -157,7 +157,7 @@ class Tally:
         `dimension`."""
         index = DIMENSIONS.index(dimension)
         counts, wanted = defaultdict(int), self.wanted(question)
-        for values, amounts in self.groups[scope]:
+        for values, amounts in self.groups[scope].items():
             if values in wanted:
                 counts[values[index]] += amounts.count(question.low, question.high)
         return counts

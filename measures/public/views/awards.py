@@ -22,7 +22,7 @@ from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.public.finder_facets import finder_facets, policy_choices
 from measures.public.presentation import pillar_numeral
-from measures.public.views.query_urls import pager_urls, query_with, with_query
+from measures.public.views.query_urls import pager_urls, query_with_each, with_query
 from xmpolicy.nul import without_nul
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.
@@ -134,11 +134,12 @@ def _filters_query(request) -> str:
 def _facet_links(request, facet, selected_value):
     """A facet as links: "不限" (the parameter removed), then one per option, each the current
     query with that option chosen."""
+    url = query_with_each(request, facet.name)
     links = [
         {
             "label": _("不限"),
             "count": facet.total if facet.total is not None else sum(option.count for option in facet.options),
-            "url": query_with(request, facet.name, None),
+            "url": url(None),
             "selected": selected_value is None,
         }
     ]
@@ -147,7 +148,7 @@ def _facet_links(request, facet, selected_value):
             {
                 "label": _option_label(facet.name, option),
                 "count": option.count,
-                "url": query_with(request, facet.name, option.value),
+                "url": url(option.value),
                 "selected": option.value == selected_value,
             }
         )

@@ -1,6 +1,8 @@
 """Addresses made from the current page's query string: the finder's facet links, the pagers of the
 finder and the calculator, and their CSV links."""
 
+from urllib.parse import urlencode
+
 
 def with_query(path, query) -> str:
     """`path` with this QueryDict as its query string (none when it is empty)."""
@@ -11,13 +13,24 @@ def with_query(path, query) -> str:
 def query_with(request, name, value) -> str:
     """The current page's URL with one parameter set to `value`, or removed when it is None. Any
     other change than turning the page starts again from the first page."""
+    return query_with_each(request, name)(value)
+
+
+def query_with_each(request, name):
+    """query_with(request, name, value) as a function of `value`, for the many options of one parameter
+    (a facet's links): the rest of the query is copied and encoded once, not once a link."""
     query = request.GET.copy()
     query.pop(name, None)
-    if name != "page":
-        query.pop("page", None)
-    if value is not None:
-        query[name] = value
-    return with_query(request.path, query)
+    query.pop("page", None)
+    rest = query.urlencode()
+
+    def url(value) -> str:
+        parts = [rest] if rest else []
+        if value is not None:
+            parts.append(urlencode({name: str(value)}))  # last, as setting it on the QueryDict put it
+        return f"{request.path}?{'&'.join(parts)}" if parts else request.path
+
+    return url
 
 
 def pager_urls(request, results) -> dict:
