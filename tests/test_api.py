@@ -10,8 +10,12 @@ import yaml
 from django.db import connection
 from django.utils.translation import trans_real
 from openapi_spec_validator import validate
+from rest_framework.request import Request
+from rest_framework.serializers import ModelSerializer
 
+from measures.domain.eligibility import ApplicationGuide, ApplicationInfo, Department, attach_eligibility
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
+from measures.public.api.serializers import AwardSerializer
 from tests.data import LARGEST_FIRST, add_award
 from tests.html import amounts, page
 from tests.query_budgets import FINDER_TALLY_QUERIES
@@ -104,6 +108,19 @@ def test_the_3000_wan_award_carries_its_amount_in_yuan_and_wan_and_its_clause_li
     for field in ("nature", "recipient", "condition", "basis", "source_phrase", "per_recipient"):
         assert field in award
     assert get_json(client, f"/api/v1/awards/{award['id']}/") == award
+
+
+def test_each_award_is_written_out_as_drfs_field_by_field_walk_of_its_declared_fields(rf, real_policy):
+    """AwardSerializer writes its representation out for speed; the schema and the clients go by the
+    declared fields, so both must give the same, facts and kinds included."""
+    info = ApplicationInfo.objects.create(measure=Award.objects.first().clause.measure, hotline="0592-0000000")
+    info.departments.add(Department.objects.create(name="测试责任单位", phone="0592-1111111"))
+    ApplicationGuide.objects.create(info=info, position=1, title="申报指南", url="https://example.org/guide")
+    awards = attach_eligibility(Award.objects.published().for_finder())
+    assert any(award.kinds for award in awards) and any(award.facts.hotline for award in awards)
+    serializer = AwardSerializer(context={"request": Request(rf.get("/api/v1/awards/"))})
+    for award in awards:
+        assert serializer.to_representation(award) == ModelSerializer.to_representation(serializer, award)
 
 
 def test_awards_are_listed_largest_first_and_can_be_sorted_either_way(client, real_policy):

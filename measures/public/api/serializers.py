@@ -286,6 +286,33 @@ class AwardSerializer(serializers.ModelSerializer):
     def get_clause_url(self, award) -> str:
         return absolute(self, award.clause.get_absolute_url())
 
+    def to_representation(self, award):
+        # The fields above, written out (the schema still reads them): DRF's walk of them, field by field,
+        # cost as much as reading the page of awards. tests/test_api.py checks that both give the same.
+        clause = award.clause
+        measure = clause.measure
+        return {
+            "id": award.pk,
+            "amount_yuan": award.amount_yuan,
+            "amount_wan": self.get_amount_wan(award),
+            "display_text": award.display_text,
+            "limit": award.limit,
+            "recurrence": award.recurrence,
+            "per_recipient": award.per_recipient,
+            "nature": award.nature,
+            "recipient": award.recipient,
+            "condition": award.condition,
+            "basis": award.basis,
+            "source_phrase": award.source_phrase,
+            "policy": measure.policy.slug,
+            "pillar": measure.pillar.number,
+            "measure": measure.number,
+            "clause": clause.position,
+            "clause_url": self.get_clause_url(award),
+            "recipient_kinds": [{"slug": kind.slug, "name": kind.name, "group": kind.group} for kind in award.kinds],
+            "application": self.fields["application"].to_representation(award.facts),
+        }
+
 
 class TotalSerializer(serializers.Serializer):
     """A sum of amounts of one nature, with the awards it adds up (measures/public/calculator.py)."""
