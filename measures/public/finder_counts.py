@@ -17,6 +17,7 @@ move it on every write of a public row, whatever the path: an edit simply leads 
 """
 
 import bisect
+import itertools
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -93,11 +94,18 @@ def within(low, high, band):
 
 @dataclass(frozen=True)
 class Amounts:
-    """The awards of one group: their distinct amounts in order, and before[i], how many awards come
-    before amounts[i] (one entry more: all of them)."""
+    """The awards of one group: their amounts in order, and before[i], how many awards come before
+    amounts[i] (one entry more: all of them)."""
 
     amounts: tuple[int, ...]
     before: tuple[int, ...]
+
+    @classmethod
+    def of(cls, pairs: list) -> "Amounts":
+        """From (amount, awards) pairs. An amount may come more than once (from several groups): the
+        bisections count the same with it repeated."""
+        amounts, counts = zip(*sorted(pairs), strict=True)
+        return cls(amounts, (0, *itertools.accumulate(counts)))
 
     def count(self, low, high) -> int:
         if low is None and high is None:
@@ -112,16 +120,16 @@ class Tally:
     facets show."""
 
     def __init__(self, rows, pillar_titles, kinds, policies):
-        grouped = defaultdict(list)
+        grouped, everything = defaultdict(list), defaultdict(list)
         for scope, amount, *values, count in rows:
             grouped[scope, tuple(values)].append((amount, count))
+            everything[scope].append((amount, count))
         self.groups = defaultdict(dict)  # scope -> {values: Amounts}
-        for (scope, values), amounts in grouped.items():
-            amounts.sort()
-            before = [0]
-            for _, count in amounts:
-                before.append(before[-1] + count)
-            self.groups[scope][values] = Amounts(tuple(a for a, _ in amounts), tuple(before))
+        for (scope, values), pairs in grouped.items():
+            self.groups[scope][values] = Amounts.of(pairs)
+        # Each scope's awards whatever their groups: a question asking for no pillar, frequency or nature
+        # (most, and the policy facet's in each of hundreds of policies) is then two bisections, not dozens.
+        self.everything = {scope: Amounts.of(pairs) for scope, pairs in everything.items()}
         self.pillar_titles = pillar_titles  # {(policy id, number): title}, the pillars holding awards
         self.titles_by_number = defaultdict(set)
         for (_, number), title in pillar_titles.items():
@@ -129,12 +137,16 @@ class Tally:
         self.kinds = kinds  # [(id, slug, name)], in the kinds' order
         self.policies = policies  # {id: (slug, label)}
         # The policies, most awards first (ties by address): the policy facet stops early along it.
-        totals = {pk: sum(amounts.before[-1] for amounts in self.groups["policy", pk].values()) for pk in policies}
-        self.policies_by_size = sorted((-totals[pk], slug, pk, name) for pk, (slug, name) in policies.items())
+        self.policies_by_size = sorted(
+            (-self.count(("policy", pk), Question()), slug, pk, name) for pk, (slug, name) in policies.items()
+        )
         self.combinations = {values for groups in self.groups.values() for values in groups}
         self._wanted = {}  # question -> the combinations of values it accepts, for the questions of late
 
     def count(self, scope, question: Question) -> int:
+        if question.pillar is None and question.recurrence is None and question.limit is None:
+            awards = self.everything.get(scope)
+            return awards.count(question.low, question.high) if awards is not None else 0
         wanted, low, high, groups = self.wanted(question), question.low, question.high, self.groups[scope]
         # A narrow question names few groups: looked up, rather than each of the scope's groups tested (the
         # policy facet counts one question in each of hundreds of policies).
