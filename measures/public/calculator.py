@@ -129,13 +129,14 @@ def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
 def answer(query: CalculatorQuery) -> "Answer | None":
     """The answer to the question: every published award open to any of its kinds, counted and summed
     (three queries, however many awards), to be listed a page at a time (their ids, in order, are read
-    with the sums). A kind none of whose awards is
-    listed makes the question unanswerable: its message is added and there is no answer (None)."""
+    with the sums). A kind none of whose awards is listed makes the question unanswerable: its message
+    is added and there is no answer (None)."""
     if not query.is_valid or not query.kinds:
         return None
     links = AwardRecipientKind.objects.filter(kind__in=query.kinds)
-    awards = open_awards(query.valid_only).filter(pk__in=links.values("award_id")).order_by(*LISTING_ORDER)
-    listed = set(links.filter(award__in=awards.order_by().values("pk")).values_list("kind_id", flat=True))
+    listable = open_awards(query.valid_only)
+    awards = listable.filter(pk__in=links.values("award_id")).order_by(*LISTING_ORDER)
+    listed = set(links.filter(award__in=listable).order_by().values_list("kind_id", flat=True).distinct())
     for kind in query.kinds:
         if kind.pk not in listed:
             if query.valid_only and open_awards(False).filter(pk__in=kind.award_links.values("award_id")).exists():
