@@ -1,6 +1,7 @@
 """The read-only JSON API (/api/v1/), its OpenAPI document (/api/schema/) and docs page (/api/docs/),
 against the real policy: 4 pillars, 6 measures (1–6), 7 clauses and 8 awards (see tests/test_awards.py)."""
 
+import datetime
 import json
 import re
 from urllib.parse import unquote
@@ -11,11 +12,18 @@ from django.db import connection
 from django.utils.translation import trans_real
 from openapi_spec_validator import validate
 from rest_framework.request import Request
-from rest_framework.serializers import ModelSerializer
+from rest_framework.serializers import ModelSerializer, Serializer
 
-from measures.domain.eligibility import ApplicationGuide, ApplicationInfo, Department, attach_eligibility
+from measures.domain.eligibility import (
+    ApplicationGuide,
+    ApplicationInfo,
+    DeliveryMode,
+    Department,
+    WindowKind,
+    attach_eligibility,
+)
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
-from measures.public.api.serializers import AwardSerializer
+from measures.public.api.serializers import ApplicationFactsSerializer, AwardSerializer
 from tests.data import LARGEST_FIRST, add_award
 from tests.html import amounts, page
 from tests.query_budgets import FINDER_TALLY_QUERIES
@@ -111,16 +119,26 @@ def test_the_3000_wan_award_carries_its_amount_in_yuan_and_wan_and_its_clause_li
 
 
 def test_each_award_is_written_out_as_drfs_field_by_field_walk_of_its_declared_fields(rf, real_policy):
-    """AwardSerializer writes its representation out for speed; the schema and the clients go by the
-    declared fields, so both must give the same, facts and kinds included."""
-    info = ApplicationInfo.objects.create(measure=Award.objects.first().clause.measure, hotline="0592-0000000")
+    """AwardSerializer and ApplicationFactsSerializer write their representations out for speed; the
+    schema and the clients go by the declared fields, so both must give the same, facts and kinds included."""
+    info = ApplicationInfo.objects.create(
+        measure=Award.objects.first().clause.measure,
+        hotline="0592-0000000",
+        delivery_mode=DeliveryMode.ON_APPLICATION,
+        window_kind=WindowKind.DATES,
+        window_opens=datetime.date(2025, 3, 1),
+        window_closes=datetime.date(2025, 4, 30),
+        materials="申报书",
+    )
     info.departments.add(Department.objects.create(name="测试责任单位", phone="0592-1111111"))
     ApplicationGuide.objects.create(info=info, position=1, title="申报指南", url="https://example.org/guide")
     awards = attach_eligibility(Award.objects.published().for_finder())
-    assert any(award.kinds for award in awards) and any(award.facts.hotline for award in awards)
+    assert any(award.kinds for award in awards) and any(award.facts.window for award in awards)
     serializer = AwardSerializer(context={"request": Request(rf.get("/api/v1/awards/"))})
+    facts = ApplicationFactsSerializer()
     for award in awards:
         assert serializer.to_representation(award) == ModelSerializer.to_representation(serializer, award)
+        assert facts.to_representation(award.facts) == Serializer.to_representation(facts, award.facts)
 
 
 def test_awards_are_listed_largest_first_and_can_be_sorted_either_way(client, real_policy):

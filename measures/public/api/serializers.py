@@ -189,11 +189,28 @@ class ApplicationFactsSerializer(serializers.Serializer):
     pending = serializers.ListField(child=serializers.CharField(), source="missing")
 
     def to_representation(self, facts: ApplicationFacts):
-        data = super().to_representation(facts)
-        data["delivery_mode_label"] = str(facts.delivery_mode_label) if facts.delivery_mode else None
-        if facts.window is not None:
-            data["window"]["label"] = str(facts.window.label)
-        return data
+        # Written out, as AwardSerializer's (fifty a page): the fields above describe it.
+        window = facts.window
+        return {
+            "departments": [
+                {"name": d.name, "phone": d.phone, "website": d.website, "address": d.address}
+                for d in facts.departments
+            ],
+            "delivery_mode": facts.delivery_mode,
+            "delivery_mode_label": str(facts.delivery_mode_label) if facts.delivery_mode else None,
+            "window": None
+            if window is None
+            else {
+                "kind": window.kind,
+                "label": str(window.label),
+                "opens": window.opens.isoformat() if window.opens else None,
+                "closes": window.closes.isoformat() if window.closes else None,
+            },
+            "guides": [{"title": guide.title, "url": guide.url} for guide in facts.guides],
+            "materials": facts.materials,
+            "hotline": facts.hotline,
+            "pending": facts.missing,
+        }
 
 
 class MeasureSerializer(serializers.ModelSerializer):
