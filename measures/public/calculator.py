@@ -177,7 +177,7 @@ class AwardsInOrder(Sequence):
             return self[index : index + 1][0]
         ids = self.ids[index]
         found = Award.objects.published().for_finder().in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]  # one unpublished since the sums is left out
+        return [found[pk] for pk in ids if pk in found]  # an award unpublished since the sums were read: left out
 
 
 @dataclass

@@ -8,7 +8,8 @@ and for each policy. That is three grouped queries, however many awards (on the 
 288, 7,000 and 38,000 groups). The rows are shared through the cache, so that a revision is counted
 once for every worker. Each worker then keeps them, for the current revision only, as a `Tally`: per
 group, its amounts in order with running counts, so that the awards of a range are two bisections.
-A question is answered by adding up a few dozen groups; its facets too (measures/public/finder_facets.py).
+A question is answered by adding up the groups it names, or, naming no pillar, frequency or nature, from
+its scope's awards as a whole; its facets too (measures/public/finder_facets.py).
 The database still counts a question naming both a policy and a kind (a policy's awards are few and
 indexed).
 
