@@ -36,6 +36,31 @@ def empty_page_cache():
     finder_counts.LATEST.clear()
 
 
+@pytest.fixture
+def sequences_put_back(db):
+    """For a test that moves the id sequences back (emptying the database, restoring a backup, which sets
+    each to its table's highest id): PostgreSQL's sequences live outside transactions, so afterwards each
+    goes back to where it was, and the next test's new rows do not take the ids of the rows `real_policy`
+    copies in."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND sequencename LIKE 'measures%%'"
+        )
+        before = cursor.fetchall()
+    yield
+    with connection.cursor() as cursor:
+        for name, value in before:
+            if value is not None:
+                cursor.execute(
+                    "SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM pg_sequences WHERE sequencename = %s)))",
+                    [name, value, name],
+                )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def tables_emptied_by_delete():
     """After each test that commits (the live-server tests), Django empties every table. On PostgreSQL it

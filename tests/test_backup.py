@@ -14,6 +14,9 @@ from measures.editing.backup import content_models
 
 MEASURE_3 = "/policies/kjcx-2025/measures/3/"
 
+# Every test here empties the database or restores a backup, which moves the id sequences back.
+pytestmark = pytest.mark.usefixtures("sequences_put_back")
+
 
 @pytest.fixture
 def edited_policy(real_policy, editor):
@@ -73,30 +76,6 @@ def main_text(response):
     """The page's content, without the header's per-request CSRF token."""
     html = response.content.decode()
     return html[html.index("<main") : html.index("</main>")]
-
-
-@pytest.fixture(autouse=True)
-def sequences_put_back(db):
-    """empty_the_database() starts the id sequences again from 1, and PostgreSQL's sequences live outside
-    transactions: afterwards each goes back to where it was, so that the next test's new rows do not take
-    the ids of the rows it copies in (`real_policy` in tests/conftest.py)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sequencename, last_value FROM pg_sequences"
-            " WHERE schemaname = current_schema() AND sequencename LIKE 'measures%%'"
-        )
-        before = cursor.fetchall()
-    yield
-    with connection.cursor() as cursor:
-        for name, value in before:
-            if value is not None:
-                cursor.execute(
-                    "SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM pg_sequences WHERE sequencename = %s)))",
-                    [name, value, name],
-                )
 
 
 def empty_the_database():

@@ -173,7 +173,7 @@ def test_the_loader_reaches_the_next_page(client, real_policy):
     assert client.get("/api/v1/awards/", {"min": 3000}).json()["count"] == before
 
 
-def test_a_restored_backup_reaches_the_next_page(cached_client, small_policy, award):
+def test_a_restored_backup_reaches_the_next_page(cached_client, small_policy, award, sequences_put_back):
     saved = backup.export_content()
     award.amount_yuan = 9_000_000
     award.save()
