@@ -4,7 +4,9 @@ The clauses' table is a poor place to confirm a match: a row there holds a page 
 a plan that tests rows one by one (the planner's choice for a common term) reads and splits them for
 each row. So the database keeps, for every clause, a narrow row of its own (measures_clause_search):
 whether the public sees it, its place in document order, its measure's title and its text (kept in
-the row), and its tokens as an array under a GIN index (moved out of the row, read only by the index).
+the row), its tokens as an array under a GIN index (moved out of the row, read only by the index), and
+the smallest and largest amounts of its published awards (migration 0014), which an amount term compares
+before it asks for the awards themselves.
 It also counts, per token, the published clauses holding it (measures_search_token; the empty token
 counts the published clauses). Triggers keep both current on every write, whatever writes it.
 
@@ -87,11 +89,20 @@ class Plan:
                 award_params.append(amount.high)
             within = " AND ".join(awards)
             phrase = " AND strpos(found.text, award.source_phrase) > 0" if amount.exact else ""
+            # The row's span of award amounts first (migration 0014): two numbers already read rule out
+            # most candidates before their awards are probed.
+            span, span_params = [], []
+            if amount.low is not None:
+                span.append("found.amount_high >= %s")
+                span_params.append(amount.low)
+            if amount.high is not None:
+                span.append("found.amount_low <= %s")
+                span_params.append(amount.high)
             like.append(
-                f"EXISTS (SELECT 1 FROM measures_award award WHERE award.clause_id = found.clause_id"
-                f" AND {within}{phrase})"
+                f"{' AND '.join(span)} AND EXISTS (SELECT 1 FROM measures_award award"
+                f" WHERE award.clause_id = found.clause_id AND {within}{phrase})"
             )
-            self.params += award_params
+            self.params += span_params + award_params
             # For the plan: how many awards of that amount, counted up to AMOUNT_COUNTED.
             self.amount_counts.append(
                 f"(SELECT count(*) FROM (SELECT 1 FROM measures_award award WHERE {within} LIMIT {AMOUNT_COUNTED})"
@@ -213,11 +224,14 @@ def page(plan: Plan, before, start: int, stop: int) -> tuple[str, list]:
 
 _EXPECTED_ROWS = """SELECT clause.id, clause.status = 'published' AND clause.draft_of_id IS NULL
            AND measure.status = 'published', policy.slug, measure.number, clause.position, measure.title,
-           clause.text, string_to_array(clause.search_tokens, ' ')
+           clause.text, string_to_array(clause.search_tokens, ' '), span.low, span.high
     FROM measures_clause clause
     JOIN measures_measure measure ON measure.id = clause.measure_id
-    JOIN measures_policy policy ON policy.id = measure.policy_id"""
-_KEPT_ROWS = f"""SELECT clause_id, published, policy_slug, measure_number, position, title, text, tokens
+    JOIN measures_policy policy ON policy.id = measure.policy_id
+    LEFT JOIN (SELECT clause_id, min(amount_yuan) AS low, max(amount_yuan) AS high
+               FROM measures_award WHERE is_public GROUP BY clause_id) AS span ON span.clause_id = clause.id"""
+_KEPT_ROWS = f"""SELECT clause_id, published, policy_slug, measure_number, position, title, text, tokens,
+           amount_low, amount_high
     FROM {TABLE}"""
 _EXPECTED_COUNTS = f"""SELECT token, count(*) FROM {TABLE}, unnest(tokens || ''::text) AS token
     WHERE published GROUP BY token"""
