@@ -8,8 +8,9 @@ and for each policy. That is three grouped queries, however many awards (on the 
 288, 7,000 and 38,000 groups). The rows are shared through the cache, so that a revision is counted
 once for every worker. Each worker then keeps them, for the current revision only, as a `Tally`: per
 group, its amounts in order with running counts, so that the awards of a range are two bisections.
-A question is answered by adding up the groups it names, or, naming no pillar, frequency or nature, from
-its scope's awards as a whole; its facets too (measures/public/finder_facets.py).
+A question asking for one pillar, frequency or nature at most is one lookup (each scope's awards are also
+counted under those keys), one asking for more adds up the few groups it names; its facets too
+(measures/public/finder_facets.py).
 The database still counts a question naming both a policy and a kind (a policy's awards are few and
 indexed).
 
@@ -116,21 +117,35 @@ class Amounts:
         return self.before[stop] - self.before[start] if stop > start else 0
 
 
+def _broad_keys(values) -> list[tuple]:
+    """The keys a group of these (pillar, recurrence, limit) values counts under that ask for one value at
+    most: (None, None, None), then each value alone."""
+    keys = [(None,) * len(values)]
+    for index, value in enumerate(values):
+        if value is not None:
+            keys.append(tuple(value if i == index else None for i in range(len(values))))
+    return keys
+
+
 class Tally:
     """One revision's awards counted by scope (ALL, a kind, a policy) and group, with the labels the
     facets show."""
 
     def __init__(self, rows, pillar_titles, kinds, policies):
-        grouped, everything = defaultdict(list), defaultdict(list)
+        grouped, broad = defaultdict(list), defaultdict(list)
         for scope, amount, *values, count in rows:
             grouped[scope, tuple(values)].append((amount, count))
-            everything[scope].append((amount, count))
+            for key in _broad_keys(values):
+                broad[scope, key].append((amount, count))
         self.groups = defaultdict(dict)  # scope -> {values: Amounts}
         for (scope, values), pairs in grouped.items():
             self.groups[scope][values] = Amounts.of(pairs)
-        # Each scope's awards whatever their groups: a question asking for no pillar, frequency or nature
-        # (most, and the policy facet's in each of hundreds of policies) is then two bisections, not dozens.
-        self.everything = {scope: Amounts.of(pairs) for scope, pairs in everything.items()}
+        # Each scope's awards also counted under the keys that ask for one dimension's value at most (None:
+        # any): most questions, and the policy facet's in each of hundreds of policies, are then one lookup
+        # and two bisections, not a dozen.
+        self.broad = defaultdict(dict)  # scope -> {key: Amounts}
+        for (scope, key), pairs in broad.items():
+            self.broad[scope][key] = Amounts.of(pairs)
         self.pillar_titles = pillar_titles  # {(policy id, number): title}, the pillars holding awards
         self.titles_by_number = defaultdict(set)
         for (_, number), title in pillar_titles.items():
@@ -145,8 +160,9 @@ class Tally:
         self._wanted = {}  # question -> the combinations of values it accepts, for the questions of late
 
     def count(self, scope, question: Question) -> int:
-        if question.pillar is None and question.recurrence is None and question.limit is None:
-            awards = self.everything.get(scope)
+        key = (question.pillar, question.recurrence, question.limit)
+        if key.count(None) >= len(key) - 1:
+            awards = self.broad.get(scope, {}).get(key)
             return awards.count(question.low, question.high) if awards is not None else 0
         wanted, low, high, groups = self.wanted(question), question.low, question.high, self.groups[scope]
         # A narrow question names few groups: looked up, rather than each of the scope's groups tested (the
