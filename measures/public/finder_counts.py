@@ -164,12 +164,11 @@ class Tally:
         if key.count(None) >= len(key) - 1:
             awards = self.broad.get(scope, {}).get(key)
             return awards.count(question.low, question.high) if awards is not None else 0
-        wanted, low, high, groups = self.wanted(question), question.low, question.high, self.groups[scope]
-        # A narrow question names few groups: looked up, rather than each of the scope's groups tested (the
-        # policy facet counts one question in each of hundreds of policies).
-        if len(wanted) < len(groups):
-            return sum(groups[values].count(low, high) for values in wanted if values in groups)
-        return sum(amounts.count(low, high) for values, amounts in groups.items() if values in wanted)
+        # Asking for two or three values, it names a few groups: each looked up.
+        groups = self.groups.get(scope, {})
+        return sum(
+            groups[values].count(question.low, question.high) for values in self.wanted(question) if values in groups
+        )
 
     def wanted(self, question: Question) -> frozenset:
         """The groups' (pillar, recurrence, limit) values the question accepts: found once per question, as

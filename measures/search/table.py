@@ -80,39 +80,33 @@ class Plan:
         # clause, whose source phrase its text still holds for one amount (query._with_award()'s rule).
         self.amount_counts, self.amount_params, self.amount_clauses = [], [], []
         for amount in amounts:
-            awards, award_params = ["award.is_public"], []
-            if amount.low is not None:
-                awards.append("award.amount_yuan >= %s")
-                award_params.append(amount.low)
-            if amount.high is not None:
-                awards.append("award.amount_yuan <= %s")
-                award_params.append(amount.high)
+            # The row's span of award amounts is compared first (migration 0014): two numbers already read
+            # rule out most candidates before their awards are probed.
+            awards, span, bounds = ["award.is_public"], [], []
+            for bound, award_test, span_test in (
+                (amount.low, "award.amount_yuan >= %s", "found.amount_high >= %s"),
+                (amount.high, "award.amount_yuan <= %s", "found.amount_low <= %s"),
+            ):
+                if bound is not None:
+                    awards.append(award_test)
+                    span.append(span_test)
+                    bounds.append(bound)
             within = " AND ".join(awards)
             phrase = " AND strpos(found.text, award.source_phrase) > 0" if amount.exact else ""
-            # The row's span of award amounts first (migration 0014): two numbers already read rule out
-            # most candidates before their awards are probed.
-            span, span_params = [], []
-            if amount.low is not None:
-                span.append("found.amount_high >= %s")
-                span_params.append(amount.low)
-            if amount.high is not None:
-                span.append("found.amount_low <= %s")
-                span_params.append(amount.high)
-            like.append(
-                f"{' AND '.join(span)} AND EXISTS (SELECT 1 FROM measures_award award"
+            probe = (
+                "EXISTS (SELECT 1 FROM measures_award award"
                 f" WHERE award.clause_id = found.clause_id AND {within}{phrase})"
             )
-            self.params += span_params + award_params
+            like.append(" AND ".join([*span, probe]))
+            self.params += bounds + bounds  # the span's, then the awards'
             # For the plan: how many awards of that amount, counted up to AMOUNT_COUNTED.
             self.amount_counts.append(
                 f"(SELECT count(*) FROM (SELECT 1 FROM measures_award award WHERE {within} LIMIT {AMOUNT_COUNTED})"
                 " AS counted)"
             )
-            self.amount_params += award_params
+            self.amount_params += bounds
             # For a query read through the awards: the clauses they are on.
-            self.amount_clauses.append(
-                (f"SELECT award.clause_id FROM measures_award award WHERE {within}", award_params)
-            )
+            self.amount_clauses.append((f"SELECT award.clause_id FROM measures_award award WHERE {within}", bounds))
         self.like = " AND ".join(like) or "true"
         self.rank = " + ".join(rank)
         self.tokens = list(dict.fromkeys(token for word in words for token in tokens.query_tokens(word)))
