@@ -107,6 +107,18 @@ def test_an_award_whose_phrase_was_edited_out_of_its_clause_no_longer_finds_it(c
     assert "找到 0 段" in search_page(client, "五百万")
 
 
+def test_an_award_whose_amount_is_changed_is_found_by_its_new_amount_at_once(client, small_policy):
+    # On PostgreSQL through the index: each amount is a token of the clause's search row, rewritten by the
+    # awards' trigger (migration 0015).
+    clause_link = ["/policies/test-policy/measures/1/#clause-1"]
+    assert links(search_page(client, "500万以上")) == clause_link
+    Award.objects.filter(clause__measure__policy=small_policy).update(amount_yuan=6_000_000)
+    assert links(search_page(client, "550万以上")) == clause_link
+    assert links(search_page(client, "六百万")) == clause_link  # its source phrase (最高500万元) is still in the text
+    assert "找到 0 段" in search_page(client, "五百万")
+    assert "找到 0 段" in search_page(client, "100万到550万")
+
+
 def test_terms_that_are_not_amounts_search_as_written(client, real_policy):
     assert search.parse_query("3000 孵化器 万元").amounts == ()
     html = search_page(client, "3000")
@@ -117,8 +129,8 @@ def test_terms_that_are_not_amounts_search_as_written(client, real_policy):
 
 def test_an_amount_search_costs_a_fixed_number_of_queries_whatever_the_data(client, real_policy):
     # SQLite: the ids of the clauses with such awards are read first, one query per amount
-    # (measures/search/query.py says why). PostgreSQL: the awards are joined in the search's own queries,
-    # and counted in the one that chooses the plan (measures/search/table.py): no query more.
+    # (measures/search/query.py says why). PostgreSQL: each amount is a token of the search's own table,
+    # counted in the query that chooses the plan (measures/search/table.py): no query more.
     per_amount = 0 if connection.vendor == "postgresql" else 1
     kinds = 1  # a query with words also looks for the recipient kinds they name; amounts alone do not
     counts = {}
