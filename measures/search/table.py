@@ -21,8 +21,9 @@ A query is planned from those counts, before reading any row:
   amount's source phrase on its award), MAX_RANKED + 1 at most; up to MAX_RANKED they are ranked. When
   the candidates are few (SORTED_CANDIDATES) they are read in document order, so that a capped listing
   is what was read; otherwise a capped page is a walk in document order up to the place the matches
-  seen bound (where the query is common enough for the walk to be short). The planner is told to use the index (a bitmap
-  scan): left alone it sometimes walks the table testing each row's tokens, tens of milliseconds.
+  seen bound (where the query is common enough for the walk to be short). The planner is told to use
+  the index (a bitmap scan): left alone it sometimes walks the table testing each row's tokens, tens of
+  milliseconds.
 
 What matches and how it ranks are exactly measures/search/query.py's (the same SQL expressions).
 """
@@ -104,7 +105,7 @@ class Plan:
             walked += span
             walked_params += bounds
             if amount.exact:
-                self.exact_tokens.append(amount_token(amount.low))
+                self.exact_tokens.append(f"{AMOUNT}{amount.low}")
                 confirm.append(probe)
                 self.confirm_params += bounds
             else:
@@ -170,19 +171,19 @@ class Plan:
 
     def indexed(self, cursor, limit: int) -> list:
         """Matches through the GIN index, `limit` at most, in no particular order."""
-        held, held_params = [], []
+        indexed, indexed_params = [], []  # what the index answers: every token, one of each range's
         if self.tokens:
-            held.append("tokens @> %s::text[]")
-            held_params.append(self.tokens)
+            indexed.append("tokens @> %s::text[]")
+            indexed_params.append(self.tokens)
         for in_range in self.range_tokens:
-            held.append("tokens && %s::text[]")
-            held_params.append(in_range)
-        sql = f"{self.select()} FROM {TABLE} AS found WHERE published AND {' AND '.join([*held, self.confirm])}"
+            indexed.append("tokens && %s::text[]")
+            indexed_params.append(in_range)
+        sql = f"{self.select()} FROM {TABLE} AS found WHERE published AND {' AND '.join([*indexed, self.confirm])}"
         if self.sorted():
             sql += f" ORDER BY {PLACE}"
         sql += " LIMIT %s"
-        params = [*self.rank_params, *held_params, *self.confirm_params, limit]
-        if not held:  # no word character and no amount ('%'): every row is tested
+        params = [*self.rank_params, *indexed_params, *self.confirm_params, limit]
+        if not indexed:  # no word character and no amount ('%'): every row is tested
             cursor.execute(sql, params)
             return cursor.fetchall()
         # A bitmap scan of the index, never a walk testing each row's tokens (see the module's note): the
@@ -196,10 +197,6 @@ class Plan:
         while cursor.description is None:  # past the two SETs' results, to the query's rows
             cursor.nextset()
         return cursor.fetchall()
-
-
-def amount_token(yuan: int) -> str:
-    return f"{AMOUNT}{yuan}"
 
 
 def _is_amount(token: str) -> bool:
