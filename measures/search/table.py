@@ -5,8 +5,8 @@ a plan that tests rows one by one (the planner's choice for a common term) reads
 each row. So the database keeps, for every clause, a narrow row of its own (measures_clause_search):
 whether the public sees it, its place in document order, its measure's title and its text (kept in
 the row), its tokens as an array under a GIN index (moved out of the row, read only by the index): its
-text's and one per amount of its published awards (¥5000000, migration 0015), and the smallest and
-largest of those amounts (migration 0014), which a walk compares before it asks for the awards themselves.
+text's and its published awards' amounts (AMOUNT below, migration 0015), and the smallest and largest
+of those amounts (migration 0014), which a walk compares before it asks for the awards themselves.
 It also counts, per token, the published clauses holding it (measures_search_token; the empty token
 counts the published clauses). Triggers keep both current on every write, whatever writes it.
 
@@ -17,13 +17,12 @@ A query is planned from those counts, before reading any row:
   MAX_RANKED match, so the listing is the first MAX_RANKED in document order: that is what was read.
   (Should the estimate be wrong, the walk stops after WALK_ROWS rows and the rare plan follows.)
 - rare: the GIN index gives the rows holding every pair of every term, the token of each amount and one
-  of the amounts in each range, in one scan; each is confirmed by substring on its narrow row (and an
-  amount's source phrase on its award), MAX_RANKED + 1 at most; up to MAX_RANKED they are ranked. When
-  the candidates are few (SORTED_CANDIDATES) they are read in document order, so that a capped listing
-  is what was read; otherwise a capped page is a walk in document order up to the place the matches
-  seen bound (where the query is common enough for the walk to be short). The planner is told to use
-  the index (a bitmap scan): left alone it sometimes walks the table testing each row's tokens, tens of
-  milliseconds.
+  of the amounts in each range, in one scan; each is confirmed by substring on its narrow row,
+  MAX_RANKED + 1 at most; up to MAX_RANKED they are ranked. When the candidates are few
+  (SORTED_CANDIDATES) they are read in document order, so that a capped listing is what was read;
+  otherwise a capped page is a walk in document order up to the place the matches seen bound (where
+  the query is common enough for the walk to be short). The planner is told to use the index (a bitmap
+  scan): left alone it sometimes walks the table testing each row's tokens, tens of milliseconds.
 
 What matches and how it ranks are exactly measures/search/query.py's (the same SQL expressions).
 """
@@ -39,7 +38,10 @@ FREQUENCY = "measures_search_token"
 TOKENS_INDEX = "measures_clause_search_tokens"  # the GIN index (migration 0011)
 TOKENS_INDEX_SQL = f"CREATE INDEX {TOKENS_INDEX} ON {TABLE} USING gin (tokens) WITH (fastupdate = off) WHERE published"
 PUBLISHED = ""  # the token whose count is the number of published clauses
-AMOUNT = "¥"  # an amount's token: this and the amount in yuan (¥5000000); no text yields one (migration 0015)
+# An amount's tokens (migration 0015): a published award of 5000000 yuan on the clause is ¥5000000, and
+# ¥5000000 in text when the clause's text holds its source phrase. No text yields one.
+AMOUNT = "¥"
+IN_TEXT = " in text"
 
 WALK_SHARE = 0.25  # a query expected in this share of the clauses or more walks them in document order
 WALK_ROWS = 12_000  # rows a walk reads at most (about 1,000 / WALK_SHARE, with room for a wrong guess)
@@ -61,9 +63,8 @@ class Plan:
     """One query's SQL over the search table: its conditions, its rank, its tokens."""
 
     def __init__(self, words: tuple[str, ...], amounts: tuple, weight: int):
-        # `confirm`: what every path tests on a candidate row (the words, the source phrase of an exact
-        # amount); `like`: that and what the index path has from the tokens instead (the amounts' awards),
-        # for the paths that walk the rows in document order.
+        # `confirm`: what every path tests on a candidate row (the words); `like`: that and what the index
+        # has as tokens (the amounts), for the paths that walk the rows in document order.
         confirm, rank, self.confirm_params, self.rank_params = [], ["0"], [], []
         for word in words:
             case = word.upper() != word or word.lower() != word  # as query.has_case()
@@ -83,8 +84,8 @@ class Plan:
                 self.rank_params.append(word.lower())
         # An amount term (query.AmountTerm): a published award of that amount (or in that range) on the
         # clause, whose source phrase its text still holds for one amount (query._with_award()'s rule).
-        # The index has the first part as tokens (one per amount, migration 0015); a walk compares the
-        # row's span of amounts (migration 0014) and then asks for the award.
+        # The index has it as tokens; a walk compares the row's span of amounts (migration 0014), then
+        # asks for the award.
         walked, walked_params = [], []
         self.exact_tokens, self.ranges = [], []
         for amount in amounts:
@@ -102,16 +103,12 @@ class Plan:
                 "EXISTS (SELECT 1 FROM measures_award award"
                 f" WHERE award.clause_id = found.clause_id AND {' AND '.join(awards)}{phrase})"
             )
-            walked += span
-            walked_params += bounds
+            walked += [*span, probe]
+            walked_params += bounds + bounds  # the span's, then the awards'
             if amount.exact:
-                self.exact_tokens.append(f"{AMOUNT}{amount.low}")
-                confirm.append(probe)
-                self.confirm_params += bounds
+                self.exact_tokens.append(f"{AMOUNT}{amount.low}{IN_TEXT}")
             else:
                 self.ranges.append(amount)
-                walked.append(probe)
-                walked_params += bounds
         self.confirm = " AND ".join(confirm) or "true"
         self.like = " AND ".join(confirm + walked) or "true"
         self.params = self.confirm_params + walked_params
@@ -228,9 +225,13 @@ def page(plan: Plan, before, start: int, stop: int) -> tuple[str, list]:
 _EXPECTED_ROWS = f"""SELECT clause.id, clause.status = 'published' AND clause.draft_of_id IS NULL
            AND measure.status = 'published', policy.slug, measure.number, clause.position, measure.title,
            clause.text, string_to_array(clause.search_tokens, ' ') || ARRAY(
-               SELECT '{AMOUNT}' || amount FROM (
-                   SELECT DISTINCT amount_yuan AS amount FROM measures_award WHERE clause_id = clause.id AND is_public
-               ) AS amounts ORDER BY amount),
+               SELECT token FROM (
+                   SELECT amount_yuan AS amount, '{AMOUNT}' || amount_yuan AS token
+                   FROM measures_award WHERE clause_id = clause.id AND is_public
+                   UNION
+                   SELECT amount_yuan, '{AMOUNT}' || amount_yuan || '{IN_TEXT}' FROM measures_award
+                   WHERE clause_id = clause.id AND is_public AND strpos(clause.text, source_phrase) > 0
+               ) AS amounts ORDER BY amount, token),
            span.low, span.high
     FROM measures_clause clause
     JOIN measures_measure measure ON measure.id = clause.measure_id
