@@ -92,22 +92,21 @@ def _awards_function(update):
     END $$"""
 
 
-def _truncate_function(tokens):
-    # TRUNCATE fires no row trigger: no award is left, so neither a span nor an amount token.
-    return f"""CREATE OR REPLACE FUNCTION {TABLE}_awards_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+_TEXT_TOKENS = "string_to_array(clause.search_tokens, ' ')"
+
+# TRUNCATE fires no row trigger: no award is left, so neither a span nor an amount token. (The same both
+# ways: before 0015 a row's tokens were its text's.)
+_TRUNCATE = f"""CREATE OR REPLACE FUNCTION {TABLE}_awards_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE {TABLE} AS kept SET amount_low = NULL, amount_high = NULL, tokens = {tokens}
+        UPDATE {TABLE} AS kept SET amount_low = NULL, amount_high = NULL, tokens = {_TEXT_TOKENS}
         FROM measures_clause clause WHERE clause.id = kept.clause_id AND kept.amount_low IS NOT NULL;
         RETURN NULL;
     END $$"""
 
-
-_TEXT_TOKENS = "string_to_array(clause.search_tokens, ' ')"
-
 FORWARD = [
     _clause_function(_TOKENS),
     _awards_function(_AWARDS),
-    _truncate_function(_TEXT_TOKENS),
+    _TRUNCATE,
     # The amounts a range may name are read from the counts (measures/search/table.py): a few rows of many.
     f"CREATE INDEX {FREQUENCY}_amounts ON {FREQUENCY} (token) WHERE token LIKE '¥%'",
     # The rows already there (the counts follow by 0011's trigger).
@@ -128,11 +127,7 @@ _SPAN_ONLY = f"""UPDATE {TABLE} AS kept SET amount_low = span.low, amount_high =
 BACKWARD = [
     _clause_function(_TEXT_TOKENS),
     _awards_function(_SPAN_ONLY),
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_awards_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        UPDATE {TABLE} SET amount_low = NULL, amount_high = NULL WHERE amount_low IS NOT NULL;
-        RETURN NULL;
-    END $$""",
+    _TRUNCATE,
     f"DROP INDEX IF EXISTS {FREQUENCY}_amounts",
     f"""UPDATE {TABLE} AS kept SET tokens = {_TEXT_TOKENS}
     FROM measures_clause clause WHERE clause.id = kept.clause_id AND kept.amount_low IS NOT NULL""",
