@@ -23,8 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from measures.domain.eligibility import RecipientKind
-from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
+from measures.domain.models import Award, Clause, Measure, Policy, measure_path
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.subscriptions import Delivery, Subscription
 from measures.public.filters import AMOUNT_BANDS, AwardFilter
@@ -133,25 +132,36 @@ def awards_filters(text: str) -> dict:
 
 
 def describe(subscription: Subscription) -> str:
-    """What a subscription follows, in the active language: 《若干措施》第3条 拓展科技交流合作平台,
-    奖补查询：最低金额 100万元, 搜索：孵化器. Falls back to the words saved at sign-up when the
-    policy or measure is gone. One query for a policy or a measure."""
+    """What a subscription follows, in the active language, in public words only: 《若干措施》第3条
+    拓展科技交流合作平台, 奖补查询：最低金额 100万元, 搜索：孵化器. A measure is named as the public last
+    saw it (its public state), never by a draft's title; the words saved at sign-up (then public) stand
+    in when what is followed is gone or no longer public. Two queries for a measure, one for a policy."""
     return _described(subscription, _followed_row(subscription))
 
 
 def followed(subscription: Subscription) -> tuple[str, str]:
     """describe(subscription), and the path of the page of what it follows (the policy, the measure, the
-    finder with its filters, the search), or the site's list of changes if that page is gone: the one
-    query describe() runs for a policy or a measure serves both."""
+    finder with its filters, the search), or the site's list of changes if that page is gone: the
+    queries describe() runs for a policy or a measure serve both."""
     row = _followed_row(subscription)
     return _described(subscription, row), _page_of(subscription, row) or reverse("measures:changes")
 
 
-def _page_of(subscription: Subscription, row: Policy | Measure | None) -> str | None:
+@dataclass(frozen=True)
+class PublicMeasure:
+    """A followed measure as the public last saw it (measures/domain/public_history.py's PublicState)."""
+
+    policy: Policy
+    number: int
+    title: str
+    visible: bool  # shown now; else withdrawn or deleted since
+
+
+def _page_of(subscription: Subscription, row: Policy | PublicMeasure | None) -> str | None:
     if subscription.kind == Kind.POLICY:
         return row.get_absolute_url() if row else None
     if subscription.kind == Kind.MEASURE:
-        return row.get_absolute_url() if row and row.status == PublicationStatus.PUBLISHED else None
+        return measure_path(row.policy.slug, row.number) if row and row.visible else None
     try:
         return from_params({"kind": subscription.kind, _QUERY_PARAMETER[subscription.kind]: subscription.query}).path
     except TargetError:
@@ -162,33 +172,41 @@ def _page_of(subscription: Subscription, row: Policy | Measure | None) -> str | 
 _QUERY_PARAMETER = {Kind.AWARDS: "filters", Kind.SEARCH: "q"}
 
 
-def _followed_row(subscription: Subscription) -> Policy | Measure | None:
-    """The policy or measure a subscription follows (with its policy): None if it is gone, or for a
-    finder's filters or a search."""
+def _followed_row(subscription: Subscription) -> Policy | PublicMeasure | None:
+    """The policy a subscription follows (policies have no drafts: their row is public), or the measure
+    as the public last saw it: None if it is gone or was never public, or for a finder's filters or a
+    search."""
     if subscription.kind == Kind.POLICY:
         return Policy.objects.filter(pk=subscription.target_id).first()
     if subscription.kind == Kind.MEASURE:
-        return Measure.objects.select_related("policy").filter(pk=subscription.target_id).first()
+        state = PublicState.objects.filter(
+            subject=PublicChange.Subject.MEASURE, object_id=subscription.target_id
+        ).first()
+        policy = state and Policy.objects.filter(pk=state.values.get("policy_id")).first()
+        if not policy:
+            return None
+        return PublicMeasure(policy, state.values["number"], state.values["title"], state.visible)
     return None
 
 
-def _described(subscription: Subscription, row: Policy | Measure | None) -> str:
+def _described(subscription: Subscription, row: Policy | PublicMeasure | None) -> str:
     kind = subscription.kind
     if kind in (Kind.POLICY, Kind.MEASURE):
         if row is None:
             return subscription.label
         return f"《{row.title}》" if kind == Kind.POLICY else describe_measure(row)
     if kind == Kind.AWARDS:
-        return describe_filters(QueryDict(subscription.query))
+        return describe_filters(QueryDict(subscription.query)) or subscription.label
     return _("搜索：%(terms)s") % {"terms": subscription.query}
 
 
 def describe_target(target: Target) -> str:
-    """describe(), for a target not yet saved (the sign-up form). One query for a policy or a measure."""
+    """describe(), for a target not yet saved (the sign-up form). Two queries for a measure, one for a
+    policy, one or two for the finder's filters naming a policy or a recipient kind."""
     return describe(Subscription(kind=target.kind, target_id=target.target_id, query=target.query, label=""))
 
 
-def describe_measure(measure: Measure) -> str:
+def describe_measure(measure: PublicMeasure) -> str:
     policy = measure.policy
     return _("《%(policy)s》第%(number)s条 %(title)s") % {
         "policy": policy.short_title or policy.title,
@@ -198,8 +216,13 @@ def describe_measure(measure: Measure) -> str:
 
 
 def describe_filters(filters) -> str:
-    """'奖补查询：最低金额 100万元；方面 1', or '奖补查询：全部奖补' without filters. Reads the policy's
-    title and the recipient kind's name when one is named (one query each)."""
+    """'奖补查询：最低金额 100万元；方面 1', or '奖补查询：全部奖补' without filters; empty if the filters no
+    longer hold. A policy and a recipient kind are named as the finder offers them (its own FilterSet,
+    which knows what the public may choose): one query for each named."""
+    checked = AwardFilter(filters)
+    if not checked.is_valid():
+        return ""
+    chosen = checked.form.cleaned_data
     parts = []
     if filters.get("min"):
         parts.append(_("最低金额 %(amount)s") % {"amount": _amount(filters["min"])})
@@ -208,15 +231,13 @@ def describe_filters(filters) -> str:
     band = {b.slug: b.label for b in AMOUNT_BANDS}.get(filters.get("band", ""))
     if band:
         parts.append(_("金额区间 %(band)s") % {"band": band})
-    if filters.get("policy"):
-        policy = Policy.objects.filter(slug=filters["policy"]).first()
-        title = (policy.short_title or policy.title) if policy else filters["policy"]
-        parts.append(_("政策《%(title)s》") % {"title": title})
+    if chosen.get("policy"):
+        policy = chosen["policy"]
+        parts.append(_("政策《%(title)s》") % {"title": policy.short_title or policy.title})
     if filters.get("pillar"):
         parts.append(_("第%(number)s个方面") % {"number": filters["pillar"]})
-    if filters.get("kind"):
-        kind = RecipientKind.objects.filter(slug=filters["kind"]).first()
-        parts.append(_("申报主体 %(kind)s") % {"kind": kind.name if kind else filters["kind"]})
+    if chosen.get("kind"):
+        parts.append(_("申报主体 %(kind)s") % {"kind": chosen["kind"].name})
     recurrence = dict(Award.Recurrence.choices).get(filters.get("recurrence", ""))
     if recurrence:
         parts.append(_("发放频次 %(value)s") % {"value": recurrence})
