@@ -23,10 +23,15 @@ from django.utils.translation import gettext_lazy as _
 CONFIRMATION_DAYS = 7
 
 
-def new_key() -> str:
-    """The secret every signed link of a subscription carries: a link made for a deleted subscription
-    never works for a later one that happens to get the same id."""
-    return secrets.token_urlsafe(12)
+SECRET_LENGTH = 43  # characters of new_secret()
+
+
+def new_secret() -> str:
+    """A secret a subscriber's links carry (measures/public/alerts/links.py): 256 random bits, so that
+    no one finds a link by trying, and it names neither the address nor the subscription's id. A
+    secret dies with the rows that hold it: a link then opens nothing, even for a later sign-up of
+    the same address to the same thing."""
+    return secrets.token_urlsafe(32)
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -42,6 +47,11 @@ class SubscriptionQuerySet(models.QuerySet):
 
     def of_address(self, email: str):
         return self.filter(email=email)
+
+    def managed_by(self, manage_key: str):
+        """The subscriptions one manage link manages: its address's, since the address last followed
+        nothing (a sign-up after everything was cancelled starts a new manage link)."""
+        return self.filter(manage_key=manage_key)
 
 
 class Subscription(models.Model):
@@ -66,7 +76,10 @@ class Subscription(models.Model):
     label = models.CharField("关注内容", max_length=300)
     frequency = models.CharField("频率", max_length=10, choices=Frequency.choices, default=Frequency.INSTANT)
     language = models.CharField("邮件语言", max_length=10, default="zh-hans")
-    key = models.CharField(max_length=32, editable=False)  # new_key(), given on the first save
+    # The secret of this subscription's confirm and unsubscribe links; given on the first save.
+    key = models.CharField(max_length=SECRET_LENGTH, editable=False)
+    # The secret of the manage link of its address, shared by the address's subscriptions (save()).
+    manage_key = models.CharField(max_length=SECRET_LENGTH, editable=False)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     last_sent_at = models.DateTimeField("上次发信", null=True, blank=True)
@@ -80,10 +93,14 @@ class Subscription(models.Model):
         constraints = [
             # One subscription per address and thing followed: signing up again changes nothing new.
             models.UniqueConstraint(fields=["email", "kind", "target_id", "query"], name="one_subscription_per_target"),
+            # A confirm or unsubscribe link finds its subscription by this secret (and its unique index).
+            models.UniqueConstraint(fields=["key"], name="subscription_key_unique"),
         ]
         indexes = [
             # The sender reads the confirmed ones; the clean-up, the old unconfirmed ones.
             models.Index(fields=["confirmed_at", "created_at"], name="subscription_confirmed"),
+            # The manage page reads the subscriptions its link's secret names.
+            models.Index(fields=["manage_key"], name="subscription_manage_key"),
         ]
         permissions = [("view_subscriber_address", "可查看关注者的邮箱地址")]
 
@@ -92,7 +109,12 @@ class Subscription(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.key:
-            self.key = new_key()
+            self.key = new_secret()
+        if not self.manage_key:
+            # The address's manage link, if it follows anything: one link shows all it follows. (Two
+            # first sign-ups of an address at the same instant may start two, each showing its own.)
+            others = Subscription.objects.of_address(self.email).exclude(pk=self.pk)
+            self.manage_key = others.values_list("manage_key", flat=True).first() or new_secret()
         super().save(*args, **kwargs)
 
     @property

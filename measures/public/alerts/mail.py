@@ -60,7 +60,7 @@ def confirmation(subscription: Subscription, *, already_confirmed: bool) -> Emai
             "days": CONFIRMATION_DAYS,
             "already_confirmed": already_confirmed,
             "confirm_url": links.absolute(links.confirm_path(subscription)),
-            "manage_url": links.absolute(links.manage_path(subscription.email)),
+            "manage_url": links.absolute(links.manage_path(subscription)),
         }
         if already_confirmed:
             subject = _("您已关注：%(what)s") % {"what": what}
@@ -92,7 +92,7 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
             "items": items,
             "digest": digest,
             "follow_url": links.absolute(followed_path),
-            "manage_url": links.absolute(links.manage_path(subscription.email)),
+            "manage_url": links.absolute(links.manage_path(subscription)),
             "unsubscribe_url": unsubscribe_url,
             "frequency": subscription.get_frequency_display(),
         }

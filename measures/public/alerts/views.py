@@ -4,7 +4,8 @@ None of them is ever cached (they are about one visitor, and the manage page sho
 measures/public/caching.py leaves the `alerts` namespace alone, and each answer says no-store. Bad
 input is answered with a page saying what is wrong, never a server error: a follow link naming nothing
 (400) or something that does not exist (404), a malformed or overlong address (400, the form again),
-a tampered link (400), an expired confirmation (410), a sign-up deleted since (410).
+a tampered link or one from before the links' secrets (400), an expired confirmation (410), a
+sign-up deleted since (410), a manage link whose subscriptions are all cancelled (410).
 
 The sign-up form answers the same whether or not the address already follows that (no one can learn
 who follows what): it always sends one mail, a confirmation link or, to an address already
@@ -144,7 +145,7 @@ def _link_problem(request, error: links.LinkError, expired_message: str):
     return _notice(
         request,
         _("链接无效"),
-        _("这个链接无效：它可能没有复制完整，或被改动过。请打开邮件中的原链接。"),
+        _("这个链接无效：它可能没有复制完整，或被改动过；较早的邮件中的链接也已停用。请打开最近一封邮件中的链接。"),
         status=400,
         link="/",
         link_text=_("返回首页"),
@@ -168,15 +169,14 @@ def confirm(request, token):
         "days": CONFIRMATION_DAYS
     }
     try:
-        ref = links.read_confirmation(token)
+        subscription = links.read_confirmation(token)
     except links.LinkError as error:
         return _link_problem(request, error, expired)
-    subscription = ref.find()
     if subscription is None:
         gone = _("这项关注已取消，或因未及时确认而被删除。请重新关注。")
         return _notice(request, _("这项关注已不存在"), gone, status=410)
     what = targets.describe(subscription)
-    manage = links.manage_path(subscription.email)
+    manage = links.manage_path(subscription)
     if subscription.is_confirmed:
         message = _("您已确认关注“%(what)s”，无需再次确认。") % {"what": what}
         return _notice(request, _("已确认"), message, link=manage, link_text=_("查看、修改或取消您的关注"))
@@ -195,10 +195,9 @@ def confirm(request, token):
 @token_page
 def unsubscribe(request, token):
     try:
-        ref = links.read_unsubscribe(token)
+        subscription = links.read_unsubscribe(token)
     except links.LinkError as error:
         return _link_problem(request, error, "")
-    subscription = ref.find()
     one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
     if subscription is None:
         # A valid link to a subscription that is gone: it was cancelled (the link is ours).
@@ -208,35 +207,44 @@ def unsubscribe(request, token):
     what = targets.describe(subscription)
     if request.method != "POST":
         return _private(render(request, "alerts/unsubscribe.html", {"what": what}))
-    email = subscription.email
     subscription.delete()
     if one_click:
         return HttpResponse(_("已取消关注。"), content_type="text/plain; charset=utf-8")
     message = _("您已取消关注“%(what)s”，不会再收到它的邮件。") % {"what": what}
-    return _notice(request, _("已取消关注"), message, link=links.manage_path(email), link_text=_("查看您的其他关注"))
+    if not Subscription.objects.managed_by(subscription.manage_key).exists():
+        return _notice(request, _("已取消关注"), message)  # nothing else: the manage link died with it
+    return _notice(
+        request, _("已取消关注"), message, link=links.manage_path(subscription), link_text=_("查看您的其他关注")
+    )
 
 
 @token_page
 def manage(request, token):
     try:
-        email = links.read_manage(token)
+        managed = links.read_manage(token).order_by("created_at", "pk")
     except links.LinkError as error:
         return _link_problem(request, error, "")
+    subscriptions = list(managed)
+    if not subscriptions:
+        # Everything it managed is cancelled: the link died with it, and shows no address.
+        gone = _("这个邮箱的关注已全部取消，这个链接随之失效。如需再次关注，请在相应页面点击“关注”。")
+        return _notice(request, _("链接已失效"), gone, status=410, link="/", link_text=_("返回首页"))
+    email = subscriptions[0].email
     notice = None
     if request.method == "POST":
-        notice = _apply_changes(email, request.POST)
-    subscriptions = list(Subscription.objects.of_address(email).order_by("created_at", "pk"))
+        notice = _apply_changes(managed, subscriptions, request.POST)
+        subscriptions = list(managed)
     rows = [{"subscription": s, "what": targets.describe(s)} for s in subscriptions]
     context = {"email": email, "rows": rows, "notice": notice, "frequencies": Subscription.Frequency.choices}
     return _private(render(request, "alerts/manage.html", context))
 
 
-def _apply_changes(email: str, data) -> str:
-    """Apply the manage form: every subscription's frequency, and those to cancel (or all)."""
-    subscriptions = Subscription.objects.of_address(email)
+def _apply_changes(managed, subscriptions: list, data) -> str:
+    """Apply the manage form to the subscriptions its link manages: every subscription's frequency, and
+    those to cancel (or all)."""
     if data.get("action") == "cancel-all":
-        subscriptions.delete()
-        return _("已取消这个邮箱的全部关注。")
+        managed.delete()
+        return _("已取消这个邮箱的全部关注，这个页面的链接随之失效。")
     valid = dict(Subscription.Frequency.choices)
     ignored = False
     for subscription in subscriptions:
