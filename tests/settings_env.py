@@ -93,3 +93,8 @@ def read_settings(*names, **env):
     """The named settings, as Python literals, from the real settings under this environment."""
     code = f"import xmpolicy.settings as s; print(repr([getattr(s, n) for n in {list(names)!r}]))"
     return run_python(code, _environment(env, leave_out=("ADMIN_LOGIN_",)))
+
+
+def run_with_settings(code, **env):
+    """Run `code` in a fresh interpreter under this environment (for code that sets Django up itself)."""
+    return run_python(code, _environment(env))

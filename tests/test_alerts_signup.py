@@ -5,6 +5,7 @@ addresses kept out of everything public."""
 import base64
 import datetime
 import io
+import ipaddress
 import json
 import re
 import time
@@ -443,6 +444,22 @@ def test_one_client_signing_up_too_often_gets_a_429_saying_when_to_try_again(cli
     assert "提交过于频繁" in response.content.decode()
     assert len(mailoutbox) == 2
     assert sign_up(client, "c@example.cn", REMOTE_ADDR="198.51.100.7").status_code == 302  # another client
+
+
+def test_a_new_forwarded_for_header_on_each_sign_up_does_not_escape_the_limit(
+    client, real_policy, settings, mailoutbox
+):
+    settings.FOLLOW_RATE_LIMIT = (2, 3600)
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/24")]
+    direct = {"REMOTE_ADDR": "203.0.113.66"}  # no trusted proxy: the header is the client's own writing
+    assert sign_up(client, "a@example.cn", HTTP_X_FORWARDED_FOR="1.1.1.1", **direct).status_code == 302
+    assert sign_up(client, "b@example.cn", HTTP_X_FORWARDED_FOR="2.2.2.2", **direct).status_code == 302
+    assert sign_up(client, "c@example.cn", HTTP_X_FORWARDED_FOR="3.3.3.3, 10.0.0.1", **direct).status_code == 429
+    # Through the trusted proxy, each client is the address the proxy appended.
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    assert sign_up(client, "c@example.cn", HTTP_X_FORWARDED_FOR="203.0.113.66", **proxy).status_code == 429
+    assert sign_up(client, "c@example.cn", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 302
+    assert len(mailoutbox) == 3
 
 
 def test_an_address_gets_only_so_many_mails_and_the_form_still_answers_the_same(

@@ -15,6 +15,7 @@ whole file takes well under a minute on SQLite. Bugs the fuzzing found are pinne
 tests at the end.
 """
 
+import ipaddress
 import logging
 import re
 import traceback
@@ -260,6 +261,8 @@ def paths_under(draw, public_paths):
     return (prefix.rstrip("/") + "/" + tail + trailing).replace("?", "%3F").replace("#", "%23")
 
 
+# The test client connects from 127.0.0.1 (or the fuzzed REMOTE_ADDR): behind the proxy, that is the proxy.
+LOOPBACK_PROXIES = [ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")]
 HEADER_TEXT = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=60)
 LANGUAGE_COOKIES = st.sampled_from(
     [
@@ -412,14 +415,13 @@ def test_random_headers_at_every_public_url(public_paths):
     @example(path="/admin/", query="", headers={"HTTP_COOKIE": NUL_SESSION}, behind_the_proxy=False)
     @example(path="/admin/login/", query="", headers={"HTTP_COOKIE": NUL_SESSION}, behind_the_proxy=True)
     def check(path, query, headers, behind_the_proxy):
-        # Half the time with production's proxy settings, under which X-Forwarded-Proto and
-        # X-Forwarded-For are read (HTTPS redirect, the client's address for the login throttle).
+        # Half the time behind a trusted proxy, under which X-Forwarded-Proto and X-Forwarded-For are
+        # read (HTTPS redirect, the client's address for the login throttle and the fair-use limits).
         proxy = (
             override_settings(
                 SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
                 SECURE_SSL_REDIRECT=True,
-                AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
-                AXES_IPWARE_PROXY_COUNT=0,
+                TRUSTED_PROXIES=LOOPBACK_PROXIES,
             )
             if behind_the_proxy
             else override_settings()
@@ -516,13 +518,9 @@ def test_random_form_posts(public_paths):
 LOGIN_FUZZ = settings(FUZZ, max_examples=60)
 
 
-@override_settings(
-    AXES_ENABLED=True,
-    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
-    AXES_IPWARE_PROXY_COUNT=0,
-)
+@override_settings(AXES_ENABLED=True, TRUSTED_PROXIES=LOOPBACK_PROXIES)
 def test_random_admin_logins_with_the_throttle_on(real_policy, editor):
-    """As in production: django-axes counts failures per username and the proxy's address."""
+    """As in production: django-axes counts failures per username and address, behind a trusted proxy."""
 
     @LOGIN_FUZZ
     @given(

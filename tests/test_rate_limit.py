@@ -1,6 +1,8 @@
 """Fair use (xmpolicy/ratelimit.py): one client may search and call the API only so often; over the
 limit it gets a 429 saying when to come back, while other clients and the rest of the site are served."""
 
+import ipaddress
+
 import pytest
 from django.test import Client, RequestFactory, override_settings
 from hypothesis import HealthCheck, given
@@ -13,10 +15,9 @@ from xmpolicy import ratelimit
 SEARCH = "/search/?q=孵化器"
 API = "/api/v1/awards/"
 ME, SOMEONE_ELSE = "192.0.2.10", "198.51.100.7"
-# Production's settings (tests/test_settings.py checks them): the proxy appends the address it saw.
-PRODUCTION_PROXY = dict(
-    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), AXES_IPWARE_PROXY_COUNT=0
-)
+# The site behind a proxy at 10.0.0.1 (TRUSTED_PROXIES=10.0.0.0/24), which appends the address it saw.
+PROXY = "10.0.0.1"
+BEHIND_THE_PROXY = dict(TRUSTED_PROXIES=[ipaddress.ip_network("10.0.0.0/24")])
 # A moment 10 seconds into a minute, so that a one-minute window has 50 seconds left.
 START = 1_764_000_000.0 - 1_764_000_000.0 % 60 + 10
 
@@ -196,29 +197,43 @@ def test_no_limit_when_it_is_off(small_policy, settings):
 # Who the client is
 
 
-def test_locally_a_forwarded_for_header_does_not_make_another_client(small_policy):
-    # Locally nothing in front of the site appends to X-Forwarded-For: whatever is in it, the
-    # client sent, so a new value each time must not escape the limit.
+@pytest.fixture(params=[{}, BEHIND_THE_PROXY], ids=["no proxy trusted", "a proxy trusted"])
+def trusted_proxies(request):
+    with override_settings(**request.param):
+        yield
+
+
+def test_a_forwarded_for_header_from_a_client_that_is_no_trusted_proxy_does_not_make_another_client(
+    small_policy, trusted_proxies
+):
+    # The client connects to the app itself (ME is no trusted proxy): whatever is in X-Forwarded-For,
+    # the client wrote, so a new value each time must not escape the limit.
     for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
         assert get(SEARCH, HTTP_X_FORWARDED_FOR=forged).status_code == 200
 
     assert get(SEARCH, HTTP_X_FORWARDED_FOR="4.4.4.4").status_code == 429
 
 
+def test_a_forwarded_for_header_does_not_make_another_api_client(small_policy, trusted_proxies):
+    for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+        assert get(API, HTTP_X_FORWARDED_FOR=f"{forged}, {PROXY}").status_code == 200
+
+    assert get(API, HTTP_X_FORWARDED_FOR=f"6.6.6.6, {PROXY}").status_code == 429
+
+
 @pytest.fixture
 def behind_the_proxy():
-    with override_settings(**PRODUCTION_PROXY):
+    with override_settings(**BEHIND_THE_PROXY):
         yield
 
 
-def test_behind_the_proxy_the_right_most_forwarded_for_entry_is_the_client(small_policy, behind_the_proxy):
-    proxy = "10.0.0.1"
+def test_behind_a_trusted_proxy_the_address_it_appended_is_the_client(small_policy, behind_the_proxy):
     for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
-        assert get(SEARCH, proxy, HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5").status_code == 200
+        assert get(SEARCH, PROXY, HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5").status_code == 200
 
-    assert get(SEARCH, proxy, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5").status_code == 429
+    assert get(SEARCH, PROXY, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5").status_code == 429
     # Another client behind the same proxy is served.
-    assert get(SEARCH, proxy, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+    assert get(SEARCH, PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
 
 
 def test_an_ipv6_client_is_counted_by_its_64(small_policy):
@@ -237,10 +252,10 @@ FORWARDED_FOR = st.one_of(
 
 
 @hypothesis_settings(max_examples=150, deadline=None, derandomize=True, database=None)
-@given(forwarded=FORWARDED_FOR, remote=st.sampled_from(["192.0.2.10", "2001:db8::1", "", "nonsense"]))
+@given(forwarded=FORWARDED_FOR, remote=st.sampled_from([PROXY, "192.0.2.10", "2001:db8::1", "", "nonsense"]))
 def test_whatever_the_headers_say_a_client_is_found_and_nothing_breaks(forwarded, remote):
     request = RequestFactory().get(SEARCH, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
-    for proxy in ({}, PRODUCTION_PROXY):
+    for proxy in ({}, BEHIND_THE_PROXY):
         with override_settings(**proxy):
             client = ratelimit.client_of(request)
         assert client and isinstance(client, str)
@@ -251,9 +266,9 @@ def test_whatever_the_headers_say_a_client_is_found_and_nothing_breaks(forwarded
 )
 @given(forwarded=FORWARDED_FOR)
 def test_behind_the_proxy_a_hostile_forwarded_for_header_is_a_429_at_worst(small_policy, forwarded):
-    with override_settings(**PRODUCTION_PROXY):
+    with override_settings(**BEHIND_THE_PROXY):
         for url in (SEARCH, API):
-            assert get(url, "10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).status_code in (200, 429)
+            assert get(url, PROXY, HTTP_X_FORWARDED_FOR=forwarded).status_code in (200, 429)
 
 
 # A cache that fails

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.settings_env import PRODUCTION_ENV, load_settings, read_settings
+from tests.settings_env import PRODUCTION_ENV, load_settings, read_settings, run_with_settings
 from xmpolicy.env import local_secret_key
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -80,11 +80,46 @@ def test_admin_logins_lock_after_five_failures_for_thirty_minutes_unless_configu
     assert configured.stdout.strip() == "[3, datetime.timedelta(seconds=7200)]"
 
 
-def test_in_production_the_login_throttle_reads_the_address_the_proxy_appended():
-    names = ("AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT")
-    assert read_settings(*names).stdout.strip() == "[('REMOTE_ADDR',), None]"
-    production = read_settings(*names, **PRODUCTION_ENV)
-    assert production.stdout.strip() == "[('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'), 0]"
+# The address the login throttle and the fair-use limits count a request by, under the real settings.
+CLIENT_OF_A_REQUEST = """
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "xmpolicy.settings"
+django.setup()
+from axes.helpers import get_client_ip_address
+from django.test import RequestFactory
+from xmpolicy.ratelimit import client_of
+request = RequestFactory().get("/search/", REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.7")
+print(get_client_ip_address(request), client_of(request))
+"""
+
+
+@pytest.mark.parametrize("environment", [{}, PRODUCTION_ENV], ids=["local", "production"])
+def test_unless_proxies_are_trusted_a_forwarded_for_header_is_never_read(environment):
+    result = run_with_settings(CLIENT_OF_A_REQUEST, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["203.0.113.66", "203.0.113.66"]
+    assert read_settings("TRUSTED_PROXIES", **environment).stdout.strip() == "[[]]"
+
+
+def test_behind_trusted_proxies_the_address_they_saw_is_the_client():
+    environment = {**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.0/24, 203.0.113.66"}
+    result = run_with_settings(CLIENT_OF_A_REQUEST, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1.1.1.1", "1.1.1.1"]
+
+
+def test_trusted_proxies_are_addresses_and_networks():
+    result = read_settings("TRUSTED_PROXIES", TRUSTED_PROXIES=" 127.0.0.1, 10.0.0.0/8,fd00::/8 ,")
+    assert result.stdout.strip() == (
+        "[[IPv4Network('127.0.0.1/32'), IPv4Network('10.0.0.0/8'), IPv6Network('fd00::/8')]]"
+    )
+
+
+@pytest.mark.parametrize("value", ["localhost", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0/8;192.168.0.0/16"])
+def test_a_trusted_proxy_that_is_no_address_or_network_is_refused(value):
+    result = read_settings("TRUSTED_PROXIES", TRUSTED_PROXIES=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "TRUSTED_PROXIES" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["ADMIN_LOGIN_FAILURE_LIMIT", "ADMIN_LOGIN_LOCKOUT_MINUTES"])

@@ -4,6 +4,7 @@ Each one refuses a value it cannot understand with ImproperlyConfigured, so a ty
 deployment fails at start-up instead of silently falling back to a default.
 """
 
+import ipaddress
 import os
 import re
 import secrets
@@ -49,6 +50,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of networks in CIDR notation (10.0.0.0/8, fd00::/8); a bare address is
+    a network of one. A network with host bits set (10.0.0.1/8) is refused: it says two things."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name} must be a comma-separated list of addresses or networks in CIDR notation, "
+                f"such as 127.0.0.1/32,10.0.0.0/8; {item!r} is not one ({error})."
+            ) from None
+    return networks
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:

@@ -7,10 +7,10 @@ separately: a client using up its API allowance can still search, and the other 
 other page (the policy, measures, award finder, downloads, static files) is never limited: reading
 the policy must always work.
 
-The client is its address, read exactly as django-axes reads it for the login throttle (the
-AXES_IPWARE_* settings): locally the connection's address, so a client cannot pick its own by
-sending X-Forwarded-For; in production the right-most X-Forwarded-For entry, the one our TLS proxy
-appended. An IPv6 client is counted by its /64, which one machine usually holds whole.
+The client is its address, read as the login throttle reads it (xmpolicy/proxies.py): the
+connection's, or behind one of TRUSTED_PROXIES the address that proxy saw, so that a client cannot pick
+its own by sending X-Forwarded-For. An IPv6 client is counted by its /64, which one machine usually
+holds whole.
 
 The middleware sits before the page cache and its 304s (measures/public/caching.py): an answer from the
 cache costs little, but a client asking for the same URL over and over is still one client asking
@@ -34,7 +34,6 @@ import ipaddress
 import math
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -45,6 +44,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
 from xmpolicy.paths import API_PREFIX
+from xmpolicy.proxies import client_ip
 
 SEARCH_PATH = "/search/"
 
@@ -88,15 +88,12 @@ def limited_scope(path: str) -> tuple[str, tuple[int, int] | None]:
 
 def client_of(request) -> str:
     """The address the client is counted by."""
-    try:
-        address = ipaddress.ip_address(get_client_ip_address(request) or "")
-    except ValueError:
-        # No usable address (a misconfigured proxy or socket): such requests are counted together,
-        # rather than each one being let through unlimited.
+    address = client_ip(request)
+    if address is None:
+        # No usable address (a misconfigured socket): such requests are counted together, rather than
+        # each one being let through unlimited.
         return "unknown"
     if address.version == 6:
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
 

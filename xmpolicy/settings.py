@@ -18,6 +18,7 @@ from xmpolicy.env import (
     env_email,
     env_int,
     env_list,
+    env_networks,
     env_rate,
     env_site_url,
     env_str,
@@ -221,14 +222,11 @@ AXES_RESET_ON_SUCCESS = True
 # Keep every failed attempt too (the counters above are cleared by a successful login).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# The client's address, read by django-ipware. Locally it is the connection's. In production the TLS
-# proxy in front appends the address it saw to X-Forwarded-For, so only the right-most entry can be
-# trusted (anything left of it is whatever the client sent): in ipware's terms no further proxy is
-# listed in the header, and the chain need not be exactly that long (not strict). Without the header,
-# the connection's address.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PRODUCTION else ("REMOTE_ADDR",)
-AXES_IPWARE_PROXY_COUNT = 0 if PRODUCTION else None
-IPWARE_STRICT = False
+# The client's address, for this throttle and every fair-use limit (xmpolicy/proxies.py): the
+# connection's, unless that is one of TRUSTED_PROXIES (comma-separated addresses or CIDR networks), whose
+# X-Forwarded-For entries are then read from the right. Empty, as by default: the header is never read.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "xmpolicy.proxies.client_address"
 
 # Fair use (xmpolicy/ratelimit.py): how often one client, identified by its address as above, may
 # load the search page and call the API (/api/…), as (requests, seconds); None is no limit. Counted

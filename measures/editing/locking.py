@@ -173,10 +173,14 @@ class StaleEditAdmin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request, object_id, from_field=None):
-        """On a POST inside the change view's transaction, the row is locked (one more query)."""
+        """On a POST inside the change view's transaction, the row is locked (one more query).
+
+        The lock reads the row alone, by its key, from the model's plain manager: the admin's queryset
+        is shaped for the list (a count of linked rows is a GROUP BY, which PostgreSQL cannot lock),
+        and the row has already passed it above."""
         obj = super().get_object(request, object_id, from_field)
         if obj is not None and request.method == "POST" and _in_transaction(self.model):
-            obj = self.get_queryset(request).select_for_update(of=("self",)).filter(pk=obj.pk).first()
+            obj = self.model._base_manager.select_for_update().filter(pk=obj.pk).first()
         return obj
 
 
