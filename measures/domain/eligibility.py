@@ -10,7 +10,9 @@
   differs: each fact the award's record gives wins over the measure's (`merge_facts`). What no
   record gives is None, which the pages show as 待录入: no source gives any of them for the 2025 policy.
 
-All of it is public content without drafts: every write counts in the content revision (migration 0010).
+None of it has drafts of its own, but it is public only with what it belongs to: a kind tag with its award,
+a recipient kind once a public award carries it (RecipientKindQuerySet.public), application facts with
+their measure or award. A write counts in the content revision only then (migration 0016).
 """
 
 import datetime
