@@ -27,6 +27,14 @@ from measures.domain.models import Audited, Award, ContentQuerySet, Measure
 
 
 class RecipientKindQuerySet(ContentQuerySet):
+    def public(self):
+        """The kinds the public sees: those a public award is tagged with. A kind made for draft work, or
+        whose last public award has gone, is not listed, searched, offered or answered for anywhere: every
+        face reads it from here, so its slug answers as an unknown one does."""
+        return self.filter(
+            models.Exists(AwardRecipientKind.objects.filter(kind=models.OuterRef("pk"), award__is_public=True))
+        )
+
     def in_order(self):
         return self.order_by("order", "slug")
 

@@ -215,7 +215,7 @@ def describe_filters(filters) -> str:
     if filters.get("pillar"):
         parts.append(_("第%(number)s个方面") % {"number": filters["pillar"]})
     if filters.get("kind"):
-        kind = RecipientKind.objects.filter(slug=filters["kind"]).first()
+        kind = RecipientKind.objects.public().filter(slug=filters["kind"]).first()
         parts.append(_("申报主体 %(kind)s") % {"kind": kind.name if kind else filters["kind"]})
     recurrence = dict(Award.Recurrence.choices).get(filters.get("recurrence", ""))
     if recurrence:
