@@ -8,8 +8,10 @@ import io
 
 import pytest
 
+from measures.domain import public_history
 from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, Department, RecipientKind
 from measures.domain.models import Award, PublicationStatus
+from measures.domain.public_history import PublicChange
 from measures.editing.loader import PolicyLoader
 from measures.public import calculator
 from measures.public.calculator import totals
@@ -510,3 +512,52 @@ def test_a_kind_is_public_once_a_published_award_carries_it_and_gone_once_none_d
     assert all(DRAFT_KIND in enum for enum in kind_slugs_in_schema(client))
     link.delete()
     assert_kind_is_not_public(client)
+
+
+# --- a published award's kinds change in the public history --------------------------------------------
+
+BRICS_AWARD = "对金砖创新合作项目给予最高300万元支持"
+
+
+def public_record():
+    """The public history as it could be replayed: each entry's identity and what it shows."""
+    fields = ("subject", "object_id", "history_id", "kind", "old_values", "new_values", "reason")
+    return sorted(PublicChange.objects.values_list(*fields), key=repr)
+
+
+def tag_in_admin(editor_client, award, kinds, reason):
+    url = f"/admin/measures/award/{award.pk}/change/"
+    data = change_form_data(editor_client.get(url), recipient_kinds=[kind.pk for kind in kinds], change_reason=reason)
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_tagging_a_published_award_is_a_public_change_with_its_reason_everywhere(editor_client, client, real_policy):
+    award = Award.objects.get(source_phrase=BRICS_AWARD)
+    brics, incubator = (
+        RecipientKind.objects.get(slug="brics-innovation-project"),
+        RecipientKind.objects.get(slug=INCUBATOR),
+    )
+    before = PublicChange.objects.count()
+    tag_in_admin(editor_client, award, [brics, incubator], "金砖项目也可由孵化器申报")
+    (entry,) = PublicChange.objects.all()[: PublicChange.objects.count() - before]
+    assert (entry.subject, entry.object_id, entry.kind) == ("kinds", award.pk, "changed")
+    assert entry.reason == "金砖项目也可由孵化器申报"
+    measure = award.clause.measure
+    for url in ("/changes/", f"/policies/kjcx-2025/measures/{measure.number}/history/"):
+        change = between(page(client, url), f'id="change-kinds-{entry.history_id}"', "</li>")
+        assert f"第{award.clause.position}段奖补的申报主体" in change and "金砖项目也可由孵化器申报" in change
+        assert "<ins>" in change and "科技型企业孵化器" in between(change, "<ins>", "</ins>")
+    feed = page(client, "/changes/feed/")
+    assert f"第{measure.number}条 第{award.clause.position}段奖补的申报主体 修改" in feed
+    # Untagging is one too; tagging a draft award is none; a replay writes the same history.
+    tag_in_admin(editor_client, award, [brics], "撤销孵化器")
+    assert PublicChange.objects.count() == before + 2 and PublicChange.objects.first().reason == "撤销孵化器"
+    award.status = PublicationStatus.DRAFT
+    award.save()
+    withdrawn = PublicChange.objects.count()
+    tag_in_admin(editor_client, award, [brics, incubator], "草稿中标注")
+    assert PublicChange.objects.count() == withdrawn
+    recorded = public_record()
+    public_history.rebuild()
+    assert public_record() == recorded

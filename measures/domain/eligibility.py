@@ -23,7 +23,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.domain.models import Audited, Award, ContentQuerySet, Measure
+from measures.domain.models import Audited, Award, BatchedHistory, ContentQuerySet, Measure
 
 
 class RecipientKindQuerySet(ContentQuerySet):
@@ -100,7 +100,9 @@ class AwardRecipientKind(Audited):
     )
 
     objects = ContentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Batched: the links an admin form adds and removes are one change of the award's kinds in the
+    # public history (measures/domain/public_history.py), live and replayed alike.
+    history = HistoricalRecords(bases=[BatchedHistory])
 
     duplicate_number_message = "这笔奖补已经标注了这类申报主体。"
 

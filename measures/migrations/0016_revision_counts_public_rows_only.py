@@ -10,11 +10,15 @@
 #   links and their guides: when the facts are;
 # - a department: when public application facts name it (the pages show it nowhere else).
 #
+# The public history follows an award's recipient kinds too (subject 'kinds', measures/domain/public_history.py):
+# the choice is added, a kind link's history records its batch, and every public award's kinds as the
+# public sees them now are what the next tagging is compared with (as a rebuild would leave them).
+#
 # A related document itself has no drafts: its trigger (0008) still counts every write. Rows are
 # deleted after the rows that depend on them (Django's cascade), so a deleted link is judged while its
 # award or measure still stands. The SQL is frozen here as it stood when this migration was written.
 
-from django.db import migrations
+from django.db import migrations, models
 
 PREFIX = "measures_public_revision"
 REVISION = "measures_contentrevision"
@@ -152,9 +156,62 @@ class SwapTriggers(migrations.RunSQL):
         return "The content revision counts eligibility and document links only when the public sees the row"
 
 
+def remember_public_kinds(apps, schema_editor):
+    alias = schema_editor.connection.alias
+    Award = apps.get_model("measures", "Award")
+    AwardRecipientKind = apps.get_model("measures", "AwardRecipientKind")
+    PublicState = apps.get_model("measures", "PublicState")
+    names = {}
+    links = AwardRecipientKind.objects.using(alias).filter(award__is_public=True)
+    for award_id, name in links.order_by("kind__order", "kind__slug").values_list("award_id", "kind__name"):
+        names.setdefault(award_id, []).append(name)
+    awards = Award.objects.using(alias).filter(is_public=True).values_list("id", "clause__measure_id", "clause__position")
+    PublicState.objects.using(alias).bulk_create(
+        [
+            PublicState(
+                subject="kinds",
+                object_id=award_id,
+                visible=True,
+                values={"names": names.get(award_id, [])},
+                measure_id=measure_id,
+                clause_position=position,
+            )
+            for award_id, measure_id, position in awards.iterator()
+        ],
+        batch_size=2000,
+    )
+
+
+def forget_kinds(apps, schema_editor):
+    alias = schema_editor.connection.alias
+    apps.get_model("measures", "PublicChange").objects.using(alias).filter(subject="kinds").delete()
+    apps.get_model("measures", "PublicState").objects.using(alias).filter(subject="kinds").delete()
+
+
+SUBJECTS = [("measure", "措施"), ("clause", "条款"), ("award", "奖补金额"), ("kinds", "申报主体")]
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("measures", "0015_search_amount_tokens"),
     ]
 
-    operations = [SwapTriggers()]
+    operations = [
+        SwapTriggers(),
+        migrations.AddField(
+            model_name="historicalawardrecipientkind",
+            name="history_batch",
+            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name="同批保存"),
+        ),
+        migrations.AlterField(
+            model_name="publicchange",
+            name="subject",
+            field=models.CharField(choices=SUBJECTS, max_length=10, verbose_name="对象"),
+        ),
+        migrations.AlterField(
+            model_name="publicstate",
+            name="subject",
+            field=models.CharField(choices=SUBJECTS, max_length=10),
+        ),
+        migrations.RunPython(remember_public_kinds, forget_kinds),
+    ]
