@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from measures.domain import public_history
+from measures.domain.eligibility import RecipientKind
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.domain.public_history import PublicChange
 from measures.domain.subscriptions import Delivery, Subscription
+from measures.editing.kinds import set_kinds
 from measures.editing.publishing import publish_clause_draft, publish_measure, start_draft_of_change
 from measures.public.alerts import sender
 from measures.public.alerts.sender import SendingFailed, send_due
@@ -314,3 +316,15 @@ def test_the_command_says_what_it_did(real_policy, follower, mailoutbox):
     out = io.StringIO()
     call_command("send_notifications", stdout=out)
     assert out.getvalue().startswith("1 mails (1 changes)")
+
+
+def test_a_kind_follower_hears_when_a_published_award_is_tagged_with_it(real_policy, follower, editor, mailoutbox):
+    follower(kind="awards", query=urlencode({"kind": "tech-business-incubator"}))
+    award = Award.objects.get(source_phrase="对金砖创新合作项目给予最高300万元支持")
+    incubator = RecipientKind.objects.get(slug="tech-business-incubator")
+    set_kinds(award, [*award.recipient_kinds.all(), incubator], editor, "金砖项目也可由孵化器申报")
+    send_due()
+    (message,) = mailoutbox
+    assert "金砖项目也可由孵化器申报" in message.body and "科技型企业孵化器" in message.body
+    assert "第1段奖补的申报主体" in message.subject
+    assert send_due().mails == 0

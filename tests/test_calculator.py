@@ -8,8 +8,10 @@ import io
 
 import pytest
 
+from measures.domain import public_history
 from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, Department, RecipientKind
-from measures.domain.models import Award
+from measures.domain.models import Award, PublicationStatus
+from measures.domain.public_history import PublicChange
 from measures.editing.loader import PolicyLoader
 from measures.public import calculator
 from measures.public.calculator import totals
@@ -222,7 +224,7 @@ def test_the_page_is_cached_by_revision_and_follows_an_edit(client, real_policy)
     Award.objects.filter(source_phrase="给予每年每家最高500万元奖励").update(amount_yuan=4_000_000)
     assert "每年每家最高400万元" in page(client, f"/calculator/?kind={INCUBATOR}")
     AwardRecipientKind.objects.filter(kind__slug=INCUBATOR).delete()
-    assert "还没有已发布的奖补" in page(client, f"/calculator/?kind={INCUBATOR}", status=400)
+    assert "没有这类申报主体" in page(client, f"/calculator/?kind={INCUBATOR}", status=400)
 
 
 # --- the CSV ------------------------------------------------------------------------------------------
@@ -430,3 +432,132 @@ def test_in_english_the_totals_are_written_in_yuan_and_the_policy_stays_chinese(
     assert "One-off amounts, total RMB 2 million = RMB 2 million" in html
     assert "up to a total of RMB 1 million + RMB 500,000 = RMB 1.5 million" in html
     assert '<q lang="zh-Hans">对新入选基地给予一次性200万元奖励</q>' in html and "Who can apply" in html
+
+
+# --- a kind is public once a published award is tagged with it ------------------------------------------
+
+DRAFT_KIND, MISSING_KIND = "draft-kind", "other-kind"  # of one length: their answers compare byte for byte
+DRAFT_KIND_NAME = "草稿主体平台"
+# Every face that answers for one kind named in its address.
+ONE_KIND_URLS = [
+    "/calculator/?kind={}",
+    "/calculator/?kind={}&kind=" + INCUBATOR,
+    "/calculator/export.csv?kind={}",
+    "/api/v1/calculator/?kind={}",
+    "/api/v1/recipient-kinds/{}/",
+    "/awards/?kind={}",
+    "/awards/export.csv?kind={}",
+    "/api/v1/awards/?kind={}",
+]
+
+
+@pytest.fixture
+def draft_kind(real_policy):
+    """A kind made for draft work: tagged on a draft award of measure 6 only."""
+    kind = RecipientKind.objects.create(slug=DRAFT_KIND, name=DRAFT_KIND_NAME, group=RecipientKind.Group.INCUBATOR)
+    public_award = Award.objects.get(source_phrase="给予每年每家最高500万元奖励")
+    draft_award = Award.objects.create(
+        clause=public_award.clause,
+        position=9,
+        amount_yuan=1_000_000,
+        limit=Award.Limit.CEILING,
+        recurrence=Award.Recurrence.ONCE,
+        nature=Award.Nature.REWARD,
+        recipient=DRAFT_KIND_NAME,
+        source_phrase="最高100万元",
+        status=PublicationStatus.DRAFT,
+    )
+    AwardRecipientKind.objects.create(award=draft_award, kind=kind)
+    return kind
+
+
+def kind_slugs_in_schema(client) -> list[list[str]]:
+    """The slugs each `kind` parameter of the OpenAPI document accepts."""
+    document = client.get("/api/schema/?format=json").json()
+    found = []
+    for operation in document["paths"].values():
+        for parameter in operation.get("get", {}).get("parameters", []):
+            if parameter["name"] == "kind":
+                schema = parameter["schema"]
+                found.append(schema.get("enum") or schema.get("items", {}).get("enum"))
+    return found
+
+
+def assert_kind_is_not_public(client):
+    assert DRAFT_KIND_NAME not in page(client, "/calculator/")
+    assert '<section class="search-kinds"' not in page(client, "/search/?q=草稿主体")
+    slugs = [kind["slug"] for kind in client.get("/api/v1/recipient-kinds/").json()["results"]]
+    assert DRAFT_KIND not in slugs and INCUBATOR in slugs
+    enums = kind_slugs_in_schema(client)
+    assert len(enums) >= 2 and all(INCUBATOR in enum and DRAFT_KIND not in enum for enum in enums)
+    for url in ONE_KIND_URLS:
+        draft, missing = client.get(url.format(DRAFT_KIND)), client.get(url.format(MISSING_KIND))
+        assert draft.status_code == missing.status_code, url
+        assert draft.content.replace(DRAFT_KIND.encode(), MISSING_KIND.encode()) == missing.content, url
+
+
+def test_a_kind_made_for_draft_work_answers_everywhere_as_a_missing_one(client, draft_kind):
+    assert_kind_is_not_public(client)
+
+
+def test_a_kind_is_public_once_a_published_award_carries_it_and_gone_once_none_does(client, draft_kind):
+    link = AwardRecipientKind.objects.create(
+        award=Award.objects.get(source_phrase="给予每年每家最高500万元奖励"), kind=draft_kind
+    )
+    assert f'{DRAFT_KIND_NAME}</span> <span class="calculator-form__count">（1 项）' in page(client, "/calculator/")
+    kinds = between(page(client, "/search/?q=草稿主体"), '<section class="search-kinds"', "</section>")
+    assert f'href="/calculator/?kind={DRAFT_KIND}"' in kinds
+    assert "每年每家最高500万元" in page(client, f"/calculator/?kind={DRAFT_KIND}")
+    assert client.get(f"/api/v1/recipient-kinds/{DRAFT_KIND}/").json()["award_count"] == 1
+    assert all(DRAFT_KIND in enum for enum in kind_slugs_in_schema(client))
+    link.delete()
+    assert_kind_is_not_public(client)
+
+
+# --- a published award's kinds change in the public history --------------------------------------------
+
+BRICS_AWARD = "对金砖创新合作项目给予最高300万元支持"
+
+
+def public_record():
+    """The public history as it could be replayed: each entry's identity and what it shows."""
+    fields = ("subject", "object_id", "history_id", "kind", "old_values", "new_values", "reason")
+    return sorted(PublicChange.objects.values_list(*fields), key=repr)
+
+
+def tag_in_admin(editor_client, award, kinds, reason):
+    url = f"/admin/measures/award/{award.pk}/change/"
+    data = change_form_data(editor_client.get(url), recipient_kinds=[kind.pk for kind in kinds], change_reason=reason)
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_tagging_a_published_award_is_a_public_change_with_its_reason_everywhere(editor_client, client, real_policy):
+    award = Award.objects.get(source_phrase=BRICS_AWARD)
+    brics, incubator = (
+        RecipientKind.objects.get(slug="brics-innovation-project"),
+        RecipientKind.objects.get(slug=INCUBATOR),
+    )
+    before = PublicChange.objects.count()
+    tag_in_admin(editor_client, award, [brics, incubator], "金砖项目也可由孵化器申报")
+    (entry,) = PublicChange.objects.all()[: PublicChange.objects.count() - before]
+    assert (entry.subject, entry.object_id, entry.kind) == ("kinds", award.pk, "changed")
+    assert entry.reason == "金砖项目也可由孵化器申报"
+    measure = award.clause.measure
+    for url in ("/changes/", f"/policies/kjcx-2025/measures/{measure.number}/history/"):
+        change = between(page(client, url), f'id="change-kinds-{entry.history_id}"', "</li>")
+        assert f"第{award.clause.position}段奖补的申报主体" in change and "金砖项目也可由孵化器申报" in change
+        assert "<ins>" in change and "科技型企业孵化器" in between(change, "<ins>", "</ins>")
+    feed = page(client, "/changes/feed/")
+    assert f"第{measure.number}条 第{award.clause.position}段奖补的申报主体 修改" in feed
+    # Untagging is one too; tagging a draft award is none; a replay writes the same history.
+    tag_in_admin(editor_client, award, [brics], "撤销孵化器")
+    assert PublicChange.objects.count() == before + 2 and PublicChange.objects.first().reason == "撤销孵化器"
+    award.status = PublicationStatus.DRAFT
+    award.save()
+    withdrawn = PublicChange.objects.count()
+    tag_in_admin(editor_client, award, [brics, incubator], "草稿中标注")
+    assert PublicChange.objects.count() == withdrawn
+    recorded = public_record()
+    public_history.rebuild()
+    assert public_record() == recorded

@@ -2,11 +2,22 @@
 that no way of changing public content can leave the page cache and the ETags behind, and no change to
 unpublished content moves it."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
 from simple_history.utils import bulk_create_with_history
 
-from measures.domain.models import Award, Clause, Measure, Pillar, PublicationStatus
+from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
+from measures.domain.eligibility import (
+    ApplicationDepartment,
+    ApplicationGuide,
+    ApplicationInfo,
+    AwardRecipientKind,
+    Department,
+    RecipientKind,
+)
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.domain.revision import ContentRevision, content_models, content_revision, tables_with_triggers
 
 
@@ -70,3 +81,169 @@ def test_reading_the_revision_is_one_query_by_primary_key(small_policy, django_a
         content_revision()
     assert "WHERE id = 1" in captured.captured_queries[0]["sql"]
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# Every content table, walked: a write that touches only draft work, and one the public sees. Each
+# entry makes its rows with `world` (a published measure with a tagged award and application facts, and
+# a draft measure with its own). A content table added without an entry here fails the walk.
+
+
+@pytest.fixture
+def world(small_policy):
+    published = Measure.objects.get(policy=small_policy, number=1)
+    public_award = Award.objects.get(clause__measure=published)
+    public_kind = RecipientKind.objects.create(slug="incubator", name="孵化器", group=RecipientKind.Group.INCUBATOR)
+    AwardRecipientKind.objects.create(award=public_award, kind=public_kind)
+    public_info = ApplicationInfo.objects.create(measure=published, hotline="0592-1")
+    public_department = Department.objects.create(name="公开的责任单位")
+    ApplicationDepartment.objects.create(info=public_info, department=public_department)
+    draft = Measure.objects.create(
+        policy=small_policy, pillar=published.pillar, number=4, title="草稿措施", status=PublicationStatus.DRAFT
+    )
+    draft_clause = Clause.objects.create(measure=draft, position=1, text="草稿条款，最高100万元。")
+    draft_award = Award.objects.create(
+        clause=draft_clause,
+        amount_yuan=1_000_000,
+        limit=Award.Limit.CEILING,
+        recurrence=Award.Recurrence.ONCE,
+        nature=Award.Nature.REWARD,
+        recipient="草稿对象",
+        source_phrase="最高100万元",
+    )
+    document = RelatedDocument.objects.create(
+        policy=small_policy, title="配套文件", relation=RelatedDocument.Relation.IMPLEMENTS
+    )
+    return SimpleNamespace(
+        policy=small_policy,
+        published=published,
+        public_award=public_award,
+        public_kind=public_kind,
+        public_info=public_info,
+        public_department=public_department,
+        draft=draft,
+        draft_clause=draft_clause,
+        draft_award=draft_award,
+        draft_info=ApplicationInfo.objects.create(measure=draft, hotline="0592-2"),
+        document=document,
+    )
+
+
+def written_and_gone(model, **fields):
+    """Insert a row, save it again, delete it: the three writes a table's trigger hears."""
+    row = model.objects.create(**fields)
+    row.save()
+    row.delete()
+
+
+def _draft_kind(w):
+    kind = RecipientKind.objects.create(slug="draft-kind", name="草稿类别", group=RecipientKind.Group.PROJECT)
+    link = AwardRecipientKind.objects.create(award=w.draft_award, kind=kind)
+    kind.name = "改名的草稿类别"
+    kind.save()
+    link.delete()
+    kind.delete()
+
+
+def _draft_department(w):
+    department = Department.objects.create(name="草稿的责任单位")
+    link = ApplicationDepartment.objects.create(info=w.draft_info, department=department)
+    department.phone = "0592-3"
+    department.save()
+    link.delete()
+    department.delete()
+
+
+def _draft_facts(w):
+    w.draft_info.delete()
+    written_and_gone(ApplicationInfo, measure=w.draft, hotline="0592-4")
+    written_and_gone(ApplicationInfo, award=w.draft_award, hotline="0592-5")
+
+
+def _renamed(row, field, value):
+    setattr(row, field, value)
+    row.save()
+
+
+ALWAYS_PUBLIC = None  # a table without drafts: every row of it is public
+
+WRITES = {
+    Policy: (ALWAYS_PUBLIC, lambda w: _renamed(w.policy, "title", "改过的政策标题")),
+    PolicySource: (
+        ALWAYS_PUBLIC,
+        lambda w: PolicySource.objects.create(policy=w.policy, label="新来源", url="https://example.org/s"),
+    ),
+    Pillar: (ALWAYS_PUBLIC, lambda w: _renamed(Pillar.objects.get(policy=w.policy, number=1), "title", "改过的方面")),
+    Measure: (
+        lambda w: written_and_gone(
+            Measure, policy=w.policy, pillar=w.draft.pillar, number=5, title="另一草稿", status=PublicationStatus.DRAFT
+        ),
+        lambda w: _renamed(w.published, "title", "改过的措施标题"),
+    ),
+    Clause: (
+        lambda w: written_and_gone(Clause, measure=w.draft, position=2, text="草稿措施的新条款"),
+        lambda w: _renamed(Clause.objects.get(measure=w.published), "text", "改过的条款"),
+    ),
+    Award: (
+        lambda w: written_and_gone(
+            Award,
+            clause=w.draft_clause,
+            position=2,
+            amount_yuan=2_000_000,
+            limit=Award.Limit.CEILING,
+            recurrence=Award.Recurrence.ONCE,
+            nature=Award.Nature.REWARD,
+            recipient="草稿对象",
+            source_phrase="最高200万元",
+        ),
+        lambda w: _renamed(w.public_award, "amount_yuan", 6_000_000),
+    ),
+    RelatedDocument: (ALWAYS_PUBLIC, lambda w: _renamed(w.document, "title", "改过的配套文件")),
+    RelatedDocumentMeasure: (
+        lambda w: written_and_gone(RelatedDocumentMeasure, document=w.document, measure=w.draft),
+        lambda w: RelatedDocumentMeasure.objects.create(document=w.document, measure=w.published),
+    ),
+    RecipientKind: (_draft_kind, lambda w: _renamed(w.public_kind, "name", "改名的孵化器")),
+    AwardRecipientKind: (
+        lambda w: written_and_gone(AwardRecipientKind, award=w.draft_award, kind=w.public_kind),
+        lambda w: AwardRecipientKind.objects.filter(award=w.public_award).delete(),
+    ),
+    Department: (_draft_department, lambda w: _renamed(w.public_department, "phone", "0592-9")),
+    ApplicationInfo: (
+        _draft_facts,
+        lambda w: _renamed(w.public_info, "hotline", "0592-8"),
+    ),
+    ApplicationDepartment: (
+        lambda w: written_and_gone(ApplicationDepartment, info=w.draft_info, department=w.public_department),
+        lambda w: ApplicationDepartment.objects.filter(info=w.public_info).delete(),
+    ),
+    ApplicationGuide: (
+        lambda w: written_and_gone(ApplicationGuide, info=w.draft_info, title="草稿指南", url="https://example.org/g"),
+        lambda w: ApplicationGuide.objects.create(info=w.public_info, title="申报指南", url="https://example.org/g"),
+    ),
+}
+
+WATCHED_PAGES = ["/", "/policies/test-policy/measures/1/", "/calculator/", "/api/v1/recipient-kinds/"]
+
+
+def test_every_content_table_has_a_draft_write_and_a_public_write_below():
+    assert set(WRITES) == set(content_models())
+
+
+def _validators(client):
+    return [(client.get(url)["ETag"], client.get(url)["Last-Modified"]) for url in WATCHED_PAGES]
+
+
+@pytest.mark.parametrize("model", sorted(WRITES, key=lambda m: m._meta.db_table), ids=lambda m: m.__name__)
+def test_draft_work_on_each_content_table_leaves_every_public_etag_alone(client, world, model):
+    """Else anyone could tell from the ETags when editors tag a draft award or give a draft measure its
+    application facts."""
+    draft_write, public_write = WRITES[model]
+    if draft_write is not ALWAYS_PUBLIC:
+        before, validators = content_revision(), _validators(client)
+        draft_write(world)
+        assert content_revision() == before
+        assert _validators(client) == validators
+    before, etags = content_revision(), [etag for etag, _ in _validators(client)]
+    public_write(world)
+    assert content_revision().key != before.key
+    assert all(new != old for (new, _), old in zip(_validators(client), etags, strict=True))

@@ -10,7 +10,9 @@
   differs: each fact the award's record gives wins over the measure's (`merge_facts`). What no
   record gives is None, which the pages show as 待录入: no source gives any of them for the 2025 policy.
 
-All of it is public content without drafts: every write counts in the content revision (migration 0010).
+None of it has drafts of its own, but it is public only with what it belongs to: a kind tag with its award,
+a recipient kind once a public award carries it (RecipientKindQuerySet.public), application facts with
+their measure or award. A write counts in the content revision only then (migration 0017).
 """
 
 import datetime
@@ -21,10 +23,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.domain.models import Audited, Award, ContentQuerySet, Measure
+from measures.domain.models import Audited, Award, BatchedHistory, ContentQuerySet, Measure
 
 
 class RecipientKindQuerySet(ContentQuerySet):
+    def public(self):
+        """The kinds the public sees: those a public award is tagged with. A kind made for draft work, or
+        whose last public award has gone, is not listed, searched, offered or answered for anywhere: every
+        face reads it from here, so its slug answers as an unknown one does."""
+        return self.filter(
+            models.Exists(AwardRecipientKind.objects.filter(kind=models.OuterRef("pk"), award__is_public=True))
+        )
+
     def in_order(self):
         return self.order_by("order", "slug")
 
@@ -90,7 +100,9 @@ class AwardRecipientKind(Audited):
     )
 
     objects = ContentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Batched: the links an admin form adds and removes are one change of the award's kinds in the
+    # public history (measures/domain/public_history.py), live and replayed alike.
+    history = HistoricalRecords(bases=[BatchedHistory])
 
     duplicate_number_message = "这笔奖补已经标注了这类申报主体。"
 

@@ -14,6 +14,11 @@ with public values only:
 - visible → invisible (withdrawn, or moved into a draft): 撤回, without the content it has since;
   visible → absent: 删除, with the last public content.
 
+An award's recipient kinds (who can apply: what the finder and the calculator list it under) are
+followed as a row of their own below the award (subject KINDS, keyed by the award): visible with it,
+their values the kinds' names in order. Tagging or untagging a visible award is a 修改 of its kinds;
+they appear and go with their award, folded into its entry.
+
 Only the row whose own save caused the change gets an entry: the clauses and awards under a
 measure that is withdrawn or published again disappear and reappear with it, folded into its entry
 (their last public values are still followed, so that a later edit is compared with what the
@@ -39,6 +44,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.diffs import content_fields
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import LISTED_FIELDS, Award, Clause, Measure, PublicationStatus
 from measures.domain.revision import ContentRevision
 
@@ -52,6 +58,8 @@ class PublicChange(models.Model):
         MEASURE = "measure", _("措施")
         CLAUSE = "clause", _("条款")
         AWARD = "award", _("奖补金额")
+        # An award's recipient kinds (its object_id is the award's, its history_id a kind link's record).
+        KINDS = "kinds", _("申报主体")
 
     class Kind(models.TextChoices):
         CREATED = "created", _("首次录入")
@@ -123,7 +131,9 @@ class PublicState(models.Model):
 PUBLISHED = PublicationStatus.PUBLISHED
 
 MEASURE, CLAUSE, AWARD = PublicChange.Subject.MEASURE, PublicChange.Subject.CLAUSE, PublicChange.Subject.AWARD
+KINDS = PublicChange.Subject.KINDS
 MODELS = {MEASURE: Measure, CLAUSE: Clause, AWARD: Award}
+KIND_NAMES = "names"  # the one value of an award's KINDS row: its kinds' names, in the kinds' order
 
 # Columns that say where a row is shown, or whether, rather than what it says.
 NOT_PUBLIC_VALUES = {"status", "draft_of", "is_public", *LISTED_FIELDS}
@@ -143,6 +153,7 @@ SHOWN_ATTNAMES = {
     subject: [name for name in names if name not in {"policy_id", "pillar_id", "measure_id", "clause_id"}]
     for subject, names in PUBLIC_ATTNAMES.items()
 }
+SHOWN_ATTNAMES[KINDS] = [KIND_NAMES]
 
 
 @dataclass(frozen=True)
@@ -176,7 +187,9 @@ def transition(record: Record | None, state: RowState, before: PublicState | Non
     was_visible = before is not None and before.visible
     kind = old = new = None
     moved_from = None
-    if was_visible and state.visible:
+    if state.subject == KINDS and not (was_visible and state.visible):
+        pass  # an award's kinds appear and go with it: folded into its entry
+    elif was_visible and state.visible:
         parent = PARENT_ATTNAME.get(state.subject)
         moved = parent is not None and before.values.get(parent) != state.values.get(parent)
         shown = SHOWN_ATTNAMES[state.subject]
@@ -321,18 +334,22 @@ def batched(function):
 def stamp_batch(sender, history_instance, **kwargs):
     """pre_create_historical_record: mark the record with its batch, so that a replay groups it alike."""
     current = getattr(_open, "batch", None)
-    if current is not None and sender in SUBJECT_OF_HISTORY:
+    if current is not None and (sender in SUBJECT_OF_HISTORY or sender is KIND_LINK_HISTORY):
         history_instance.history_batch = current.id
 
 
 def record_change(sender, instance, history_instance, **kwargs):
-    """post_create_historical_record: a measure, clause or award was saved or deleted."""
-    subject = SUBJECT_OF_HISTORY.get(sender)
+    """post_create_historical_record: a measure, clause or award was saved or deleted, or an award's
+    kind link (a change of the award's KINDS row)."""
+    if sender is KIND_LINK_HISTORY:
+        subject, pk = KINDS, history_instance.award_id
+    else:
+        subject, pk = SUBJECT_OF_HISTORY.get(sender), history_instance.id
     if subject is None:
         return
     record = Record(
         subject=subject,
-        id=history_instance.id,
+        id=pk,
         history_id=history_instance.history_id,
         history_type=history_instance.history_type,
         date=history_instance.history_date,
@@ -348,12 +365,14 @@ def record_change(sender, instance, history_instance, **kwargs):
 def record_bulk_write(sender, pks, using, **kwargs):
     """rows_recorded: content rows were written in bulk (ContentQuerySet) and their history recorded."""
     subject = {model: subject for subject, model in MODELS.items()}.get(sender)
+    if sender is AwardRecipientKind:
+        subject = KINDS
     if subject is None or not pks:
         return
     history = sender.history.model.objects.using(using)
     latest = {}
     for record in history.filter(id__in=pks).order_by("history_date", "history_id"):
-        latest[record.id] = record
+        latest[record.award_id if subject == KINDS else record.id] = record
     current = getattr(_open, "batch", None)
     group = current or Batch()
     history.filter(history_id__in=[r.history_id for r in latest.values()]).update(history_batch=group.id)
@@ -361,7 +380,7 @@ def record_bulk_write(sender, pks, using, **kwargs):
         group.add(
             Record(
                 subject,
-                record.id,
+                record.award_id if subject == KINDS else record.id,
                 record.history_id,
                 record.history_type,
                 record.history_date,
@@ -398,8 +417,8 @@ def _gone(subject, pk) -> RowState:
 
 
 def _live_states(subject: str, pk: int) -> list[RowState]:
-    """The row's state now, and its clauses' and awards' (whose visibility depends on it). Two or
-    three queries."""
+    """The row's state now, and its clauses', awards' and their kinds' (whose visibility depends on
+    it). Three or four queries."""
     if subject == MEASURE:
         measure = Measure.objects.filter(pk=pk).first()
         if measure is None:
@@ -414,12 +433,12 @@ def _live_states(subject: str, pk: int) -> list[RowState]:
             return [_gone(CLAUSE, pk)]
         states, clauses = [], [clause]
         measure_visible = clause.measure.status == PUBLISHED
-    else:
+    else:  # an award, or its kinds (keyed by the award)
         award = Award.objects.select_related("clause__measure").filter(pk=pk).first()
         if award is None:
-            return [_gone(AWARD, pk)]
+            return _with_kinds([_gone(AWARD, pk)])
         clause = award.clause
-        return [_award_state(award, clause, _clause_visible(clause, clause.measure.status == PUBLISHED))]
+        return _with_kinds([_award_state(award, clause, _clause_visible(clause, clause.measure.status == PUBLISHED))])
     awards_by_clause = {}
     for award in Award.objects.filter(clause__in=[c.pk for c in clauses]):
         awards_by_clause.setdefault(award.clause_id, []).append(award)
@@ -436,7 +455,7 @@ def _live_states(subject: str, pk: int) -> list[RowState]:
             )
         )
         states.extend(_award_state(a, clause, clause_visible) for a in awards_by_clause.get(clause.pk, []))
-    return states
+    return _with_kinds(states)
 
 
 def _clause_visible(clause, measure_visible: bool) -> bool:
@@ -449,6 +468,28 @@ def _award_state(award, clause, clause_visible: bool) -> RowState:
     return RowState(AWARD, award.pk, visible, values, clause.measure_id, clause.position)
 
 
+def _with_kinds(states: list[RowState], names_of=None) -> list[RowState]:
+    """These states, each award's followed by its kinds'. `names_of(award ids)`: their kinds' names by
+    award (by default read from the links: one query, none without a visible award)."""
+    awards = [state for state in states if state.subject == AWARD]
+    visible = [state.id for state in awards if state.visible]
+    names = (names_of or _live_kind_names)(visible) if visible else {}
+    return states + [_kinds_state(state, names.get(state.id, [])) for state in awards]
+
+
+def _live_kind_names(award_ids) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    links = AwardRecipientKind.objects.filter(award_id__in=award_ids).order_by("kind__order", "kind__slug")
+    for award_id, name in links.values_list("award_id", "kind__name"):
+        names.setdefault(award_id, []).append(name)
+    return names
+
+
+def _kinds_state(award: RowState, names: list[str]) -> RowState:
+    values = {KIND_NAMES: names} if award.visible else {}
+    return RowState(KINDS, award.id, award.visible, values, award.measure_id, award.clause_position)
+
+
 def _known(states) -> dict:
     """The PublicStates of these rows, by (subject, id): one query."""
     keys = {(s.subject, s.id) for s in states}
@@ -457,13 +498,16 @@ def _known(states) -> dict:
 
 
 SUBJECT_OF_HISTORY = {model.history.model: subject for subject, model in MODELS.items()}
+KIND_LINK_HISTORY = AwardRecipientKind.history.model
+KIND_VOCABULARY = "kind"  # a recipient kind's own record, in the replay: it names the kinds of awards
 
 
 # Replaying the whole history
 
 
 def _records(using):
-    """Every historical record of measures, clauses and awards, in groups saved together (a batch,
+    """Every historical record of measures, clauses, awards, their kind links and the kinds, in groups
+    saved together (a batch,
     or a record on its own), the groups in the order they ended, each record with the row's values
     as they were then."""
     records = []
@@ -475,10 +519,17 @@ def _records(using):
         rows = model.history.model.objects.using(using).order_by().values(*columns, *names)
         for row in rows.iterator(chunk_size=2000):
             records.append((row["history_date"], order[subject], row["history_id"], subject, row))
+    # The kinds' names and order as they were (to name an award's kinds), and the awards' kind links.
+    kinds = RecipientKind.history.model.objects.using(using).order_by()
+    for row in kinds.values("id", "history_id", "history_type", "history_date", "slug", "name", "order").iterator():
+        records.append((row["history_date"], 3, row["history_id"], KIND_VOCABULARY, row))
+    links = KIND_LINK_HISTORY.objects.using(using).order_by()
+    for row in links.values(*columns, "award_id", "kind_id").iterator(chunk_size=2000):
+        records.append((row["history_date"], 4, row["history_id"], KINDS, row))
     records.sort(key=lambda item: item[:3])
     groups, ends = {}, {}
     for position, (_date, _order, _history_id, subject, row) in enumerate(records):
-        key = row["history_batch"] or ("alone", position)
+        key = row.get("history_batch") or ("alone", position)
         groups.setdefault(key, []).append((subject, row))
         ends[key] = position
     return [groups[key] for key in sorted(groups, key=ends.__getitem__)]
@@ -497,9 +548,31 @@ def _rebuild(using) -> int:
     current = {MEASURE: {}, CLAUSE: {}, AWARD: {}}  # each row's values as of the records replayed so far
     clauses_of, awards_of = {}, {}  # measure id -> clause ids; clause id -> award ids
     known, entries = {}, []
+    kinds, kinds_of = {}, {}  # kind id -> (order, slug, name); award id -> {link id: kind id}
+
+    def kind_names(award_ids) -> dict[int, list[str]]:
+        return {
+            award_id: [kind[2] for kind in sorted(kinds[k] for k in kinds_of.get(award_id, {}).values() if k in kinds)]
+            for award_id in award_ids
+        }
+
     for group in _records(using):
         own = Batch()
         for subject, row in group:
+            if subject == KIND_VOCABULARY:
+                kinds[row["id"]] = (row["order"], row["slug"], row["name"])
+                continue
+            reason = row["history_change_reason"] or ""
+            if subject == KINDS:
+                links = kinds_of.setdefault(row["award_id"], {})
+                if row["history_type"] == "-":
+                    links.pop(row["id"], None)
+                else:
+                    links[row["id"]] = row["kind_id"]
+                own.add(
+                    Record(KINDS, row["award_id"], row["history_id"], row["history_type"], row["history_date"], reason)
+                )
+                continue
             pk = row["id"]
             previous = current[subject].get(pk)
             if row["history_type"] == "-":
@@ -510,11 +583,11 @@ def _rebuild(using) -> int:
                 _move(clauses_of, previous and previous["measure_id"], row["measure_id"], pk, row["history_type"])
             elif subject == AWARD:
                 _move(awards_of, previous and previous["clause_id"], row["clause_id"], pk, row["history_type"])
-            reason = row["history_change_reason"] or ""
             own.add(Record(subject, pk, row["history_id"], row["history_type"], row["history_date"], reason))
         states = {}
         for subject, pk in own.records:
-            for state in _replayed_states(subject, pk, current, clauses_of, awards_of):
+            replayed = _replayed_states(AWARD if subject == KINDS else subject, pk, current, clauses_of, awards_of)
+            for state in _with_kinds(replayed, kind_names):
                 states.setdefault((state.subject, state.id), state)
         new_entries, rows = _apply(own.records, states.values(), known)
         entries.extend(new_entries)

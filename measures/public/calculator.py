@@ -83,7 +83,7 @@ class CalculatorQuery:
             query.errors.append(("kind", str(_("申报主体类别不能为空。"))))
             wanted.remove("")
         if wanted:
-            found = {kind.slug: kind for kind in RecipientKind.objects.filter(slug__in=wanted)}
+            found = {kind.slug: kind for kind in RecipientKind.objects.public().filter(slug__in=wanted)}
             for slug in wanted:
                 if slug not in found:
                     shown = slug if len(slug) <= MAX_SHOWN else slug[:MAX_SHOWN] + "…"
@@ -112,7 +112,7 @@ def open_awards(valid_only: bool):
 
 
 def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
-    """Every kind, each with `award_count`: its published awards (in policies in force when `valid_only`).
+    """Every public kind, each with `award_count`: its published awards (in policies in force when `valid_only`).
     Two queries."""
     counts = dict(
         AwardRecipientKind.objects.filter(award__in=open_awards(valid_only))
@@ -120,7 +120,7 @@ def kinds_with_counts(valid_only: bool) -> list[RecipientKind]:
         .annotate(n=models.Count("award_id", distinct=True))
         .values_list("kind_id", "n")
     )
-    kinds = list(RecipientKind.objects.in_order())
+    kinds = list(RecipientKind.objects.public().in_order())
     for kind in kinds:
         kind.award_count = counts.get(kind.pk, 0)
     return kinds
@@ -141,7 +141,7 @@ def answer(query: CalculatorQuery) -> "Answer | None":
         if kind.pk not in listed:
             if query.valid_only and open_awards(False).filter(pk__in=kind.award_links.values("award_id")).exists():
                 message = _("“%(kind)s”的奖补都属于已失效或尚未施行的政策；如需查看，请取消勾选“只看有效政策”。")
-            else:
+            else:  # public when the question was read, its last award withdrawn since
                 message = _("“%(kind)s”还没有已发布的奖补。")
             query.errors.append(("kind", str(message % {"kind": kind.name})))
     if query.errors:

@@ -147,7 +147,7 @@ class AwardFilter(django_filters.FilterSet):
         label=_("申报主体"),
         field_name="recipient_kinds",  # what the OpenAPI document reads; filter() uses the links' index
         to_field_name="slug",
-        queryset=RecipientKind.objects.in_order(),
+        queryset=RecipientKind.objects.public().in_order(),
         error_messages={"invalid_choice": _("申报主体无效：没有网址标识为“%(value)s”的申报主体类别。")},
     )
     pillar = WholeNumberFilter(

@@ -250,7 +250,7 @@ def _count() -> tuple:
         (policy, number): title
         for policy, number, title in Pillar.objects.filter(Exists(holding)).values_list("policy", "number", "title")
     }
-    kinds = list(RecipientKind.objects.in_order().values_list("pk", "slug", "name"))
+    kinds = list(RecipientKind.objects.public().in_order().values_list("pk", "slug", "name"))
     listed = Policy.objects.filter(pk__in=awards.values("listed_policy"))
     policies = {
         pk: (slug, short or title)

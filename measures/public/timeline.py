@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.domain.diffs import FieldChange, field_changes
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
-from measures.domain.public_history import PublicChange, PublicState
+from measures.domain.public_history import KIND_NAMES, PublicChange, PublicState
 from measures.text import money
 
 PUBLIC_EDITOR = _("编辑部")
@@ -135,15 +135,16 @@ def _public_measure(state: PublicState, policies: dict) -> PublicMeasure:
 
 
 def _change(entry: PublicChange, measures: dict) -> Change:
-    model = MODELS[entry.subject]
     summary = ""
-    if entry.kind in (Kind.CREATED, Kind.PUBLISHED):
+    if entry.subject == PublicChange.Subject.KINDS:  # only ever changed: it appears and goes with its award
+        fields = [kinds_change(entry.old_values, entry.new_values)]
+    elif entry.kind in (Kind.CREATED, Kind.PUBLISHED):
         # What appeared, in a sentence: not a table of internal fields (序号, 金额性质, 按每家计 …).
         summary, fields = appeared(entry.subject, entry.new_values), []
     elif entry.kind == Kind.WITHDRAWN:
         fields = []  # nothing of what the row says since it was withdrawn
     else:
-        fields = field_changes(model, entry.old_values or None, entry.new_values)
+        fields = field_changes(MODELS[entry.subject], entry.old_values or None, entry.new_values)
     fields = [f for f in fields if f.name not in NOT_SHOWN]
     if entry.moved_from_measure_id is not None:
         fields.insert(0, _move(entry, measures))
@@ -160,6 +161,16 @@ def _change(entry: PublicChange, measures: dict) -> Change:
         measure=measures[entry.measure_id],
         summary=summary,
     )
+
+
+def kinds_change(old_values: dict, new_values: dict) -> FieldChange:
+    """An award's kinds before and after: '科技型企业孵化器 → 科技型企业孵化器、加速器'."""
+    separator = "、"  # the policy's own list mark: the names are the policy's words
+
+    def names(values):
+        return separator.join(values.get(KIND_NAMES, []))
+
+    return FieldChange(KIND_NAMES, str(_("申报主体")), names(old_values), names(new_values), whole=True)
 
 
 def appeared(subject: str, values: dict) -> str:

@@ -73,7 +73,7 @@ def test_a_reader_on_a_phone_follows_a_measure_confirms_by_mail_and_manages_it(
     assert Subscription.objects.get().frequency == "instant"
     page.get_by_label("取消这项关注").check()
     page.get_by_role("button", name="保存").click()
-    expect(page.locator("main")).to_contain_text("这个邮箱目前没有关注任何内容。")
+    expect(page.locator("main")).to_contain_text("这个邮箱已没有任何关注，这个页面的链接随之失效。")
     assert not Subscription.objects.exists()
 
 

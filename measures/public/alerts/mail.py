@@ -131,9 +131,9 @@ AWARD_TEXT_FIELDS = ("amount_yuan", "limit", "recurrence", "per_recipient", "nat
 
 def _field(change, field) -> dict:
     """A changed field as the mail shows it: short values whole, long texts also as a character diff."""
-    model = timeline.MODELS[change.subject]
+    model = timeline.MODELS.get(change.subject)  # none for an award's kinds: a list of names
     try:
-        model_field = model._meta.get_field(field.name)
+        model_field = model._meta.get_field(field.name) if model else None
     except FieldDoesNotExist:  # the place a row moved from and to
         model_field = None
     is_text = isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices

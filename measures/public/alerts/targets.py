@@ -275,7 +275,8 @@ def candidates(subscription: Subscription):
         ids = measures.values("object_id")
         entries = entries.filter(Q(measure_id__in=ids) | Q(moved_from_measure_id__in=ids))
     elif kind == Kind.AWARDS:
-        entries = entries.filter(subject=PublicChange.Subject.AWARD, kind__in=NEWS)
+        # An award's kinds too: tagging it changes which kind filters list it.
+        entries = entries.filter(subject__in=(PublicChange.Subject.AWARD, PublicChange.Subject.KINDS), kind__in=NEWS)
     else:
         entries = entries.filter(subject__in=(PublicChange.Subject.AWARD, PublicChange.Subject.CLAUSE), kind__in=NEWS)
     return entries.order_by("date", "id")

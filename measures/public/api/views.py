@@ -170,9 +170,11 @@ class RecipientKindViewSet(ReadOnlyViewSet):
     serializer_class = serializers.RecipientKindSerializer
     lookup_field = "slug"
     filter_backends = []
-    queryset = RecipientKind.objects.annotate(
-        award_count=Count("award_links", filter=Q(award_links__award__is_public=True))
-    ).order_by("order", "slug")
+    queryset = (
+        RecipientKind.objects.public()
+        .annotate(award_count=Count("award_links", filter=Q(award_links__award__is_public=True)))
+        .order_by("order", "slug")
+    )
 
 
 @extend_schema(

@@ -94,12 +94,14 @@ def change_url(change) -> str:
 
 
 def change_title(change) -> str:
-    """'第3条 第2段 修改', '第3条 第2段的奖补金额 新增', '第3条 措施 发布'."""
+    """'第3条 第2段 修改', '第3条 第2段的奖补金额 新增', '第3条 第2段奖补的申报主体 修改', '第3条 措施 发布'."""
     measure = _("第%(number)s条") % {"number": change.measure.number}
     if change.subject == "clause":
         subject = _("第%(position)s段") % {"position": change.position}
     elif change.subject == "award":
         subject = _("第%(position)s段的奖补金额") % {"position": change.position}
+    elif change.subject == "kinds":
+        subject = _("第%(position)s段奖补的申报主体") % {"position": change.position}
     else:
         subject = change.measure.title
     return f"{measure} {subject} {change.kind_label}"

@@ -29,7 +29,7 @@ def search(request):
         "results": results,
         "hits": hits,
         # Kinds of applicant named by the words: each leads to the calculator with it chosen.
-        "kinds": list(RecipientKind.objects.named(query.words)) if query.words else [],
+        "kinds": list(RecipientKind.objects.public().named(query.words)) if query.words else [],
         "example_terms": EXAMPLE_TERMS,
         "max_query_length": finder.MAX_QUERY_LENGTH,
         "max_terms": finder.MAX_TERMS,
