@@ -233,7 +233,7 @@ def manage(request, token):
     notice = None
     if request.method == "POST":
         notice = _apply_changes(managed, subscriptions, request.POST)
-        subscriptions = list(managed)
+        subscriptions = list(managed.all())  # read again: `managed` holds the rows as they were
     rows = [{"subscription": s, "what": targets.describe(s)} for s in subscriptions]
     context = {"email": email, "rows": rows, "notice": notice, "frequencies": Subscription.Frequency.choices}
     return _private(render(request, "alerts/manage.html", context))
