@@ -263,8 +263,8 @@ def _cache_control(editor: bool, seconds: int) -> str:
 
 
 def _page_key(request) -> str:
-    # The ETag names the path, language, 长辈版 and content; the scheme and host are in the absolute links
-    # that the API and the downloads write.
+    # The ETag names the path, language, 长辈版 and content; the scheme and host keep each host's answers
+    # apart, although none is built from them now (absolute links name SITE_URL): a belt to those braces.
     return f"page:{request.content_validators[0]}:{request.scheme}://{request.page_host}"
 
 

@@ -1,15 +1,30 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from rest_framework.exceptions import NotFound
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from measures.public.api import views
 from measures.public.api.docs import ApiDocsView
 from measures.public.api.schema import SchemaView
+from measures.public.presentation import on_site
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class RootView(APIRootView):
+    """/api/v1/: the lists' addresses, on the site's own address (DRF's are on the request's host)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data = {name: on_site(link) for name, link in response.data.items()}
+        return response
+
+
+class Router(DefaultRouter):
+    APIRootView = RootView
+
+
+router = Router()
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("pillars", views.PillarViewSet, basename="pillar")
 router.register("measures", views.MeasureViewSet, basename="measure")
