@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xmpolicy.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A query parameter that takes one value, given twice, is a 400 naming it, before any view reads it.
+    "measures.public.one_value.OneValueMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
