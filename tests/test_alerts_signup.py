@@ -35,7 +35,7 @@ def sign_up(client, address=ADDRESS, frequency="instant", target=MEASURE_3, **ex
 
 
 def link_in(message, name):
-    found = re.search(rf"http://127\.0\.0\.1:8000(/follow/{name}/[^\s\"<]+/)", message.body)
+    found = re.search(rf"https?://[^/\s]+(/follow/{name}/[^\s\"<]+/)", message.body)
     assert found, message.body
     return found.group(1)
 

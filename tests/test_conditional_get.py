@@ -3,6 +3,7 @@
 briefly (measures/public/caching.py, measures/domain/revision.py)."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.http import HttpResponse
@@ -280,3 +281,43 @@ def test_an_unknown_language_is_not_remembered(client, small_policy):
     response = client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     assert response.status_code == 302
     assert "django_language" not in response.cookies
+
+
+# Only a 200 may become a 304 (or a 412): a precondition never hides a missing page, a bad filter or a
+# failure, and never tells a visitor that a page exists.
+
+NOT_200 = {
+    "/policies/test-policy/measures/9/": 404,
+    "/policies/no-such-policy/": 404,
+    "/calculator/?kind=no-such-kind": 400,
+    "/api/v1/awards/?min=abc": 400,
+    "/api/v1/awards/999999/": 404,
+}
+FAR_FUTURE = http_date((timezone.now() + datetime.timedelta(days=3650)).timestamp())
+PRECONDITIONS = [
+    {"if_none_match": "*"},
+    {"if_modified_since": FAR_FUTURE},
+    {"if_match": 'W/"something-else"'},
+    {"if_unmodified_since": http_date(0)},
+]
+
+
+@pytest.mark.parametrize("headers", PRECONDITIONS, ids=lambda headers: next(iter(headers)))
+@pytest.mark.parametrize("url", NOT_200)
+def test_a_precondition_on_a_page_that_is_not_a_200_gets_the_pages_own_answer(client, small_policy, url, headers):
+    assert fetch(client, url, **headers).status_code == NOT_200[url]
+
+
+def test_a_precondition_on_a_page_that_fails_gets_the_error_not_a_304(small_policy):
+    client = Client(raise_request_exception=False)
+    with mock.patch("measures.public.views.browse.page_qr_code", side_effect=RuntimeError("broken")):
+        for headers in PRECONDITIONS:
+            assert fetch(client, "/policies/test-policy/", **headers).status_code == 500, headers
+
+
+@pytest.mark.parametrize("url", ["/policies/test-policy/measures/1/", "/api/v1/awards/"])
+def test_a_page_that_exists_answers_304_to_any_etag_and_to_a_later_date(client, small_policy, url):
+    for headers in ({"if_none_match": "*"}, {"if_modified_since": FAR_FUTURE}):
+        assert fetch(client, url, **headers).status_code == 304, headers  # rendered, then found a 200
+        assert fetch(client, url, **headers).status_code == 304, headers  # from the page cache
+    assert fetch(client, url, if_match='W/"something-else"').status_code == 412

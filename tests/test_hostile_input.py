@@ -577,7 +577,7 @@ def test_a_control_character_pasted_into_a_clause_does_not_break_the_feed(editor
     assert response.status_code == 200
     feed = response.content.decode()
     assert "支持孵化器建设，给予每年每家最高600万元奖励。" in feed  # the text, without the control characters
-    assert "按正式文件更正金额" in feed
+    assert "按正式文件更正 金额" in feed  # a reason's control character is shown as a space
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", feed)
 
 

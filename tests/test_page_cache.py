@@ -44,12 +44,13 @@ def test_the_chinese_and_english_pages_are_kept_apart(small_policy):
         assert '<html lang="en">' in english.get(MEASURE).content.decode()
 
 
-def test_links_built_for_one_host_are_not_handed_to_another(small_policy, settings):
+def test_every_host_is_handed_links_on_the_sites_own_address(small_policy, settings):
     settings.ALLOWED_HOSTS = ["policy.example.cn", "mirror.example.cn"]
+    settings.SITE_URL = "https://policy.example.cn"
     first = Client(HTTP_HOST="policy.example.cn").get("/api/v1/awards/").json()
     second = Client(HTTP_HOST="mirror.example.cn").get("/api/v1/awards/").json()
-    assert first["results"][0]["clause_url"].startswith("http://policy.example.cn/")
-    assert second["results"][0]["clause_url"].startswith("http://mirror.example.cn/")
+    assert first["results"][0]["clause_url"].startswith("https://policy.example.cn/")
+    assert second["results"][0]["clause_url"] == first["results"][0]["clause_url"]
 
 
 def test_a_missing_page_is_not_kept(client, small_policy, django_assert_max_num_queries):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import segno
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,7 +34,7 @@ def test_every_content_page_has_the_print_stylesheet_the_print_button_and_its_ad
         # Hidden until static/js/page-tools.js shows it: without JavaScript there is nothing to click.
         assert '<button type="button" class="page-tools__print" data-print hidden>打印</button>' in html, url
         assert '<script src="/static/js/page-tools.js" defer></script>' in html, url
-        assert f'<p class="print-only">厦门科技创新政策库 · 本页网址：http://127.0.0.1:8000{url}</p>' in html, url
+        assert f'<p class="print-only">厦门科技创新政策库 · 本页网址：{settings.SITE_URL}{url}</p>' in html, url
 
 
 def test_the_print_stylesheet_is_a4_without_chrome_and_prints_link_targets():

@@ -145,3 +145,16 @@ def test_a_document_names_measures_of_its_own_policy_only(real_policy, small_pol
     )
     with pytest.raises(ValidationError, match="只能关联这份文件所属政策中的措施"):
         link.full_clean()
+
+
+def test_a_document_linked_to_a_draft_measure_is_answered_as_if_the_measure_were_missing(client, real_policy):
+    draft = Measure.objects.create(
+        policy=real_policy, pillar=real_policy.pillars.get(number=1), number=7, title="草稿措施", status="draft"
+    )
+    RelatedDocumentMeasure.objects.create(document=RelatedDocument.objects.get(title=INCUBATOR_RULES), measure=draft)
+    for query in ("?measure={}", "?policy=kjcx-2025&measure={}"):
+        draft_answer = client.get("/api/v1/related-documents/" + query.format(7))
+        missing_answer = client.get("/api/v1/related-documents/" + query.format(8))
+        assert draft_answer.status_code == missing_answer.status_code == 200
+        assert json.loads(draft_answer.content)["count"] == 0
+        assert draft_answer.content == missing_answer.content

@@ -5,31 +5,63 @@ import logging
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
+from measures.public import urls as public_urls
+
+# One address of each public URL pattern (test_every_public_url_pattern_is_listed keeps it complete).
 PUBLIC_PAGES = [
     "/",
     "/policies/test-policy/",
+    "/policies/test-policy/pillars/1/",
     "/policies/test-policy/measures/1/",
     "/policies/test-policy/measures/1/history/",
     "/awards/",
+    "/awards/policies/",
     "/awards/export.csv",
+    "/calculator/",
+    "/calculator/export.csv",
     "/search/?q=孵化",
     "/changes/",
     "/changes/feed/",
     "/downloads/",
     "/downloads/awards.csv",
+    "/accessibility/",
     "/sitemap.xml",
     "/robots.txt",
+    "/healthz",
 ]
+API = ["/api/v1/", "/api/v1/awards/", "/api/v1/awards/1/", "/api/v1/calculator/", "/api/schema/", "/api/docs/"]
+
+
+def test_every_public_url_pattern_is_listed():
+    listed = {resolve(url.split("?")[0]).url_name for url in PUBLIC_PAGES}
+    assert {pattern.name for pattern in public_urls.urlpatterns} <= listed
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "TRACE", "OPTIONS", "PATCH"])
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_public_pages_answer_only_get_and_head(client, small_policy, url, method):
-    response = client.generic(method, url)
+def test_public_pages_answer_only_get_and_head(small_policy, url, method):
+    # As a browser or a script would be answered: with CSRF checked, which must not come first.
+    response = Client(enforce_csrf_checks=True).generic(method, url)
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert small_policy.title.encode() not in response.content
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("url", API)
+def test_the_api_answers_only_get_head_and_options(small_policy, url, method):
+    response = Client(enforce_csrf_checks=True).generic(method, url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_an_unknown_api_address_is_a_json_404_whatever_the_method(db, method):
+    response = Client(enforce_csrf_checks=True).generic(method, "/api/v1/no-such-list/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
 
 
 def test_a_host_the_site_does_not_serve_is_refused_even_with_a_matching_etag(client, small_policy, caplog):

@@ -13,15 +13,15 @@ from django.db import Error, connection
 from django.http import JsonResponse
 from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from xmpolicy.faults import is_database_down, reconnecting_once, summary
+from xmpolicy.read_only import read_only
 
 logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_safe
+@read_only
 def healthz(request):
     try:
         reconnecting_once(_select_one)  # a connection dropped while the database was away is no failure

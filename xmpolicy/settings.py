@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xmpolicy.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A query parameter that takes one value, given twice, is a 400 naming it, before any view reads it.
+    "measures.public.one_value.OneValueMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -240,8 +242,9 @@ API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/minute")
 FOLLOW_RATE_LIMIT = env_rate("FOLLOW_RATE_LIMIT", "10/hour")
 FOLLOW_ADDRESS_RATE_LIMIT = env_rate("FOLLOW_ADDRESS_RATE_LIMIT", "3/day")
 
-# The site's own address, for what is read away from the site: the links in e-mails, the QR codes, a
-# printed page's address. Locally `make run`'s; in production the first of ALLOWED_HOSTS over HTTPS.
+# The site's own address, for every absolute URL (e-mails, QR codes, a printed page's address, the feed,
+# the sitemap, the API and the CSV): never the request's Host, which a client chooses. Locally `make run`'s;
+# in production the first of ALLOWED_HOSTS over HTTPS.
 if PRODUCTION and ALLOWED_HOSTS[0].startswith("."):
     _default_site_url = ""  # a wildcard names no one host: SITE_URL must be given
 else:

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from xmpolicy.elder import choose_elder_mode
 from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
 from xmpolicy.paths import API_PREFIX
+from xmpolicy.read_only import read_only
 
 # A database that is down is a 503 page (or JSON under /api/); any other uncaught exception Django's 500.
 handler500 = "xmpolicy.faults.server_error"
@@ -21,7 +21,7 @@ urlpatterns = [
     path("elder/", choose_elder_mode, name="set_elder_mode"),
     path(
         "robots.txt",
-        require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        read_only(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
     path(API_PREFIX.removeprefix("/"), include("measures.public.api.urls")),

@@ -5,8 +5,11 @@ the content's fingerprint (measures.domain.revision: one query, or none on Postg
 keeps it, measures/domain/revision_watch.py), the interface language and the 长辈版
 (display_variant), the full path
 with its query string, today's date in Xiamen (pages show whether the policy is in force today)
-and the code's version (a deploy changes the HTML). A request whose If-None-Match (or
-If-Modified-Since) still matches is answered 304 before the view runs: at most one query, not the page's.
+and the code's version (a deploy changes the HTML). A request whose If-None-Match names the page's
+current ETag is answered 304 before the view runs: at most one query, not the page's. That ETag is only
+ever given with a 200, so it proves the page is one; any other precondition (If-None-Match: *, an
+If-Modified-Since, If-Match…) is weighed once the answer is known (from the page cache, or rendered),
+and only on a 200: a missing page, a bad filter or a failure is answered as it is, never 304 or 412.
 An edit writes a historical row, so the very next request gets a new ETag and a fresh page.
 
 `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` lets a CDN keep a page briefly; never on
@@ -36,7 +39,7 @@ from django.http.response import ResponseHeaders
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 
 from measures.domain.revision import content_revision
 from measures.domain.revision_watch import WATCH
@@ -113,6 +116,10 @@ class ConditionalGetMiddleware:
         if response is None:
             response = self.get_response(request)
             response = _store_page(request, response)
+        if response.status_code == 200:
+            response = get_conditional_response(
+                request, etag=etag, last_modified=int(last_modified.timestamp()), response=response
+            )
         if response.status_code not in (200, 304):
             return response
         if getattr(response, "from_page_cache", False):
@@ -151,12 +158,12 @@ class ConditionalGetMiddleware:
 
     @staticmethod
     def answer_from_cache(request, validators) -> HttpResponse | None:
-        """304 Not Modified, or 412 for a failed If-Match; else the page from the cache; else None."""
+        """304 Not Modified (or 412 for a failed If-Match) to a request naming the page's own ETag; else
+        the page from the cache; else None."""
         etag, last_modified = request.content_validators = validators
-        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
-        if response is None:
-            response = _cached_page(request)
-        return response
+        if _names_etag(request, etag):
+            return get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+        return _cached_page(request)
 
     @staticmethod
     def validators(request, revision=None) -> tuple[str, datetime.datetime] | None:
@@ -178,6 +185,14 @@ class ConditionalGetMiddleware:
         today, midnight = _today()
         last_modified = max(revision.last_modified or midnight, midnight)
         return _etag(revision, display_variant(request), request.get_full_path(), today), last_modified
+
+
+def _names_etag(request, etag) -> bool:
+    """Whether If-None-Match lists `etag` itself (compared weakly, as for a GET): not `*`, which any
+    URL would match, a missing page's as well as a page's."""
+    opaque = etag.removeprefix("W/")
+    listed = parse_etags(request.headers.get("If-None-Match", ""))
+    return any(tag.removeprefix("W/") == opaque for tag in listed)
 
 
 def _today() -> tuple[datetime.date, datetime.datetime]:
@@ -248,8 +263,8 @@ def _cache_control(editor: bool, seconds: int) -> str:
 
 
 def _page_key(request) -> str:
-    # The ETag names the path, language, 长辈版 and content; the scheme and host are in the absolute links
-    # that the API and the downloads write.
+    # The ETag names the path, language, 长辈版 and content; the scheme and host keep each host's answers
+    # apart, although none is built from them now (absolute links name SITE_URL): a belt to those braces.
     return f"page:{request.content_validators[0]}:{request.scheme}://{request.page_host}"
 
 

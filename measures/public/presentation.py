@@ -4,6 +4,8 @@ template filters by measures/templatetags/measures_extras.py and called by views
 Dates are Django's own `date` filter: DATE_FORMAT reads "2025年2月17日" in Chinese (Django's format)
 and "17 February 2025" in English (xmpolicy/formats/en/formats.py)."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -79,3 +81,12 @@ def site_url(path: str) -> str:
     e-mails, the QR codes, a printed page's address. Not the request's host: a QR code or a mail must
     name the site as the public knows it, whatever proxy or port the page was rendered behind."""
     return settings.SITE_URL + path
+
+
+def on_site(link: str | None) -> str | None:
+    """An absolute `link` that a library built on the request's scheme and host (DRF's pages and API
+    root), on the site's own address instead; None stays None."""
+    if link is None:
+        return None
+    _scheme, _host, path, query, fragment = urlsplit(link)
+    return site_url(urlunsplit(("", "", path, query, fragment)))

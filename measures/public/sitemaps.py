@@ -3,11 +3,14 @@ across them (home, finder, search, changes, downloads), and the 无障碍声明.
 
 Each section is read in one query (its items' policy joined), so the sitemap costs four queries
 whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
-Sitemap would otherwise run a COUNT before reading the rows. URLs are made absolute by the sitemap
-view with the request's scheme and host (django.contrib.sites is not installed).
+Sitemap would otherwise run a COUNT before reading the rows. URLs are made absolute with the site's own
+scheme and host (SITE_URL), never the request's.
 """
 
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
@@ -15,6 +18,16 @@ from django.urls import reverse
 from measures.domain.models import Measure, Pillar, Policy, PublicationStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
+
+
+class Sitemap(DjangoSitemap):
+    """Django's Sitemap on SITE_URL: the view would give it the request's scheme and host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class PolicySitemap(Sitemap):

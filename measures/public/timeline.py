@@ -10,6 +10,7 @@ are half of a login. The admin's own history pages keep the names for the bureau
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
@@ -34,6 +35,11 @@ MODELS = {"measure": Measure, "clause": Clause, "award": Award}
 # Fields a public diff leaves out: the links between rows (ids mean nothing to a reader; where a row
 # sits is said by the change's subject, and a move by its own line).
 NOT_SHOWN = {"measure", "clause", "policy", "pillar"}
+
+# A run of line breaks and other control characters (C0, DEL, C1, the Unicode line and paragraph
+# separators), with the spaces around it: a reason is shown as one line, so that an editor's text cannot
+# add lines of its own to the plain-text mail (a fake link, a fake sign-off) nor break a page's layout.
+LINE_BREAKING = re.compile(r" *[\x00-\x1f\x7f-\x9f\u2028\u2029]+[\x00-\x20\x7f-\x9f\u2028\u2029]*")
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ def _change(entry: PublicChange, measures: dict) -> Change:
         key=f"{entry.subject}-{entry.history_id}",
         date=entry.date,
         who=PUBLIC_EDITOR,
-        reason=entry.reason,
+        reason=one_line(entry.reason),
         kind=entry.kind,
         subject=entry.subject,
         position=entry.clause_position,
@@ -171,6 +177,11 @@ def kinds_change(old_values: dict, new_values: dict) -> FieldChange:
         return separator.join(values.get(KIND_NAMES, []))
 
     return FieldChange(KIND_NAMES, str(_("申报主体")), names(old_values), names(new_values), whole=True)
+
+
+def one_line(reason: str) -> str:
+    """A change's reason as every face shows it (history pages, /changes/, the feed, the mail): on one line."""
+    return LINE_BREAKING.sub(" ", reason).strip()
 
 
 def appeared(subject: str, values: dict) -> str:

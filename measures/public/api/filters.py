@@ -88,13 +88,14 @@ def _policy_filter(field_name):
     )
 
 
-def _number_filter(label, field_name, message):
+def _number_filter(label, field_name, message, **kwargs):
     return WholeNumberFilter(
         label=label,
         field_name=field_name,
         min_value=1,
         max_value=9999,
         error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message),
+        **kwargs,
     )
 
 
@@ -131,8 +132,15 @@ class ClauseFilter(django_filters.FilterSet):
 
 class RelatedDocumentFilter(django_filters.FilterSet):
     policy = _policy_filter("policy")
-    measure = _number_filter(_("措施"), "measure_links__measure__number", MEASURE_MESSAGE)
+    measure = _number_filter(
+        _("措施"), "measure_links__measure__number", MEASURE_MESSAGE, method="concerning_published_measure"
+    )
 
     class Meta:
         model = RelatedDocument
         fields = []
+
+    def concerning_published_measure(self, queryset, name, value):
+        # A document may be linked to a draft measure: through its link it would tell a draft's number
+        # from a missing one's, so only published measures count (a draft's number finds nothing).
+        return queryset.filter(measure_links__measure__in=Measure.objects.published().filter(number=value))

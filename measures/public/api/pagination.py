@@ -3,6 +3,8 @@
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
+from measures.public.presentation import on_site
+
 
 class Pages(PageNumberPagination):
     """`page` = 1, 2, …; "" is the first. Every 404 of the API says the same, "未找到。" (in the visitor's
@@ -10,6 +12,13 @@ class Pages(PageNumberPagination):
 
     invalid_page_message = NotFound.default_detail
     last_page_strings = ()
+
+    # `next` and `previous` on the site's own address, as every absolute URL: DRF builds them on the request's host.
+    def get_next_link(self):
+        return on_site(super().get_next_link())
+
+    def get_previous_link(self):
+        return on_site(super().get_previous_link())
 
     def get_schema_operation_parameters(self, view):
         (page,) = super().get_schema_operation_parameters(view)

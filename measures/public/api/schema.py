@@ -1,15 +1,16 @@
 """The API's OpenAPI document (/api/schema/) says what the server does, no more and no less; Schemathesis
 checks the two against each other (tests/test_api_contract.py).
 
-- Every operation documents its errors with their bodies: 400 for an invalid filter ({"errors": …}),
-  404 for an unknown id or page, 429 over the fair-use limit, 503 while the database is unreachable
+- Every operation documents its errors with their bodies: 400 for an invalid filter or a parameter given
+  twice ({"errors": …}; measures/public/one_value.py), 404 for an unknown id or page, 429 over the
+  fair-use limit, 503 while the database is unreachable
   (each {"detail": "…"}, a sentence in the visitor's language).
 - Each filter parameter is described from its filter: numbers with the bounds the filter enforces,
   amounts as non-negative numbers up to the finder's largest, a policy as one of the slugs it accepts
   (read from the database: the document follows the data, and the page cache keys it by revision),
   an alias as deprecated. Every query parameter but a required one (the calculator's `kind`) may be given
   empty: the filters (shared with the web finder, whose form sends empty fields) and the page number take
-  "" as not given.
+  "" as not given. Each may be given once, but for the calculator's `kind` (an array): its description says so.
 - The document is offered as a file named after the API's Chinese title, in a Content-Disposition
   header a browser can read (RFC 6266 `filename*`), and in the languages the site offers only.
 """
@@ -43,7 +44,7 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("说明，使用访问者选择的语言，如“未找到。”"))
 
 
-INVALID_FILTER = OpenApiResponse(InvalidFilterSerializer, description=_("参数无效：响应列出每个无效的参数。"))
+INVALID_FILTER = OpenApiResponse(InvalidFilterSerializer, description=_("参数无效或重复给出：响应列出每个这样的参数。"))
 NOT_FOUND = OpenApiResponse(DetailSerializer, description=_("未找到：没有这个编号或网址标识，或者没有这一页。"))
 TOO_MANY_REQUESTS = OpenApiResponse(
     DetailSerializer, description=_("请求过于频繁：超过了合理使用的上限，Retry-After 给出需要等待的秒数。")
@@ -58,9 +59,8 @@ class ApiSchema(AutoSchema):
         responses = super().get_response_serializers()
         if not isinstance(responses, dict):
             responses = {200: responses}
-        errors = {404: NOT_FOUND, 429: TOO_MANY_REQUESTS, 503: UNAVAILABLE}
-        if getattr(self.view, "filterset_class", None) is not None and getattr(self.view, "action", None) == "list":
-            errors[400] = INVALID_FILTER
+        # Any operation: a parameter given twice is a 400 (measures/public/one_value.py), a detail's too.
+        errors = {400: INVALID_FILTER, 404: NOT_FOUND, 429: TOO_MANY_REQUESTS, 503: UNAVAILABLE}
         return {**responses, **dict(sorted(errors.items()))}
 
     def _get_parameters(self):
@@ -69,6 +69,9 @@ class ApiSchema(AutoSchema):
             if parameter["in"] == "query":
                 # "" is "not given" (see the module's docstring), but for a parameter that must be given.
                 parameter["allowEmptyValue"] = not parameter.get("required", False)
+                if parameter.get("schema", {}).get("type") != "array":
+                    once = gettext("只能给出一次：重复给出答 400。")
+                    parameter["description"] = f"{parameter.get('description', '')} {once}".strip()
             elif parameter["name"] == "id":
                 # The views take any text up to the next "/" (a JSON 404 for "1.5" rather than the site's
                 # HTML one), which drf-spectacular would document as a pattern: ids are whole numbers.

@@ -13,14 +13,9 @@ from rest_framework import serializers
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import ApplicationFacts, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.public.presentation import site_url
 from measures.search import query as finder
 from measures.text import money
-
-
-def absolute(serializer, path: str) -> str:
-    """`path` on the public site, absolute (the request's scheme and host)."""
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -73,7 +68,7 @@ class RelatedDocumentSerializer(serializers.ModelSerializer):
             {
                 "number": measure.number,
                 "title": measure.title,
-                "url": absolute(self, reverse("measures:measure", kwargs={"slug": slug, "number": measure.number})),
+                "url": site_url(reverse("measures:measure", kwargs={"slug": slug, "number": measure.number})),
             }
             for measure in document.measures.all()
         ]
@@ -121,7 +116,7 @@ class PolicySerializer(serializers.ModelSerializer):
         return str(policy.validity_status(timezone.localdate()).label)
 
     def get_url(self, policy) -> str:
-        return absolute(self, policy.get_absolute_url())
+        return site_url(policy.get_absolute_url())
 
 
 class PillarSerializer(serializers.ModelSerializer):
@@ -133,7 +128,7 @@ class PillarSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "policy", "url"]
 
     def get_url(self, pillar) -> str:
-        return absolute(self, reverse("measures:pillar", kwargs={"slug": pillar.policy.slug, "number": pillar.number}))
+        return site_url(reverse("measures:pillar", kwargs={"slug": pillar.policy.slug, "number": pillar.number}))
 
 
 class RecipientKindSerializer(serializers.ModelSerializer):
@@ -148,7 +143,7 @@ class RecipientKindSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "group", "group_label", "explanation", "award_count", "calculator_url"]
 
     def get_calculator_url(self, kind) -> str:
-        return absolute(self, f"{reverse('measures:calculator')}?kind={kind.slug}")
+        return site_url(f"{reverse('measures:calculator')}?kind={kind.slug}")
 
 
 class KindRefSerializer(serializers.Serializer):
@@ -227,7 +222,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "pillar", "policy", "url", "application"]
 
     def get_url(self, measure) -> str:
-        return absolute(self, measure.get_absolute_url())
+        return site_url(measure.get_absolute_url())
 
 
 class ClauseSerializer(serializers.ModelSerializer):
@@ -254,7 +249,7 @@ class ClauseSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, clause) -> str:
-        return absolute(self, clause.get_absolute_url())
+        return site_url(clause.get_absolute_url())
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -301,7 +296,7 @@ class AwardSerializer(serializers.ModelSerializer):
         return str(money.yuan_to_wan(award.amount_yuan))
 
     def get_clause_url(self, award) -> str:
-        return absolute(self, award.clause.get_absolute_url())
+        return site_url(award.clause.get_absolute_url())
 
     def to_representation(self, award):
         # The fields above, written out (the schema still reads them): DRF's walk of them, field by field,
@@ -379,7 +374,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
         return plain(finder.highlight(clause.text, query.terms, amounts=query.amounts))
 
     def get_url(self, clause) -> str:
-        return absolute(self, clause.get_absolute_url())
+        return site_url(clause.get_absolute_url())
 
 
 class AmountTermSerializer(serializers.Serializer):
@@ -393,4 +388,4 @@ class AmountTermSerializer(serializers.Serializer):
     finder_url = serializers.SerializerMethodField(help_text="奖补查询中同样金额的网址（/awards/?min=…&max=…）")
 
     def get_finder_url(self, amount) -> str:
-        return absolute(self, amount.finder_url)
+        return site_url(amount.finder_url)

@@ -1,15 +1,31 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import NotFound
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from measures.public.api import views
 from measures.public.api.docs import ApiDocsView
 from measures.public.api.schema import SchemaView
+from measures.public.presentation import on_site
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class RootView(APIRootView):
+    """/api/v1/: the lists' addresses, on the site's own address (DRF's are on the request's host)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data = {name: on_site(link) for name, link in response.data.items()}
+        return response
+
+
+class Router(DefaultRouter):
+    APIRootView = RootView
+
+
+router = Router()
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("pillars", views.PillarViewSet, basename="pillar")
 router.register("measures", views.MeasureViewSet, basename="measure")
@@ -19,6 +35,7 @@ router.register("related-documents", views.RelatedDocumentViewSet, basename="rel
 router.register("recipient-kinds", views.RecipientKindViewSet, basename="recipient-kind")
 
 
+@csrf_exempt  # whatever the method: a 404, not the CSRF middleware's 403 page
 def not_found(request, path):
     """Any other address under /api/ is a 404 in JSON too, like an unknown id."""
     return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

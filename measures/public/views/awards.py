@@ -21,7 +21,7 @@ from measures.public.alerts.targets import FINDER_FILTERS
 from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.public.finder_counts import KnownCountPaginator, finder_count
 from measures.public.finder_facets import finder_facets, policy_choices
-from measures.public.presentation import pillar_numeral
+from measures.public.presentation import pillar_numeral, site_url
 from measures.public.views.query_urls import pager_urls, query_with_each, with_query
 from xmpolicy.nul import without_nul
 
@@ -118,7 +118,7 @@ def award_export_csv(request):
         lines = [_("筛选条件有误：")] + [f"{name}: {message}" for name, message in finder.error_messages()]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     # The finder's columns of measures.public.exports (shared with the bulk downloads).
-    response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), request.build_absolute_uri)
+    response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), site_url)
     response["Content-Disposition"] = 'attachment; filename="awards.csv"'
     return response
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind
 from measures.public import calculator, exports
+from measures.public.presentation import site_url
 from measures.public.views.query_urls import pager_urls, with_query
 
 
@@ -53,7 +54,7 @@ def calculator_export_csv(request):
     if query.errors:
         lines = [_("查询条件有误：")] + [message for _name, message in query.errors]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
-    response = exports.csv_response(exports.CALCULATOR_COLUMNS, answer.every_award(), request.build_absolute_uri)
+    response = exports.csv_response(exports.CALCULATOR_COLUMNS, answer.every_award(), site_url)
     response["Content-Disposition"] = 'attachment; filename="calculator.csv"'
     return response
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from measures.public import exports
+from measures.public.presentation import site_url
 
 DATASETS = {
     "awards": {
@@ -75,9 +76,9 @@ def download(request, dataset, fmt):
     with translation.override("zh-hans"):
         objects = list(spec["rows"]())
         if fmt == "csv":
-            response = exports.csv_response(columns, objects, request.build_absolute_uri)
+            response = exports.csv_response(columns, objects, site_url)
         else:
-            response = _json(columns, objects, request.build_absolute_uri)
+            response = _json(columns, objects, site_url)
     response["Content-Disposition"] = f'attachment; filename="{filename(dataset, fmt)}"'
     return response
 

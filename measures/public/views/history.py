@@ -5,7 +5,9 @@ What counts as a public change, and who is named for it, is measures/public/time
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.models import Pillar, Policy
 from measures.public import timeline
+from measures.public.presentation import site_url
 
 # XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
 # Django's feed writer raises on them: the feed drops them from the texts it writes.
@@ -118,28 +121,26 @@ class ChangesFeed(Feed):
     def subtitle(self):
         return _("已发布的措施、条款和奖补金额的修改，最新的在前。")
 
+    # Every address on the site's own (SITE_URL), absolute already: Django would put the request's host on them.
     def link(self):
-        return reverse("measures:changes")
+        return site_url(reverse("measures:changes"))
 
-    def get_object(self, request, *args, **kwargs):
-        return request.get_host()
+    def feed_url(self):
+        return site_url(reverse("measures:changes_feed"))
 
-    def items(self, host):
-        changes = timeline.recent_changes()
-        for change in changes:
-            change.feed_host = host  # for item_guid, which Django calls with the item alone
-        return changes
+    def items(self):
+        return timeline.recent_changes()
 
     def item_title(self, change):
         return NOT_XML.sub("", change_title(change))
 
     def item_link(self, change):
-        return change_url(change)
+        return site_url(change_url(change))
 
     def item_guid(self, change):
         # An absolute IRI that never changes for the same change (RFC 4287, 4.2.6): a tag URI (RFC 4151)
         # of the site's host and the change's key, whatever its page or the measure's number later.
-        host = change.feed_host.split(":")[0]
+        host = urlsplit(settings.SITE_URL).hostname
         return f"tag:{host},2025:change-{change.key}"
 
     def item_guid_is_permalink(self, change):
