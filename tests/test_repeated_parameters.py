@@ -23,7 +23,7 @@ PAGES = [
     ("/awards/?pillar=1&pillar=2", "pillar"),
     ("/awards/export.csv?sort=amount&sort=-amount", "sort"),
     ("/search/?q=孵化器&q=加速器", "q"),
-    (f"/calculator/?{KINDS}&valid=1&valid=0", "valid"),
+    (f"/calculator/?{KINDS}&page=1&page=2", "page"),
     (f"/calculator/export.csv?{KINDS}&page=1&page=2", "page"),
     ("/policies/kjcx-2025/measures/3/?as_of=2025-03-01&as_of=2025-04-01", "as_of"),
 ]
@@ -54,6 +54,14 @@ def test_the_message_is_in_the_visitors_language(client, real_policy):
 )
 def test_the_calculators_kinds_are_still_given_several_at_once(client, real_policy, url):
     assert client.get(url).status_code == 200
+
+
+def test_the_calculators_form_sends_its_checkbox_after_a_hidden_default_and_the_last_value_wins(client, real_policy):
+    # What the form sends with 只看有效政策 ticked, then unticked (templates/measures/calculator.html).
+    ticked = client.get(f"/calculator/?{KINDS}&valid=0&valid=1").content.decode()
+    unticked = client.get(f"/calculator/?{KINDS}&valid=0").content.decode()
+    assert 'name="valid" value="1" checked' in ticked
+    assert 'name="valid" value="1" checked' not in unticked
 
 
 def test_the_api_document_says_each_parameter_may_be_given_once_but_kind(client, real_policy):

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from xmpolicy.paths import is_api
 
-# The parameters a view reads all the values of, by view name.
+# The parameters a view reads all the values of, by view name. The calculator's form sends `valid` as a
+# hidden 0 followed by its checkbox's 1 when ticked (so that an unticked box is told from a first visit):
+# the last value is the visitor's choice (measures/public/calculator.py).
 MULTI_VALUED = {
-    "measures:calculator": {"kind"},
-    "measures:calculator_csv": {"kind"},
+    "measures:calculator": {"kind", "valid"},
+    "measures:calculator_csv": {"kind", "valid"},
     "api:calculator": {"kind"},
 }
 NOT_CHECKED_NAMESPACES = {"admin"}
