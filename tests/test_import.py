@@ -205,6 +205,16 @@ def test_an_unreadable_or_empty_file_is_a_clear_error_and_nothing_is_written(rea
     assert counts() == before
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_when_utf16_is_named(real_policy, text_file, codec):
+    path = text_file(official_text(), "official-utf16.txt", codec)
+    with pytest.raises(CommandError, match="如果它是 UTF-16 文本，请把编码选为 UTF-16"):
+        run(path, "--dry-run")  # guessed, its NUL bytes look binary
+    out, _err = run(path, "--dry-run", "--encoding", codec)
+    assert "第7条 测试措施七" in out
+    assert importer.read_upload("措施.txt", official_text().encode("utf-16-le"), "utf-16") == official_text()
+
+
 def test_a_missing_file_an_unknown_policy_and_a_text_without_measures_are_errors(real_policy, text_file, tmp_path):
     with pytest.raises(CommandError, match="无法读取文件"):
         run(tmp_path / "nowhere.txt")
@@ -405,6 +415,14 @@ def test_an_uploaded_gb18030_text_file_is_previewed(editor_client, real_policy):
     upload.name = "措施.txt"
     data = {"step": "preview", "policy": real_policy.pk, "file": upload, "source_url": TEST_SOURCE}
     html = editor_client.post(IMPORT_URL, data).content.decode()
+    assert "第7条 测试措施七" in html
+
+
+def test_an_uploaded_utf16_file_without_a_byte_order_mark_is_previewed_with_utf16_chosen(editor_client, real_policy):
+    upload = io.BytesIO(official_text().encode("utf-16-le"))
+    upload.name = "措施.txt"
+    data = {"step": "preview", "policy": real_policy.pk, "file": upload, "source_url": TEST_SOURCE}
+    html = editor_client.post(IMPORT_URL, {**data, "encoding": "utf-16"}).content.decode()
     assert "第7条 测试措施七" in html
 
 

@@ -119,8 +119,13 @@ def _unpacked_within_limits(name: str, data: bytes) -> bytes:
 
 
 def decode_text(name: str, data: bytes, encoding: str | None = None) -> str:
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused(f"“{name}”不是文本文件（含有二进制内容），请导入 .txt 或 .docx。")
+    """The text of `data` in `encoding`, or in the one detected. A NUL byte means a binary file only when
+    the encoding is guessed: UTF-16 without a byte order mark is full of them, and an encoding the editor
+    names is tried as named (check_text then refuses any control character it decodes to)."""
+    if not encoding and b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRefused(
+            f"“{name}”不是文本文件（含有二进制内容），请导入 .txt 或 .docx；如果它是 UTF-16 文本，请把编码选为 UTF-16。"
+        )
     if encoding:
         try:
             return data.decode(encoding)
