@@ -157,6 +157,10 @@ _DIGITS = {
 _SMALL_UNITS = {**dict.fromkeys("十拾", 10), **dict.fromkeys("百佰", 100), **dict.fromkeys("千仟", 1000)}
 _BIG_UNITS = {**dict.fromkeys("万萬", YUAN_PER_WAN), **dict.fromkeys("亿億", YUAN_PER_YI)}
 _CHINESE_NUMERALS = "".join([*_DIGITS, *_SMALL_UNITS])
+# Every character an amount in text may be written with (find_amounts' reach, approximate words included).
+AMOUNT_CHARACTERS = frozenset(
+    [*_DIGITS, *_SMALL_UNITS, *_BIG_UNITS, *"0123456789０１２３４５６７８９.．,点元余多来几数上 \u00a0"]
+)
 # Full-width digits and points read as ASCII ones; one character for one, so offsets do not move.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
