@@ -6,7 +6,8 @@
 1. Reading: a policy of 20,000+ characters, written out from the synthetic corpus's own policies (pillars,
    measures, clauses with awards in 万元), read by measures/text/reader.py: the median and the worst of
    several reads (target < 1 s), against tokenising the same text for search; and every award the corpus
-   put in the text proposed back with its amount (none missing, none invented).
+   put in the text proposed back with its amount (none missing, none invented). Then one paragraph of
+   1 MB on one line, full of amounts, as pasted from a PDF: its time (< 5 s) and peak memory (≤ 200 MB).
 2. Amount search (with --database, a PostgreSQL database holding `manage.py generate_corpus`'s library,
    or as a row of bench/scale.py): amounts in several notations, ranges, and either with a word, through
    the indexes against the naive scan on the same data: p95, the ratio, and the results compared.
@@ -26,6 +27,12 @@ from bench.harness import Table, log, percentile, pg_url
 
 READ_TARGET_S = 1.0
 DOCUMENT_CHARACTERS = 20_000
+# A page pasted from a PDF as one line: one paragraph of 1 MB, full of amounts (issue 25). Read in a
+# time linear in its length (it was quadratic: 52,000 characters took 8.8 s), in bounded memory.
+ONE_LINE_CHARACTERS = 1_000_000
+ONE_LINE_SENTENCE = "对新认定的企业，给予最高500万元奖励，对孵化器、加速器分别给予100万元、50万元补助；"
+ONE_LINE_TARGET_S = 5.0
+ONE_LINE_MEMORY_TARGET_MB = 200
 SEED = 2025
 NUMERALS = "一二三四五六七八九十"
 # Amount queries: each corpus amount in another notation, ranges, and amounts with a word.
@@ -124,6 +131,50 @@ def reading_rows(table: Table) -> None:
     )
 
 
+def one_line_rows(table: Table) -> None:
+    """A 1 MB one-line paragraph with tens of thousands of amounts: the reading's time against tokenising
+    the same text for search (linear, the baseline), and the most memory it held (tracemalloc, a second
+    read: tracing slows it down)."""
+    import tracemalloc
+
+    from measures.text import reader, tokens
+
+    repeated = ONE_LINE_SENTENCE * (ONE_LINE_CHARACTERS // len(ONE_LINE_SENTENCE) + 1)
+    text = "关于基准测试的若干措施\n（一）测试措施。" + repeated[:ONE_LINE_CHARACTERS]
+    runs, baseline = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        reading = reader.read_policy(text)
+        runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        tokens.tokens(text)
+        baseline.append(time.perf_counter() - start)
+    median = statistics.median(runs)
+    log(f"reading: one line of {len(text):,} characters, {len(reading.awards):,} awards read")
+    table.add(
+        f"read a {len(text) / 1e6:.0f} MB one-line paragraph, {len(reading.awards):,} awards (median of 3)",
+        f"{median:.2f} s",
+        f"{statistics.median(baseline):.2f} s (search tokens)",
+        f"{median / statistics.median(baseline):.1f}×",
+        f"< {ONE_LINE_TARGET_S:.0f} s",
+        median < ONE_LINE_TARGET_S,
+    )
+    tracemalloc.start()
+    try:
+        reader.read_policy(text)
+        peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    table.add(
+        "  its peak memory (tracemalloc)",
+        f"{peak_mb:.0f} MB",
+        f"{len(text.encode()) / 1e6:.1f} MB of text",
+        f"{peak_mb / (len(text.encode()) / 1e6):.0f}×",
+        f"≤ {ONE_LINE_MEMORY_TARGET_MB} MB",
+        peak_mb <= ONE_LINE_MEMORY_TARGET_MB,
+    )
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -191,6 +242,7 @@ def main() -> int:
     django_setup(args.database)
     table = Table("Reading policy text and searching by amount")
     reading_rows(table)
+    one_line_rows(table)
     if args.database:
         amount_search_rows(table, args.target_ms)
     table.print()

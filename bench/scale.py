@@ -12,7 +12,7 @@ measured against its baseline in the same run.
 2. Search: sampled Chinese terms answered through the index, against the naive substring scan (the same
    search without the index) on the same data: p95, the ratio, and the results compared one by one; then
    amount queries (三千万, 0.3亿, 500万以上, 孵化器 500万以上 …) the same way, and the reading of a
-   20,000-character policy (bench/reading.py).
+   20,000-character policy and of a 1 MB one-line paragraph full of amounts (bench/reading.py).
 3. The award finder with filters and sorting: p95 of the answer (the filtered, sorted first page and
    its count), and of the whole finder page with its facet counts; the policy calculator's answer for
    three recipient kinds (its awards with their kinds and application facts, and the totals): p95, and
@@ -53,7 +53,7 @@ from bench.harness import (
     pg_url,
     wrk,
 )
-from bench.reading import amount_search_rows, reading_rows
+from bench.reading import amount_search_rows, one_line_rows, reading_rows
 
 DATABASE = "xmp_bench_scale"
 SEED = 2025
@@ -141,6 +141,7 @@ def main() -> int:
             search_rows(table)
             amount_search_rows(table, SEARCH_P95_MS)  # bench/reading.py: amounts in any notation, ranges
             reading_rows(table)
+            one_line_rows(table)  # a 1 MB one-line paragraph full of amounts: linear, bounded memory
             finder_rows(table)
             calculator_rows(table)
             alert_rows(table, small_alert_queries)

@@ -8,6 +8,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from measures.domain.models import Award, Clause
 from measures.search import query as search
@@ -159,6 +161,7 @@ def test_the_api_finds_the_same_and_says_how_it_understood_the_amounts(client, r
             "max_yuan": 30_000_000,
             "exact": True,
             "description": "金额 = 3000万元",
+            "beyond_any_award": False,
             "finder_url": "http://testserver/awards/?min=3000&max=3000",
         }
     ]
@@ -179,8 +182,10 @@ def test_the_api_schema_documents_the_amounts(client, db):
         "max_yuan",
         "exact",
         "description",
+        "beyond_any_award",
         "finder_url",
     }
+    assert properties["amounts"]["items"]["properties"]["finder_url"]["nullable"] is True
 
 
 def test_the_english_page_says_the_same_in_english(client, real_policy):
@@ -188,3 +193,91 @@ def test_the_english_page_says_the_same_in_english(client, real_policy):
     html = search_page(client, "500万以上")
     assert "read as an amount: amount ≥ RMB 5 million" in html
     assert "See these amounts in the award finder" in html
+
+
+# --- amounts however large (GitHub issue 25, item 8) ----------------------------------------------
+
+HUGE = ["10000000000000000000000000000万", "1000000000000000000000000000000000元", "9999999999999999999999999万亿"]
+
+
+@pytest.mark.parametrize("written", HUGE)
+def test_an_amount_beyond_any_award_is_explained_not_a_server_error(client, real_policy, written):
+    html = search_page(client, written)
+    assert f"“{written}”按金额理解：金额 = " in html
+    assert "超出任何奖补（奖补查询以10000亿元为限）" in html
+    assert "在奖补查询中查看这些金额" not in html  # the finder would answer nothing but an error
+    assert "没有找到" in html
+
+
+@pytest.mark.parametrize("written", HUGE)
+def test_the_api_says_an_amount_is_beyond_any_award(client, real_policy, written):
+    response = client.get("/api/v1/search/", {"q": written})
+    assert response.status_code == 200
+    (amount,) = response.json()["amounts"]
+    assert amount["beyond_any_award"] is True and amount["finder_url"] is None
+    assert amount["min_yuan"] == amount["max_yuan"] >= 10**32
+    assert response.json()["count"] == 0
+
+
+def test_an_amount_is_read_exactly_whatever_its_length(client, real_policy):
+    # 28 significant digits is all Decimal keeps by default: one more and the amount would read rounded.
+    written = "1234567890123456789012345678901234元"
+    (amount,) = client.get("/api/v1/search/", {"q": written}).json()["amounts"]
+    assert amount["min_yuan"] == 1234567890123456789012345678901234
+    assert "金额 = 12345678901234567890123456.78901234亿元" in search_page(client, written)
+
+
+def test_a_range_open_beyond_any_award_links_to_the_finder_without_that_end(client, real_policy):
+    html = search_page(client, "1万到99999999999999999999999999万")
+    assert links(html) == [MEASURE_2_NEWS, MEASURE_3, MEASURE_6]
+    assert 'href="/awards/?min=1"' in html
+    assert client.get("/awards/", {"min": "1"}).status_code == 200
+    assert "超出任何奖补" not in html
+    at_most = client.get("/api/v1/search/", {"q": "不超过9999999999999999999999万"}).json()
+    assert at_most["count"] == 3 and at_most["amounts"][0]["finder_url"] == "http://testserver/awards/?"
+
+
+# Numerals of any length in every notation the money reader knows, with every unit, alone, mixed or as
+# a range: whatever reads as an amount, the page and the API answer it (200), or name the problem (400).
+ARABIC = st.text("0123456789", min_size=1, max_size=60)
+GROUPED = st.lists(st.text("0123456789", min_size=3, max_size=3), min_size=1, max_size=12).map(
+    lambda groups: "1," + ",".join(groups)
+)
+CHINESE = st.text("零〇一二两三四五六七八九十百千万亿点", min_size=1, max_size=40)
+CAPITAL = st.text("零壹贰叁肆伍陆柒捌玖拾佰仟万亿", min_size=1, max_size=40)
+MIXED = st.lists(st.one_of(ARABIC, CHINESE, CAPITAL, st.just(".5")), min_size=1, max_size=4).map("".join)
+UNITS = st.sampled_from(["元", "万", "万元", "亿", "亿元", "万亿", "万亿元", " 元", ""])
+AMOUNT = st.builds(lambda numeral, unit: numeral + unit, st.one_of(ARABIC, GROUPED, CHINESE, CAPITAL, MIXED), UNITS)
+RANGE = st.one_of(
+    st.builds(lambda word, amount: word + amount, st.sampled_from(["不超过", "超过", "不低于", "低于", "¥"]), AMOUNT),
+    st.builds(lambda amount, word: amount + word, AMOUNT, st.sampled_from(["以上", "以下", "以内"])),
+    st.builds(lambda low, high: f"{low}到{high}", AMOUNT, AMOUNT),
+)
+AMOUNT_QUERY = st.lists(st.one_of(AMOUNT, RANGE), min_size=1, max_size=3).map(" ".join)
+AMOUNT_FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    database=None,  # derandomized: nothing to remember between runs
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def test_any_amount_however_written_answers_the_page_and_the_api(client, real_policy):
+    @AMOUNT_FUZZ
+    @given(AMOUNT_QUERY)
+    @example(" ".join(HUGE))
+    @example("9" * 99 + "万亿")
+    @example("0.00000000000000000000000000001亿 不超过1." + "0" * 40 + "1万")
+    def check(query):
+        page = client.get("/search/", {"q": query})
+        assert page.status_code in {200, 400}, (query, page.status_code)
+        api = client.get("/api/v1/search/", {"q": query})
+        assert api.status_code in {200, 400}, (query, api.status_code)
+        assert api["Content-Type"].startswith("application/json"), query
+        for amount in api.json().get("amounts", []):
+            if amount["finder_url"] is not None:
+                finder = amount["finder_url"].removeprefix("http://testserver")
+                assert client.get(finder).status_code == 200, (query, finder)
+
+    check()

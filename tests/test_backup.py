@@ -204,6 +204,17 @@ def test_a_file_that_is_not_json_is_a_clear_error_and_imports_nothing(db, tmp_pa
     assert Policy.objects.count() == 0 and not User.objects.exists()
 
 
+@pytest.mark.parametrize("nesting", ["[" * 100_000, '{"a":' * 100_000, "[" * 100_000 + "]" * 100_000])
+def test_deeply_nested_json_is_a_clear_error_not_a_traceback(db, tmp_path, nesting):
+    path = tmp_path / "nested.json"
+    path.write_text(nesting, encoding="utf-8")
+
+    with pytest.raises(CommandError, match="nested too deeply"):
+        import_(path)
+
+    assert Policy.objects.count() == 0 and not User.objects.exists()
+
+
 def test_a_json_file_that_is_not_a_backup_is_refused(db, tmp_path):
     path = tmp_path / "other.json"
     path.write_text('[{"model": "measures.policy", "pk": 1, "fields": {}}]', encoding="utf-8")

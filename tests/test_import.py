@@ -2,9 +2,13 @@
 differs from the records is proposed, the accepted part is created as drafts with the reason 从原文导入,
 nothing is public until published, and a file that cannot be read is refused with nothing written."""
 
+import functools
 import io
 import json
 import re
+import struct
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import docx
@@ -201,6 +205,16 @@ def test_an_unreadable_or_empty_file_is_a_clear_error_and_nothing_is_written(rea
     assert counts() == before
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_when_utf16_is_named(real_policy, text_file, codec):
+    path = text_file(official_text(), "official-utf16.txt", codec)
+    with pytest.raises(CommandError, match="如果它是 UTF-16 文本，请把编码选为 UTF-16"):
+        run(path, "--dry-run")  # guessed, its NUL bytes look binary
+    out, _err = run(path, "--dry-run", "--encoding", codec)
+    assert "第7条 测试措施七" in out
+    assert importer.read_upload("措施.txt", official_text().encode("utf-16-le"), "utf-16") == official_text()
+
+
 def test_a_missing_file_an_unknown_policy_and_a_text_without_measures_are_errors(real_policy, text_file, tmp_path):
     with pytest.raises(CommandError, match="无法读取文件"):
         run(tmp_path / "nowhere.txt")
@@ -237,6 +251,80 @@ def test_a_word_document_is_read_paragraph_by_paragraph():
     text = importer.read_upload("措施.docx", buffer.getvalue())
     assert text == official_text()
     assert len(reader.read_policy(text).measures) == 7
+
+
+def word_file(*extra_parts: tuple[str, bytes]) -> bytes:
+    """A real .docx of the official text, with `extra_parts` (name, content) packed in, deflated."""
+    document = docx.Document()
+    document.add_paragraph(official_text())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        for part_name, content in extra_parts:
+            archive.writestr(part_name, content)
+    return buffer.getvalue()
+
+
+def claiming_size(data: bytes, part_name: str, claimed: int) -> bytes:
+    """The zip with the uncompressed size of `part_name` rewritten, in its local and its central header."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        struct.pack_into("<I", patched, archive.getinfo(part_name).header_offset + 22, claimed)
+    position = 0
+    while (position := data.find(b"PK\x01\x02", position + 1)) != -1:  # the central directory's entries
+        name_length = struct.unpack_from("<H", data, position + 28)[0]
+        if data[position + 46 : position + 46 + name_length] == part_name.encode():
+            struct.pack_into("<I", patched, position + 24, claimed)
+    return bytes(patched)
+
+
+@functools.cache
+def zip_bomb() -> bytes:
+    """A .docx of 100 KB holding a part of 100 MB (zeros, deflated), five times the cap: built once."""
+    return word_file(("word/media/bomb.bin", bytes(100 * 1024 * 1024)))
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        pytest.param(zip_bomb, id="declared"),
+        pytest.param(lambda: word_file(*((f"word/media/{n}.txt", b"x") for n in range(1001))), id="parts"),
+    ],
+)
+def test_a_word_file_unpacking_beyond_the_caps_is_refused_before_it_is_unpacked(upload):
+    data = upload()
+    assert len(data) < importer.MAX_UPLOAD_BYTES
+    tracemalloc.start()
+    try:
+        with pytest.raises(importer.ImportRefused, match="解压后超过 20 MB 或多于 1000 个部件"):
+            importer.read_upload("炸弹.docx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * len(data) + 1024 * 1024
+
+
+def test_a_word_file_lying_about_its_sizes_is_read_no_further_than_the_cap():
+    data = claiming_size(zip_bomb(), "word/media/bomb.bin", 1000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(importer.ImportRefused, match="无法读取 Word 文件"):
+            importer.read_upload("炸弹.docx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * importer.MAX_DOCX_UNPACKED_BYTES
+
+
+def test_the_import_form_states_the_caps_and_refuses_a_zip_bomb(editor_client, real_policy):
+    assert "解压后不超过 20 MB、1000 个部件" in editor_client.get(IMPORT_URL).content.decode()
+    upload = io.BytesIO(zip_bomb())
+    upload.name = "炸弹.docx"
+    before = counts()
+    data = {"step": "preview", "policy": real_policy.pk, "file": upload, "source_url": TEST_SOURCE}
+    html = editor_client.post(IMPORT_URL, data).content.decode()
+    assert "解压后超过 20 MB 或多于 1000 个部件" in html
+    assert counts() == before
 
 
 # The admin's 从原文导入
@@ -327,6 +415,14 @@ def test_an_uploaded_gb18030_text_file_is_previewed(editor_client, real_policy):
     upload.name = "措施.txt"
     data = {"step": "preview", "policy": real_policy.pk, "file": upload, "source_url": TEST_SOURCE}
     html = editor_client.post(IMPORT_URL, data).content.decode()
+    assert "第7条 测试措施七" in html
+
+
+def test_an_uploaded_utf16_file_without_a_byte_order_mark_is_previewed_with_utf16_chosen(editor_client, real_policy):
+    upload = io.BytesIO(official_text().encode("utf-16-le"))
+    upload.name = "措施.txt"
+    data = {"step": "preview", "policy": real_policy.pk, "file": upload, "source_url": TEST_SOURCE}
+    html = editor_client.post(IMPORT_URL, {**data, "encoding": "utf-16"}).content.decode()
     assert "第7条 测试措施七" in html
 
 

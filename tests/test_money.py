@@ -2,7 +2,16 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pytest
 
-from measures.text.money import AmountError, format_amount, format_amount_en, format_award, wan_to_yuan, yuan_to_wan
+from measures.text.money import (
+    AmountError,
+    format_amount,
+    format_amount_en,
+    format_award,
+    read_amount,
+    read_number,
+    wan_to_yuan,
+    yuan_to_wan,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,6 +71,53 @@ def test_amounts_display_in_wan_below_one_yi_and_in_yi_above(yuan, text):
 def test_yuan_to_wan_never_uses_exponent_notation():
     assert str(yuan_to_wan(30_000_000)) == "3000"
     assert str(yuan_to_wan(12_345)) == "1.2345"
+    assert str(yuan_to_wan(0)) == "0"
+
+
+# Beyond Decimal's 28 digits (GitHub issue 25, item 8): an amount read from a search or a text may have
+# more, and is neither rounded nor a crash.
+
+
+def test_an_amount_of_any_size_converts_and_displays_exactly():
+    huge = 10**33
+    assert str(yuan_to_wan(huge)) == "1" + "0" * 29
+    assert format_amount(huge) == "1" + "0" * 25 + "亿元"
+    assert format_amount(huge + 1) == "1" + "0" * 25 + ".00000001亿元"
+    assert format_amount_en(huge) == "RMB " + f"{10**24:,}" + " billion"
+
+
+@pytest.mark.parametrize(
+    ("written", "yuan"),
+    [
+        ("1234567890123456789012345678901234元", 1234567890123456789012345678901234),
+        ("9999999999999999999999999万亿", 9999999999999999999999999 * 10**12),
+        ("一点" + "零" * 30 + "五亿", None),  # a fraction of a yuan, not 1亿 rounded
+        ("1." + "0" * 30 + "1亿", None),
+    ],
+)
+def test_a_long_numeral_is_read_exactly(written, yuan):
+    assert read_amount(written) == yuan
+
+
+def test_read_number_keeps_every_digit():
+    assert read_number("1." + "0" * 30 + "1亿") == Decimal("100000000." + "0" * 22 + "1")
+
+
+@pytest.mark.parametrize(
+    ("wan", "rounding", "yuan"),
+    [
+        ("1." + "0" * 30 + "1", ROUND_CEILING, 10_001),  # rounded to 28 digits first, it would be 10,000
+        ("0." + "9" * 32, ROUND_FLOOR, 9_999),
+    ],
+)
+def test_a_bound_with_many_digits_is_rounded_from_its_exact_value(wan, rounding, yuan):
+    assert wan_to_yuan(wan, rounding=rounding) == yuan
+
+
+@pytest.mark.parametrize("wan", ["1e999999999", "922337203685478", str(10**40)])
+def test_an_amount_no_column_can_hold_is_refused_without_being_expanded(wan):
+    with pytest.raises(AmountError, match="金额过大"):
+        wan_to_yuan(wan, rounding=ROUND_FLOOR)
 
 
 # In English: millions and billions, never a rounded amount

@@ -539,3 +539,65 @@ def test_the_json_proposal_has_exactly_the_documented_shape():
     assert {o["kind"] for o in clause["other_amounts"]} == {"loan", "rate"}
     assert set(clause["other_amounts"][0]) == {"amount_yuan", "kind", "source_phrase", "start", "end"}
     json.dumps(proposal)  # plain JSON values only
+
+
+# A long paragraph full of amounts is read in linear time (GitHub issue 25, item 9)
+
+SENTENCE = "对新认定的企业，给予最高500万元奖励，对孵化器、加速器分别给予100万元、50万元补助；"
+
+
+def one_line_policy(characters: int, sentence: str = SENTENCE) -> str:
+    """A measure whose one paragraph is `sentence` repeated to `characters` characters: a page pasted
+    from a PDF as one line."""
+    return "关于测试的若干措施\n（一）测试措施。" + (sentence * (characters // len(sentence) + 1))[:characters]
+
+
+def work_of_reading(text: str, monkeypatch) -> int:
+    """Characters of the paragraph that reading `text` looks at in its phrase-by-phrase steps: the words
+    taken apart for a recipient and the phrases searched for amounts. Counted, not timed, so that the
+    test says the same on a loaded machine."""
+    looked_at = []
+    subject, find_amounts = reader._subject, money.find_amounts
+
+    def counting_subject(head):
+        looked_at.append(len(head))
+        return subject(head)
+
+    def counting_find_amounts(text):
+        looked_at.append(len(text))
+        return find_amounts(text)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "_subject", counting_subject)
+        patch.setattr(money, "find_amounts", counting_find_amounts)
+        reader.read_policy(text)
+    return sum(looked_at)
+
+
+@pytest.mark.parametrize(
+    "sentence", [SENTENCE, "给予100万元奖励", "100万元", "1、2万元", "对甲、乙分别给予1万元、2万元奖励"]
+)
+def test_reading_four_times_the_text_is_four_times_the_work(monkeypatch, sentence):
+    # Before, each amount walked back through every phrase before it: sixteen times the work.
+    small = work_of_reading(one_line_policy(4_000, sentence), monkeypatch)
+    large = work_of_reading(one_line_policy(16_000, sentence), monkeypatch)
+    assert large <= 4.5 * small, (small, large)
+
+
+def test_a_long_one_line_paragraph_is_read_whole():
+    text = one_line_policy(100_000)
+    reading = reader.read_policy(text)
+    assert len(reading.measures) == 1
+    assert len(reading.awards) == 3 * (100_000 // len(SENTENCE))  # the last sentence, cut, has no amount
+    assert {award.amount_yuan for award in reading.awards} == {5_000_000, 1_000_000, 500_000}
+    assert all(text[a.start : a.end] == a.source_phrase for a in reading.awards)
+    assert [a.recipient for a in reading.awards[1:3]] == ["孵化器", "加速器"]
+
+
+def test_text_without_punctuation_is_read_in_phrases_of_bounded_length():
+    text = one_line_policy(20_000, "给予100万元奖励")
+    reading = reader.read_policy(text)
+    assert len(reading.awards) == 20_000 // len("给予100万元奖励")
+    assert all(len(a.source_phrase) <= reader.MAX_PHRASE_LENGTH for a in reading.awards)
+    assert all(text[a.start : a.end] == a.source_phrase for a in reading.awards)
+    assert all(a.amount_text == "100万元" and a.amount_yuan == 1_000_000 for a in reading.awards)

@@ -71,6 +71,8 @@ if not PRODUCTION:
     INSTALLED_APPS.append("bench.corpus")
 
 MIDDLEWARE = [
+    # Outermost: any error under /api/ is JSON, whichever layer answered it (a 500, a CSRF 403…).
+    "xmpolicy.api_errors.ApiErrorsAsJsonMiddleware",
     # The Content-Security-Policy and X-Frame-Options, outside everything else, so that static files,
     # 304s, cached pages and the HTTPS redirect carry them too (as they do SecurityMiddleware's headers).
     "xmpolicy.csp.ContentSecurityPolicyMiddleware",

@@ -132,6 +132,8 @@ def _read(text: str) -> dict:
         document = json.loads(text)
     except (ValueError, TypeError) as error:
         raise BackupError(f"This is not a backup file: it is not valid JSON ({error}).") from None
+    except RecursionError:  # json's parser recurses once per level: [[[[… a hundred thousand deep
+        raise BackupError("This is not a backup file: its JSON is nested too deeply to read.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f"This is not a backup file: it does not say format {FORMAT!r}.")
     if document.get("version") != VERSION:

@@ -51,7 +51,15 @@ class ImportTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField"}),
         help_text="整份文件的正文：标题、文号、序言、各方面与各条措施。也可以只粘贴新增的几条措施。",
     )
-    file = forms.FileField(label="或上传文件", required=False, help_text="支持 .txt 和 .docx（Word）。")
+    file = forms.FileField(
+        label="或上传文件",
+        required=False,
+        help_text=(
+            f"支持 .txt 和 .docx（Word），不超过 {importer.MAX_UPLOAD_BYTES // 1024 // 1024} MB；"
+            f".docx 解压后不超过 {importer.MAX_DOCX_UNPACKED_BYTES // 1024 // 1024} MB、"
+            f"{importer.MAX_DOCX_PARTS} 个部件。"
+        ),
+    )
     encoding = forms.ChoiceField(label="文本编码", choices=ENCODINGS, required=False)
     source_url = forms.URLField(
         label="原文网址",

@@ -22,6 +22,7 @@ recorded waits for the editor to add that pillar.
 import difflib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,12 @@ from measures.text import money, reader
 IMPORT_REASON = "从原文导入"
 PENDING = "待录入"  # what no source gives (DESIGN.md): an award whose recipient the text does not name
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# What a .docx may unpack to. A policy's Word file unpacks to a few MB at most (its text, a few images);
+# a zip bomb of a few hundred KB would unpack to gigabytes and take the worker down with it. The sizes
+# the file declares are checked first, and each part is read with a bound, so a lying header cannot
+# exceed them either.
+MAX_DOCX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_DOCX_PARTS = 1000
 # Encodings tried, in order, when none is named: a byte order mark says which; UTF-8 is strict enough to
 # fail on anything else; GB18030 (a superset of GBK and GB2312) is what Chinese Windows writes.
 DETECTED_ENCODINGS = ("utf-8", "gb18030")
@@ -69,8 +76,10 @@ def read_docx(name: str, data: bytes) -> str:
     import docx  # here, not at the top: only an upload of a .docx needs python-docx and its lxml
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        document = docx.Document(io.BytesIO(_unpacked_within_limits(name, data)))
+    except ImportRefused:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as error:
         raise ImportRefused(
             f"无法读取 Word 文件“{name}”（{type(error).__name__}）：文件可能已损坏，或不是 .docx。"
         ) from None
@@ -85,9 +94,38 @@ def read_docx(name: str, data: bytes) -> str:
     return check_text("\n".join(lines))
 
 
+def _unpacked_within_limits(name: str, data: bytes) -> bytes:
+    """The .docx packed again, uncompressed, from parts read with a bound: what python-docx then reads
+    holds at most MAX_DOCX_PARTS parts and MAX_DOCX_UNPACKED_BYTES, whatever the file claims."""
+    too_big = ImportRefused(
+        f"Word 文件“{name}”解压后超过 {MAX_DOCX_UNPACKED_BYTES // 1024 // 1024} MB 或多于 {MAX_DOCX_PARTS} 个部件，"
+        "不像一份政策正文（可能是压缩炸弹）：请另存为 .txt 后再导入。"
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_DOCX_PARTS or sum(part.file_size for part in parts) > MAX_DOCX_UNPACKED_BYTES:
+            raise too_big
+        left = MAX_DOCX_UNPACKED_BYTES
+        unpacked = io.BytesIO()
+        with zipfile.ZipFile(unpacked, "w", zipfile.ZIP_STORED) as copy:
+            for part in parts:
+                with archive.open(part) as stream:
+                    content = stream.read(left + 1)
+                if len(content) > left:
+                    raise too_big
+                left -= len(content)
+                copy.writestr(part.filename, content)
+    return unpacked.getvalue()
+
+
 def decode_text(name: str, data: bytes, encoding: str | None = None) -> str:
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused(f"“{name}”不是文本文件（含有二进制内容），请导入 .txt 或 .docx。")
+    """The text of `data` in `encoding`, or in the one detected. A NUL byte means a binary file only when
+    the encoding is guessed: UTF-16 without a byte order mark is full of them, and an encoding the editor
+    names is tried as named (check_text then refuses any control character it decodes to)."""
+    if not encoding and b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRefused(
+            f"“{name}”不是文本文件（含有二进制内容），请导入 .txt 或 .docx；如果它是 UTF-16 文本，请把编码选为 UTF-16。"
+        )
     if encoding:
         try:
             return data.decode(encoding)

@@ -41,9 +41,9 @@ ORDER_IN_POLICY = LISTING_ORDER
 SORT_CHOICES = (("-amount", _("金额从高到低")), ("amount", _("金额从低到高")))
 DEFAULT_SORT = "-amount"
 
-# Far above any award; refusing larger amounts keeps a value like 1e999999999 from being expanded
-# into a billion-digit integer.
-LARGEST_WAN = Decimal(100_000_000)  # 1万亿元
+# Far above any award (money.LARGEST_AWARD_YUAN, which the search also keeps to); refusing larger
+# amounts keeps a value like 1e999999999 from being expanded into a billion-digit integer.
+LARGEST_WAN = money.yuan_to_wan(money.LARGEST_AWARD_YUAN)  # 1万亿元
 
 
 class WanField(forms.Field):

@@ -70,7 +70,8 @@ DOCUMENT_ORDER = ("measure__policy__slug", "measure__number", "position")
 @dataclass(frozen=True)
 class AmountTerm:
     """A query term read as an amount (low == high, `exact`) or a range of amounts, in whole yuan,
-    both ends included (an open end is None)."""
+    both ends included (an open end is None). However large: a term beyond any award finds nothing
+    and says so, and its end above the award finder's largest is left open there."""
 
     term: str
     low: int | None
@@ -81,25 +82,42 @@ class AmountTerm:
         return (self.low is None or yuan >= self.low) and (self.high is None or yuan <= self.high)
 
     @property
+    def beyond_any_award(self) -> bool:
+        """The amounts start above the largest an award may be (money.LARGEST_AWARD_YUAN)."""
+        return self.low is not None and self.low > money.LARGEST_AWARD_YUAN
+
+    @property
     def description(self) -> str:
         """How the term was understood, in the interface language: '金额 = 3000万元', '金额 ≥ 500万元'."""
         low = money.format_amount_in(self.low, _lang()) if self.low is not None else None
         high = money.format_amount_in(self.high, _lang()) if self.high is not None else None
         if self.exact:
-            return _("金额 = %(amount)s") % {"amount": low}
-        if high is None:
-            return _("金额 ≥ %(amount)s") % {"amount": low}
-        if low is None:
-            return _("金额 ≤ %(amount)s") % {"amount": high}
-        return _("金额 %(low)s – %(high)s") % {"low": low, "high": high}
+            meaning = _("金额 = %(amount)s") % {"amount": low}
+        elif high is None:
+            meaning = _("金额 ≥ %(amount)s") % {"amount": low}
+        elif low is None:
+            meaning = _("金额 ≤ %(amount)s") % {"amount": high}
+        else:
+            meaning = _("金额 %(low)s – %(high)s") % {"low": low, "high": high}
+        if self.beyond_any_award:
+            largest = money.format_amount_in(money.LARGEST_AWARD_YUAN, _lang())
+            return _("%(meaning)s，超出任何奖补（奖补查询以%(largest)s为限）") % {
+                "meaning": meaning,
+                "largest": largest,
+            }
+        return meaning
 
     @property
-    def finder_url(self) -> str:
-        """The same amounts in the award finder (/awards/?min=…&max=…, in 万元, inclusive)."""
+    def finder_url(self) -> str | None:
+        """The same amounts in the award finder (/awards/?min=…&max=…, in 万元, inclusive); None beyond
+        any award, where the finder would list nothing but an error. An end above the finder's largest
+        is left open: no award lies beyond it."""
+        if self.beyond_any_award:
+            return None
         params = {}
         if self.low is not None:
             params["min"] = money.yuan_to_wan(self.low)
-        if self.high is not None:
+        if self.high is not None and self.high <= money.LARGEST_AWARD_YUAN:
             params["max"] = money.yuan_to_wan(self.high)
         return f"{reverse('measures:awards')}?{urlencode(params)}"
 

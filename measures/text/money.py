@@ -13,7 +13,7 @@ and `find_amounts`, so 三千万 means 30,000,000 yuan everywhere.
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from xmpolicy.locale import is_english
 
@@ -21,6 +21,12 @@ YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000  # 1亿 = 10,000万
 YUAN_PER_MILLION = 1_000_000  # 100万
 YUAN_PER_BILLION = 1_000_000_000  # 10亿
+# Far above any award (more than the city's output in a year): the largest amount the award finder
+# filters by and the search compares with awards; a larger one is beyond any award. Refusing larger
+# filter values also keeps one like 1e999999999 from being expanded into a billion-digit integer.
+LARGEST_AWARD_YUAN = 1_000_000_000_000  # 1万亿元
+# The most a BIGINT column (Award.amount_yuan) holds: a larger amount read from a text cannot be stored.
+LARGEST_STORABLE_YUAN = 2**63 - 1
 
 # Award.Recurrence values that show in an award's text ("unspecified" shows nothing).
 ONCE = "once"
@@ -46,7 +52,9 @@ def wan_to_yuan(wan, rounding: str | None = None) -> int:
         raise AmountError(f"“{wan}”不是有效的金额。")
     if value < 0:
         raise AmountError("金额不能为负数。")
-    yuan = value * YUAN_PER_WAN
+    yuan = _shifted(value, YUAN_PER_WAN)
+    if yuan > LARGEST_STORABLE_YUAN:  # compared as it is written: 1e999999999 is never expanded
+        raise AmountError("金额过大，超出可以存储的范围。")
     if rounding is not None:
         yuan = yuan.to_integral_value(rounding=rounding)
     if yuan != yuan.to_integral_value():
@@ -55,14 +63,14 @@ def wan_to_yuan(wan, rounding: str | None = None) -> int:
 
 
 def yuan_to_wan(yuan: int) -> Decimal:
-    """30_000_000 -> Decimal('3000'); 5_000 -> Decimal('0.5')."""
-    return _plain(Decimal(yuan) / YUAN_PER_WAN)
+    """30_000_000 -> Decimal('3000'); 5_000 -> Decimal('0.5'). Exact however large."""
+    return _plain(_shifted(Decimal(yuan), YUAN_PER_WAN, divide=True))
 
 
 def format_amount(yuan: int) -> str:
     """The Chinese display of an amount: '3000万元', '50万元', '1.2亿元'."""
     if yuan >= YUAN_PER_YI:
-        return f"{_plain(Decimal(yuan) / YUAN_PER_YI)}亿元"
+        return f"{_plain(_shifted(Decimal(yuan), YUAN_PER_YI, divide=True))}亿元"
     return f"{yuan_to_wan(yuan)}万元"
 
 
@@ -74,7 +82,7 @@ def format_amount_en(yuan: int) -> str:
     ('RMB 1,234,567'), so no amount is ever rounded."""
     for unit, word in ((YUAN_PER_BILLION, "billion"), (YUAN_PER_MILLION, "million")):
         if yuan >= unit and yuan % (unit // 1000) == 0:
-            return f"RMB {_plain(Decimal(yuan) / unit):,} {word}"
+            return f"RMB {_plain(_shifted(Decimal(yuan), unit, divide=True)):,} {word}"
     return f"RMB {yuan:,}"
 
 
@@ -111,10 +119,25 @@ def format_award(yuan: int, *, ceiling: bool, recurrence: str, per_recipient: bo
     return "".join(parts)
 
 
+def _shifted(value: Decimal, unit: int, *, divide: bool = False) -> Decimal:
+    """value × unit (or ÷ unit), a power of ten, exactly: arithmetic would round to the context's 28
+    digits (an amount read from a search or a text may have more), moving the exponent loses nothing."""
+    places = len(str(unit)) - 1
+    sign, digits, exponent = value.as_tuple()
+    return Decimal((sign, digits, exponent - places if divide else exponent + places))
+
+
 def _plain(value: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent notation (3E+3 -> 3000)."""
-    normalized = value.normalize()
-    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral_value() else normalized
+    """Drop trailing zeros without switching to exponent notation (3E+3 -> 3000); exact however many
+    digits (Decimal's normalize() and quantize() would round to 28, or fail)."""
+    sign, digits, exponent = value.as_tuple()
+    if not any(digits):
+        return Decimal(0)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent > 0:
+        digits, exponent = digits + (0,) * exponent, 0
+    return Decimal((sign, digits, exponent))
 
 
 # Reading amounts written in text ------------------------------------------------------------------
@@ -134,6 +157,10 @@ _DIGITS = {
 _SMALL_UNITS = {**dict.fromkeys("十拾", 10), **dict.fromkeys("百佰", 100), **dict.fromkeys("千仟", 1000)}
 _BIG_UNITS = {**dict.fromkeys("万萬", YUAN_PER_WAN), **dict.fromkeys("亿億", YUAN_PER_YI)}
 _CHINESE_NUMERALS = "".join([*_DIGITS, *_SMALL_UNITS])
+# Every character an amount in text may be written with (find_amounts' reach, approximate words included).
+AMOUNT_CHARACTERS = frozenset(
+    [*_DIGITS, *_SMALL_UNITS, *_BIG_UNITS, *"0123456789０１２３４５６７８９.．,点元余多来几数上 \u00a0"]
+)
 # Full-width digits and points read as ASCII ones; one character for one, so offsets do not move.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -178,6 +205,14 @@ def read_number(numeral: str) -> Decimal | None:
         return None
     if not any(kind in ("arabic", "digit", "zero") for kind, _ in tokens) and tokens[0] != ("small", 10):
         return None  # units with no number (千万); 十万 is ten of them
+    # Each character adds at most eight digits (亿): at this precision nothing is rounded, where the
+    # default 28 digits would read a long numeral as another amount.
+    with localcontext(prec=9 * len(numeral) + 28):
+        return _value(tokens)
+
+
+def _value(tokens: list[tuple[str, Decimal | int | None]]) -> Decimal | None:
+    """What read_number's tokens add up to, or None when they are out of order."""
     total = wan = section = Decimal(0)
     pending: Decimal | None = None
     pending_kind = None

@@ -15,6 +15,8 @@ the unit said once) is flagged for the editor, not guessed. Amounts themselves a
 measures/text/money.py, the project's one reading of amounts.
 """
 
+import bisect
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -253,6 +255,12 @@ class _Part:
     sentence: int
 
 
+# A phrase is far shorter; text running longer without a stop (a table or a PDF pasted without its
+# punctuation) is read in pieces of at most this many characters, so that the words read around each
+# amount stay few however many amounts there are.
+MAX_PHRASE_LENGTH = 300
+
+
 def _parts(text: str, offset: int) -> list[_Part]:
     parts, sentence, start = [], 0, 0
     for index in range(len(text) + 1):
@@ -262,12 +270,27 @@ def _parts(text: str, offset: int) -> list[_Part]:
                 left += 1
             while right > left and text[right - 1].isspace():
                 right -= 1
-            if right > left:
-                parts.append(_Part(offset + left, offset + right, sentence))
+            for piece_start, piece_end in _pieces(text, left, right):
+                parts.append(_Part(offset + piece_start, offset + piece_end, sentence))
             if index < len(text) and text[index] in _SENTENCE_END:
                 sentence += 1
             start = index + 1
     return parts
+
+
+def _pieces(text: str, left: int, right: int):
+    """text[left:right] in pieces of at most MAX_PHRASE_LENGTH characters, each cut where no amount is
+    written (back from the limit, over at most half a piece); the whole when it is short enough."""
+    while right - left > MAX_PHRASE_LENGTH:
+        cut = left + MAX_PHRASE_LENGTH
+        while cut > left + MAX_PHRASE_LENGTH // 2 and (
+            text[cut - 1] in money.AMOUNT_CHARACTERS or text[cut] in money.AMOUNT_CHARACTERS
+        ):
+            cut -= 1
+        yield left, cut
+        left = cut
+    if right > left:
+        yield left, right
 
 
 def _strip_after(suffix: str) -> tuple[str, bool, bool]:
@@ -308,13 +331,8 @@ def read_clause(text: str, offset: int = 0) -> ClauseReading:
     """Every amount of one paragraph: its awards, its other amounts and what could not be read.
     Offsets are `offset` plus the position in `text` (pass the paragraph's place in a document)."""
     reading = ClauseReading(text=text, start=offset, end=offset + len(text))
-    parts = _parts(text, offset)
-
-    def part_of(position: int) -> int:
-        for index, part in enumerate(parts):
-            if part.start <= position < part.end:
-                return index
-        return -1
+    paragraph = _Paragraph(text, offset)
+    parts, part_of = paragraph.parts, paragraph.part_of
 
     def words(start: int, end: int) -> str:
         return text[start - offset : end - offset]
@@ -350,24 +368,25 @@ def read_clause(text: str, offset: int = 0) -> ClauseReading:
                 continue
         groups.append([amount])
     for group in groups:
-        _read_group(reading, text, offset, parts, part_of, group)
+        _read_group(reading, paragraph, group)
     reading.other_amounts.sort(key=lambda other: other.amount_start)
     return reading
 
 
-def _read_group(reading: ClauseReading, text, offset, parts, part_of, group) -> None:
+def _read_group(reading: ClauseReading, paragraph: "_Paragraph", group) -> None:
+    text, offset, parts = paragraph.text, paragraph.offset, paragraph.parts
     first, last = group[0], group[-1]
-    index = part_of(offset + first.start)
+    index = paragraph.part_of(offset + first.start)
     part = parts[index]
-    part_text = text[part.start - offset : part.end - offset]
+    part_text = paragraph.words(index)
     first_at, last_at = offset + first.start - part.start, offset + last.end - part.start
     # The words of the phrase before the amount, after any amount before it in the same phrase.
-    earlier = reading_amount_ends(text, offset, part, first.start)
-    local_start = max(earlier) if earlier else 0
+    local_start = paragraph.amount_end_before(index, first_at)
     local_prefix = part_text[local_start:first_at]
     suffix_head, ceiling_after, at_least = _strip_after(part_text[last_at:])
-    bare_before = _UNIT_SAID_ONCE.search(text[: first.start])
-    if bare_before and part_of(offset + bare_before.start()) == index:
+    # Searched within the phrase only (where the flag must start): the text before it is never read again.
+    bare_before = _UNIT_SAID_ONCE.search(text, part.start - offset, first.start)
+    if bare_before:
         reading.flags.append(
             Flag(
                 text[bare_before.start() : last.end],
@@ -400,12 +419,12 @@ def _read_group(reading: ClauseReading, text, offset, parts, part_of, group) -> 
     elif index > 0 and parts[index - 1].sentence == part.sentence and _only_qualifiers(local_prefix):
         # 按投入的30%给予补助，最高500万元: the ceiling of the award named in the phrase before.
         before = parts[index - 1]
-        before_text = text[before.start - offset : before.end - offset]
-        if _GIVING.search(before_text) and not money.find_amounts(before_text):
+        before_text = paragraph.words(index - 1)
+        if _GIVING.search(before_text) and not paragraph.has_amounts(index - 1):
             kind, nature = "award", _last_nature(before_text)
             phrase_start, qualifier_words = before.start, before_text + "，" + local_prefix
             subject_index, subject_words = index - 1, before_text
-    phrase = text[phrase_start - offset : part.end - offset]
+    phrase = paragraph.span(phrase_start, part.end)
 
     limit = CEILING if (_CEILING.search(qualifier_words) or ceiling_after) else EXACT
     if _ONCE.search(qualifier_words):
@@ -432,7 +451,7 @@ def _read_group(reading: ClauseReading, text, offset, parts, part_of, group) -> 
             )
         return
     per_recipient = bool(_PER_RECIPIENT.search(qualifier_words))
-    subjects = _subjects(text, offset, parts, subject_index, subject_words, len(group))
+    subjects = _subjects(paragraph, subject_index, subject_words, len(group))
     for position, amount in enumerate(group):
         recipient, condition, basis = subjects[position]
         if not recipient:
@@ -457,11 +476,54 @@ def _read_group(reading: ClauseReading, text, offset, parts, part_of, group) -> 
         )
 
 
-def reading_amount_ends(text, offset, part, before) -> list[int]:
-    """Where amounts of the same phrase that come before position `before` end (relative to the phrase)."""
-    part_text = text[part.start - offset : part.end - offset]
-    local_before = before - (part.start - offset)
-    return [a.end for a in money.find_amounts(part_text) if a.end <= local_before]
+class _Paragraph:
+    """A paragraph's phrases, and what reading its amounts asks of them, each worked out once: which phrase
+    a position is in, where the amounts of a phrase end, the lists of names said before a phrase. Asked
+    anew for every amount, walking the phrases before it, a long paragraph full of amounts (a page pasted
+    from a PDF as one line) took time in the square of its length; now each question is a lookup."""
+
+    def __init__(self, text: str, offset: int):
+        self.text, self.offset = text, offset
+        self.parts = _parts(text, offset)
+        self._starts = [part.start for part in self.parts]
+        self._amount_ends: dict[int, list[int]] = {}
+        self._spans: dict[tuple[int, int], str] = {}
+        self._lists: _NamedLists | None = None
+
+    def part_of(self, position: int) -> int:
+        index = bisect.bisect_right(self._starts, position) - 1
+        return index if index >= 0 and position < self.parts[index].end else -1
+
+    def words(self, index: int) -> str:
+        return self.span(self.parts[index].start, self.parts[index].end)
+
+    def span(self, start: int, end: int) -> str:
+        """The text from `start` to `end` (offsets in the document): one string however often asked for,
+        so that the many awards of one phrase share their source phrase."""
+        if (start, end) not in self._spans:
+            self._spans[(start, end)] = self.text[start - self.offset : end - self.offset]
+        return self._spans[(start, end)]
+
+    def has_amounts(self, index: int) -> bool:
+        return bool(self._ends(index))
+
+    def _ends(self, index: int) -> list[int]:
+        if index not in self._amount_ends:
+            self._amount_ends[index] = [amount.end for amount in money.find_amounts(self.words(index))]
+        return self._amount_ends[index]
+
+    def amount_end_before(self, index: int, before: int) -> int:
+        """Where the last amount of phrase `index` ending at or before `before` ends (both relative to the
+        phrase, as the phrase alone reads its amounts); 0 when none does."""
+        ends = self._ends(index)
+        found = bisect.bisect_right(ends, before)
+        return ends[found - 1] if found else 0
+
+    @property
+    def lists(self) -> "_NamedLists":
+        if self._lists is None:
+            self._lists = _NamedLists(self)
+        return self._lists
 
 
 def _after_giving(prefix: str) -> str:
@@ -479,9 +541,10 @@ def _only_qualifiers(prefix: str) -> bool:
 # --- who receives it ------------------------------------------------------------------------------------
 
 
-def _subjects(text, offset, parts, index, before_amount: str, count) -> list[tuple[str, str, str]]:
+def _subjects(paragraph: _Paragraph, index, before_amount: str, count) -> list[tuple[str, str, str]]:
     """(recipient, condition, basis) for each of `count` amounts given in the phrase parts[index],
     whose words before the amount are `before_amount`."""
+    text, offset, parts = paragraph.text, paragraph.offset, paragraph.parts
     giving = _GIVING.search(before_amount)
     head = before_amount[: giving.start()] if giving else before_amount
     respectively = "分别" in before_amount
@@ -499,17 +562,16 @@ def _subjects(text, offset, parts, index, before_amount: str, count) -> list[tup
             if found:
                 recipient, condition = found, condition or found_condition
                 break
-    lists = _earlier_lists(text, offset, parts, index)
     if count > 1 and respectively:
         own = _items(recipient) if recipient else []
-        for items in ([own] if len(own) == count else []) + [items for items in lists if len(items) == count]:
+        items = own if len(own) == count else paragraph.lists.nearest_of_length(count, index)
+        if items:
             return [(item, condition, basis) for item in items]
     if recipient and len(recipient) <= GENERIC_RECIPIENT_LENGTH:
         # 对新入选基地: the bases named earlier (国家级国际科技合作基地、对台科技合作与交流基地).
-        for items in lists:
-            if len(items) > 1 and all(item.rstrip("等").endswith(recipient) for item in items):
-                recipient = "、".join(items)
-                break
+        items = paragraph.lists.nearest_all_ending_with(recipient, index)
+        if items:
+            recipient = "、".join(items)
     return [(recipient, condition, basis)] * count
 
 
@@ -548,20 +610,41 @@ def _items(words: str) -> list[str]:
     return [item.strip() for item in words.split("、") if item.strip()]
 
 
-def _earlier_lists(text, offset, parts, index) -> list[list[str]]:
-    """Lists of names (A、B) said in the phrases before parts[index], nearest first: what 分别 pairs
-    amounts with, and what a word like 基地 refers back to."""
-    lists = []
-    for back in range(index - 1, -1, -1):
-        before = _LEADING_WORDS.sub("", text[parts[back].start - offset : parts[back].end - offset])
-        found, _condition, _basis = _subject(before)
-        if not found:
-            supported = _SUPPORTED.search(before)
-            found = supported.group("object") if supported else ""
-        items = [item.rstrip("等") for item in _items(found)]
-        if len(items) > 1:
-            lists.append(items)
-    return lists
+class _NamedLists:
+    """The lists of names (A、B) said in a paragraph's phrases: what 分别 pairs amounts with, and what a
+    word like 基地 refers back to. Each is found once and filed under its length and under every ending
+    its names share (up to GENERIC_RECIPIENT_LENGTH characters), so that the nearest one before a phrase
+    is a binary search, not a walk back through every phrase."""
+
+    def __init__(self, paragraph: _Paragraph):
+        self._by_length: dict[int, list[tuple[int, list[str]]]] = {}
+        self._by_ending: dict[str, list[tuple[int, list[str]]]] = {}
+        for index in range(len(paragraph.parts)):
+            before = _LEADING_WORDS.sub("", paragraph.words(index))
+            found, _condition, _basis = _subject(before)
+            if not found:
+                supported = _SUPPORTED.search(before)
+                found = supported.group("object") if supported else ""
+            items = [item.rstrip("等") for item in _items(found)]
+            if len(items) < 2:
+                continue
+            self._by_length.setdefault(len(items), []).append((index, items))
+            shared = os.path.commonprefix([item[::-1] for item in items])[:GENERIC_RECIPIENT_LENGTH]
+            for length in range(1, len(shared) + 1):
+                self._by_ending.setdefault(shared[:length][::-1], []).append((index, items))
+
+    def nearest_of_length(self, count: int, index: int) -> list[str] | None:
+        """The nearest list of `count` names said before phrase `index`."""
+        return self._nearest(self._by_length.get(count, []), index)
+
+    def nearest_all_ending_with(self, word: str, index: int) -> list[str] | None:
+        """The nearest list before phrase `index` whose every name ends with `word` (…基地、…基地 for 基地)."""
+        return self._nearest(self._by_ending.get(word, []), index)
+
+    @staticmethod
+    def _nearest(filed: list[tuple[int, list[str]]], index: int) -> list[str] | None:
+        found = bisect.bisect_left(filed, index, key=lambda entry: entry[0])
+        return filed[found - 1][1] if found else None
 
 
 # --- reading a document -------------------------------------------------------------------------------

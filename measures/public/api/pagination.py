@@ -42,9 +42,15 @@ class SearchPagination(Pages):
                     "max_yuan": {**nullable_integer, "example": None},
                     "exact": {"type": "boolean", "example": False},
                     "description": {"type": "string", "example": "金额 ≥ 500万元"},
-                    "finder_url": {"type": "string", "format": "uri", "example": "https://example.org/awards/?min=500"},
+                    "beyond_any_award": {"type": "boolean", "example": False},
+                    "finder_url": {
+                        "type": "string",
+                        "format": "uri",
+                        "nullable": True,
+                        "example": "https://example.org/awards/?min=500",
+                    },
                 },
-                "required": ["term", "min_yuan", "max_yuan", "exact", "description", "finder_url"],
+                "required": ["term", "min_yuan", "max_yuan", "exact", "description", "beyond_any_award", "finder_url"],
             },
         }
         schema["required"] = [*schema.get("required", []), "amounts"]

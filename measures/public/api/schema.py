@@ -3,8 +3,8 @@ checks the two against each other (tests/test_api_contract.py).
 
 - Every operation documents its errors with their bodies: 400 for an invalid filter or a parameter given
   twice ({"errors": …}; measures/public/one_value.py), 404 for an unknown id or page, 429 over the
-  fair-use limit, 503 while the database is unreachable
-  (each {"detail": "…"}, a sentence in the visitor's language).
+  fair-use limit, 500 for a fault of the server (JSON too: xmpolicy/api_errors.py), 503 while the
+  database is unreachable (each {"detail": "…"}, a sentence in the visitor's language).
 - Each filter parameter is described from its filter: numbers with the bounds the filter enforces,
   amounts as non-negative numbers up to the finder's largest, a policy as one of the slugs it accepts
   (read from the database: the document follows the data, and the page cache keys it by revision),
@@ -50,6 +50,7 @@ TOO_MANY_REQUESTS = OpenApiResponse(
     DetailSerializer, description=_("请求过于频繁：超过了合理使用的上限，Retry-After 给出需要等待的秒数。")
 )
 UNAVAILABLE = OpenApiResponse(DetailSerializer, description=_("服务暂时不可用：暂时无法连接数据库，请稍后再试。"))
+SERVER_ERROR = OpenApiResponse(DetailSerializer, description=_("服务器出错：请求未能完成，请稍后再试。"))
 
 
 class ApiSchema(AutoSchema):
@@ -60,7 +61,7 @@ class ApiSchema(AutoSchema):
         if not isinstance(responses, dict):
             responses = {200: responses}
         # Any operation: a parameter given twice is a 400 (measures/public/one_value.py), a detail's too.
-        errors = {400: INVALID_FILTER, 404: NOT_FOUND, 429: TOO_MANY_REQUESTS, 503: UNAVAILABLE}
+        errors = {400: INVALID_FILTER, 404: NOT_FOUND, 429: TOO_MANY_REQUESTS, 500: SERVER_ERROR, 503: UNAVAILABLE}
         return {**responses, **dict(sorted(errors.items()))}
 
     def _get_parameters(self):

@@ -385,7 +385,10 @@ class AmountTermSerializer(serializers.Serializer):
     max_yuan = serializers.IntegerField(source="high", allow_null=True, help_text="最高金额（元，含），无上限时为 null")
     exact = serializers.BooleanField(help_text="true：一个金额（不论写法）；false：金额范围")
     description = serializers.CharField(help_text="如“金额 ≥ 500万元”")
-    finder_url = serializers.SerializerMethodField(help_text="奖补查询中同样金额的网址（/awards/?min=…&max=…）")
+    beyond_any_award = serializers.BooleanField(help_text="true：金额超出任何奖补（1万亿元以上），找不到条款")
+    finder_url = serializers.SerializerMethodField(
+        help_text="奖补查询中同样金额的网址（/awards/?min=…&max=…）；超出任何奖补时为 null"
+    )
 
-    def get_finder_url(self, amount) -> str:
-        return site_url(amount.finder_url)
+    def get_finder_url(self, amount) -> str | None:
+        return site_url(amount.finder_url) if amount.finder_url is not None else None

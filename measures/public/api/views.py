@@ -31,6 +31,7 @@ from measures.public.api.pagination import Pages, SearchPagination
 from measures.public.api.schema import (
     INVALID_FILTER,
     NOT_FOUND,
+    SERVER_ERROR,
     TOO_MANY_REQUESTS,
     UNAVAILABLE,
     ApiSchema,
@@ -205,6 +206,7 @@ class RecipientKindViewSet(ReadOnlyViewSet):
         400: INVALID_FILTER,
         404: NOT_FOUND,  # as every operation: a bad page or address under /api/
         429: TOO_MANY_REQUESTS,
+        500: SERVER_ERROR,
         503: UNAVAILABLE,
     },
 )
