@@ -1,13 +1,13 @@
-"""Every error under /api/ is JSON, {"detail": …}, whoever answers it (GitHub issue 25, item 8).
+"""Every error under /api/ is JSON, {"detail": …}, whoever answers it.
 
 The API's own views answer their errors in JSON (DRF, and the catch-all 404 of
 measures/public/api/urls.py), and so do the rate limit's 429 and the database-down 503. Others answer
 before or after them with a page: Django's 500 for an uncaught exception (handler500), its 400 for a
-disallowed Host, the CSRF 403 for a POST that no API view takes, or the OpenAPI document's renderer
-(YAML) for an error of /api/schema/. A client of a JSON API should not have to parse HTML, so this
-middleware, outermost, gives any such answer under /api/ a JSON body with the same status and
-headers: a DRF answer keeps its own data, any other gets DRF's message for its status in the
-client's language. With DEBUG on, Django's technical 500 page is left for the developer to read.
+disallowed Host, the Swagger page's HTML renderer for a method it does not take, or the OpenAPI
+document's renderer (YAML) for an error of /api/schema/. A client of a JSON API should not have to
+parse HTML, so this middleware, outermost, gives any such answer under /api/ a JSON body with the
+same status and headers: a DRF answer keeps its own data, any other gets DRF's message for its status
+in the client's language. With DEBUG on, Django's technical 500 page is left for the developer to read.
 """
 
 from django.conf import settings
@@ -50,7 +50,10 @@ def is_json(response) -> bool:
 
 def as_json(request, response) -> JsonResponse:
     data = getattr(response, "data", None)  # a DRF answer, rendered as something else
-    if not isinstance(data, dict):
+    if isinstance(data, dict):
+        # DRF's HTML renderer (the Swagger page's) writes the status into the data it renders.
+        data = {key: value for key, value in data.items() if key != "status_code"}
+    else:
         with translation.override(chosen_language(request)):
             detail = DETAILS.get(response.status_code, response.reason_phrase)
             data = {"detail": str(detail).format(method=request.method)}
