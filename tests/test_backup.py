@@ -10,7 +10,7 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from measures.domain.models import Award, Clause, Measure, Policy
-from measures.editing.backup import content_models
+from measures.editing.backup import backed_up_models
 
 MEASURE_3 = "/policies/kjcx-2025/measures/3/"
 
@@ -81,7 +81,7 @@ def main_text(response):
 def empty_the_database():
     """As if the site were freshly migrated on another machine: no content, no history, no editor
     accounts, and the id sequences starting again from 1."""
-    models = content_models()
+    models = backed_up_models()
     content = [m for m in models if not m.__name__.startswith("Historical")]
     history = [m for m in models if m.__name__.startswith("Historical")]
     Clause.objects.filter(draft_of__isnull=False).delete()
@@ -138,7 +138,7 @@ def test_the_export_holds_every_content_and_history_row(edited_policy, tmp_path)
     exported = {}
     for item in document["objects"]:
         exported[item["model"]] = exported.get(item["model"], 0) + 1
-    for model in content_models():
+    for model in backed_up_models():
         assert exported.get(model._meta.label_lower, 0) == model.objects.count(), model
     assert exported["measures.historicalclause"] > Clause.objects.count()  # more than the first versions
 
@@ -236,7 +236,7 @@ def test_a_backup_damaged_half_way_imports_nothing_at_all(edited_policy, tmp_pat
     with pytest.raises(CommandError, match="nothing was imported"):
         import_(path)
 
-    assert all(model.objects.count() == 0 for model in content_models())
+    assert all(model.objects.count() == 0 for model in backed_up_models())
     assert not User.objects.exists()  # the accounts went back too
 
 
@@ -263,7 +263,7 @@ def test_a_row_no_editor_could_save_is_refused_with_the_row_and_field_named(
 
     assert f"{model.split('.')[1].capitalize()} {row['pk']}" in str(refused.value)
     assert named in str(refused.value)
-    assert all(model.objects.count() == 0 for model in content_models())
+    assert all(model.objects.count() == 0 for model in backed_up_models())
 
 
 def test_after_an_import_editors_can_add_new_rows(edited_policy, tmp_path, editor):

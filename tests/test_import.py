@@ -134,7 +134,7 @@ def test_importing_creates_drafts_with_the_reason_and_nothing_public(real_policy
     assert draft.text.endswith("持测试用的补全文字。") and draft.status == "draft"
     assert not original.text.endswith("持测试用的补全文字。")
     for row in [seventh, clause, draft, *Award.objects.filter(clause=clause)]:
-        assert row.history.first().history_change_reason == importer.IMPORT_REASON
+        assert row.history.first().history_change_reason == importer.TEXT_IMPORT_REASON
 
     # Nothing public: no page, no search, no API, no public history, the public revision unmoved.
     assert content_revision() == revision
@@ -384,7 +384,7 @@ def test_accepting_editing_and_dropping_creates_only_the_accepted_drafts(editor_
         "draft",
         editor,
     )
-    assert award.history.first().history_change_reason == importer.IMPORT_REASON
+    assert award.history.first().history_change_reason == importer.TEXT_IMPORT_REASON
     assert not Clause.objects.filter(draft_of__isnull=False).exists()
     messages = editor_client.get("/admin/measures/measure/?status__exact=draft").content.decode()
     assert "已从原文导入为草稿：1条措施、1段条款、1项奖补" in messages

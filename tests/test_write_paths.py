@@ -178,7 +178,7 @@ def test_a_restored_backup_reaches_the_next_page(cached_client, small_policy, aw
     award.amount_yuan = 9_000_000
     award.save()
     assert public_view(cached_client)["api_amounts"] == [9_000_000]
-    models = backup.content_models()
+    models = backup.backed_up_models()
     content = [model for model in reversed(models) if not hasattr(model, "history_id")]  # children first
     for model in content + [model for model in models if model not in content]:
         model._base_manager.all().delete()  # the content, then the history its deletion wrote

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from measures.domain.models import Audited, Award, BatchedHistory, ContentQuerySet, Measure
+from measures.text import vocabulary
 
 
 class RecipientKindQuerySet(ContentQuerySet):
@@ -141,7 +142,7 @@ class Department(Audited):
 class DeliveryMode(models.TextChoices):
     AUTOMATIC = "automatic", _("免申即享")
     ON_APPLICATION = "on_application", _("依申请")
-    UNSPECIFIED = "unspecified", _("未注明")
+    UNSPECIFIED = vocabulary.UNSPECIFIED, _("未注明")
 
 
 class WindowKind(models.TextChoices):

@@ -18,10 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.text import money, tokens
+from measures.text import money, tokens, vocabulary
 
-# Audited's columns: who saved a row last, when, and its version (the admin's; public lists leave them out).
-AUDIT_FIELDS = ("created_at", "updated_at", "version", "updated_by")
+# All of Audited's columns: who saved a row last, when, and its version (public lists leave them out).
+AUDITED_COLUMNS = ("created_at", "updated_at", "version", "updated_by")
 
 
 class Audited(models.Model):
@@ -623,7 +623,7 @@ class AwardQuerySet(ContentQuerySet):
         return self.select_related("clause__measure__policy", "clause__measure__pillar").defer(
             "clause__text",
             "clause__measure__policy__preamble",
-            *(f"{path}{name}" for path in joined for name in AUDIT_FIELDS),
+            *(f"{path}{name}" for path in joined for name in AUDITED_COLUMNS),
         )
 
     def largest_first(self):
@@ -632,18 +632,18 @@ class AwardQuerySet(ContentQuerySet):
 
 class Award(Audited):
     class Limit(models.TextChoices):
-        EXACT = "exact", _("定额")
-        CEILING = "ceiling", _("最高限额")
+        EXACT = vocabulary.EXACT, _("定额")
+        CEILING = vocabulary.CEILING, _("最高限额")
 
     class Recurrence(models.TextChoices):
-        ONCE = money.ONCE, _("一次性")
-        PER_YEAR = money.PER_YEAR, _("每年")
-        UNSPECIFIED = "unspecified", _("未注明")
+        ONCE = vocabulary.ONCE, _("一次性")
+        PER_YEAR = vocabulary.PER_YEAR, _("每年")
+        UNSPECIFIED = vocabulary.UNSPECIFIED, _("未注明")
 
     class Nature(models.TextChoices):
-        REWARD = "reward", _("奖励")
-        SUBSIDY = "subsidy", _("补助")
-        SUPPORT = "support", _("支持")
+        REWARD = vocabulary.REWARD, _("奖励")
+        SUBSIDY = vocabulary.SUBSIDY, _("补助")
+        SUPPORT = vocabulary.SUPPORT, _("支持")
 
     clause = models.ForeignKey(Clause, verbose_name="条款", on_delete=models.PROTECT, related_name="awards")
     position = models.PositiveSmallIntegerField("顺序", default=1, help_text="在条款中的第几项金额，从1开始。")

@@ -56,7 +56,7 @@ class ContentRevision(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"counter": 1, "changed_at": timezone.now()})
 
 
-def content_models():
+def models_with_history():
     """The content models (those whose history is kept), in a fixed order (by table name)."""
     models = [m for m in apps.get_app_config("measures").get_models() if hasattr(m, "history")]
     return sorted(models, key=lambda m: m._meta.db_table)

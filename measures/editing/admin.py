@@ -26,7 +26,8 @@ from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.text import money
 from xmpolicy.nul import query_has_nul
 
-AUDIT_FIELDS = ("updated_by", "updated_at")
+# Who saved a row last and when, shown read-only on its form (of Audited's columns, the ones an editor reads).
+LAST_SAVED_FIELDS = ("updated_by", "updated_at")
 # A source address typed without its scheme is taken as https (Django 6's default, opted into now).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -63,7 +64,7 @@ class EditorInline(StaleEditInline):
 
     formset = NumberedRowsFormSet
     extra = 0
-    readonly_fields = AUDIT_FIELDS
+    readonly_fields = LAST_SAVED_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
@@ -71,7 +72,7 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
     """Records the editor and the reason (变更说明) on every row saved from a change page, its
     inlines included; each object has a history page with diffs and restore (measures/editing/history.py)."""
 
-    readonly_fields = AUDIT_FIELDS
+    readonly_fields = LAST_SAVED_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     def changelist_view(self, request, extra_context=None):
@@ -190,7 +191,7 @@ class ClauseInline(EditorInline, admin.StackedInline):
     # Stacked: clause text runs to several hundred characters and needs a full-width box.
     # A clause's awards are edited on the clause's own page (Django has no nested inlines).
     model = Clause
-    fields = ("position", "text", "provenance", "source_url", "is_complete", *AUDIT_FIELDS)
+    fields = ("position", "text", "provenance", "source_url", "is_complete", *LAST_SAVED_FIELDS)
     ordering = ("position",)
     show_change_link = True
 
@@ -310,7 +311,7 @@ class AwardAdmin(EditorModelAdmin):
 
 class RelatedDocumentMeasureInline(EditorInline, admin.TabularInline):
     model = RelatedDocumentMeasure
-    fields = ("measure", *AUDIT_FIELDS)
+    fields = ("measure", *LAST_SAVED_FIELDS)
     verbose_name = "涉及的措施"
     verbose_name_plural = "涉及的措施（文件写明与哪几条措施有关时填写）"
 
@@ -334,5 +335,5 @@ class RelatedDocumentAdmin(EditorModelAdmin):
         (None, {"fields": ("policy", "position", "relation", "title", "document_number", "issuing_body")}),
         ("日期与链接", {"fields": ("date", "date_kind", "url")}),
         ("引用与说明", {"fields": ("quotation", "note")}),
-        ("记录", {"fields": AUDIT_FIELDS}),
+        ("记录", {"fields": LAST_SAVED_FIELDS}),
     )

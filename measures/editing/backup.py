@@ -62,7 +62,7 @@ class _Encoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def content_models():
+def backed_up_models():
     """Every model of the measures app, each after the models it points to (content before history);
     not what is derived from them: the change counter, which the database's triggers keep
     (measures/domain/revision.py), and the public history, replayed from the history after a restore;
@@ -104,7 +104,7 @@ def _referenced_users(models, using):
 
 def export_content(using=DEFAULT_DB_ALIAS) -> str:
     """The whole backup as JSON text (UTF-8, Chinese kept readable)."""
-    models = content_models()
+    models = backed_up_models()
     with transaction.atomic(using=using):  # one consistent snapshot on PostgreSQL
         users = [
             {
@@ -123,7 +123,7 @@ def export_content(using=DEFAULT_DB_ALIAS) -> str:
 
 def content_counts(using=DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Rows per model of the measures app that are not empty (one query per model)."""
-    counts = {model._meta.label: model._base_manager.using(using).count() for model in content_models()}
+    counts = {model._meta.label: model._base_manager.using(using).count() for model in backed_up_models()}
     return {label: n for label, n in counts.items() if n}
 
 
@@ -160,7 +160,7 @@ def import_content(text: str, using=DEFAULT_DB_ALIAS) -> ImportReport:
         )
     report = ImportReport()
     connection = connections[using]
-    models = content_models()
+    models = backed_up_models()
     try:
         with transaction.atomic(using=using):
             _create_users(document["users"], using, report)

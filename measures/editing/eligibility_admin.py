@@ -14,7 +14,7 @@ from measures.domain.eligibility import (
     RecipientKind,
 )
 from measures.domain.models import Award
-from measures.editing.admin import AUDIT_FIELDS, EditorInline, EditorModelAdmin
+from measures.editing.admin import LAST_SAVED_FIELDS, EditorInline, EditorModelAdmin
 
 
 @admin.register(RecipientKind)
@@ -26,7 +26,7 @@ class RecipientKindAdmin(EditorModelAdmin):
     ordering = ("group", "order", "slug")
     fieldsets = (
         (None, {"fields": ("name", "slug", "group", "order", "explanation")}),
-        ("记录", {"fields": AUDIT_FIELDS}),
+        ("记录", {"fields": LAST_SAVED_FIELDS}),
     )
 
     def get_queryset(self, request):
@@ -68,7 +68,7 @@ class ApplicationInfoAdmin(EditorModelAdmin):
         ("属于", {"fields": ("measure", "award")}),
         ("申兑信息", {"fields": ("delivery_mode", "window_kind", "window_opens", "window_closes", "materials")}),
         ("咨询", {"fields": ("hotline",)}),
-        ("记录", {"fields": AUDIT_FIELDS}),
+        ("记录", {"fields": LAST_SAVED_FIELDS}),
     )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

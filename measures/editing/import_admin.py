@@ -31,7 +31,7 @@ KIND_LABELS = {
     reader.RATE: "比例",
     reader.OTHER: "其他金额",
 }
-ENCODINGS = (
+ENCODING_CHOICES = (
     ("", "自动识别（UTF-8 或 GB18030）"),
     ("utf-8", "UTF-8"),
     ("gb18030", "GB18030 / GBK"),
@@ -60,7 +60,7 @@ class ImportTextForm(forms.Form):
             f"{importer.MAX_DOCX_PARTS} 个部件。"
         ),
     )
-    encoding = forms.ChoiceField(label="文本编码", choices=ENCODINGS, required=False)
+    encoding = forms.ChoiceField(label="文本编码", choices=ENCODING_CHOICES, required=False)
     source_url = forms.URLField(
         label="原文网址",
         assume_scheme="https",
@@ -173,7 +173,7 @@ def _preview_or_create(request, form, context, *, create):
                 messages.success(
                     request,
                     f"已从原文导入为草稿：{len(result.measures)}条措施、{len(result.clauses)}段条款、"
-                    f"{len(result.awards)}项奖补（变更说明“{importer.IMPORT_REASON}”）。公众看不到它们，"
+                    f"{len(result.awards)}项奖补（变更说明“{importer.TEXT_IMPORT_REASON}”）。公众看不到它们，"
                     "核对后在列表中选中并运行“发布所选草稿”。",
                 )
                 return HttpResponseRedirect(reverse("admin:measures_measure_changelist") + "?status__exact=draft")
@@ -191,7 +191,7 @@ def _preview_or_create(request, form, context, *, create):
 
 
 @dataclass
-class Segment:
+class HighlightedSegment:
     """A piece of the text for the preview: plain, or an amount with how it was read."""
 
     text: str
@@ -199,7 +199,7 @@ class Segment:
     reading: str = ""
 
 
-def highlighted_text(reading: reader.PolicyReading) -> list[Segment]:
+def highlighted_text(reading: reader.PolicyReading) -> list[HighlightedSegment]:
     """The whole text in pieces, every amount read (and everything flagged) its own piece."""
     marks = []
     for measure in reading.measures:
@@ -225,8 +225,8 @@ def highlighted_text(reading: reader.PolicyReading) -> list[Segment]:
     for start, end, kind, described in sorted(marks):
         if start < position:
             continue  # overlapping marks (a flag over an amount read): the first wins
-        segments.append(Segment(reading.text[position:start]))
-        segments.append(Segment(reading.text[start:end], kind, described))
+        segments.append(HighlightedSegment(reading.text[position:start]))
+        segments.append(HighlightedSegment(reading.text[start:end], kind, described))
         position = end
-    segments.append(Segment(reading.text[position:]))
+    segments.append(HighlightedSegment(reading.text[position:]))
     return [segment for segment in segments if segment.text]

@@ -33,7 +33,7 @@ from measures.domain import public_history
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
 from measures.text import money, reader
 
-IMPORT_REASON = "从原文导入"
+TEXT_IMPORT_REASON = "从原文导入"
 PENDING = "待录入"  # what no source gives (DESIGN.md): an award whose recipient the text does not name
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # What a .docx may unpack to. A policy's Word file unpacks to a few MB at most (its text, a few images);
@@ -501,5 +501,5 @@ def _save(obj, user, what: str) -> None:
         raise ImportRefused(f"{what}无法导入：{messages}") from None
     obj.updated_by = user
     obj._history_user = user
-    obj._change_reason = IMPORT_REASON
+    obj._change_reason = TEXT_IMPORT_REASON
     obj.save()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.text import money
+from measures.text.vocabulary import CEILING, EXACT, ONCE, PER_YEAR, UNSPECIFIED
 from xmpolicy.locale import is_english
 from xmpolicy.nul import has_nul
 
@@ -35,9 +36,6 @@ MAX_SHOWN = 60
 # Awards listed a page at a time, as in the award finder: a kind may be open to a city-wide library's
 # worth of awards. The totals and the CSV take them all.
 RESULTS_PER_PAGE = 50
-
-ONCE, PER_YEAR, UNSPECIFIED = "once", "per_year", "unspecified"
-EXACT, CEILING = "exact", "ceiling"
 
 NOTES = [_("原文未说明能否同时享受：各项金额分别列出，合计只说明同类金额加起来是多少，不代表可以全部获得。")]
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from measures.text.vocabulary import ONCE, PER_YEAR
 from xmpolicy.locale import is_english
 
 YUAN_PER_WAN = 10_000
@@ -27,10 +28,6 @@ YUAN_PER_BILLION = 1_000_000_000  # 10亿
 LARGEST_AWARD_YUAN = 1_000_000_000_000  # 1万亿元
 # The most a BIGINT column (Award.amount_yuan) holds: a larger amount read from a text cannot be stored.
 LARGEST_STORABLE_YUAN = 2**63 - 1
-
-# Award.Recurrence values that show in an award's text ("unspecified" shows nothing).
-ONCE = "once"
-PER_YEAR = "per_year"
 
 
 class AmountError(ValueError):
@@ -171,7 +168,7 @@ _NUMERAL_PIECE = rf"(?:{_ARABIC}|[{_CHINESE_NUMERALS}]|[万萬亿億]|点)"
 _AMOUNT_IN_TEXT = re.compile(rf"{_NUMERAL_PIECE}+(?:[ \u00a0]?元)?")
 _TOKEN = re.compile(rf"({_ARABIC})|([{''.join(_DIGITS)}])|([{''.join(_SMALL_UNITS)}])|([万萬亿億])|(点)")
 # What may come after 万/亿 when no 元 is written and the number is a count, not money (500万人次, 1亿吨).
-COUNTERS = frozenset("人家个项台套户名次吨亩件册所座条张份篇株只头辆艘架部字平千瓦度斤箱批位")
+MEASURE_WORDS = frozenset("人家个项台套户名次吨亩件册所座条张份篇株只头辆艘架部字平千瓦度斤箱批位")
 # Words that say an amount is approximate: 500余万元, 数百万元, 上千万元.
 _APPROXIMATE_AFTER = re.compile(r"[余多来几][万亿]?元")
 _CURRENCY_PREFIX = re.compile(r"^(?:人民币|RMB|CNY|[¥￥])\s*", re.IGNORECASE)
@@ -340,8 +337,8 @@ def find_amounts(text: str) -> list[AmountInText]:
                 found.append(AmountInText(start, end, text[start:end], None))  # 百万元, 上千万元: no number said
             continue
         if not stated and (
-            normalized[end : end + 1] in COUNTERS
-            or (normalized[end : end + 1] in "余多" and normalized[end + 1 : end + 2] in COUNTERS)
+            normalized[end : end + 1] in MEASURE_WORDS
+            or (normalized[end : end + 1] in "余多" and normalized[end + 1 : end + 2] in MEASURE_WORDS)
         ):
             continue
         found.append(AmountInText(start, end, text[start:end], _yuan(read_number(numeral)), stated))

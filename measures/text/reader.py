@@ -21,11 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from measures.text import money
+from measures.text.vocabulary import CEILING, EXACT, ONCE, PER_YEAR, REWARD, SUBSIDY, SUPPORT, UNSPECIFIED
 
-# Award.Limit / Award.Recurrence / Award.Nature values (the domain's choices; this layer has no models).
-EXACT, CEILING = "exact", "ceiling"
-ONCE, PER_YEAR, UNSPECIFIED = money.ONCE, money.PER_YEAR, "unspecified"
-REWARD, SUBSIDY, SUPPORT = "reward", "subsidy", "support"
 # What an amount that is not an award is.
 LOAN, INVESTMENT, FUND, THRESHOLD, RATE, OTHER = "loan", "investment", "fund", "threshold", "rate", "other"
 OTHER_KINDS = (LOAN, INVESTMENT, FUND, THRESHOLD, RATE, OTHER)

@@ -64,7 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"已导入为草稿：{len(result.measures)}条措施、{len(result.clauses)}段条款、{len(result.awards)}项奖补"
-                f"（变更说明“{importer.IMPORT_REASON}”）。在后台核对后用“发布所选草稿”发布。"
+                f"（变更说明“{importer.TEXT_IMPORT_REASON}”）。在后台核对后用“发布所选草稿”发布。"
             )
         )
 
