@@ -4,7 +4,7 @@
     .venv/bin/python bench/reading.py --database NAME          # and amount search on a generated corpus
 
 1. Reading: a policy of 20,000+ characters, written out from the synthetic corpus's own policies (pillars,
-   measures, clauses with awards in 万元), read by measures/text/reader.py: the median and the worst of
+   measures, clauses with awards in 万元), read by measures/text/document_reader.py: the median and the worst of
    several reads (target < 1 s), against tokenising the same text for search; and every award the corpus
    put in the text proposed back with its amount (none missing, none invented). Then one paragraph of
    1 MB on one line, full of amounts, as pasted from a PDF: its time (< 5 s) and peak memory (≤ 200 MB).
@@ -94,15 +94,15 @@ def corpus_document(characters: int = DOCUMENT_CHARACTERS) -> tuple[str, list[in
 
 
 def reading_rows(table: Table) -> None:
-    from measures.text import reader, tokens
+    from measures.text import document_reader, tokens
 
     text, amounts = corpus_document()
     log(f"reading: a document of {len(text)} characters, {len(amounts)} awards")
-    reader.read_policy(text)  # warm the regular expressions
+    document_reader.read_policy(text)  # warm the regular expressions
     runs, baseline = [], []
     for _ in range(7):
         start = time.perf_counter()
-        reading = reader.read_policy(text)
+        reading = document_reader.read_policy(text)
         runs.append(time.perf_counter() - start)
         start = time.perf_counter()
         tokens.tokens(text)
@@ -137,14 +137,14 @@ def one_line_rows(table: Table) -> None:
     read: tracing slows it down)."""
     import tracemalloc
 
-    from measures.text import reader, tokens
+    from measures.text import document_reader, tokens
 
     repeated = ONE_LINE_SENTENCE * (ONE_LINE_CHARACTERS // len(ONE_LINE_SENTENCE) + 1)
     text = "关于基准测试的若干措施\n（一）测试措施。" + repeated[:ONE_LINE_CHARACTERS]
     runs, baseline = [], []
     for _ in range(3):
         start = time.perf_counter()
-        reading = reader.read_policy(text)
+        reading = document_reader.read_policy(text)
         runs.append(time.perf_counter() - start)
         start = time.perf_counter()
         tokens.tokens(text)
@@ -161,7 +161,7 @@ def one_line_rows(table: Table) -> None:
     )
     tracemalloc.start()
     try:
-        reader.read_policy(text)
+        document_reader.read_policy(text)
         peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
     finally:
         tracemalloc.stop()

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from measures.domain.models import Award
 from measures.editing.consistency import disagreements
-from measures.text import reader
+from measures.text import clause_reader
 
 DISAGREES_LIST = "/admin/measures/award/?phrase=disagrees"
 
@@ -59,7 +59,7 @@ def test_the_real_policys_eight_awards_all_agree_with_their_phrases(real_policy)
     ],
 )
 def test_a_phrase_that_does_not_say_the_awards_amount_is_a_disagreement(phrase, amount, limit, recurrence, problem):
-    assert problem in reader.phrase_disagreement(phrase, amount, limit, recurrence)
+    assert problem in clause_reader.phrase_disagreement(phrase, amount, limit, recurrence)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_a_phrase_that_does_not_say_the_awards_amount_is_a_disagreement(phrase, 
     ],
 )
 def test_a_phrase_that_says_the_amount_in_any_notation_agrees(phrase, amount, limit, recurrence):
-    assert reader.phrase_disagreement(phrase, amount, limit, recurrence) is None
+    assert clause_reader.phrase_disagreement(phrase, amount, limit, recurrence) is None
 
 
 def test_saving_an_award_whose_phrase_no_longer_says_its_amount_warns_lists_and_still_saves(editor_client, real_policy):

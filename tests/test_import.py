@@ -19,7 +19,7 @@ from measures.domain.models import Award, Clause, Measure, Policy
 from measures.domain.public_history import PublicChange
 from measures.domain.revision import content_revision
 from measures.editing import importer
-from measures.text import reader
+from measures.text import document_reader
 from tests.data import REAL_POLICY_FILE
 
 NUMERALS = "一二三四五六七八九十"
@@ -250,7 +250,7 @@ def test_a_word_document_is_read_paragraph_by_paragraph():
     document.save(buffer)
     text = importer.read_upload("措施.docx", buffer.getvalue())
     assert text == official_text()
-    assert len(reader.read_policy(text).measures) == 7
+    assert len(document_reader.read_policy(text).measures) == 7
 
 
 def word_file(*extra_parts: tuple[str, bytes]) -> bytes:

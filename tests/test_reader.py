@@ -1,6 +1,6 @@
-"""Reading Chinese policy text (measures/text/reader.py, and the amounts through measures/text/money.py):
-amounts in every notation, the structure of a document, awards with their qualifiers and recipients,
-amounts that are not awards, every value traceable to its exact characters, nothing guessed.
+"""Reading Chinese policy text (measures/text/document_reader.py, clause_reader.py, and the amounts
+through measures/text/money.py): amounts in every notation, the structure of a document, awards with their
+qualifiers and recipients, amounts that are not awards, every value traceable to its exact characters, nothing guessed.
 Pure functions: no database."""
 
 import json
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from measures.text import money, reader
+from measures.text import clause_reader, document_reader, money
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "kjcx-2025.json"
 WAN = money.YUAN_PER_WAN
@@ -208,7 +208,7 @@ def test_reading_the_real_policys_clauses_proposes_exactly_its_eight_recorded_aw
                         award["source_phrase"],
                     )
                 )
-            for award in reader.read_clause(clause["text"]).awards:
+            for award in clause_reader.read_clause(clause["text"]).awards:
                 proposed.append(
                     (
                         measure["number"],
@@ -235,7 +235,7 @@ def test_the_real_policy_as_one_document_reads_back_its_pillars_measures_and_awa
             lines.append(f"（{numerals[measure['number'] - 1]}）{measure['title']}。{measure['clauses'][0]['text']}")
             lines.extend(clause["text"] for clause in measure["clauses"][1:])
     text = "\n".join(lines)
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     assert reading.title == data["policy"]["title"]
     assert reading.document_number == "厦委发〔2025〕1号"
     assert reading.preamble == data["policy"]["preamble"]
@@ -270,7 +270,7 @@ OFFICIAL_STYLE = """关于支持示例产业发展的若干措施
 
 
 def test_a_document_reads_as_title_number_preamble_pillars_and_measures():
-    reading = reader.read_policy(OFFICIAL_STYLE)
+    reading = document_reader.read_policy(OFFICIAL_STYLE)
     assert reading.title == "关于支持示例产业发展的若干措施"
     assert reading.document_number == "厦示〔2025〕3号"
     assert reading.preamble == "为推动示例产业发展，结合我市实际，制定如下措施。"
@@ -283,19 +283,19 @@ def test_a_document_reads_as_title_number_preamble_pillars_and_measures():
 
 
 def test_a_measures_title_ends_at_the_first_full_stop_and_the_rest_is_its_first_clause():
-    first = reader.read_policy(OFFICIAL_STYLE).measures[0]
+    first = document_reader.read_policy(OFFICIAL_STYLE).measures[0]
     assert first.title == "支持新型研发机构"
     assert first.clauses[0].text == "对新认定的市级新型研发机构，给予最高500万元奖励。一是加强统筹，二是优化服务。"
 
 
 def test_one_two_inside_a_paragraph_is_not_a_new_measure():
-    reading = reader.read_policy(OFFICIAL_STYLE)
+    reading = document_reader.read_policy(OFFICIAL_STYLE)
     assert len(reading.measures) == 3
     assert "一是加强统筹，二是优化服务" in reading.measures[0].clauses[0].text
 
 
 def test_the_responsible_units_line_names_the_departments_and_is_not_a_clause():
-    measures = reader.read_policy(OFFICIAL_STYLE).measures
+    measures = document_reader.read_policy(OFFICIAL_STYLE).measures
     assert measures[0].responsible_units == ["市科技局", "市财政局"]
     assert measures[1].responsible_units == ["市科技局", "各区人民政府"]
     assert all("单位" not in clause.text for measure in measures for clause in measure.clauses)
@@ -303,7 +303,7 @@ def test_the_responsible_units_line_names_the_departments_and_is_not_a_clause():
 
 
 def test_a_responsible_units_ending_on_the_same_line_is_taken_off_the_clause():
-    reading = reader.read_policy(
+    reading = document_reader.read_policy(
         "（一）支持研发。给予最高100万元奖励。（责任单位：市科技局）\n（二）支持转化。具体办法另行制定。"
     )
     assert reading.measures[0].responsible_units == ["市科技局"]
@@ -311,7 +311,7 @@ def test_a_responsible_units_ending_on_the_same_line_is_taken_off_the_clause():
 
 
 def test_the_closing_paragraphs_are_not_clauses_of_the_last_measure():
-    reading = reader.read_policy(OFFICIAL_STYLE)
+    reading = document_reader.read_policy(OFFICIAL_STYLE)
     assert [c.text for c in reading.measures[-1].clauses] == ["对年营业收入首次突破1亿元的企业，给予一次性50万元奖励。"]
     assert reading.closing == ["本措施自印发之日起实施，有效期3年。", "2025年2月14日"]
     assert any("本措施自印发之日起实施" in warning for warning in reading.warnings)
@@ -342,7 +342,7 @@ def test_the_closing_paragraphs_are_not_clauses_of_the_last_measure():
     ids=["1.", "1．", "第一条", "01", "(一)", "一、 without pillars"],
 )
 def test_measures_are_found_in_every_usual_numbering_directly_under_the_title(numbered):
-    reading = reader.read_policy("\n".join(["关于示例的若干措施", "为支持示例，制定如下措施。", *numbered]))
+    reading = document_reader.read_policy("\n".join(["关于示例的若干措施", "为支持示例，制定如下措施。", *numbered]))
     assert reading.pillars == []
     assert [(m.number, m.title, m.pillar) for m in reading.measures] == [
         (1, "支持研发", None),
@@ -362,7 +362,7 @@ def test_sub_items_numbered_1_2_inside_a_measure_are_its_clauses():
             "（二）支持转化。另行制定。",
         ]
     )
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     assert [m.title for m in reading.measures] == ["支持研发", "支持转化"]
     assert [c.text for c in reading.measures[0].clauses] == [
         "总体要求如下。",
@@ -373,7 +373,7 @@ def test_sub_items_numbered_1_2_inside_a_measure_are_its_clauses():
 
 def test_measures_numbered_afresh_in_each_pillar_are_numbered_in_order_and_the_editor_is_told():
     text = "一、甲\n（一）措施甲一。正文。\n（二）措施甲二。正文。\n二、乙\n（一）措施乙一。正文。"
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     assert [(m.number, m.pillar, m.printed_number) for m in reading.measures] == [
         (1, 1, "一"),
         (2, 1, "二"),
@@ -383,19 +383,19 @@ def test_measures_numbered_afresh_in_each_pillar_are_numbered_in_order_and_the_e
 
 
 def test_a_text_of_only_the_new_measures_keeps_their_printed_numbers():
-    reading = reader.read_policy("（七）措施七。给予最高10万元奖励。\n（八）措施八。正文。")
+    reading = document_reader.read_policy("（七）措施七。给予最高10万元奖励。\n（八）措施八。正文。")
     assert [(m.number, m.title) for m in reading.measures] == [(7, "措施七"), (8, "措施八")]
     assert not any("编号" in warning for warning in reading.warnings)
 
 
 def test_a_text_with_no_numbered_measure_says_so():
-    reading = reader.read_policy("这是一段没有编号的文字。")
+    reading = document_reader.read_policy("这是一段没有编号的文字。")
     assert reading.measures == []
     assert any("没有读到任何措施" in warning for warning in reading.warnings)
 
 
 def test_a_notice_wrapping_the_policy_gives_the_policys_own_title():
-    reading = reader.read_policy("关于印发《厦门市示例若干措施》的通知\n（一）支持研发。正文。")
+    reading = document_reader.read_policy("关于印发《厦门市示例若干措施》的通知\n（一）支持研发。正文。")
     assert reading.title == "厦门市示例若干措施"
 
 
@@ -405,7 +405,7 @@ def test_a_notice_wrapping_the_policy_gives_the_policys_own_title():
 def awards_of(text):
     return [
         (a.amount_yuan, a.limit, a.recurrence, a.per_recipient, a.nature, a.recipient, a.condition)
-        for a in reader.read_clause(text).awards
+        for a in clause_reader.read_clause(text).awards
     ]
 
 
@@ -462,13 +462,13 @@ def test_a_recipient_and_its_condition_are_read_from_the_words_before_the_award(
     ],
 )
 def test_an_amount_that_is_not_an_award_is_labelled_and_never_proposed_as_one(text, kind, yuan):
-    reading = reader.read_clause(text)
+    reading = clause_reader.read_clause(text)
     assert reading.awards == []
     assert [(other.kind, other.amount_yuan) for other in reading.other_amounts] == [(kind, yuan)]
 
 
 def test_a_threshold_and_an_award_in_one_sentence_are_told_apart():
-    reading = reader.read_clause("对年营业收入首次突破1亿元的企业，给予一次性50万元奖励。")
+    reading = clause_reader.read_clause("对年营业收入首次突破1亿元的企业，给予一次性50万元奖励。")
     assert [(a.amount_yuan, a.recipient, a.condition) for a in reading.awards] == [
         (50 * WAN, "企业", "年营业收入首次突破1亿元")
     ]
@@ -476,15 +476,15 @@ def test_a_threshold_and_an_award_in_one_sentence_are_told_apart():
 
 
 def test_text_that_cannot_be_read_surely_is_flagged_not_guessed():
-    reading = reader.read_clause("给予数百万元支持；给予500余万元奖励；分别给予100、50万元奖励。")
+    reading = clause_reader.read_clause("给予数百万元支持；给予500余万元奖励；分别给予100、50万元奖励。")
     assert [a.amount_yuan for a in reading.awards] == [50 * WAN]
     assert [flag.text for flag in reading.flags] == ["百万元", "500余万元", "100、50万元"]
-    document = reader.read_policy("（一）示例。给予500余万元奖励。")
+    document = document_reader.read_policy("（一）示例。给予500余万元奖励。")
     assert any("500余万元" in warning and "请核对" in warning for warning in document.warnings)
 
 
 def test_an_award_whose_recipient_cannot_be_read_asks_the_editor():
-    document = reader.read_policy("（一）示例。一是加强统筹，三是给予三千万元支持。")
+    document = document_reader.read_policy("（一）示例。一是加强统筹，三是给予三千万元支持。")
     assert [(a.amount_yuan, a.recipient) for a in document.awards] == [(3000 * WAN, "")]
     assert any("未读出支持对象" in warning for warning in document.warnings)
 
@@ -512,13 +512,13 @@ def assert_every_value_is_an_exact_substring(reading):
 def test_every_phrase_and_amount_of_a_document_is_an_exact_substring_at_its_offsets():
     # Windows line ends, full-width spaces and a byte order mark do not shift an offset.
     text = "\ufeff" + OFFICIAL_STYLE.replace("\n", "\r\n").replace("（二）", "\u3000（二）")
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     assert len(reading.awards) == 3
     assert_every_value_is_an_exact_substring(reading)
 
 
 def test_the_json_proposal_has_exactly_the_documented_shape():
-    proposal = reader.read_policy(OFFICIAL_STYLE).as_json()
+    proposal = document_reader.read_policy(OFFICIAL_STYLE).as_json()
     assert set(proposal) == {"title", "document_number", "preamble", "pillars", "measures", "warnings"}
     measure = proposal["measures"][1]
     assert set(measure) == {"number", "title", "pillar", "responsible_units", "clauses"}
@@ -557,7 +557,7 @@ def work_of_reading(text: str, monkeypatch) -> int:
     taken apart for a recipient and the phrases searched for amounts. Counted, not timed, so that the
     test says the same on a loaded machine."""
     looked_at = []
-    subject, find_amounts = reader._subject, money.find_amounts
+    subject, find_amounts = clause_reader._subject, money.find_amounts
 
     def counting_subject(head):
         looked_at.append(len(head))
@@ -568,9 +568,9 @@ def work_of_reading(text: str, monkeypatch) -> int:
         return find_amounts(text)
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader, "_subject", counting_subject)
+        patch.setattr(clause_reader, "_subject", counting_subject)
         patch.setattr(money, "find_amounts", counting_find_amounts)
-        reader.read_policy(text)
+        document_reader.read_policy(text)
     return sum(looked_at)
 
 
@@ -586,7 +586,7 @@ def test_reading_four_times_the_text_is_four_times_the_work(monkeypatch, sentenc
 
 def test_a_long_one_line_paragraph_is_read_whole():
     text = one_line_policy(100_000)
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     assert len(reading.measures) == 1
     assert len(reading.awards) == 3 * (100_000 // len(SENTENCE))  # the last sentence, cut, has no amount
     assert {award.amount_yuan for award in reading.awards} == {5_000_000, 1_000_000, 500_000}
@@ -596,8 +596,8 @@ def test_a_long_one_line_paragraph_is_read_whole():
 
 def test_text_without_punctuation_is_read_in_phrases_of_bounded_length():
     text = one_line_policy(20_000, "给予100万元奖励")
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     assert len(reading.awards) == 20_000 // len("给予100万元奖励")
-    assert all(len(a.source_phrase) <= reader.MAX_PHRASE_LENGTH for a in reading.awards)
+    assert all(len(a.source_phrase) <= clause_reader.MAX_PHRASE_LENGTH for a in reading.awards)
     assert all(text[a.start : a.end] == a.source_phrase for a in reading.awards)
     assert all(a.amount_text == "100万元" and a.amount_yuan == 1_000_000 for a in reading.awards)

@@ -1,6 +1,6 @@
 """Does each award still say what its own source phrase says? An editor may change 200万元 to 250万元
 and leave the quoted phrase saying 200万元; the newer figure may be right (a newer source), so this
-warns and lists, never refuses. The reading is measures/text/reader.py's, the same as the import's.
+warns and lists, never refuses. The reading is measures/text/clause_reader.py's, the same as the import's.
 
 Used by the admin (a warning on saving such an award, and the award list's 原文核对 filter) and by
 `manage.py check_amounts`.
@@ -9,7 +9,7 @@ Used by the admin (a warning on saving such an award, and the award list's 原�
 from dataclasses import dataclass
 
 from measures.domain.models import Award
-from measures.text import reader
+from measures.text import clause_reader
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Disagreement:
 
 
 def disagreement(award: Award) -> str | None:
-    return reader.phrase_disagreement(award.source_phrase, award.amount_yuan, award.limit, award.recurrence)
+    return clause_reader.phrase_disagreement(award.source_phrase, award.amount_yuan, award.limit, award.recurrence)
 
 
 def disagreements(awards=None) -> list[Disagreement]:

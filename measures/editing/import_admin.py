@@ -19,17 +19,17 @@ from django.urls import reverse
 
 from measures.domain.models import Award, Policy
 from measures.editing import importer
-from measures.text import money, reader
+from measures.text import clause_reader, document_reader, money, vocabulary
 
 # What an editor needs to import: creating measures, clauses and awards.
 PERMISSIONS = ("measures.add_measure", "measures.add_clause", "measures.add_award")
 KIND_LABELS = {
-    reader.LOAN: "贷款",
-    reader.INVESTMENT: "投资额",
-    reader.FUND: "基金规模",
-    reader.THRESHOLD: "门槛条件",
-    reader.RATE: "比例",
-    reader.OTHER: "其他金额",
+    clause_reader.LOAN: "贷款",
+    clause_reader.INVESTMENT: "投资额",
+    clause_reader.FUND: "基金规模",
+    clause_reader.THRESHOLD: "门槛条件",
+    clause_reader.RATE: "比例",
+    clause_reader.OTHER: "其他金额",
 }
 ENCODING_CHOICES = (
     ("", "自动识别（UTF-8 或 GB18030）"),
@@ -138,7 +138,7 @@ class AwardRow:
 
 def _preview_or_create(request, form, context, *, create):
     text, policy = form.cleaned_data["text"], form.cleaned_data["policy"]
-    reading = reader.read_policy(text)
+    reading = document_reader.read_policy(text)
     plan = importer.plan_import(reading, policy)
     accepted = set(request.POST.getlist("accept")) if create else plan.proposed_keys()
     rows, valid = {}, True
@@ -199,7 +199,7 @@ class HighlightedSegment:
     reading: str = ""
 
 
-def highlighted_text(reading: reader.PolicyReading) -> list[HighlightedSegment]:
+def highlighted_text(reading: document_reader.PolicyReading) -> list[HighlightedSegment]:
     """The whole text in pieces, every amount read (and everything flagged) its own piece."""
     marks = []
     for measure in reading.measures:
@@ -208,7 +208,7 @@ def highlighted_text(reading: reader.PolicyReading) -> list[HighlightedSegment]:
                 nature = dict(Award.Nature.choices)[award.nature]
                 described = money.format_award(
                     award.amount_yuan,
-                    ceiling=award.limit == reader.CEILING,
+                    ceiling=award.limit == vocabulary.CEILING,
                     recurrence=award.recurrence,
                     per_recipient=award.per_recipient,
                     language="zh-hans",

@@ -2,7 +2,7 @@
 what the editor accepts created as drafts.
 
 Used by the admin's 从原文导入 (measures/editing/import_admin.py) and by `manage.py import_policy_text`.
-The reading itself is measures/text/reader.py's; this module adds what needs the database:
+The reading itself is measures/text/document_reader.py's; this module adds what needs the database:
 
 - `read_upload` turns a .txt (UTF-8, UTF-16 or GB18030, detected or named) or a .docx into text, or
   refuses it with a message an editor understands (`ImportRefused`).
@@ -31,7 +31,7 @@ from django.db.models import Max
 
 from measures.domain import public_history
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
-from measures.text import money, reader
+from measures.text import clause_reader, document_reader, money, vocabulary
 
 TEXT_IMPORT_REASON = "从原文导入"
 PENDING = "待录入"  # what no source gives (DESIGN.md): an award whose recipient the text does not name
@@ -166,7 +166,7 @@ NEW, CHANGED, SAME, RECORDED = "new", "changed", "same", "recorded"
 @dataclass
 class AwardChange:
     key: str
-    proposal: reader.ProposedAward
+    proposal: clause_reader.ProposedAward
     recorded: Award | None = None
 
     @property
@@ -181,7 +181,7 @@ class AwardChange:
     def display_text(self) -> str:
         return money.format_award(
             self.proposal.amount_yuan,
-            ceiling=self.proposal.limit == reader.CEILING,
+            ceiling=self.proposal.limit == vocabulary.CEILING,
             recurrence=self.proposal.recurrence,
             per_recipient=self.proposal.per_recipient,
             language="zh-hans",
@@ -191,7 +191,7 @@ class AwardChange:
 @dataclass
 class ClauseChange:
     key: str
-    reading: reader.ClauseReading
+    reading: clause_reader.ClauseReading
     status: str  # NEW, CHANGED (a recorded paragraph of the official text, changed or completed) or SAME
     recorded: Clause | None = None
     awards: list[AwardChange] = field(default_factory=list)
@@ -216,7 +216,7 @@ class ClauseChange:
 @dataclass
 class MeasureChange:
     key: str
-    reading: reader.MeasureReading
+    reading: document_reader.MeasureReading
     recorded: Measure | None
     pillar: Pillar | None
     clauses: list[ClauseChange] = field(default_factory=list)
@@ -243,7 +243,7 @@ class MeasureChange:
 
 @dataclass
 class ImportPlan:
-    reading: reader.PolicyReading
+    reading: document_reader.PolicyReading
     policy: Policy
     measures: list[MeasureChange]
     notes: list[str] = field(default_factory=list)  # differences shown but not imported (titles, pillars)
@@ -280,7 +280,7 @@ def character_diff(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def find_policy(reading: reader.PolicyReading) -> Policy | None:
+def find_policy(reading: document_reader.PolicyReading) -> Policy | None:
     """The recorded policy the text is, by its 文号, else by its title."""
     if reading.document_number:
         found = Policy.objects.filter(document_number=reading.document_number).first()
@@ -291,7 +291,7 @@ def find_policy(reading: reader.PolicyReading) -> Policy | None:
     return None
 
 
-def plan_import(reading: reader.PolicyReading, policy: Policy) -> ImportPlan:
+def plan_import(reading: document_reader.PolicyReading, policy: Policy) -> ImportPlan:
     """What the text adds to or changes in `policy`, measure by measure and clause by clause."""
     plan = ImportPlan(reading, policy, [])
     pillars = {pillar.number: pillar for pillar in policy.pillars.all()}
@@ -387,7 +387,7 @@ def _match_clause(text: str, candidates: list[Clause]) -> tuple[Clause | None, s
     return None, NEW
 
 
-def _same_award(award: Award, proposal: reader.ProposedAward) -> bool:
+def _same_award(award: Award, proposal: clause_reader.ProposedAward) -> bool:
     return (award.amount_yuan, award.limit, award.recurrence, award.per_recipient) == (
         proposal.amount_yuan,
         proposal.limit,

@@ -6,8 +6,8 @@ formatted here, so the pages, the admin and the exports always agree. English re
 amounts in millions and billions ("RMB 30 million" for 3000万元), from the same functions.
 
 Amounts written in text are read here too, in every notation a Chinese document uses (3000万元,
-3,000万元, 1.2亿元, 500万, 三千万元, 两千万, 一亿二千万元, 3千万, 叁仟万元, 30000000元): the policy
-reader (measures/text/reader.py), the amount check on awards and the search all call `read_amount`
+3,000万元, 1.2亿元, 500万, 三千万元, 两千万, 一亿二千万元, 3千万, 叁仟万元, 30000000元): the clause
+reader (measures/text/clause_reader.py), the amount check on awards and the search all call `read_amount`
 and `find_amounts`, so 三千万 means 30,000,000 yuan everywhere.
 """
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from measures.domain.models import Policy
 from measures.editing import importer
-from measures.text import reader
+from measures.text import document_reader
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             text = importer.read_upload(file.name, data, encoding)
         except importer.ImportRefused as error:
             raise CommandError(str(error)) from None
-        reading = reader.read_policy(text)
+        reading = document_reader.read_policy(text)
         if json:
             self.stdout.write(dumps(reading.as_json()))
             return
