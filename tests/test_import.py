@@ -19,7 +19,7 @@ from measures.domain.models import Award, Clause, Measure, Policy
 from measures.domain.public_history import PublicChange
 from measures.domain.revision import content_revision
 from measures.editing import importer
-from measures.text import document_reader
+from measures.text import decoding, document_reader
 from tests.data import REAL_POLICY_FILE
 
 NUMERALS = "一二三四五六七八九十"
@@ -212,7 +212,7 @@ def test_utf16_without_a_byte_order_mark_is_read_when_utf16_is_named(real_policy
         run(path, "--dry-run")  # guessed, its NUL bytes look binary
     out, _err = run(path, "--dry-run", "--encoding", codec)
     assert "第7条 测试措施七" in out
-    assert importer.read_upload("措施.txt", official_text().encode("utf-16-le"), "utf-16") == official_text()
+    assert decoding.read_upload("措施.txt", official_text().encode("utf-16-le"), "utf-16") == official_text()
 
 
 def test_a_missing_file_an_unknown_policy_and_a_text_without_measures_are_errors(real_policy, text_file, tmp_path):
@@ -248,7 +248,7 @@ def test_a_word_document_is_read_paragraph_by_paragraph():
         document.add_paragraph(line)
     buffer = io.BytesIO()
     document.save(buffer)
-    text = importer.read_upload("措施.docx", buffer.getvalue())
+    text = decoding.read_upload("措施.docx", buffer.getvalue())
     assert text == official_text()
     assert len(document_reader.read_policy(text).measures) == 7
 
@@ -293,11 +293,11 @@ def zip_bomb() -> bytes:
 )
 def test_a_word_file_unpacking_beyond_the_caps_is_refused_before_it_is_unpacked(upload):
     data = upload()
-    assert len(data) < importer.MAX_UPLOAD_BYTES
+    assert len(data) < decoding.MAX_UPLOAD_BYTES
     tracemalloc.start()
     try:
-        with pytest.raises(importer.ImportRefused, match="解压后超过 20 MB 或多于 1000 个部件"):
-            importer.read_upload("炸弹.docx", data)
+        with pytest.raises(decoding.UnreadableText, match="解压后超过 20 MB 或多于 1000 个部件"):
+            decoding.read_upload("炸弹.docx", data)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -308,12 +308,12 @@ def test_a_word_file_lying_about_its_sizes_is_read_no_further_than_the_cap():
     data = claiming_size(zip_bomb(), "word/media/bomb.bin", 1000)
     tracemalloc.start()
     try:
-        with pytest.raises(importer.ImportRefused, match="无法读取 Word 文件"):
-            importer.read_upload("炸弹.docx", data)
+        with pytest.raises(decoding.UnreadableText, match="无法读取 Word 文件"):
+            decoding.read_upload("炸弹.docx", data)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 3 * importer.MAX_DOCX_UNPACKED_BYTES
+    assert peak < 3 * decoding.MAX_DOCX_UNPACKED_BYTES
 
 
 def test_the_import_form_states_the_caps_and_refuses_a_zip_bomb(editor_client, real_policy):

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from measures.domain.models import Award, Policy
 from measures.editing import importer
-from measures.text import clause_reader, document_reader, money, vocabulary
+from measures.text import clause_reader, decoding, document_reader, money, vocabulary
 
 # What an editor needs to import: creating measures, clauses and awards.
 PERMISSIONS = ("measures.add_measure", "measures.add_clause", "measures.add_award")
@@ -55,9 +55,9 @@ class ImportTextForm(forms.Form):
         label="或上传文件",
         required=False,
         help_text=(
-            f"支持 .txt 和 .docx（Word），不超过 {importer.MAX_UPLOAD_BYTES // 1024 // 1024} MB；"
-            f".docx 解压后不超过 {importer.MAX_DOCX_UNPACKED_BYTES // 1024 // 1024} MB、"
-            f"{importer.MAX_DOCX_PARTS} 个部件。"
+            f"支持 .txt 和 .docx（Word），不超过 {decoding.MAX_UPLOAD_BYTES // 1024 // 1024} MB；"
+            f".docx 解压后不超过 {decoding.MAX_DOCX_UNPACKED_BYTES // 1024 // 1024} MB、"
+            f"{decoding.MAX_DOCX_PARTS} 个部件。"
         ),
     )
     encoding = forms.ChoiceField(label="文本编码", choices=ENCODING_CHOICES, required=False)
@@ -73,12 +73,12 @@ class ImportTextForm(forms.Form):
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
         try:
             if upload is not None:
-                cleaned["text"] = importer.read_upload(upload.name, upload.read(), cleaned.get("encoding") or None)
+                cleaned["text"] = decoding.read_upload(upload.name, upload.read(), cleaned.get("encoding") or None)
             elif text.strip():
-                cleaned["text"] = importer.check_text(text)
+                cleaned["text"] = decoding.check_text(text)
             else:
                 raise forms.ValidationError("请粘贴政策原文，或上传 .txt / .docx 文件。")
-        except importer.ImportRefused as error:
+        except decoding.UnreadableText as error:
             raise forms.ValidationError(str(error)) from None
         return cleaned
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from measures.domain.models import Policy
 from measures.editing import importer
-from measures.text import document_reader
+from measures.text import decoding, document_reader
 
 
 class Command(BaseCommand):
@@ -34,8 +34,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"无法读取文件 {file}：{error.strerror or error}") from None
         try:
-            text = importer.read_upload(file.name, data, encoding)
-        except importer.ImportRefused as error:
+            text = decoding.read_upload(file.name, data, encoding)
+        except decoding.UnreadableText as error:
             raise CommandError(str(error)) from None
         reading = document_reader.read_policy(text)
         if json:
