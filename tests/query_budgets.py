@@ -15,5 +15,5 @@ MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
 
 # The award finder's tally, read once per content revision by the first question (finder page or API):
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
-# (measures/public/finder_counts.py).
+# (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6

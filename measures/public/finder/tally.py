@@ -10,7 +10,7 @@ once for every worker. Each worker then keeps them, for the current revision onl
 group, its amounts in order with running counts, so that the awards of a range are two bisections.
 A question asking for one pillar, frequency or nature at most is one lookup (each scope's awards are also
 counted under those keys), one asking for more adds up the few groups it names; its facets too
-(measures/public/finder_facets.py).
+(measures/public/finder/facets.py).
 The database still counts a question naming both a policy and a kind (a policy's awards are few and
 indexed).
 
@@ -30,8 +30,8 @@ from django.db.models import Count, Exists, OuterRef
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Pillar, Policy
 from measures.domain.revision import content_revision
-from measures.public.bands import BANDS_BY_SLUG
-from measures.public.filters import finder_awards
+from measures.public.finder.bands import BANDS_BY_SLUG
+from measures.public.finder.filters import finder_awards
 from measures.text import money
 from xmpolicy.optional_cache import OptionalCache
 
