@@ -17,7 +17,7 @@ from tests.data import LARGEST_FIRST, add_award
 from tests.html import amounts, between, page, result_items
 from tests.query_budgets import CONTENT_REVISION_QUERIES, FINDER_TALLY_QUERIES
 
-# Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
+# Each after the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/).
 # The page of results; its count and the facets' come from the tally.
 FINDER_QUERIES = CONTENT_REVISION_QUERIES + FINDER_TALLY_QUERIES + 1
 CSV_QUERIES = CONTENT_REVISION_QUERIES + 1  # the results

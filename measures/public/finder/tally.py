@@ -48,7 +48,7 @@ DIMENSIONS = ("pillar", "recurrence", "limit")  # the facets a group has one val
 
 
 def revision_key(request) -> str:
-    """The content's revision, as measures/public/caching.py read it for this request (or read now)."""
+    """The content's revision, as measures/public/page_cache/middleware.py read it for this request (or read now)."""
     revision = getattr(request, "content_revision", None) or content_revision()
     return f"{revision.key}:{revision.last_modified.isoformat() if revision.last_modified else ''}"
 
