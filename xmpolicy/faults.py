@@ -46,8 +46,8 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
 from django.views import defaults
 
+from xmpolicy.api_errors import is_api
 from xmpolicy.locale import chosen_language
-from xmpolicy.paths import is_api
 
 # The errors that mean "the database cannot be reached or dropped us", as psycopg's (and sqlite3's)
 # connection failures reach Django. Integrity, data and programming errors are bugs: they stay 500s.

@@ -41,9 +41,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext, ngettext_lazy
 
+from xmpolicy.api_errors import API_PREFIX
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
-from xmpolicy.paths import API_PREFIX
 from xmpolicy.proxies import client_ip
 
 SEARCH_PATH = "/search/"

@@ -22,7 +22,7 @@ from measures.domain.models import Award
 from measures.domain.subscriptions import CONFIRMATION_DAYS, Subscription
 from measures.public import timeline
 from measures.public.alerts import links, targets
-from measures.public.presentation import html_lang
+from measures.public.formatting import html_lang
 from measures.public.views.history import change_title, change_url
 
 SITE_NAME_PREFIX = "【%(site)s】"

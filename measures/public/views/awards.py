@@ -21,8 +21,8 @@ from measures.public.alerts.targets import FINDER_FILTERS
 from measures.public.finder.facets import finder_facets, policy_choices
 from measures.public.finder.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.public.finder.tally import KnownCountPaginator, finder_count
-from measures.public.presentation import pillar_numeral, site_url
-from measures.public.views.query_urls import pager_urls, query_with_each, with_query
+from measures.public.formatting import pillar_numeral, site_url
+from measures.public.query_urls import pager_urls, query_with_each, with_query
 from xmpolicy.nul import without_nul
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.models import Pillar, Policy
 from measures.public import timeline
-from measures.public.presentation import site_url
+from measures.public.formatting import site_url
 
 # XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
 # Django's feed writer raises on them: the feed drops them from the texts it writes.
