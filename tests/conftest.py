@@ -19,11 +19,11 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
-from measures.domain.revision_watch import WATCH
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
-from measures.public import finder_counts
+from measures.public.finder import tally as finder_counts
+from measures.public.page_cache.revision_watch import WATCH
 from measures.search import table as search_table
 from tests.data import REAL_POLICY_FILE
 

@@ -4,7 +4,7 @@ for what each one reads)."""
 # The one query a public request reads before its view: the content's fingerprint, for its ETag.
 CONTENT_REVISION_QUERIES = 1
 
-# Then each page's own, after that fingerprint (measures/public/caching.py):
+# Then each page's own, after that fingerprint (measures/public/page_cache/middleware.py):
 # policy, sources, pillars, their measures, all measures; award count, largest awards, chart; related
 # documents and the measures they concern
 POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
@@ -15,5 +15,5 @@ MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
 
 # The award finder's tally, read once per content revision by the first question (finder page or API):
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
-# (measures/public/finder_counts.py).
+# (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6

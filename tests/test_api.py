@@ -385,7 +385,7 @@ def test_no_payload_shows_history_or_editing_internals(client, real_policy):
 
 
 # Query budgets: each count below is the view's own, plus the one query of the conditional-GET
-# fingerprint that every public GET runs (measures/public/caching.py).
+# fingerprint that every public GET runs (measures/public/page_cache/middleware.py).
 
 FINGERPRINT = 1
 # What a page of measures adds: their application facts, with their departments and guides; a page of

@@ -44,7 +44,7 @@ def test_the_json_500_speaks_the_chosen_language(production, real_policy):
 
 
 def test_a_pages_500_is_still_the_html_page(production, real_policy):
-    with mock.patch("measures.public.caching.content_revision", side_effect=RuntimeError("a bug")):
+    with mock.patch("measures.public.page_cache.middleware.content_revision", side_effect=RuntimeError("a bug")):
         response = visitor().get("/search/", {"q": "孵化器"})
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")

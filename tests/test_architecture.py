@@ -4,8 +4,9 @@ Bottom to top: the project's infrastructure (xmpolicy/: settings, middleware tha
 content), measures/text/ (pure functions), measures/domain/ (models, the revision, the public history),
 measures/search/, then the two faces side by side, measures/editing/ and measures/public/, which do not
 import each other; Django's fixed places (models.py, admin.py, apps.py, templatetags/, management/) sit
-on top as thin entries that nothing imports. No module imports itself round a cycle, and an import
-inside a function says why on its line or the line above."""
+on top as thin entries that nothing imports. Inside measures/public/ the rooms are ordered the same way
+(PUBLIC_ROOMS). No module imports itself round a cycle, and an import inside a function says why on
+its line or the line above."""
 
 import ast
 from pathlib import Path
@@ -31,6 +32,31 @@ LAYERS = {
 # Side by side: neither may import the other.
 SIBLINGS = [("measures.editing", "measures.public")]
 
+# The rooms of measures/public/, ordered as the layers are: a room may import its own modules and the
+# rooms below it; rooms of the same rank do not import each other.
+PUBLIC_ROOMS = {
+    # The public URLconf, which mounts the faces.
+    "measures.public.urls": 4,
+    # The faces: the pages, the JSON API, the sitemap.
+    "measures.public.views": 3,
+    "measures.public.api": 3,
+    "measures.public.sitemaps": 3,
+    # The e-mail alerts: their own pages, and the follow links the faces show.
+    "measures.public.alerts": 2,
+    # The features the faces and the alerts share, and the middleware of the public answers.
+    "measures.public.finder": 1,
+    "measures.public.calculator": 1,
+    "measures.public.timeline": 1,
+    "measures.public.exports": 1,
+    "measures.public.charts": 1,
+    "measures.public.qrcode": 1,
+    "measures.public.page_cache": 1,
+    "measures.public.one_value": 1,
+    # How every page writes numbers, languages and addresses.
+    "measures.public.formatting": 0,
+    "measures.public.query_urls": 0,
+}
+
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -45,8 +71,8 @@ def project_modules() -> dict[str, Path]:
 MODULES = project_modules()
 
 
-def layer(module: str) -> tuple[str, int] | None:
-    for package, rank in sorted(LAYERS.items(), key=lambda item: -len(item[0])):
+def layer(module: str, layers: dict[str, int] = LAYERS) -> tuple[str, int] | None:
+    for package, rank in sorted(layers.items(), key=lambda item: -len(item[0])):
         if module == package or module.startswith(package + "."):
             return package, rank
     return None
@@ -91,6 +117,23 @@ def test_imports_point_down(module):
         assert theirs[1] < own[1], f"{module}:{line} imports {target}, which is not below it"
         for one, other in SIBLINGS:
             assert {own[0], theirs[0]} != {one, other}, f"{module}:{line} imports {target}: side by side"
+
+
+PUBLIC_MODULES = sorted(m for m in MODULES if m.startswith("measures.public."))
+
+
+def test_every_module_of_the_public_face_belongs_to_a_room():
+    assert [m for m in PUBLIC_MODULES if layer(m, PUBLIC_ROOMS) is None] == []
+
+
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_imports_inside_the_public_face_point_down(module):
+    own = layer(module, PUBLIC_ROOMS)
+    for target, line, _nested in imports(module):
+        theirs = layer(target, PUBLIC_ROOMS)
+        if own is None or theirs is None or theirs[0] == own[0]:
+            continue
+        assert theirs[1] < own[1], f"{module}:{line} imports {target}, which is not below it in measures/public/"
 
 
 def test_no_module_imports_itself_round_a_cycle():

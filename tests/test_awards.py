@@ -11,13 +11,13 @@ import re
 import pytest
 
 from measures.domain.models import Award, Clause, Measure
-from measures.public import finder_facets
 from measures.public.exports import spreadsheet_safe
+from measures.public.finder import facets
 from tests.data import LARGEST_FIRST, add_award
 from tests.html import amounts, between, page, result_items
 from tests.query_budgets import CONTENT_REVISION_QUERIES, FINDER_TALLY_QUERIES
 
-# Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
+# Each after the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/).
 # The page of results; its count and the facets' come from the tally.
 FINDER_QUERIES = CONTENT_REVISION_QUERIES + FINDER_TALLY_QUERIES + 1
 CSV_QUERIES = CONTENT_REVISION_QUERIES + 1  # the results
@@ -220,7 +220,7 @@ def test_with_a_band_chosen_the_band_facet_still_counts_the_other_bands(client, 
 def test_the_policy_facet_lists_the_largest_policies_and_the_rest_are_searched_on_a_page_of_their_own(
     client, real_policy, small_policy, monkeypatch
 ):
-    monkeypatch.setattr(finder_facets, "POLICIES_SHOWN", 1)
+    monkeypatch.setattr(facets, "POLICIES_SHOWN", 1)
     policies = between(page(client, "/awards/?min=1&sort=amount"), 'class="facet facet--policy"', "</div>")
     # 9 awards: the real policy's 8 (the one listed) and the small policy's 1.
     assert (

@@ -8,7 +8,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from xmpolicy import compression
+from measures.public.page_cache import compression
 
 URLS = ["/", "/policies/test-policy/measures/1/", "/awards/", "/changes/feed/", "/awards/export.csv", "/api/v1/awards/"]
 

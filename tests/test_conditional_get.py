@@ -1,6 +1,6 @@
 """Conditional GET: public pages and the API carry an ETag and Last-Modified from the content, answer
 304 while nothing changed, change on the very next request after an edit, and let a CDN keep them
-briefly (measures/public/caching.py, measures/domain/revision.py)."""
+briefly (measures/public/page_cache/middleware.py, measures/domain/revision.py)."""
 
 import datetime
 from unittest import mock
@@ -13,7 +13,7 @@ from django.utils.http import http_date
 
 from measures.domain.models import Award, Clause
 from measures.domain.revision import content_revision
-from measures.public.caching import ConditionalGetMiddleware
+from measures.public.page_cache.middleware import ConditionalGetMiddleware
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 from tests.settings_env import load_settings
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from measures.public.caching import display_variant
+from measures.public.page_cache.middleware import display_variant
 from tests.html import between, page
 from xmpolicy.elder import COOKIE_NAME
 

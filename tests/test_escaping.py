@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.editing.loader import PolicyLoader
-from measures.public.presentation import web_url
+from measures.public.formatting import web_url
 from measures.search.query import highlight
 from tests.admin_forms import clause_url, form_data
 from tests.data import REAL_POLICY_FILE

@@ -261,7 +261,7 @@ def test_the_page_falls_back_to_plain_text_if_the_template_fails(client, small_p
 
 def test_an_error_that_is_not_the_database_being_down_is_still_a_500(small_policy):
     client = Client(raise_request_exception=False)
-    with mock.patch("measures.public.caching.content_revision", side_effect=RuntimeError("a bug")):
+    with mock.patch("measures.public.page_cache.middleware.content_revision", side_effect=RuntimeError("a bug")):
         response = client.get(MEASURE)
     assert response.status_code == 500
     assert "Retry-After" not in response
@@ -282,7 +282,7 @@ def test_a_500_is_not_turned_into_a_503_by_an_earlier_database_error(small_polic
     client = Client(raise_request_exception=False)
     with database_down():
         assert client.get(MEASURE).status_code == 503
-    with mock.patch("measures.public.caching.content_revision", side_effect=RuntimeError("a bug")):
+    with mock.patch("measures.public.page_cache.middleware.content_revision", side_effect=RuntimeError("a bug")):
         assert client.get(MEASURE).status_code == 500
 
 
@@ -408,7 +408,7 @@ def test_a_connection_the_server_dropped_between_requests_is_replaced_on_the_nex
 @pytest.mark.django_db(transaction=True)
 def test_a_public_page_whose_connection_was_dropped_reconnects_and_answers(small_policy, caplog):
     """The content revision, the first query of every public request, opens a fresh connection when
-    the database has dropped the kept one (measures/public/caching.py): the visitor sees the page."""
+    the database has dropped the kept one (measures/public/page_cache/middleware.py): the visitor sees the page."""
     caplog.set_level(logging.WARNING)
     client = Client()
     assert client.get("/").status_code == 200

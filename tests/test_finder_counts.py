@@ -1,4 +1,4 @@
-"""The award finder's counts and facets (measures/public/finder_counts.py, finder_facets.py) are what
+"""The award finder's counts and facets (measures/public/finder/tally.py, facets.py) are what
 counting the awards would give, for every kind of question, and follow an edit at once."""
 
 import itertools
@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from measures.domain.models import Award
-from measures.public import finder_facets
-from measures.public.filters import AwardFilter
-from measures.public.finder_counts import award_count, revision_key
+from measures.public.finder import facets
+from measures.public.finder.filters import AwardFilter
+from measures.public.finder.tally import award_count, revision_key
 
 QUESTIONS = [
     "",
@@ -59,7 +59,7 @@ def test_every_facet_counts_what_the_database_counts_and_lists_the_largest_polic
 ):
     """The facets from the tally against the finder's own facets, each counted by the database (every
     award the other filters select, grouped). With one policy shown, the policy facet is its largest."""
-    monkeypatch.setattr(finder_facets, "POLICIES_SHOWN", 1)
+    monkeypatch.setattr(facets, "POLICIES_SHOWN", 1)
     request = RequestFactory().get("/")
     for first in QUESTIONS:
         for second in ("", "kind=accelerator", "policy=kjcx-2025", "band=100-500&pillar=1"):
@@ -67,7 +67,7 @@ def test_every_facet_counts_what_the_database_counts_and_lists_the_largest_polic
             if not finder.is_valid():
                 continue
             expected = {facet.name: facet for facet in finder.facets()}
-            for facet in finder_facets.finder_facets(finder, request):
+            for facet in facets.finder_facets(finder, request):
                 query = f"{first}&{second}: {facet.name}"
                 if facet.name == "policy":
                     database = counted(expected["policy"])

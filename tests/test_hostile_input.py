@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from measures.domain.models import Clause
 from measures.public import urls as public_urls
 from measures.public.api.filters import ApiAwardFilter, ClauseFilter, MeasureFilter
-from measures.public.filters import AwardFilter
+from measures.public.finder.filters import AwardFilter
 from tests.admin_forms import clause_url, form_data
 
 pytestmark = pytest.mark.django_db

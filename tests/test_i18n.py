@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
-from measures.public.presentation import html_lang, pillar_numeral
+from measures.public.formatting import html_lang, pillar_numeral
 from measures.public.views.search import EXAMPLE_TERMS
 from tests.html import between, page
 from tests.query_budgets import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES

@@ -1,4 +1,4 @@
-"""The server-side page cache (measures/public/caching.py): a page asked for again is served from the cache
+"""The server-side page cache (measures/public/page_cache/): a page asked for again is served from the cache
 with one query, an edit is seen on the very next request, and a cache that fails only costs speed."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from measures.domain.models import Clause
-from measures.public import caching
+from measures.public.page_cache import middleware
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 from xmpolicy.env import env_cache
 
@@ -61,7 +61,7 @@ def test_a_missing_page_is_not_kept(client, small_policy, django_assert_max_num_
 
 
 def test_an_answer_too_big_to_keep_is_rendered_each_time(client, small_policy, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(caching, "MAX_CACHED_BYTES", 100)
+    monkeypatch.setattr(middleware, "MAX_CACHED_BYTES", 100)
     client.get(MEASURE)
     with django_assert_num_queries(CONTENT_REVISION_QUERIES + 10):  # the measure page's own queries
         assert client.get(MEASURE).status_code == 200

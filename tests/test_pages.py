@@ -6,7 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from measures.domain.models import Clause, Measure, Policy
-from measures.public.presentation import zh_numeral
+from measures.public.formatting import zh_numeral
 from measures.public.views.browse import number_ranges
 from tests.data import add_more_data
 from tests.html import between, page

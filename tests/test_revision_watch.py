@@ -1,4 +1,4 @@
-"""The content revision kept in each process (measures/domain/revision_watch.py): a page from the cache
+"""The content revision kept in each process (measures/public/page_cache/revision_watch.py): a page from the cache
 asks the database nothing, and an edit committed by another worker is still on the very next page."""
 
 import queue
@@ -13,7 +13,7 @@ from django.test import Client
 
 from measures.domain.models import Measure, Pillar
 from measures.domain.revision import content_revision
-from measures.domain.revision_watch import RevisionWatch
+from measures.public.page_cache.revision_watch import RevisionWatch
 from tests.admin_forms import form_data
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"

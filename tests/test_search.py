@@ -22,7 +22,7 @@ from tests.data import naive_scan
 from tests.html import page
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 
-# After the content fingerprint that every public page reads first for its ETag (measures/public/caching.py):
+# After the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/):
 # The matches, then the clauses shown; on PostgreSQL first the token counts that choose the plan
 # (measures/search/table.py); then the recipient kinds the words name.
 RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql") + 1
@@ -559,7 +559,7 @@ def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_sear
     with CaptureQueriesContext(connection) as queries:
         html = search_page(client, "中试")
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
-    # The ETag's fingerprint (measures/public/caching.py), the token counts, the matches, the clause shown,
+    # The ETag's fingerprint (measures/public/page_cache/), the token counts, the matches, the clause shown,
     # the recipient kinds the word names.
     _fingerprint, _counts, matches, _shown, _kinds = queries.captured_queries
     with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from tests.data import add_more_data
 from tests.html import page
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 
-# the ETag's fingerprint (measures/public/caching.py); policies, pillars with their policy, measures with their
+# the ETag's fingerprint (measures/public/page_cache/); policies, pillars with their policy, measures with their
 # policy, and again for the measures' history pages
 SITEMAP_QUERIES = CONTENT_REVISION_QUERIES + 4
 

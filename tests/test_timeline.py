@@ -19,7 +19,7 @@ OLD_TEXT = "支持孵化器建设，给予每年每家最高500万元奖励。"
 NEW_TEXT = "支持孵化器建设，给予每年每家最高800万元奖励。"
 
 # Queries per page, whatever the number of changes (see measures/public/views/history.py).
-# Each after the content fingerprint that every public page reads first for its ETag (measures/public/caching.py).
+# Each after the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/).
 # the policy and the measure as the public knows it; the newest entries, their measures and policies
 HISTORY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5
 CHANGES_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 3  # the same, without the policy and measure

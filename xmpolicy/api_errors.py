@@ -16,7 +16,11 @@ from django.utils import translation
 from rest_framework import exceptions
 
 from xmpolicy.locale import chosen_language
-from xmpolicy.paths import is_api
+
+# Where the JSON API is mounted (xmpolicy/urls.py). Everything under it answers in JSON, never a page:
+# its errors here, the rate limit's 429 (with the API's own limit, xmpolicy/ratelimit.py), the
+# database-down 503 (xmpolicy/faults.py) and a parameter given twice (measures/public/one_value.py).
+API_PREFIX = "/api/"
 
 # DRF's messages (translated by DRF) for the statuses answered outside the API's views.
 DETAILS = {
@@ -46,6 +50,11 @@ class ApiErrorsAsJsonMiddleware:
 def is_json(response) -> bool:
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     return content_type == "application/json" or content_type.endswith("+json")
+
+
+def is_api(request) -> bool:
+    """Whether a request is for the JSON API."""
+    return request.path_info.startswith(API_PREFIX)
 
 
 def as_json(request, response) -> JsonResponse:

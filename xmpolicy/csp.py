@@ -7,7 +7,7 @@ the admin's own templates have none (its JSON data elements are never executed).
 tests/test_security_headers.py reads every kind of page for inline code, and the browser tests load
 them with this policy in force and fail on any violation.
 
-Hence no nonces. A nonce has to change on every response, while the page cache (measures/public/caching.py)
+Hence no nonces. A nonce has to change on every response, while the page cache (measures/public/page_cache/)
 replays a stored body: a nonce in that body would not match the next response's header. With no
 inline code the policy is the same string on every response, whichever layer answers.
 

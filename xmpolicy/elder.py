@@ -6,7 +6,7 @@ switch: xmpolicy/preferences.py), which keeps a cookie for a year; turning it of
 so a visitor who never chose it sends nothing more than before. Templates read `elder_mode` (the
 context processor below): base.html gives <html> the class "elder", which static/css/site.css
 enlarges, and the award chart shows its data table first. The page cache and the ETags key on the
-mode as they do on the language (measures/public/caching.py); pages already vary on Cookie.
+mode as they do on the language (measures/public/page_cache/middleware.py); pages already vary on Cookie.
 """
 
 from xmpolicy.preferences import back, forget, remember, submitted, switch_view

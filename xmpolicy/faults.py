@@ -2,7 +2,7 @@
 
 When PostgreSQL restarts, fails over or cannot be reached, the driver's connection errors surface as
 django.db.OperationalError or InterfaceError wherever the database is used: the content revision
-that measures/public/caching.py reads first on every public GET, a view, a template, the session.
+that measures/public/page_cache/middleware.py reads first on every public GET, a view, a template, the session.
 Nothing catches them there. Like any exception nobody catches, Django hands it to the URLconf's
 handler500, `server_error` below (xmpolicy/urls.py): the one place that tells a database that is
 down from a bug. A database that is down gets a 503 with `Retry-After: 30` and
@@ -46,8 +46,8 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
 from django.views import defaults
 
+from xmpolicy.api_errors import is_api
 from xmpolicy.locale import chosen_language
-from xmpolicy.paths import is_api
 
 # The errors that mean "the database cannot be reached or dropped us", as psycopg's (and sqlite3's)
 # connection failures reach Django. Integrity, data and programming errors are bugs: they stay 500s.

@@ -3,7 +3,7 @@
 For a load balancer, an orchestrator or a monitor. 200 {"status": "ok", "database": "ok"} after a
 real `SELECT 1`; 503 {"status": "unavailable", "database": "<short reason>"} when that fails. The
 reason names the kind of failure only (the driver's message, which names hosts and ports, goes to the
-log, once, at WARNING). Never cached (`Cache-Control: no-store`; measures/public/caching.py leaves it
+log, once, at WARNING). Never cached (`Cache-Control: no-store`; measures/public/page_cache/middleware.py leaves it
 alone), never a cookie or a session, one query.
 """
 

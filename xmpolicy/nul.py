@@ -6,7 +6,7 @@ wherever visitor input reaches a query it is checked here first, and a NUL means
 means on that surface:
 
 - an id or slug in an API address: 404 (measures/public/api/views.py);
-- the award finder's `policy`: "政策无效" on the page, 400 from the API (measures/public/filters.py);
+- the award finder's `policy`: "政策无效" on the page, 400 from the API (measures/public/finder/filters.py);
 - a search query: a separator between terms, like a space (measures/search/query.py);
 - an admin list's filters or search: 400 (measures/editing/admin.py).
 

@@ -5,7 +5,7 @@ Each choice is a plain form in the header of every page (a GET link works too), 
 JavaScript. It changes nothing but how this visitor's pages read: no data, no account. A forged
 request could at worst switch someone's pages to English or to large print, so the switches need no
 CSRF token, and public pages need no CSRF cookie, which would stop a CDN from caching them
-(measures/public/caching.py). The choice is kept in a cookie for a year, sent only to this site (Lax)
+(measures/public/page_cache/middleware.py). The choice is kept in a cookie for a year, sent only to this site (Lax)
 and, in production, only over HTTPS (the LANGUAGE_COOKIE_* settings, shared by both), and the visitor
 is sent back to the page they were reading, never to another site.
 """

@@ -12,7 +12,7 @@ connection's, or behind one of TRUSTED_PROXIES the address that proxy saw, so th
 its own by sending X-Forwarded-For. An IPv6 client is counted by its /64, which one machine usually
 holds whole.
 
-The middleware sits before the page cache and its 304s (measures/public/caching.py): an answer from the
+The middleware sits before the page cache and its 304s (measures/public/page_cache/middleware.py): an answer from the
 cache costs little, but a client asking for the same URL over and over is still one client asking
 too often. It runs before the session and authentication middleware, so it does not know who is
 signed in: editors are limited like anyone else (the admin itself is never limited).
@@ -41,9 +41,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext, ngettext_lazy
 
+from xmpolicy.api_errors import API_PREFIX
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
-from xmpolicy.paths import API_PREFIX
 from xmpolicy.proxies import client_ip
 
 SEARCH_PATH = "/search/"

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "xmpolicy.ratelimit.RateLimitMiddleware",
     # ETag / 304 / Cache-Control for public GETs; outside the session and CSRF middleware so it
     # sees the cookies they set (a response that sets one is never marked public).
-    "measures.public.caching.ConditionalGetMiddleware",
+    "measures.public.page_cache.middleware.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xmpolicy.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,7 +149,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered public pages are kept here (measures/public/caching.py), keyed by the content's fingerprint, so
+# Rendered public pages are kept here (measures/public/page_cache/middleware.py), keyed by the content's fingerprint, so
 # an edit is seen at once without invalidating anything. Several machines share one with CACHE_URL.
 CACHES = env_cache("CACHE_URL")
 

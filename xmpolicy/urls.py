@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from xmpolicy.api_errors import API_PREFIX
 from xmpolicy.elder import choose_elder_mode
 from xmpolicy.health import healthz
 from xmpolicy.locale import choose_language
-from xmpolicy.paths import API_PREFIX
 from xmpolicy.read_only import read_only
 
 # A database that is down is a 503 page (or JSON under /api/); any other uncaught exception Django's 500.

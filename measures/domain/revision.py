@@ -10,7 +10,7 @@ QuerySet.update() or a bulk write — and on nothing else: an editor saving a dr
 and no Last-Modified, so the public cannot tell when unpublished work is going on.
 
 Reading it is one primary-key lookup, which matters: every public request reads it
-(measures/public/caching.py) before answering from the page cache.
+(measures/public/page_cache/middleware.py) before answering from the page cache.
 """
 
 import datetime

@@ -1,5 +1,5 @@
 # Every change to the content revision's row is announced on a PostgreSQL channel, so that each process
-# learns of it without asking on every request (measures/domain/revision_watch.py). A statement-level
+# learns of it without asking on every request (measures/public/page_cache/revision_watch.py). A statement-level
 # trigger on the row itself: whatever moves the counter (the content tables' triggers of 0006,
 # ContentRevision.bump(), a TRUNCATE by a test's flush) notifies once, and only when its transaction
 # commits, which is when the change becomes visible. The payload is the counter the statement left, so

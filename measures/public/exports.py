@@ -26,7 +26,7 @@ from measures.domain.models import Award, Clause
 from measures.text import money
 
 # A column's value: the object, and a function that makes a site path absolute
-# (presentation.site_url: the site's own address, never the request's), for the links back to the public pages.
+# (formatting.site_url: the site's own address, never the request's), for the links back to the public pages.
 Reader = Callable[[Any, Callable[[str], str]], Any]
 
 

@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from xmpolicy.paths import is_api
+from xmpolicy.api_errors import is_api
 
 # The parameters a view reads all the values of, by view name. The calculator's form sends `valid` as a
 # hidden 0 followed by its checkbox's 1 when ticked (so that an unticked box is told from a first visit):

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.diffs import FieldChange, field_changes
@@ -76,6 +77,26 @@ class Change:
     @property
     def kind_label(self) -> str:
         return Kind(self.kind).label
+
+
+def change_url(change) -> str:
+    """Where a change is shown: its entry on its measure's history page."""
+    url = reverse("measures:measure_history", args=[change.measure.policy_slug, change.measure.number])
+    return f"{url}#{change.anchor}"
+
+
+def change_title(change) -> str:
+    """'第3条 第2段 修改', '第3条 第2段的奖补金额 新增', '第3条 第2段奖补的申报主体 修改', '第3条 措施 发布'."""
+    measure = gettext("第%(number)s条") % {"number": change.measure.number}
+    if change.subject == "clause":
+        subject = gettext("第%(position)s段") % {"position": change.position}
+    elif change.subject == "award":
+        subject = gettext("第%(position)s段的奖补金额") % {"position": change.position}
+    elif change.subject == "kinds":
+        subject = gettext("第%(position)s段奖补的申报主体") % {"position": change.position}
+    else:
+        subject = change.measure.title
+    return f"{measure} {subject} {change.kind_label}"
 
 
 @dataclass

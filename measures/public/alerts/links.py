@@ -18,7 +18,7 @@ from django.core import signing
 from django.urls import reverse
 
 from measures.domain.subscriptions import CONFIRMATION_DAYS, SECRET_LENGTH, Subscription
-from measures.public.presentation import site_url
+from measures.public.formatting import site_url
 
 # Not the salts of the links that carried the address and the id: those are refused as invalid.
 CONFIRM = "xmpolicy.alerts.confirm-secret"

@@ -22,8 +22,7 @@ from measures.domain.models import Award
 from measures.domain.subscriptions import CONFIRMATION_DAYS, Subscription
 from measures.public import timeline
 from measures.public.alerts import links, targets
-from measures.public.presentation import html_lang
-from measures.public.views.history import change_title, change_url
+from measures.public.formatting import html_lang
 
 SITE_NAME_PREFIX = "【%(site)s】"
 
@@ -79,9 +78,9 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
         items = [
             {
                 "change": change,
-                "title": change_title(change),
+                "title": timeline.change_title(change),
                 "award": _award_text(entry_of[change.key]),
-                "url": links.absolute(change_url(change)),
+                "url": links.absolute(timeline.change_url(change)),
                 "fields": [_field(change, field) for field in change.fields],
             }
             for change in shown

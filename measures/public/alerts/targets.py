@@ -6,7 +6,7 @@ Four kinds of target, each reached from a 关注 link on its page:
 - a measure (`kind=measure&policy=<slug>&measure=<n>`): every public change of it, its clauses and
   their awards (those moved out of it included);
 - the award finder's filters (`kind=awards&filters=<the finder's query string>`): a new, published or
-  changed award that matches them, judged by the finder's own FilterSet (measures/public/filters.py);
+  changed award that matches them, judged by the finder's own FilterSet (measures/public/finder/filters.py);
 - a search (`kind=search&q=<terms>`): a new, published or changed clause, or award of a clause, that
   matches the query, judged by the search's own rule (measures/search/query.py).
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from measures.domain.models import Award, Clause, Measure, Policy, measure_path
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.subscriptions import Delivery, Subscription
-from measures.public.filters import AMOUNT_BANDS, AwardFilter
+from measures.public.finder.filters import AMOUNT_BANDS, AwardFilter
 from measures.search import query as finder
 from measures.text import money
 

@@ -1,7 +1,7 @@
 """The 关注 pages: sign up, confirm, manage what an address follows, unsubscribe.
 
 None of them is ever cached (they are about one visitor, and the manage page shows an address):
-measures/public/caching.py leaves the `alerts` namespace alone, and each answer says no-store. Bad
+measures/public/page_cache/middleware.py leaves the `alerts` namespace alone, and each answer says no-store. Bad
 input is answered with a page saying what is wrong, never a server error: a follow link naming nothing
 (400) or something that does not exist (404), a malformed or overlong address (400, the form again),
 a tampered link or one from before the links' secrets (400), an expired confirmation (410), a

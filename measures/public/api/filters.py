@@ -1,4 +1,4 @@
-"""The API's query parameters. Awards take the award finder's own FilterSet (measures.public.filters), so
+"""The API's query parameters. Awards take the award finder's own FilterSet (measures.public.finder.filters), so
 the API, the finder page and its CSV read the same parameters with the same meanings and messages;
 the other lists take a policy slug and pillar/measure numbers, checked the same way.
 
@@ -16,7 +16,7 @@ from rest_framework.exceptions import APIException
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.models import Clause, Measure, Pillar, Policy
-from measures.public.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WanFilter, WholeNumberFilter
+from measures.public.finder.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WanFilter, WholeNumberFilter
 
 
 class InvalidFilter(APIException):

@@ -3,7 +3,7 @@
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
-from measures.public.presentation import on_site
+from measures.public.formatting import on_site
 
 
 class Pages(PageNumberPagination):

@@ -30,7 +30,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 
 from measures.public import calculator
-from measures.public.filters import LARGEST_WAN, KindFilter, PolicyFilter, WanFilter, WholeNumberFilter
+from measures.public.finder.filters import LARGEST_WAN, KindFilter, PolicyFilter, WanFilter, WholeNumberFilter
 
 
 class InvalidFilterSerializer(serializers.Serializer):
@@ -132,7 +132,7 @@ class ApiFilterExtension(DjangoFilterExtension):
         """The values a model-choice filter accepts, as an enum: one query."""
         queryset = filter_field.queryset
         if callable(queryset):
-            queryset = queryset(None)  # a function of the request (measures.public.filters.finder_policies)
+            queryset = queryset(None)  # a function of the request (measures.public.finder.filters.finder_policies)
         try:
             slugs = sorted(queryset.values_list(filter_field.extra["to_field_name"], flat=True))
         except DatabaseError:

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import ApplicationFacts, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
-from measures.public.presentation import site_url
+from measures.public.formatting import site_url
 from measures.search import query as finder
 from measures.text import money
 

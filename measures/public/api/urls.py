@@ -7,7 +7,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from measures.public.api import views
 from measures.public.api.docs import ApiDocsView
 from measures.public.api.schema import SchemaView
-from measures.public.presentation import on_site
+from measures.public.formatting import on_site
 
 app_name = "api"
 

@@ -37,8 +37,8 @@ from measures.public.api.schema import (
     ApiSchema,
     CalculatorSchema,
 )
-from measures.public.filters import finder_awards
-from measures.public.finder_counts import KnownCountPaginator, finder_count
+from measures.public.finder.filters import finder_awards
+from measures.public.finder.tally import KnownCountPaginator, finder_count
 from measures.search import query as finder
 from xmpolicy.nul import has_nul
 
@@ -127,7 +127,7 @@ class ClauseViewSet(ReadOnlyViewSet):
 
 class AwardPagination(Pages):
     """Pages of the award finder's awards, their number read from its counts
-    (measures/public/finder_counts.py) rather than by a COUNT(*) of the awards."""
+    (measures/public/finder/tally.py) rather than by a COUNT(*) of the awards."""
 
     def paginate_queryset(self, queryset, request, view=None):
         count = finder_count(view.filterset, request)  # the filter backend kept the question on the view

@@ -1,10 +1,10 @@
 """The award finder (/awards/), its full list of policies (/awards/policies/) and its CSV export
 (/awards/export.csv).
 
-All read the GET parameters through measures.public.filters.AwardFilter, so the page and the file always
+All read the GET parameters through measures.public.finder.filters.AwardFilter, so the page and the file always
 hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for the
-results; its count and its facets come from the finder's tally (measures/public/finder_counts.py, read
-once per revision, and finder_facets.py). A `policy` parameter adds two (checking it, counting the
+results; its count and its facets come from the finder's tally (measures/public/finder/tally.py, read
+once per revision, and finder/facets.py). A `policy` parameter adds two (checking it, counting the
 kinds of its awards), a `kind` two (checking it, counting the policies of its awards). The CSV runs one.
 """
 
@@ -18,11 +18,11 @@ from measures.domain.models import Policy
 from measures.public import exports
 from measures.public.alerts import follow_url
 from measures.public.alerts.targets import FINDER_FILTERS
-from measures.public.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
-from measures.public.finder_counts import KnownCountPaginator, finder_count
-from measures.public.finder_facets import finder_facets, policy_choices
-from measures.public.presentation import pillar_numeral, site_url
-from measures.public.views.query_urls import pager_urls, query_with_each, with_query
+from measures.public.finder.facets import finder_facets, policy_choices
+from measures.public.finder.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
+from measures.public.finder.tally import KnownCountPaginator, finder_count
+from measures.public.formatting import pillar_numeral, site_url
+from measures.public.query_urls import pager_urls, query_with_each, with_query
 from xmpolicy.nul import without_nul
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.

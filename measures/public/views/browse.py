@@ -16,7 +16,7 @@ from measures.domain.eligibility import ApplicationFacts, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
-from measures.public.presentation import site_url
+from measures.public.formatting import site_url
 from measures.public.qrcode import qr_svg
 from measures.public.views import history
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind
 from measures.public import calculator, exports
-from measures.public.presentation import site_url
-from measures.public.views.query_urls import pager_urls, with_query
+from measures.public.formatting import site_url
+from measures.public.query_urls import pager_urls, with_query
 
 
 def calculator_page(request):

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from measures.public import exports
-from measures.public.presentation import site_url
+from measures.public.formatting import site_url
 
 DATASETS = {
     "awards": {

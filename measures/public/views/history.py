@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.models import Pillar, Policy
 from measures.public import timeline
-from measures.public.presentation import site_url
+from measures.public.formatting import site_url
 
 # XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
 # Django's feed writer raises on them: the feed drops them from the texts it writes.
@@ -90,26 +90,6 @@ def changes(request):
     return render(request, "measures/changes.html", context)
 
 
-def change_url(change) -> str:
-    """Where a change is shown: its entry on its measure's history page."""
-    url = reverse("measures:measure_history", args=[change.measure.policy_slug, change.measure.number])
-    return f"{url}#{change.anchor}"
-
-
-def change_title(change) -> str:
-    """'第3条 第2段 修改', '第3条 第2段的奖补金额 新增', '第3条 第2段奖补的申报主体 修改', '第3条 措施 发布'."""
-    measure = _("第%(number)s条") % {"number": change.measure.number}
-    if change.subject == "clause":
-        subject = _("第%(position)s段") % {"position": change.position}
-    elif change.subject == "award":
-        subject = _("第%(position)s段的奖补金额") % {"position": change.position}
-    elif change.subject == "kinds":
-        subject = _("第%(position)s段奖补的申报主体") % {"position": change.position}
-    else:
-        subject = change.measure.title
-    return f"{measure} {subject} {change.kind_label}"
-
-
 class ChangesFeed(Feed):
     """/changes/feed/: the same changes as /changes/, as Atom."""
 
@@ -132,10 +112,10 @@ class ChangesFeed(Feed):
         return timeline.recent_changes()
 
     def item_title(self, change):
-        return NOT_XML.sub("", change_title(change))
+        return NOT_XML.sub("", timeline.change_title(change))
 
     def item_link(self, change):
-        return site_url(change_url(change))
+        return site_url(timeline.change_url(change))
 
     def item_guid(self, change):
         # An absolute IRI that never changes for the same change (RFC 4287, 4.2.6): a tag URI (RFC 4151)

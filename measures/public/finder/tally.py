@@ -10,7 +10,7 @@ once for every worker. Each worker then keeps them, for the current revision onl
 group, its amounts in order with running counts, so that the awards of a range are two bisections.
 A question asking for one pillar, frequency or nature at most is one lookup (each scope's awards are also
 counted under those keys), one asking for more adds up the few groups it names; its facets too
-(measures/public/finder_facets.py).
+(measures/public/finder/facets.py).
 The database still counts a question naming both a policy and a kind (a policy's awards are few and
 indexed).
 
@@ -30,8 +30,8 @@ from django.db.models import Count, Exists, OuterRef
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Pillar, Policy
 from measures.domain.revision import content_revision
-from measures.public.bands import BANDS_BY_SLUG
-from measures.public.filters import finder_awards
+from measures.public.finder.bands import BANDS_BY_SLUG
+from measures.public.finder.filters import finder_awards
 from measures.text import money
 from xmpolicy.optional_cache import OptionalCache
 
@@ -48,7 +48,7 @@ DIMENSIONS = ("pillar", "recurrence", "limit")  # the facets a group has one val
 
 
 def revision_key(request) -> str:
-    """The content's revision, as measures/public/caching.py read it for this request (or read now)."""
+    """The content's revision, as measures/public/page_cache/middleware.py read it for this request (or read now)."""
     revision = getattr(request, "content_revision", None) or content_revision()
     return f"{revision.key}:{revision.last_modified.isoformat() if revision.last_modified else ''}"
 

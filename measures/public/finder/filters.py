@@ -1,6 +1,6 @@
 """The award finder's filters, shared by the finder page, its CSV export and the API's awards
 (measures/public/api/filters.py), so that all three read the same GET parameters, apply the same rules
-and report the same errors. How many awards a question matches is measures/public/finder_counts.py's.
+and report the same errors. How many awards a question matches is measures/public/finder/tally.py's.
 
 Amounts are given in 万元 and converted by measures.text.money (whole yuan, no floats). Every message
 names the parameter it is about, in the words the page uses for it.
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import LISTING_ORDER, Award, Policy
-from measures.public.bands import AMOUNT_BANDS, BANDS_BY_SLUG
+from measures.public.finder.bands import AMOUNT_BANDS, BANDS_BY_SLUG
 from measures.text import money
 from xmpolicy.nul import has_nul, without_nul
 
@@ -125,7 +125,7 @@ class FinderForm(forms.Form):
 class AwardFilter(django_filters.FilterSet):
     """The finder's GET parameters. Bound to request.GET, it validates them (`is_valid()`, `errors`),
     filters and sorts finder_awards() (`qs`). It can count each facet with the database (`facets()`); the
-    finder counts them from its tally (measures/public/finder_facets.py), and asks this only for what the
+    finder counts them from its tally (measures/public/finder/facets.py), and asks this only for what the
     tally does not hold."""
 
     min = WanFilter(field_name="amount_yuan", lookup_expr="gte", label=_("最低金额"))

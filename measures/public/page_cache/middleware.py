@@ -2,7 +2,7 @@
 
 Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
 the content's fingerprint (measures.domain.revision: one query, or none on PostgreSQL while the process
-keeps it, measures/domain/revision_watch.py), the interface language and the 长辈版
+keeps it, revision_watch.py), the interface language and the 长辈版
 (display_variant), the full path
 with its query string, today's date in Xiamen (pages show whether the policy is in force today)
 and the code's version (a deploy changes the HTML). A request whose If-None-Match names the page's
@@ -23,7 +23,7 @@ edit needs no invalidation: the next request asks for a new key and renders afre
 and every machine sharing the database, whether the cache is each process's memory or a Redis shared
 by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then slower, never broken.
 While the process keeps the revision, the pages it served lately are also kept in its memory as they
-are (measures/public/page_memory.py), so a hit neither decodes nor fetches them. A page is kept with its
+are (memory.py), so a hit neither decodes nor fetches them. A page is kept with its
 ETag, Last-Modified and Vary: a hit only adds the Cache-Control of who asks. A signed-in editor's save
 is answered once its change has been announced to every process (ConditionalGetMiddleware.write).
 """
@@ -42,9 +42,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_etags
 
 from measures.domain.revision import content_revision
-from measures.domain.revision_watch import WATCH
-from measures.public.page_memory import PageMemory, entry_size
-from xmpolicy import compression
+from measures.public.page_cache import compression
+from measures.public.page_cache.memory import PageMemory, entry_size
+from measures.public.page_cache.revision_watch import WATCH
 from xmpolicy.elder import is_elder
 from xmpolicy.faults import DATABASE_DOWN_ERRORS, reconnecting_once
 from xmpolicy.locale import chosen_language
@@ -70,7 +70,7 @@ PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 
 # A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).
 PAGES = OptionalCache("page cache")
-# And the pages served from it lately, as they are (measures/public/page_memory.py).
+# And the pages served from it lately, as they are (memory.py).
 MEMORY = PageMemory()
 
 
@@ -143,7 +143,7 @@ class ConditionalGetMiddleware:
 
     def write(self, request):
         """A request that may change the content (an editor's save): if it did, it is answered once every
-        worker has been told (measures/domain/revision_watch.py), so that the next page the editor's
+        worker has been told (revision_watch.py), so that the next page the editor's
         browser asks for, of whichever worker, shows the change."""
         before = _read_revision()
         response = self.get_response(request)
@@ -176,7 +176,7 @@ class ConditionalGetMiddleware:
         if not _is_public(request.path_info, get_urlconf() or settings.ROOT_URLCONF):
             return None
         if revision is None:
-            # Kept in this process while PostgreSQL announces no change (measures/domain/revision_watch.py);
+            # Kept in this process while PostgreSQL announces no change (revision_watch.py);
             # else the first query of the request: it finds a connection the database has dropped, and
             # opens a fresh one (xmpolicy/faults.py).
             revision, request.revision_kept = WATCH.current(_read_revision)

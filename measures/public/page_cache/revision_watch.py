@@ -1,7 +1,7 @@
 """The content revision kept in each process, and learnt of from PostgreSQL rather than asked for on every
 request.
 
-Every public request needs the content revision (measures/public/caching.py: it names the page in the
+Every public request needs the content revision (middleware.py: it names the page in the
 cache and in the ETag). Reading it is one primary-key lookup, but that is a round trip to the database
 and most of what a page from the cache costs. So each process keeps the revision it last read, and
 listens: migration 0012 has PostgreSQL announce every change to the revision's row on the channel
@@ -12,7 +12,7 @@ looks whether anything arrived on its socket (a poll that costs microseconds), s
 before a request arrives is seen by that request, on every worker of every machine.
 
 PostgreSQL signals the listeners when the transaction commits and they pass the announcement on within
-moments, but not before the commit returns. So an editor's save (measures/public/caching.py, `write`)
+moments, but not before the commit returns. So an editor's save (middleware.py, `write`)
 is answered only once the announcement of its own change has come back to its own process
 (`wait_until_announced`): by then every listener has been signalled, and the next page the editor's
 browser asks for, of whichever worker, shows the change. A change made outside a request (the loader, a

@@ -1,8 +1,8 @@
 """The pages this process served from the page cache lately, kept as they are (not pickled), so that a
 page asked for again is answered without decoding it from the cache (or fetching it from a shared Redis).
 
-Only pages whose content revision the process keeps (measures/domain/revision_watch.py) are kept here:
-their key names the content's state (measures/public/caching.py), so an entry can never be stale,
+Only pages whose content revision the process keeps (revision_watch.py) are kept here:
+their key names the content's state (middleware.py), so an entry can never be stale,
 only unused. Bounded by size, the least recently used dropped first.
 """
 

@@ -1,7 +1,7 @@
-"""The award finder's facets: for each filter (measures.public.filters.AwardFilter.FACETS), its options,
+"""The award finder's facets: for each filter (measures.public.finder.filters.AwardFilter.FACETS), its options,
 each counted with every filter applied but the facet's own, as the results would be once it is chosen.
 
-The counts come from the finder's tally (measures/public/finder_counts.py), whatever the amount of
+The counts come from the finder's tally (measures/public/finder/tally.py), whatever the amount of
 data. The database counts only what the tally does not hold: the kinds of one policy's awards, the
 policies of one kind's awards, and every facet of a question naming both (their awards are few).
 
@@ -14,15 +14,15 @@ import dataclasses
 import heapq
 
 from measures.domain.models import Award
-from measures.public.bands import AMOUNT_BANDS
-from measures.public.filters import Facet, FacetOption
-from measures.public.finder_counts import ALL, LATEST, Question, revision_key, scope_of, within
+from measures.public.finder.bands import AMOUNT_BANDS
+from measures.public.finder.filters import Facet, FacetOption
+from measures.public.finder.tally import ALL, LATEST, Question, revision_key, scope_of, within
 
 POLICIES_SHOWN = 8  # the policy facet lists the policies with the most awards; the rest are a click away
 
 
 def finder_facets(finder, request) -> list[Facet]:
-    """The finder's facets (measures.public.filters.AwardFilter.FACETS), each option counted with every
+    """The finder's facets (measures.public.finder.filters.AwardFilter.FACETS), each option counted with every
     filter applied but the facet's own: what the results would be once it is chosen."""
     cleaned = finder.form.cleaned_data
     tally = LATEST.get(revision_key(request))

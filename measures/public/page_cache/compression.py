@@ -1,6 +1,6 @@
 """Compressed answers: Brotli where the client accepts it, else gzip, for text that compresses.
 
-Used by the public pages' cache (measures/public/caching.py), which compresses a page once per content
+Used by the public pages' cache (middleware.py), which compresses a page once per content
 revision and keeps the compressed bytes with it. Static files are compressed by whitenoise at
 `collectstatic`.
 
