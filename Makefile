@@ -4,16 +4,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install messages system-packages lint format check-migrations clean
+.PHONY: run test install install-run messages system-packages lint format check-migrations clean
 
-# The virtual environment is rebuilt when the pinned requirements change.
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# Two stamps: `make run` installs only what the site needs (requirements.txt); `make test`, `lint` and
+# the rest add the test and lint tools (requirements-dev.txt). Each is redone when its pins change.
+$(BIN)/.installed-run: requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit("xmpolicy needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.installed-run requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+install-run: $(BIN)/.installed-run
+
+# Everything the tests need (CI's .ci/run installs this).
 install: $(BIN)/.installed
 
 # The interface translations: each locale/<lang>/LC_MESSAGES/django.po (committed) is compiled to its
@@ -22,7 +30,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 messages: $(MO_FILES)
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed-run
 	$(BIN)/pybabel --quiet compile --domain django --locale $* --input-file $< --output-file $@
 
 # axe-core for the browser tests (tests/browser/) and the Nu HTML Checker (vnu-jar, run on Debian's Java
@@ -37,7 +45,7 @@ node_modules/.installed: package.json package-lock.json
 system-packages:
 	@bash scripts/install-system-packages
 
-run: install messages
+run: install-run messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_policy
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

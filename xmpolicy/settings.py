@@ -1,4 +1,4 @@
-"""Settings for xmpolicy, read from the environment (README.md lists every variable).
+"""Settings for xmpolicy, read from the environment (docs/operations.md lists every variable).
 
 XMPOLICY_ENV chooses between the embedded default ("local": SQLite file, generated secret key,
 plain HTTP on 127.0.0.1) and "production", which refuses to start without SECRET_KEY and
@@ -142,8 +142,8 @@ else:
     # Chinese text search relies on a UTF-8 ctype (pg_trgm finds no trigrams under "C").
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
     # The planner's price of reading a page out of order. PostgreSQL's default (4) is for spinning disks;
-    # the library is read from memory or an SSD. At 4 the calculator found a few hundred awards by reading
-    # all 52,000 of the scale bench (17.7 ms) rather than by their ids (4.3 ms). A DATABASE_URL's own
+    # the library is read from memory or an SSD. At 4 the calculator scanned every award to find a few
+    # hundred rather than reading them by their ids (figures in docs/benchmarks.md). A DATABASE_URL's own
     # ?options=… replaces this.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 
