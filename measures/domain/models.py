@@ -154,6 +154,26 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
+# What the public sees of a clause, written once for the application (migrations freeze their own SQL
+# copies; tests/test_visibility.py checks that the database's triggers agree): each field's required value.
+# An award is public when it is published and on such a clause.
+PUBLIC_CLAUSE = {
+    "status": PublicationStatus.PUBLISHED,
+    "draft_of": None,  # not a pending draft of a change to another clause
+    "measure__status": PublicationStatus.PUBLISHED,
+}
+
+
+def public_clause(prefix: str = "") -> models.Q:
+    """PUBLIC_CLAUSE as a filter, on the clause at `prefix` ("" for the clauses themselves)."""
+    return models.Q(**{f"{prefix}{field}": value for field, value in PUBLIC_CLAUSE.items()})
+
+
+def is_public_clause(**values) -> bool:
+    """PUBLIC_CLAUSE in Python, for values held in memory (keyword arguments named as its fields)."""
+    return all(values[field.replace("__", "_")] == value for field, value in PUBLIC_CLAUSE.items())
+
+
 def status_field():
     return models.CharField(
         "发布状态",
@@ -470,9 +490,7 @@ class ClauseQuerySet(ContentQuerySet):
 
     def published(self):
         """The clauses the public sees: published, not a pending draft of a change, in a published measure."""
-        return self.filter(
-            status=PublicationStatus.PUBLISHED, draft_of__isnull=True, measure__status=PublicationStatus.PUBLISHED
-        )
+        return self.filter(public_clause())
 
 
 class Clause(Audited):
