@@ -11,9 +11,10 @@ from django.db import connection
 
 from bench.corpus import generate as corpus
 from measures.domain.eligibility import AwardRecipientKind
-from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.domain.revision import content_revision
 from measures.search import query as search
+from measures.search import table as search_table
 from measures.text import money, tokens
 from tests.data import naive_scan
 
@@ -91,7 +92,7 @@ def empty_the_database():
 
 def search_index_exists():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [SEARCH_INDEX])
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search_table.TOKENS_INDEX])
         row = cursor.fetchone()
     return row is not None and "fastupdate=off" in row[0]
 
@@ -339,7 +340,11 @@ def test_progress_is_a_line_per_tenth_in_a_log(monkeypatch):
     ]
     # Then, on PostgreSQL, the slow steps that follow, so a long wait after 100% is explained.
     if connection.vendor == "postgresql":
-        assert lines[3:] == [f"重建检索索引 {SEARCH_INDEX}……", "重建公开修改记录……", "更新查询统计信息（ANALYZE）……"]
+        assert lines[3:] == [
+            f"重建检索索引 {search_table.TOKENS_INDEX}……",
+            "重建公开修改记录……",
+            "更新查询统计信息（ANALYZE）……",
+        ]
     else:
         assert lines[3:] == ["重建公开修改记录……"]
 

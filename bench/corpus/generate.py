@@ -34,7 +34,7 @@ from django.db.models import Count
 
 from measures.domain import public_history
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
-from measures.domain.models import SEARCH_INDEX, Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.search import table as search_table
 from measures.text import money, tokens
 
@@ -548,18 +548,15 @@ def _existing_indexes(seed: int, clauses_per_policy: int) -> set[int]:
 
 @contextlib.contextmanager
 def _search_index_rebuilt(announce: Callable[[str], None]):
-    """On PostgreSQL, drop the clauses' GIN search index for the duration and create it again after:
-    with fastupdate off (see Clause.Meta.indexes) every inserted row would update the index in place,
-    which makes a bulk insert many times slower than one build at the end. Meant to run inside the
-    transaction that inserts, so an interrupted run also brings the index back (DDL is transactional
-    on PostgreSQL); the DROP locks the clauses table until the commit. Nothing on other databases."""
+    """On PostgreSQL, drop search's GIN index (measures/search/table.py) for the duration and create it again
+    after, and count its tokens once at the end: with fastupdate off every inserted row would update the
+    index in place, which makes a bulk insert many times slower than one build at the end. Meant to run
+    inside the transaction that inserts, so an interrupted run also brings the index back (DDL is
+    transactional on PostgreSQL). Nothing on other databases."""
     if connection.vendor != "postgresql":
         yield
         return
-    index = next(index for index in Clause._meta.indexes if index.name == SEARCH_INDEX)
-    with connection.schema_editor() as editor:
-        editor.remove_index(Clause, index)
-    with connection.cursor() as cursor:  # and the search table's (measures/search/table.py), likewise,
+    with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX {search_table.TOKENS_INDEX}")
         for trigger in search_table.COUNT_TRIGGERS:  # and its token counts are made once at the end
             cursor.execute(f"ALTER TABLE {search_table.TABLE} DISABLE TRIGGER {trigger}")
@@ -567,9 +564,7 @@ def _search_index_rebuilt(announce: Callable[[str], None]):
     # Django's foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), and PostgreSQL
     # refuses to build an index on a table with checks still pending: run them now.
     connection.check_constraints()
-    announce(f"重建检索索引 {SEARCH_INDEX}……")
-    with connection.schema_editor() as editor:
-        editor.add_index(Clause, index)
+    announce(f"重建检索索引 {search_table.TOKENS_INDEX}……")
     with connection.cursor() as cursor:
         cursor.execute(search_table.TOKENS_INDEX_SQL)
         for trigger in search_table.COUNT_TRIGGERS:

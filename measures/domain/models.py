@@ -8,7 +8,6 @@ import datetime
 import functools
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -153,6 +152,26 @@ class PublicationStatus(models.TextChoices):
 
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
+
+
+# What the public sees of a clause, written once for the application (migrations freeze their own SQL
+# copies; tests/test_visibility.py checks that the database's triggers agree): each field's required value.
+# An award is public when it is published and on such a clause.
+PUBLIC_CLAUSE = {
+    "status": PublicationStatus.PUBLISHED,
+    "draft_of": None,  # not a pending draft of a change to another clause
+    "measure__status": PublicationStatus.PUBLISHED,
+}
+
+
+def public_clause(prefix: str = "") -> models.Q:
+    """PUBLIC_CLAUSE as a filter, on the clause at `prefix` ("" for the clauses themselves)."""
+    return models.Q(**{f"{prefix}{field}": value for field, value in PUBLIC_CLAUSE.items()})
+
+
+def is_public_clause(**values) -> bool:
+    """PUBLIC_CLAUSE in Python, for values held in memory (keyword arguments named as its fields)."""
+    return all(values[field.replace("__", "_")] == value for field, value in PUBLIC_CLAUSE.items())
 
 
 def status_field():
@@ -439,22 +458,9 @@ class Measure(Audited):
         return instance
 
 
-SEARCH_INDEX = "clause_search_tokens_gin"
-
-
-def search_token_array():
-    """string_to_array(search_tokens, ' '): a clause's search tokens as an array, the expression the
-    search index holds. The separator is written into the SQL rather than sent as a parameter, so
-    that the query's expression is the indexed one whatever the driver does."""
-    return models.Func(
-        models.F("search_tokens"),
-        template="string_to_array(%(expressions)s, ' ')",
-        output_field=ArrayField(models.TextField()),
-    )
-
-
 class PostgreSQLGinIndex(GinIndex):
-    """A GIN index on PostgreSQL, and nothing elsewhere: SQLite has no GIN and searches without one."""
+    """A GIN index on PostgreSQL, and nothing elsewhere: SQLite has no GIN. Clause's (migration 0007) is gone
+    since migration 0018; migration 0007 still names this class."""
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor != "postgresql":
@@ -484,9 +490,7 @@ class ClauseQuerySet(ContentQuerySet):
 
     def published(self):
         """The clauses the public sees: published, not a pending draft of a change, in a published measure."""
-        return self.filter(
-            status=PublicationStatus.PUBLISHED, draft_of__isnull=True, measure__status=PublicationStatus.PUBLISHED
-        )
+        return self.filter(public_clause())
 
 
 class Clause(Audited):
@@ -509,7 +513,8 @@ class Clause(Audited):
     is_complete = models.BooleanField(
         "文字完整", default=True, help_text="来源只能读到部分文字时取消勾选，公众页面会标明“内容不完整”。"
     )
-    # The search index's prefilter (measures/search/query.py), computed on save from the measure's title and the text.
+    # What search's own table holds as the text's tokens (measures/search/table.py), computed on save from the
+    # measure's title and the text.
     search_tokens = models.TextField("检索词元", editable=False, blank=True, default="")
     status = status_field()
     draft_of = models.ForeignKey(
@@ -531,12 +536,6 @@ class Clause(Audited):
         verbose_name = "条款"
         verbose_name_plural = "条款"
         ordering = ["measure", "position"]
-        indexes = [
-            # Search's prefilter (measures/search/query.py). fastupdate off: without it new rows wait in
-            # a pending list that every search scans in full (and that makes the planner cost the index
-            # out) until a vacuum; clauses are written rarely and read often.
-            PostgreSQLGinIndex(search_token_array(), name=SEARCH_INDEX, fastupdate=False),
-        ]
         constraints = [
             # A draft of a change shares its clause's position; only the clauses themselves must differ.
             models.UniqueConstraint(

@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.domain.diffs import content_fields
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
-from measures.domain.models import LISTED_FIELDS, Award, Clause, Measure, PublicationStatus
+from measures.domain.models import LISTED_FIELDS, Award, Clause, Measure, PublicationStatus, is_public_clause
 from measures.domain.revision import ContentRevision
 
 
@@ -459,7 +459,8 @@ def _live_states(subject: str, pk: int) -> list[RowState]:
 
 
 def _clause_visible(clause, measure_visible: bool) -> bool:
-    return measure_visible and clause.status == PUBLISHED and clause.draft_of_id is None
+    measure_status = PUBLISHED if measure_visible else PublicationStatus.DRAFT
+    return is_public_clause(status=clause.status, draft_of=clause.draft_of_id, measure_status=measure_status)
 
 
 def _award_state(award, clause, clause_visible: bool) -> RowState:
@@ -614,7 +615,8 @@ def _replayed_states(subject, pk, current, clauses_of, awards_of) -> list[RowSta
         return measure is not None and measure["status"] == PUBLISHED
 
     def clause_visible(clause):
-        return measure_visible(clause["measure_id"]) and clause["status"] == PUBLISHED and clause["draft_of_id"] is None
+        measure_status = PUBLISHED if measure_visible(clause["measure_id"]) else PublicationStatus.DRAFT
+        return is_public_clause(status=clause["status"], draft_of=clause["draft_of_id"], measure_status=measure_status)
 
     def award_state(award, clause, visible_clause):
         visible = visible_clause and award["status"] == PUBLISHED

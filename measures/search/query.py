@@ -8,16 +8,10 @@ wrong: jieba splits policy terms such as 专精特新 apart, while a substring n
 PostgreSQL has no Chinese text-search configuration and pg_trgm cannot index terms shorter than
 three characters (most policy terms are two), so each clause also stores `search_tokens`: every
 character and every overlapping pair of characters of its title and text (the approach of
-Lucene's CJK analyzer). A query term's characters/pairs must all be present: a GIN index answers
-that, and the substring test then runs only on the few candidate rows. The tokens are a
-prefilter that can only let through too much, never too little, so the results are the same as
-a plain substring scan (the SQLite path, fine on small data).
-
-The index is declared on the Clause model (measures/domain/models.py, PostgreSQL only), on the
-expression that search_token_array() writes; search_clauses() filters on exactly that expression, or
-PostgreSQL would not use the index (the alerts match changed clauses that way). The pages and the API
-read search's own table on PostgreSQL instead (measures/search/table.py: narrow rows, a plan chosen per
-query from token counts), with the same matches and ranks. The tokens are measures/text/tokens.py's.
+Lucene's CJK analyzer; measures/text/tokens.py). On PostgreSQL the pages and the API read search's own
+table (measures/search/table.py: narrow rows, their tokens under a GIN index, a plan chosen per query
+from token counts), with the same matches and ranks as search_clauses() here, which reads the clauses
+themselves: on SQLite, for the naive scan, and for the alerts, which ask about a few clauses by id.
 
 A term that reads as an amount (measures/text/money.py: 三千万, 3000万, 0.3亿, 叁仟万, 30000000元) also
 matches the clauses holding a published award of that amount whose source phrase is in their text,
@@ -51,9 +45,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from measures.domain.models import Award, Clause, search_token_array
+from measures.domain.models import Award, Clause
 from measures.search import table
-from measures.text import money, tokens
+from measures.text import money
 from xmpolicy.nul import without_nul
 
 MAX_QUERY_LENGTH = 100  # characters kept from a query; a longer one is cut, and the page says so
@@ -205,14 +199,12 @@ def _occurrences(field: str, term: str):
 def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = True) -> QuerySet:
     """Clauses matching every term, best first: each occurrence of a term counts, one in the
     measure's title TITLE_WEIGHT times; ties go to document order. `rank` is annotated.
-    indexed=False skips the token prefilter: the naive scan, the benchmark's baseline."""
+    indexed=False: the naive scan, the benchmark's baseline (an amount's clauses as a plain IN list)."""
     if not query:
         return clauses.none()
     postgresql = indexed and connection.vendor == "postgresql"
     matching = Q()
     rank = Value(0, output_field=IntegerField())
-    if postgresql:
-        clauses = clauses.alias(token_array=search_token_array())
     for term in query.terms:
         amount = query.amount_of(term)
         if amount is not None:
@@ -220,10 +212,6 @@ def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = Tru
             continue
         matching &= _contains("text", term) | _contains("measure__title", term)
         rank = rank + _occurrences("text", term) + TITLE_WEIGHT * _occurrences("measure__title", term)
-    if postgresql:
-        wanted = list(dict.fromkeys(token for term in query.words for token in tokens.query_tokens(term)))
-        if wanted:
-            clauses = clauses.filter(token_array__contains=wanted)
     return clauses.filter(matching).annotate(rank=rank).order_by("-rank", *DOCUMENT_ORDER)
 
 

@@ -1,0 +1,34 @@
+"""The check of the award finder's tally (declared in measures/domain/derived.py): the tally the shared
+cache holds for the current content revision against a fresh count. It can differ only when content
+changed without the revision moving, which is what this catches."""
+
+import json
+
+from measures.public import finder_counts
+
+
+def _comparable(parts) -> str:
+    rows, pillar_titles, kinds, policies = parts
+    return json.dumps(
+        [
+            sorted(map(repr, rows)),
+            sorted(map(repr, pillar_titles.items())),
+            list(map(list, kinds)),
+            sorted(map(repr, policies.items())),
+        ]
+    )
+
+
+def finder_tally(repair: bool) -> list[str]:
+    revision = finder_counts.revision_key(request=None)  # no request: the revision as it is now
+    key = f"award-tally:{revision}"
+    kept = finder_counts.COUNTS.get(key)
+    if kept is None:  # nothing counted for this revision yet (or no cache): the next question counts afresh
+        return []
+    fresh = finder_counts._count()
+    if _comparable(kept) == _comparable(fresh):
+        return []
+    if repair:
+        finder_counts.COUNTS.set(key, fresh, finder_counts.TALLY_TIMEOUT)
+        finder_counts.LATEST.clear()
+    return [f"the tally of revision {revision} is not what the awards count (was the revision moved?)"]

@@ -1,0 +1,99 @@
+"""The checks of search's own table on PostgreSQL (declared in measures/domain/derived.py): every search row
+recomputed from its clause, its tokens from the clause's text (not from the column the trigger copies, so
+that a text written below the application is seen), and every token count from the rows."""
+
+from django.db import connection
+
+from measures.domain.models import Clause
+from measures.search import table
+from measures.text import tokens
+
+# What the rows hold besides the text's tokens and whether the public sees them (both computed in Python).
+_SOURCE_ROWS = f"""SELECT clause.id, policy.slug, measure.number, clause.position, measure.title, clause.text,
+           ARRAY(
+               SELECT token FROM (
+                   SELECT amount_yuan AS amount, '{table.AMOUNT}' || amount_yuan AS token
+                   FROM measures_award WHERE clause_id = clause.id AND is_public
+                   UNION
+                   SELECT amount_yuan, '{table.AMOUNT}' || amount_yuan || '{table.IN_TEXT}' FROM measures_award
+                   WHERE clause_id = clause.id AND is_public AND strpos(clause.text, source_phrase) > 0
+               ) AS amounts ORDER BY amount, token),
+           span.low, span.high
+    FROM measures_clause clause
+    JOIN measures_measure measure ON measure.id = clause.measure_id
+    JOIN measures_policy policy ON policy.id = measure.policy_id
+    LEFT JOIN (SELECT clause_id, min(amount_yuan) AS low, max(amount_yuan) AS high
+               FROM measures_award WHERE is_public GROUP BY clause_id) AS span ON span.clause_id = clause.id"""
+_KEPT_ROWS = f"""SELECT clause_id, published, policy_slug, measure_number, position, title, text, tokens,
+           amount_low, amount_high
+    FROM {table.TABLE}"""
+
+
+def _expected() -> dict[int, tuple]:
+    published = set(Clause.objects.published().values_list("pk", flat=True))
+    expected = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SOURCE_ROWS)
+        for pk, slug, number, position, title, text, amount_tokens, low, high in cursor.fetchall():
+            text_tokens = tokens.clause_tokens(title, text).split()
+            row = (pk in published, slug, number, position, title, text, text_tokens + amount_tokens, low, high)
+            expected[pk] = row
+    return expected
+
+
+def search_rows(repair: bool) -> list[str]:
+    expected = _expected()
+    with connection.cursor() as cursor:
+        cursor.execute(_KEPT_ROWS)
+        kept = {pk: tuple(row) for pk, *row in cursor.fetchall()}
+    found, differing = [], []
+    for pk in sorted(expected.keys() | kept.keys()):
+        if pk not in kept:
+            found.append(f"clause {pk}: no search row")
+            differing.append(pk)
+        elif pk not in expected:
+            found.append(f"search row {pk}: its clause is gone")
+        elif kept[pk] != expected[pk]:
+            wrong = [name for name, have, want in zip(COLUMNS, kept[pk], expected[pk], strict=True) if have != want]
+            found.append(f"clause {pk}: search row differs in {', '.join(wrong)}")
+            differing.append(pk)
+    if repair:
+        _write(expected, differing, gone=sorted(kept.keys() - expected.keys()))
+    return found
+
+
+COLUMNS = (
+    "published",
+    "policy_slug",
+    "measure_number",
+    "position",
+    "title",
+    "text",
+    "tokens",
+    "amount_low",
+    "amount_high",
+)
+
+
+def _write(expected: dict, differing: list[int], gone: list[int]) -> None:
+    """The rows as recomputed, written over what differs (the counts follow by their triggers); and the
+    clauses' token column, which the rows' trigger copies on the next write of a clause."""
+    Clause.objects.filter(pk__in=differing).refresh_search_tokens()
+    with connection.cursor() as cursor:
+        if gone:
+            cursor.execute(f"DELETE FROM {table.TABLE} WHERE clause_id = ANY(%s)", [gone])
+        for pk in differing:
+            cursor.execute(
+                f"INSERT INTO {table.TABLE} (clause_id, {', '.join(COLUMNS)}) VALUES (%s{', %s' * len(COLUMNS)})"
+                f" ON CONFLICT (clause_id) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in COLUMNS)}",
+                [pk, *expected[pk]],
+            )
+
+
+def token_counts(repair: bool) -> list[str]:
+    differing = table.differing_counts()
+    if repair and differing:
+        table.recount()
+    return [
+        f"token {token!r}: counted {kept or 0}, held by {held or 0} published rows" for token, kept, held in differing
+    ]
