@@ -80,7 +80,7 @@ STORES = (
     ),
     Store(
         name="revision_watch",
-        holds="each process's copy of the content revision (measures/domain/revision_watch.py)",
+        holds="each process's copy of the content revision (measures/public/page_cache/revision_watch.py)",
         derived_from="the content revision",
         kept_by="LISTEN/NOTIFY: triggers on measures_contentrevision (migration 0012) announce each "
         "change at commit; SQLite reads the revision on every request instead",
@@ -108,7 +108,7 @@ STORES = (
         databases=BOTH,
         checked="the shared cache's tally of the current revision compared with a fresh count; repair "
         "stores the fresh count and forgets the process's copy",
-        check="measures.public.tally_check:finder_tally",
+        check="measures.public.finder.tally_check:finder_tally",
     ),
     Store(
         name="page_cache",
@@ -168,6 +168,6 @@ writing content below the application (raw SQL, a restore with triggers off, a m
 
 Each check sits in the layer of its store: measures/domain/derived_checks.py (tokens, listing columns,
 revision coverage, public history), measures/search/derived_checks.py (search rows and token counts),
-measures/public/tally_check.py (the finder's tally). tests/test_write_paths.py runs them all after
+measures/public/finder/tally_check.py (the finder's tally). tests/test_write_paths.py runs them all after
 every way of writing content.
 """

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from measures.domain import public_history as history
 from measures.domain.models import Award, Clause
-from measures.domain.revision import TRIGGER_PREFIX, content_models
+from measures.domain.revision import TRIGGER_PREFIX, models_with_history
 from measures.text import tokens
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
@@ -87,7 +87,7 @@ def revision_coverage(repair: bool) -> list[str]:
     """Every content table (a model with history) counts its writes in the content revision."""
     covered = _triggers(TRIGGER_PREFIX)
     found = []
-    for model in content_models():
+    for model in models_with_history():
         table = model._meta.db_table
         missing = set(EVENTS) - covered.get(table, set())
         if missing:

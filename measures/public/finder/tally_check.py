@@ -4,7 +4,7 @@ changed without the revision moving, which is what this catches."""
 
 import json
 
-from measures.public import finder_counts
+from measures.public.finder import tally
 
 
 def _comparable(parts) -> str:
@@ -20,15 +20,15 @@ def _comparable(parts) -> str:
 
 
 def finder_tally(repair: bool) -> list[str]:
-    revision = finder_counts.revision_key(request=None)  # no request: the revision as it is now
+    revision = tally.revision_key(request=None)  # no request: the revision as it is now
     key = f"award-tally:{revision}"
-    kept = finder_counts.COUNTS.get(key)
+    kept = tally.COUNTS.get(key)
     if kept is None:  # nothing counted for this revision yet (or no cache): the next question counts afresh
         return []
-    fresh = finder_counts._count()
+    fresh = tally._count()
     if _comparable(kept) == _comparable(fresh):
         return []
     if repair:
-        finder_counts.COUNTS.set(key, fresh, finder_counts.TALLY_TIMEOUT)
-        finder_counts.LATEST.clear()
+        tally.COUNTS.set(key, fresh, tally.TALLY_TIMEOUT)
+        tally.LATEST.clear()
     return [f"the tally of revision {revision} is not what the awards count (was the revision moved?)"]
