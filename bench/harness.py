@@ -43,7 +43,7 @@ PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", PG_VERSION, "main"]
 REDIS_HOST = "127.0.0.1"
 REDIS_PORT = 6379
 
-# The app's configuration variables (docs/operations.md, "Configuration"): a value set in the calling shell never leaks into a
+# The app's configuration variables (docs/operations.md): a value set in the calling shell never leaks into a
 # benchmark's processes; a benchmark sets what it wants in BenchDatabase.env.
 APP_VARIABLES = (
     "XMPOLICY_ENV",

@@ -20,7 +20,7 @@ POSTGRESQL = "postgresql"
 
 
 def test_the_doc_page_is_the_declaration():
-    assert PAGE.read_text(encoding="utf-8") == derived.page(), (
+    assert PAGE.read_text(encoding="utf-8") == derived.derived_data_page(), (
         "run: python manage.py check_derived --page > docs/derived-data.md"
     )
 

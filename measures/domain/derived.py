@@ -1,6 +1,6 @@
 """Every derived store, declared once: what it holds, what it is derived from, which writes keep it, on
 which databases, and how `manage.py check_derived` checks it. docs/derived-data.md is generated from
-this list (`page()`), and a test keeps the two equal.
+this list (`derived_data_page()`), and a test keeps the two equal.
 
 A store's `check` names its check by dotted path ("module:function") rather than importing it, so that
 this module, at the bottom of the layers, can list the stores of the layers above (search, the public
@@ -35,7 +35,7 @@ STORES = (
         "(measures/domain/models.py). Not by raw SQL or a migration's plain manager.",
         databases=BOTH,
         checked="recomputed from the text and title of every clause; repair writes the recomputed tokens",
-        check="measures.domain.derived_checks:clause_tokens",
+        check="measures.domain.derived_checks:stored_clause_tokens",
     ),
     Store(
         name="search_rows",
@@ -125,7 +125,7 @@ def stores_on(vendor: str) -> list[Store]:
     return [store for store in STORES if vendor in store.databases]
 
 
-def page() -> str:
+def derived_data_page() -> str:
     """docs/derived-data.md: the stores as a table, then the choices that the table cannot hold."""
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     lines = [
@@ -147,11 +147,11 @@ def page() -> str:
         databases = " and ".join(names[vendor] for vendor in store.databases)
         cells = (store.name, store.holds, store.derived_from, store.kept_by, databases, store.checked)
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    lines += ["", *NOTES.strip().splitlines(), ""]
+    lines += ["", *PAGE_NOTES.strip().splitlines(), ""]
     return "\n".join(lines)
 
 
-NOTES = """
+PAGE_NOTES = """
 ## A clause's text written by raw SQL
 
 An `UPDATE measures_clause SET text = …` in SQL (a migration's plain manager, a console) leaves

@@ -8,16 +8,15 @@ from django.db.models import F
 
 from measures.domain import public_history as history
 from measures.domain.models import Award, Clause
-from measures.domain.revision import TRIGGER_PREFIX, models_with_history
+from measures.domain.revision import REVISION_TABLE, TRIGGER_PREFIX, models_with_history
 from measures.text import tokens
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 # Migration 0012's triggers announcing each change of the revision's row (frozen there, named here).
 ANNOUNCING = {"measures_content_revision_notify_change", "measures_content_revision_notify_truncate"}
-REVISION_TABLE = "measures_contentrevision"
 
 
-def clause_tokens(repair: bool) -> list[str]:
+def stored_clause_tokens(repair: bool) -> list[str]:
     rows = Clause._base_manager.select_related("measure").only("id", "text", "search_tokens", "measure__title")
     differing = [
         clause.pk

@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, repair=False, page=False, **options):
         if page:
-            self.stdout.write(derived.page(), ending="")
+            self.stdout.write(derived.derived_data_page(), ending="")
             return
         found = differences(repair=repair)
         for name, lines in found.items():
