@@ -8,6 +8,7 @@ import email
 import email.policy
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,6 +28,17 @@ from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
 from measures.public import finder_counts
 from tests.data import REAL_POLICY_FILE
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(items):
+    """The slow families that are not marked in their modules (pyproject.toml lists the markers)."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        elif getattr(getattr(item, "obj", None), "is_hypothesis_test", False) and not item.get_closest_marker("fuzz"):
+            item.add_marker(pytest.mark.property)
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +129,8 @@ def pytest_runtest_teardown(item, nextitem):
     after it by Django's flush: the real policy is loaded again, so that the next test starts from the
     same rows as every other."""
     result = yield
-    if _commits(item):
+    # After the last test, the test database is gone (and the settings name the real one).
+    if nextitem is not None and _commits(item):
         with item.config.stash[blocking_manager_key].unblock():
             PolicyLoader().load_file(REAL_POLICY_FILE)
     return result

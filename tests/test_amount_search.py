@@ -265,6 +265,7 @@ AMOUNT_FUZZ = settings(
 )
 
 
+@pytest.mark.fuzz
 def test_any_amount_however_written_answers_the_page_and_the_api(client, real_policy):
     @AMOUNT_FUZZ
     @given(AMOUNT_QUERY)
