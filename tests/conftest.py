@@ -149,10 +149,13 @@ def real_policy(db):
 
 
 @pytest.fixture
-def empty_database(db, django_db_setup):
+def empty_database(request, db, django_db_setup):
     """For a test that builds its own content and counts it: the real policy's rows deleted, in the
     test's transaction (so they are back for the next test). Raw SQL, as the rows were never there:
-    no history of their deletion is written."""
+    no history of their deletion is written. Ask for it with @pytest.mark.usefixtures("empty_database"),
+    which sets it up before the test's own fixtures build their rows."""
+    if "real_policy" in request.fixturenames:
+        pytest.fail("a test cannot ask for both real_policy and empty_database")
     with connection.cursor() as cursor:
         for table in django_db_setup:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
