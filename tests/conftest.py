@@ -93,23 +93,20 @@ def live_server_without_delay():
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def revision_watch_closed(django_db_setup):
-    """The process's listening connection (measures/domain/revision_watch.py) is closed before the test
-    database is dropped, which PostgreSQL refuses while a session is connected to it."""
-    yield
-    WATCH.close()
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the real policy loaded, once per worker, as `make run` loads it. Each test
-    runs in a transaction rolled back afterwards, so every test starts from these rows. Returns the
-    tables the load filled (for `empty_database`)."""
+    runs in a transaction rolled back afterwards, so every test starts from these rows. Gives the tables
+    the load filled (for `empty_database`). Only tests that use the database ask for it: a run without
+    any has no test database to load into."""
     with django_db_blocker.unblock():
         before = _tables_with_rows()
         PolicyLoader().load_file(REAL_POLICY_FILE)
-        return sorted(_tables_with_rows() - before)
+        filled = sorted(_tables_with_rows() - before)
+    yield filled
+    # The process's listening connection (measures/domain/revision_watch.py) is closed before the test
+    # database is dropped, which PostgreSQL refuses while a session is connected to it.
+    WATCH.close()
 
 
 def _tables_with_rows():
