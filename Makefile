@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-run messages system-packages lint format check-migrations clean
+.PHONY: run test test-quick install install-run messages system-packages lint format check-migrations clean
 
 # Two stamps: `make run` installs only what the site needs (requirements.txt); `make test`, `lint` and
 # the rest add the test and lint tools (requirements-dev.txt). Each is redone when its pins change.
@@ -62,6 +62,14 @@ PYTEST_ARGS ?= -n auto --dist worksteal
 
 test: install messages system-packages node_modules/.installed
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# While working: the whole suite but its slow families (the markers in pyproject.toml: browser, Nu HTML
+# checker, Schemathesis, fuzzers, property tests), on SQLite whatever DATABASE_URL says, on every core.
+# It needs neither Chromium, Java nor npm; `make test` runs everything, as CI does on both databases.
+QUICK_TESTS ?= not (browser or validator or contract or fuzz or property)
+
+test-quick: install messages
+	DATABASE_URL= PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist worksteal -m "$(QUICK_TESTS)"
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,5 +1,5 @@
-"""The shared cast of the test suite: the real policy loaded from fixtures/ (once per session, its rows
-copied into each test that asks for it), a small policy built in code, logged-in editors, and a real SMTP
+"""The shared cast of the test suite: the real policy loaded from fixtures/ (once per worker, each test
+in a transaction rolled back afterwards), a small policy built in code, logged-in editors, and a real SMTP
 server on 127.0.0.1 for the alerts' mail."""
 
 import asyncio
@@ -8,40 +8,53 @@ import email
 import email.policy
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import connection, transaction
+from django.db import connection
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
-from measures.public.finder import tally as finder_counts
+from measures.public.finder import tally
 from measures.public.page_cache.revision_watch import WATCH
-from measures.search import table as search_table
 from tests.data import REAL_POLICY_FILE
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(items):
+    """The slow families that are not marked in their modules (pyproject.toml lists the markers)."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        elif getattr(getattr(item, "obj", None), "is_hypothesis_test", False) and not item.get_closest_marker("fuzz"):
+            item.add_marker(pytest.mark.property)
 
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with no rendered page nor finder tally kept from another (measures/public/caching.py,
-    measures/public/finder_counts.py)."""
+    """Each test starts with no rendered page nor finder tally kept from another (measures/public/page_cache/,
+    measures/public/finder/tally.py)."""
     cache.clear()
-    finder_counts.LATEST.clear()
+    tally.LATEST.clear()
 
 
 @pytest.fixture
 def sequences_put_back(db):
     """For a test that moves the id sequences back (emptying the database, restoring a backup, which sets
     each to its table's highest id): PostgreSQL's sequences live outside transactions, so afterwards each
-    goes back to where it was, and the next test's new rows do not take the ids of the rows `real_policy`
-    copies in."""
+    goes back to where it was, and the next test's new rows do not take the ids of the real policy's rows
+    (loaded once, see django_db_setup)."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -59,28 +72,6 @@ def sequences_put_back(db):
                     "SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM pg_sequences WHERE sequencename = %s)))",
                     [name, value, name],
                 )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def tables_emptied_by_delete():
-    """After each test that commits (the live-server tests), Django empties every table. On PostgreSQL it
-    does so with one TRUNCATE, which gives each table new files and costs over a second even when they
-    are empty; DELETE costs milliseconds for the few rows a test leaves. (Foreign keys are checked at
-    commit, so the order does not matter; the id sequences are kept either way.)"""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    operations = type(connection.ops)
-    truncate = operations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences:
-            return truncate(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
-
-    operations.sql_flush = sql_flush
-    yield
-    operations.sql_flush = truncate
 
 
 class NoDelayWSGIServer(ThreadedWSGIServer):
@@ -102,131 +93,69 @@ def live_server_without_delay():
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def revision_watch_closed(django_db_setup):
-    """The process's listening connection (measures/domain/revision_watch.py) is closed before the test
-    database is dropped, which PostgreSQL refuses while a session is connected to it."""
-    yield
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the real policy loaded, once per worker, as `make run` loads it. Each test
+    runs in a transaction rolled back afterwards, so every test starts from these rows. Gives the tables
+    the load filled (for `empty_database`). Only tests that use the database ask for it: a run without
+    any has no test database to load into."""
+    with django_db_blocker.unblock():
+        before = _tables_with_rows()
+        PolicyLoader().load_file(REAL_POLICY_FILE)
+        filled = sorted(_tables_with_rows() - before)
+    yield filled
+    # The process's listening connection (measures/domain/revision_watch.py) is closed before the test
+    # database is dropped, which PostgreSQL refuses while a session is connected to it.
     WATCH.close()
 
 
-@pytest.fixture(scope="session")
-def real_policy_rows(django_db_setup, django_db_blocker):
-    """What loading the real policy writes, table by table, captured once per session.
+def _tables_with_rows():
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        filled = set()
+        for table in tables:
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
+            if cursor.fetchone():
+                filled.add(table)
+    return filled
 
-    `load_policy` derives history, search tokens and the public history in Python, which costs most of
-    a second; copying its rows back costs a few milliseconds. The load runs in a transaction that is
-    rolled back, so the test database stays empty; its ids are kept out of the way of later writes."""
-    with django_db_blocker.unblock():
-        return RowSnapshot.of(lambda: PolicyLoader().load_file(REAL_POLICY_FILE))
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits (a live server's, or one marked transaction=True) has every table emptied
+    after it by Django's flush: the real policy is loaded again, so that the next test starts from the
+    same rows as every other."""
+    result = yield
+    # After the last test, the test database is gone (and the settings name the real one).
+    if nextitem is not None and _commits(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            PolicyLoader().load_file(REAL_POLICY_FILE)
+    return result
+
+
+def _commits(item):
+    marker = item.get_closest_marker("django_db")
+    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    return transactional or reset_sequences or not {"transactional_db", "live_server"}.isdisjoint(item.fixturenames)
 
 
 @pytest.fixture
-def real_policy(db, real_policy_rows):
-    """The real policy, as `make run` loads it (the same rows, copied in; see real_policy_rows)."""
-    real_policy_rows.restore()
+def real_policy(db):
+    """The real policy (loaded once per worker, see django_db_setup)."""
     return Policy.objects.get(slug="kjcx-2025")
 
 
-class RowSnapshot:
-    """The rows a write adds or changes, and a way to write them again with raw SQL (no Python signals,
-    so nothing is derived twice; the database's triggers run and are overruled by the copied values)."""
-
-    def __init__(self, tables):
-        # [(table, columns, primary key column, rows, how many are new)]: new rows, then changed ones
-        self.tables = tables
-
-    @classmethod
-    def of(cls, write):
-        # Tables the database's triggers fill from the rows copied in are left to the triggers.
-        names = [
-            name for name in _tables_referenced_first() if name not in (search_table.TABLE, search_table.FREQUENCY)
-        ]
-        with transaction.atomic():
-            before = {name: _rows_by_pk(name) for name in names}
-            write()
-            changes = []
-            for name in names:
-                columns, pk, after = _rows_by_pk(name, with_columns=True)
-                new = [row for key, row in after.items() if key not in before[name]]
-                changed = [row for key, row in after.items() if key in before[name] and before[name][key] != row]
-                if new or changed:
-                    changes.append((bool(changed), name, columns, pk, new + changed, len(new)))
-            transaction.set_rollback(True)
-        # Tables in the order of their references (a trigger reads the row an award points to); a
-        # counter the triggers move, last.
-        changes.sort(key=lambda change: change[0])
-        snapshot = cls([change[1:] for change in changes])
-        snapshot._keep_ids_free()
-        return snapshot
-
-    def restore(self):
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            for table, columns, pk, rows, new in self.tables:
-                if changed := [row[columns.index(pk)] for row in rows[new:]]:
-                    cursor.execute(
-                        f"DELETE FROM {quote(table)} WHERE {quote(pk)} IN ({', '.join(['%s'] * len(changed))})",
-                        changed,
-                    )
-                # A statement per table, not per row: on PostgreSQL each statement is a round trip.
-                # (SQLite takes 999 parameters in a statement at least: far more than these rows need.)
-                placeholders = f"({', '.join(['%s'] * len(columns))})"
-                cursor.execute(
-                    f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
-                    f"VALUES {', '.join([placeholders] * len(rows))}",
-                    [_adapt(value) for row in rows for value in row],
-                )
-
-    def _keep_ids_free(self):
-        """Later writes must not take the copied rows' ids. PostgreSQL's sequences kept their advance
-        through the rollback; SQLite's counters (sqlite_sequence) are moved past the copied ids."""
-        if connection.vendor != "sqlite":
-            return
-        with connection.cursor() as cursor:
-            for table, columns, pk, rows, _ in self.tables:
-                highest = max(row[columns.index(pk)] for row in rows)
-                if isinstance(highest, int):
-                    cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
-                    cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest])
-
-
-def _tables_referenced_first():
+@pytest.fixture
+def empty_database(request, db, django_db_setup):
+    """For a test that builds its own content and counts it: the real policy's rows deleted, in the
+    test's transaction (so they are back for the next test). Raw SQL, as the rows were never there:
+    no history of their deletion is written. Ask for it with @pytest.mark.usefixtures("empty_database"),
+    which sets it up before the test's own fixtures build their rows."""
+    if "real_policy" in request.fixturenames:
+        pytest.fail("a test cannot ask for both real_policy and empty_database")
     with connection.cursor() as cursor:
-        tables = [t for t in connection.introspection.table_names(cursor) if not t.startswith("sqlite_")]
-        references = {
-            table: {target for _, target in connection.introspection.get_relations(cursor, table).values()}
-            for table in tables
-        }
-    ordered = []
-
-    def visit(table, seen=()):
-        if table not in ordered and table not in seen:
-            for target in sorted(references.get(table, ())):
-                visit(target, (*seen, table))
-            ordered.append(table)
-
-    for table in tables:
-        visit(table)
-    return ordered
-
-
-def _rows_by_pk(table, with_columns=False):
-    with connection.cursor() as cursor:
-        pk = connection.introspection.get_primary_key_column(cursor, table)
-        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-        columns = [column[0] for column in cursor.description]
-        rows = {row[columns.index(pk)]: row for row in cursor.fetchall()}
-    return (columns, pk, rows) if with_columns else rows
-
-
-def _adapt(value):
-    # psycopg reads jsonb as Python objects; they go back as jsonb.
-    if connection.vendor == "postgresql" and isinstance(value, dict):
-        from psycopg.types.json import Jsonb  # only on PostgreSQL: SQLite runs without psycopg
-
-        return Jsonb(value)
-    return value
+        for table in django_db_setup:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
 @pytest.fixture

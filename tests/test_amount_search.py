@@ -101,6 +101,7 @@ def test_a_draft_award_is_never_found_by_its_amount(client, real_policy):
     assert links(search_page(client, "三千万")) == [MEASURE_2_NEWS]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_whose_phrase_was_edited_out_of_its_clause_no_longer_finds_it(client, small_policy):
     clause = Clause.objects.get(measure__policy=small_policy)
     assert links(search_page(client, "五百万")) == ["/policies/test-policy/measures/1/#clause-1"]
@@ -109,6 +110,7 @@ def test_an_award_whose_phrase_was_edited_out_of_its_clause_no_longer_finds_it(c
     assert "找到 0 段" in search_page(client, "五百万")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_whose_amount_is_changed_is_found_by_its_new_amount_at_once(client, small_policy):
     # On PostgreSQL through the index: each amount is a token of the clause's search row, rewritten by the
     # awards' trigger (migration 0015).
@@ -263,6 +265,7 @@ AMOUNT_FUZZ = settings(
 )
 
 
+@pytest.mark.fuzz
 def test_any_amount_however_written_answers_the_page_and_the_api(client, real_policy):
     @AMOUNT_FUZZ
     @given(AMOUNT_QUERY)

@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.contract
+
 # Per operation and phase; with the coverage phase's own cases, about 300 requests in all.
 MAX_EXAMPLES = 5
 SEED = 20261130

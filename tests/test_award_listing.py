@@ -33,6 +33,7 @@ def test_the_loaded_real_policy_shows_all_its_awards(real_policy):
     assert len(public_by_the_column()) == 8
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_saved_as_a_draft_is_hidden_and_published_again_is_shown(award):
     award.status = DRAFT
     award.save()
@@ -42,6 +43,7 @@ def test_an_award_saved_as_a_draft_is_hidden_and_published_again_is_shown(award)
     assert public_by_the_column() == public_by_the_joins() == {award.pk}
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_clause_or_measure_made_a_draft_hides_its_awards_even_by_a_bulk_update(award):
     Clause.objects.filter(pk=award.clause_id).update(status=DRAFT)
     assert public_by_the_column() == set()
@@ -55,6 +57,7 @@ def test_a_clause_or_measure_made_a_draft_hides_its_awards_even_by_a_bulk_update
     assert public_by_the_column() == public_by_the_joins() == {award.pk}
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_moved_to_a_draft_of_a_change_is_hidden(award):
     clause = award.clause
     draft = Clause.objects.create(
@@ -70,6 +73,7 @@ def test_an_award_moved_to_a_draft_of_a_change_is_hidden(award):
     assert public_by_the_column() == public_by_the_joins() == set()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_new_award_on_a_published_clause_is_shown_at_once(award):
     added = Award.objects.create(
         clause=award.clause,

@@ -381,6 +381,7 @@ def test_the_csv_holds_exactly_the_pages_results_in_the_same_order(client, real_
     assert [row["条款链接"] for row in rows] == [f"http://testserver{link}" for link in clause_links(html)]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(client, small_policy, small_clause):
     add_award(
         small_clause,
@@ -489,6 +490,7 @@ def sixty_awards(small_clause):
         add_award(small_clause, position, 10_000 * (position - 1))
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_results_beyond_fifty_are_on_a_second_page(client, sixty_awards):
     first = page(client, "/awards/?sort=amount")
     assert len(result_items(first)) == 50
@@ -501,6 +503,7 @@ def test_results_beyond_fifty_are_on_a_second_page(client, sixty_awards):
     assert 'rel="prev" href="/awards/?sort=amount&amp;page=1"' in second
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize(("page_param", "expected_count"), [("abc", 50), ("99", 10), ("-1", 10)])
 def test_a_page_number_that_is_not_there_shows_the_nearest_page(client, sixty_awards, page_param, expected_count):
     assert len(result_items(page(client, f"/awards/?page={page_param}"))) == expected_count

@@ -194,6 +194,7 @@ def test_an_import_into_a_database_with_content_is_refused_and_changes_nothing(e
     assert export(tmp_path, "after.json").read_bytes() == before
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_file_that_is_not_json_is_a_clear_error_and_imports_nothing(db, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"format": "xmpolicy-content-backup", "objects": [', encoding="utf-8")
@@ -204,6 +205,7 @@ def test_a_file_that_is_not_json_is_a_clear_error_and_imports_nothing(db, tmp_pa
     assert Policy.objects.count() == 0 and not User.objects.exists()
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize("nesting", ["[" * 100_000, '{"a":' * 100_000, "[" * 100_000 + "]" * 100_000])
 def test_deeply_nested_json_is_a_clear_error_not_a_traceback(db, tmp_path, nesting):
     path = tmp_path / "nested.json"
@@ -215,6 +217,7 @@ def test_deeply_nested_json_is_a_clear_error_not_a_traceback(db, tmp_path, nesti
     assert Policy.objects.count() == 0 and not User.objects.exists()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_json_file_that_is_not_a_backup_is_refused(db, tmp_path):
     path = tmp_path / "other.json"
     path.write_text('[{"model": "measures.policy", "pk": 1, "fields": {}}]', encoding="utf-8")

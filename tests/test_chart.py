@@ -3,6 +3,7 @@
 import re
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from measures.domain.models import Award, Clause, Measure
@@ -263,6 +264,7 @@ def test_no_awards_make_no_chart():
     assert award_chart([]) is None
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_chart_of_zero_amounts_draws_empty_bars_without_failing(small_policy):
     Award.objects.update(amount_yuan=0)
     chart = award_chart(Award.objects.for_listing())

@@ -78,6 +78,7 @@ def test_last_modified_is_the_time_of_the_last_edit(client, small_policy):
     assert fetch(client, "/")["Last-Modified"] in {http_date(second) for second in range(before, after + 1)}
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_stale_etag_gets_the_whole_page(client, small_policy):
     response = fetch(client, "/", if_none_match='W/"something-else"')
     assert response.status_code == 200
@@ -133,6 +134,7 @@ def test_a_clause_saved_gets_the_old_etag_a_fresh_page_and_a_new_etag(client, sm
     assert fetch(client, url, if_none_match=after["ETag"]).status_code == 304
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_deleted_gets_the_old_etag_a_fresh_finder_and_a_new_etag(client, small_policy):
     url = "/awards/?min=100"
     first = fetch(client, url)
@@ -144,6 +146,7 @@ def test_an_award_deleted_gets_the_old_etag_a_fresh_finder_and_a_new_etag(client
     assert after["ETag"] != first["ETag"]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_deleted_changes_the_api_answer_and_its_etag(client, small_policy):
     first = fetch(client, "/api/v1/awards/")
     assert first.json()["count"] == 1

@@ -100,6 +100,7 @@ def search_index_exists():
 # The shape of the corpus
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_corpus_has_as_many_policies_and_clauses_as_asked_each_marked_synthetic():
     output = generate("--seed", "2025")
 
@@ -122,6 +123,7 @@ def test_the_corpus_has_as_many_policies_and_clauses_as_asked_each_marked_synthe
     assert Policy.objects.featured().first() == policies[0]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like_policy_text():
     generate()
 
@@ -141,6 +143,7 @@ def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like
     assert Clause.objects.published().count() == POLICIES * CLAUSES
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_each_award_is_open_to_the_kind_its_recipient_names_and_the_calculator_answers_for_three(client):
     generate()
     links = list(AwardRecipientKind.objects.select_related("award", "kind"))
@@ -156,6 +159,7 @@ def test_each_award_is_open_to_the_kind_its_recipient_names_and_the_calculator_a
     )
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_about_two_clauses_in_five_name_one_or_two_awards_each_worded_in_its_clause():
     generate("--clauses-per-policy", "100")
 
@@ -175,6 +179,7 @@ def test_about_two_clauses_in_five_name_one_or_two_awards_each_worded_in_its_cla
     assert {a.per_recipient for a in awards} == {True, False}
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_everything_is_published():
     generate()
 
@@ -185,6 +190,7 @@ def test_everything_is_published():
 # Reproducible from the seed
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_same_seed_gives_the_same_content_and_another_seed_other_content():
     generate("--seed", "2025")
     first = content()
@@ -198,6 +204,7 @@ def test_the_same_seed_gives_the_same_content_and_another_seed_other_content():
     assert [row[3] for row in other["clauses"]] != [row[3] for row in first["clauses"]]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_corpus_grown_in_steps_equals_one_generated_at_once():
     generate("--policies", "3")
     at_once = content()
@@ -211,6 +218,7 @@ def test_a_corpus_grown_in_steps_equals_one_generated_at_once():
     assert content() == at_once
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_asking_for_fewer_policies_than_the_corpus_holds_changes_nothing():
     generate()
     before, revision = content(), content_revision().key
@@ -238,6 +246,7 @@ def test_a_database_holding_the_real_policy_is_refused_and_nothing_is_written(re
         assert search_index_exists()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_another_seeds_corpus_is_refused():
     generate("--seed", "1")
     before = content()
@@ -248,6 +257,7 @@ def test_another_seeds_corpus_is_refused():
     assert content() == before
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_different_number_of_clauses_per_policy_is_refused_when_growing():
     generate()
 
@@ -257,6 +267,7 @@ def test_a_different_number_of_clauses_per_policy_is_refused_when_growing():
     assert Policy.objects.count() == POLICIES
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -274,6 +285,7 @@ def test_options_below_their_minimum_are_refused(args, message):
 # Searchable, with history, indexed
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize("query", ["高新技术企业", "中试", "金砖", "专精特新“小巨人”", "人工智能 孵化器", "脑科学"])
 def test_search_finds_vocabulary_terms_exactly_as_a_substring_scan_does(query):
     generate()
@@ -286,6 +298,7 @@ def test_search_finds_vocabulary_terms_exactly_as_a_substring_scan_does(query):
     assert results.total == len(expected)
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_common_terms_are_found_in_many_clauses_and_the_rare_ones_in_few():
     generate("--clauses-per-policy", "100")
     texts = list(Clause.objects.values_list("text", flat=True))
@@ -299,6 +312,7 @@ def test_the_common_terms_are_found_in_many_clauses_and_the_rare_ones_in_few():
     assert share(corpus.FIELDS[-1]) < 0.02
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_history_rows_are_written_and_the_content_revision_changes():
     before = content_revision().key
 
@@ -311,6 +325,7 @@ def test_history_rows_are_written_and_the_content_revision_changes():
         assert set(history.values_list("history_type", "history_change_reason")) == {("+", corpus.CHANGE_REASON)}
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 def test_on_postgresql_the_search_index_is_there_after_generating():
     generate()
@@ -326,6 +341,7 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_progress_is_a_line_per_tenth_in_a_log(monkeypatch):
     monkeypatch.setattr(corpus, "CLAUSES_PER_FLUSH", CLAUSES)  # a write, and a report, per policy
     log = io.StringIO()
@@ -349,6 +365,7 @@ def test_progress_is_a_line_per_tenth_in_a_log(monkeypatch):
         assert lines[3:] == ["重建公开修改记录……"]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_progress_is_redrawn_in_place_on_a_terminal(monkeypatch):
     monkeypatch.setattr(corpus, "CLAUSES_PER_FLUSH", CLAUSES)
     terminal = Terminal()

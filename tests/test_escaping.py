@@ -241,6 +241,7 @@ PUBLIC_PAGES = [
 ]
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize(("url", "status", "shown"), [p[1:] for p in PUBLIC_PAGES], ids=[p[0] for p in PUBLIC_PAGES])
 def test_hostile_content_is_text_on_every_public_page(client, hostile, url, status, shown):
     response = client.get(url.replace(TODAY, timezone.localdate().isoformat()))
@@ -321,6 +322,7 @@ def test_web_url_keeps_web_addresses(url):
 # --- how a javascript: address could get in ------------------------------------------------------
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_loader_refuses_a_javascript_source(db):
     data = json.loads(REAL_POLICY_FILE.read_text(encoding="utf-8"))
     data["sources"][0]["url"] = JS_URL
@@ -346,6 +348,7 @@ def test_the_admin_refuses_a_javascript_source(editor_client, small_policy):
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_hostile_content_is_text_in_the_atom_feed(client, hostile):
     response = client.get("/changes/feed/")
     assert response.status_code == 200

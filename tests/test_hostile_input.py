@@ -375,6 +375,7 @@ def assert_no_server_error(response, what):
     assert response.status_code < 500, f"{what} -> {response.status_code}\n{error}"
 
 
+@pytest.mark.fuzz
 def test_random_query_strings_at_every_public_url(public_paths):
     @FUZZ
     @given(path=st.sampled_from(public_paths), query=query_strings(), method=st.sampled_from(["GET", "GET", "HEAD"]))
@@ -386,6 +387,7 @@ def test_random_query_strings_at_every_public_url(public_paths):
     check()
 
 
+@pytest.mark.fuzz
 def test_random_paths_under_every_public_prefix(public_paths):
     @FUZZ
     @given(path=paths_under(public_paths), query=st.one_of(st.just(""), query_strings()))
@@ -403,6 +405,7 @@ def test_random_paths_under_every_public_prefix(public_paths):
     check()
 
 
+@pytest.mark.fuzz
 def test_random_headers_at_every_public_url(public_paths):
     @FUZZ
     @given(
@@ -497,6 +500,7 @@ def form_posts(draw, public_paths):
     return path, fields, None
 
 
+@pytest.mark.fuzz
 def test_random_form_posts(public_paths):
     @FUZZ
     @given(post=form_posts(public_paths), csrf_checks=st.booleans(), headers=HEADERS)
@@ -519,6 +523,7 @@ LOGIN_FUZZ = settings(FUZZ, max_examples=60)
 
 
 @override_settings(AXES_ENABLED=True, TRUSTED_PROXIES=LOOPBACK_PROXIES)
+@pytest.mark.fuzz
 def test_random_admin_logins_with_the_throttle_on(real_policy, editor):
     """As in production: django-axes counts failures per username and address, behind a trusted proxy."""
 

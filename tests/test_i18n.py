@@ -257,6 +257,7 @@ def test_the_pending_and_not_found_pages_are_in_english_too(english, real_policy
     assert 'href="/">Back to the home page</a>' in missing
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize(
     "url",
     [

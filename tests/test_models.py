@@ -71,6 +71,7 @@ def test_a_pillar_number_is_unique_within_its_policy(small_policy):
         Pillar.objects.create(policy=small_policy, number=1, title="重复")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_clause_position_is_unique_within_its_measure(small_policy):
     clause = Clause.objects.get()
     duplicate = Clause(
@@ -83,6 +84,7 @@ def test_a_clause_position_is_unique_within_its_measure(small_policy):
         duplicate.save()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_negative_amount_is_refused_with_a_chinese_message(small_policy):
     award = Award.objects.get()
     award.amount_yuan = -1
@@ -93,6 +95,7 @@ def test_a_negative_amount_is_refused_with_a_chinese_message(small_policy):
         award.save()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_an_award_position_is_unique_within_its_clause(small_policy):
     award = Award.objects.get()
     award.pk = None

@@ -146,6 +146,7 @@ def test_pending_numbers_with_gaps_are_listed_as_ranges(client, small_policy):
     assert "第2、4–5条待录入" in page(client, "/policies/test-policy/")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_home_page_without_any_policy_says_content_is_coming(client, db):
     assert "暂时没有可以浏览的政策" in page(client, "/")
 
@@ -279,6 +280,7 @@ def test_the_not_found_page_is_in_chinese_and_links_home_with_debug_off(client, 
 # Escaping
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_html_in_content_is_escaped_on_every_page(client, small_policy):
     Measure.objects.filter(policy=small_policy, number=1).update(title="<script>alert(1)</script>")
     Clause.objects.filter(measure__policy=small_policy).update(text="<b>粗体</b>")

@@ -432,6 +432,8 @@ def history_surfaces(client, policy) -> str:
     return "\n".join(client.get(url).content.decode() for url in urls)
 
 
+# A property test, as Hypothesis's are: seeded random edits, the invariant checked after each.
+@pytest.mark.property
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_edits_never_show_what_was_not_public_at_the_time(client, small_policy, seed):
     editor = Editor(small_policy, seed)

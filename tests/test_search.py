@@ -73,6 +73,7 @@ def test_several_terms_narrow_the_results_to_clauses_containing_every_one(client
     assert "找到 0 段" in search_page(client, "金砖 中试")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_term_only_in_a_measure_title_finds_that_measures_clauses(client, small_policy):
     platform = Measure.objects.get(policy=small_policy, number=2)  # 平台建设
     add_clause(platform, "支持研发机构发展。", position=1)
@@ -368,6 +369,7 @@ def test_tokens_are_the_characters_and_overlapping_pairs_of_each_run_of_letters(
 # Keeping the tokens up to date
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_clause_found_by_its_new_text_after_an_edit_not_by_its_old_one(client, small_policy):
     clause = Clause.objects.get(measure__policy=small_policy)
     clause.text = "支持概念验证中心建设。"
@@ -377,6 +379,7 @@ def test_a_clause_found_by_its_new_text_after_an_edit_not_by_its_old_one(client,
     assert "概念" in Clause.objects.get(pk=clause.pk).search_tokens.split()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_measures_new_title_finds_its_clauses_after_an_edit(client, small_policy):
     measure = Measure.objects.get(policy=small_policy, number=2)  # 平台建设
     add_clause(measure, "支持研发机构发展。", position=1)
@@ -451,6 +454,7 @@ def common_term(small_policy, monkeypatch):
     return small_policy
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_term_in_more_clauses_than_can_be_ranked_lists_them_in_the_policys_order_and_says_so(client, common_term):
     html = search_page(client, "孵化器")
     assert "找到超过 5 段" in html
@@ -528,6 +532,7 @@ def test_a_capped_search_costs_no_more_queries(client, common_term, django_asser
         search_page(client, "孵化器")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_api_pages_through_the_capped_matches_in_the_policys_order(client, common_term):
     body = client.get("/api/v1/search/", {"q": "孵化器"}).json()
     assert body["count"] == 5
@@ -537,6 +542,7 @@ def test_the_api_pages_through_the_capped_matches_in_the_policys_order(client, c
 # PostgreSQL: the index
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_search_table(client, small_policy):
     rng = random.Random(3)

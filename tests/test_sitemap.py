@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -86,6 +87,7 @@ def test_a_measure_entry_is_dated_by_the_latest_change_to_it_its_clauses_or_awar
     assert lastmod_of(xml, "http://testserver/policies/test-policy/measures/1/").startswith("2025-05-09")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_sitemap_needs_the_same_number_of_queries_whatever_the_data(
     client, small_policy, django_assert_num_queries
 ):

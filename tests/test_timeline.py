@@ -296,6 +296,7 @@ def test_the_measure_page_without_as_of_has_no_banner(client, edited_clause):
 # The site's change log and its feed
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_change_log_lists_public_changes_across_measures_with_links_to_their_history(client, edited_clause, editor):
     other = Measure.objects.get(number=3)
     edit(other, "标题补全", editor, title="科技成果转化")
@@ -336,6 +337,7 @@ def test_the_site_links_the_change_log_and_its_feed_from_every_page(client, date
     assert 'href="/changes/feed/"' in between(html, '<link rel="alternate"', ">")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_the_change_feed_is_valid_atom_with_an_entry_per_public_change(client, edited_clause, editor):
     Clause.objects.create(
         measure=edited_clause.measure,
@@ -378,6 +380,7 @@ def make_changes(policy, editor, count):
         edit(award, f"金额修改{n}", editor, amount_yuan=5_000_000 + (n + 1) * 10_000)
 
 
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize("count", [2, 30])
 def test_the_history_pages_run_a_fixed_number_of_queries(
     client, dated_policy, editor, count, django_assert_num_queries
@@ -409,6 +412,7 @@ def test_a_first_version_reads_as_a_sentence_not_a_table_of_internal_fields(clie
     assert created and all("change__fields" not in entry for entry in created)
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_feed_entry_ids_are_absolute_and_stay_the_same_when_content_changes(client, edited_clause, editor):
     ids = [
         entry.find(f"{ATOM}id").text

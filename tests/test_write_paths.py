@@ -57,6 +57,7 @@ def cached_client(client, award):
     return client
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_save_reaches_the_next_page(cached_client, award):
     award.amount_yuan = 6_000_000
     award.save()
@@ -65,6 +66,7 @@ def test_a_save_reaches_the_next_page(cached_client, award):
     assert "最高600万元" in view["page"] and "最高600万元" in view["finder"]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_queryset_update_reaches_the_next_page_and_is_recorded(cached_client, award):
     Clause.objects.filter(pk=award.clause_id).update(status=PublicationStatus.DRAFT)
     view = public_view(cached_client)
@@ -77,6 +79,7 @@ def test_queryset_update_reaches_the_next_page_and_is_recorded(cached_client, aw
     assert PublicChange.objects.filter(subject="clause", object_id=clause.pk, kind="withdrawn").exists()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_queryset_update_of_a_text_refreshes_what_search_finds(cached_client, award):
     Clause.objects.filter(pk=award.clause_id).update(text="改为支持众创空间运营。")
     assert "众创空间" in page(cached_client, "/search/?q=众创空间")
@@ -84,11 +87,13 @@ def test_queryset_update_of_a_text_refreshes_what_search_finds(cached_client, aw
     assert cached_client.get("/api/v1/search/", {"q": "孵化器建设，给予"}).json()["count"] == 0
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_measure_title_changed_by_update_is_searchable(cached_client, small_policy):
     Measure.objects.filter(policy=small_policy, number=1).update(title="众创空间建设")
     assert cached_client.get("/api/v1/search/", {"q": "众创空间"}).json()["count"] == 1
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_withdrawn_measure_and_a_renamed_policy_move_what_search_finds(cached_client, small_policy):
     # Search's own table (PostgreSQL) follows a measure's status and a policy's slug, set by update().
     assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 1
@@ -100,12 +105,14 @@ def test_a_withdrawn_measure_and_a_renamed_policy_move_what_search_finds(cached_
     assert "renamed-policy" in str(found)
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_deleted_clause_leaves_what_search_finds(cached_client, award):
     award.delete()
     Clause.objects.filter(pk=award.clause_id).delete()
     assert cached_client.get("/api/v1/search/", {"q": "孵化器"}).json()["count"] == 0
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_bulk_create_reaches_the_next_page_and_is_recorded(cached_client, award):
     (created,) = Award.objects.bulk_create(
         [
@@ -128,6 +135,7 @@ def test_bulk_create_reaches_the_next_page_and_is_recorded(cached_client, award)
     assert PublicChange.objects.filter(subject="award", object_id=created.pk, kind="created").exists()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_bulk_create_of_clauses_gives_them_search_tokens(cached_client, small_policy):
     measure = Measure.objects.get(policy=small_policy, number=2)
     Clause.objects.bulk_create(
@@ -144,6 +152,7 @@ def test_bulk_create_of_clauses_gives_them_search_tokens(cached_client, small_po
     assert cached_client.get("/api/v1/search/", {"q": "概念验证"}).json()["count"] == 1
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_bulk_update_reaches_the_next_page_and_is_recorded(cached_client, award):
     award.amount_yuan = 7_000_000
     Award.objects.bulk_update([award], ["amount_yuan"])
@@ -154,6 +163,7 @@ def test_bulk_update_reaches_the_next_page_and_is_recorded(cached_client, award)
     assert PublicChange.objects.filter(subject="award", object_id=award.pk, kind="changed").exists()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_migrations_data_step_reaches_the_next_page(cached_client, award):
     # A migration's historical models write through plain managers: only the database's triggers see it.
     Award._base_manager.filter(pk=award.pk).update(amount_yuan=8_000_000)
@@ -187,6 +197,7 @@ def test_the_loader_reaches_the_next_page(client, real_policy):
     assert client.get("/api/v1/awards/", {"min": 3000}).json()["count"] == before
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_restored_backup_reaches_the_next_page(cached_client, small_policy, award, sequences_put_back):
     saved = backup.export_content()
     award.amount_yuan = 9_000_000
