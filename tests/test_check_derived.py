@@ -85,6 +85,7 @@ def search_count(client, term):
     return client.get("/api/v1/search/", {"q": term}).json()["count"]
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_clause_text_written_by_raw_sql_is_reported_and_repaired_so_search_finds_it(client, award):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -96,6 +97,7 @@ def test_a_clause_text_written_by_raw_sql_is_reported_and_repaired_so_search_fin
     assert search_count(client, "孵化器建设，给予") == 0
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_search_row_tokens_written_by_raw_sql_are_reported_and_repaired(client, award):
     if connection.vendor != POSTGRESQL:  # SQLite searches the clauses themselves: no search table to check
         assert "search_rows" not in differences()
@@ -107,6 +109,7 @@ def test_search_row_tokens_written_by_raw_sql_are_reported_and_repaired(client, 
     assert search_count(client, "孵化器") == 1
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_token_counts_written_by_raw_sql_are_reported_and_repaired(award):
     if connection.vendor != POSTGRESQL:
         assert "search_token_counts" not in differences()
@@ -116,6 +119,7 @@ def test_token_counts_written_by_raw_sql_are_reported_and_repaired(award):
     assert_reported_then_repaired("search_token_counts")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_listing_column_written_below_its_triggers_is_reported_and_repaired(client, award):
     with triggers_off("measures_award") as cursor:
         cursor.execute("UPDATE measures_award SET is_public = %s WHERE id = %s", [False, award.pk])
@@ -124,12 +128,14 @@ def test_a_listing_column_written_below_its_triggers_is_reported_and_repaired(cl
     assert client.get("/api/v1/awards/").json()["count"] == 1
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_public_state_lost_is_reported_and_replayed(award):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM measures_publicstate WHERE subject = 'award'")
     assert_reported_then_repaired("public_history")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_tally_counted_before_a_write_the_revision_missed_is_reported_and_counted_again(client, award):
     assert "最高500万元" in client.get("/awards/").content.decode()
     with triggers_off("measures_award") as cursor:  # the revision's trigger too: the revision stays
@@ -137,6 +143,7 @@ def test_a_tally_counted_before_a_write_the_revision_missed_is_reported_and_coun
     assert_reported_then_repaired("finder_tally")
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_missing_revision_trigger_is_reported_and_not_repaired(award):
     with triggers_off("measures_measure"):
         assert "content_revision" in differing()
@@ -145,6 +152,7 @@ def test_a_missing_revision_trigger_is_reported_and_not_repaired(award):
     assert differing() == set()
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_a_clause_written_by_the_application_keeps_its_tokens(award):
     clause = Clause.objects.get(pk=award.clause_id)
     clause.text = "改为支持众创空间运营。"

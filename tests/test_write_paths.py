@@ -181,6 +181,7 @@ def test_a_migrations_data_step_reaches_the_next_page(cached_client, award):
     assert cached_client.get("/api/v1/search/", {"q": "迁移后"}).json()["count"] == 1
 
 
+@pytest.mark.usefixtures("empty_database")
 def test_raw_sql_reaches_the_next_page(cached_client, award):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE measures_award SET amount_yuan = 4000000 WHERE id = %s", [award.pk])
