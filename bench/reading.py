@@ -93,20 +93,29 @@ def corpus_document(characters: int = DOCUMENT_CHARACTERS) -> tuple[str, list[in
     return "\n".join(lines), amounts
 
 
-def reading_rows(table: Table) -> None:
+def timed_reading(text: str, times: int):
+    """Read `text` `times` times, each beside tokenising it for search (linear: the baseline): the last
+    reading, and the seconds of each reading and of each tokenising."""
     from measures.text import document_reader, tokens
 
-    text, amounts = corpus_document()
-    log(f"reading: a document of {len(text)} characters, {len(amounts)} awards")
-    document_reader.read_policy(text)  # warm the regular expressions
     runs, baseline = [], []
-    for _ in range(7):
+    for _ in range(times):
         start = time.perf_counter()
         reading = document_reader.read_policy(text)
         runs.append(time.perf_counter() - start)
         start = time.perf_counter()
         tokens.tokens(text)
         baseline.append(time.perf_counter() - start)
+    return reading, runs, baseline
+
+
+def reading_rows(table: Table) -> None:
+    from measures.text import document_reader
+
+    text, amounts = corpus_document()
+    log(f"reading: a document of {len(text)} characters, {len(amounts)} awards")
+    document_reader.read_policy(text)  # warm the regular expressions
+    reading, runs, baseline = timed_reading(text, 7)
     median, worst = statistics.median(runs), max(runs)
     table.add(
         f"read a {len(text):,}-character policy (median of 7; worst {worst * 1000:.0f} ms)",
@@ -137,18 +146,11 @@ def one_line_rows(table: Table) -> None:
     read: tracing slows it down)."""
     import tracemalloc
 
-    from measures.text import document_reader, tokens
+    from measures.text import document_reader
 
     repeated = ONE_LINE_SENTENCE * (ONE_LINE_CHARACTERS // len(ONE_LINE_SENTENCE) + 1)
     text = "关于基准测试的若干措施\n（一）测试措施。" + repeated[:ONE_LINE_CHARACTERS]
-    runs, baseline = [], []
-    for _ in range(3):
-        start = time.perf_counter()
-        reading = document_reader.read_policy(text)
-        runs.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        tokens.tokens(text)
-        baseline.append(time.perf_counter() - start)
+    reading, runs, baseline = timed_reading(text, 3)
     median = statistics.median(runs)
     log(f"reading: one line of {len(text):,} characters, {len(reading.awards):,} awards read")
     table.add(
