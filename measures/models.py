@@ -1,7 +1,7 @@
 """Where Django looks for the app's models. They live in measures/domain/, the bottom layer: the policy
 as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
 who can apply and how (eligibility.py), the public history (public_history.py) and the e-mail alerts'
-subscriptions (subscriptions.py)."""
+subscriptions (subscriptions.py); and search's own table on PostgreSQL (measures/search/rows.py)."""
 
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.eligibility import (
@@ -16,6 +16,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy, Polic
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.revision import ContentRevision
 from measures.domain.subscriptions import Delivery, Subscription
+from measures.search.rows import SearchRow
 
 __all__ = [
     "ApplicationDepartment",
@@ -36,5 +37,6 @@ __all__ = [
     "RecipientKind",
     "RelatedDocument",
     "RelatedDocumentMeasure",
+    "SearchRow",
     "Subscription",
 ]

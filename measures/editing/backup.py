@@ -66,8 +66,12 @@ def backed_up_models():
     """Every model of the measures app, each after the models it points to (content before history);
     not what is derived from them: the change counter, which the database's triggers keep
     (measures/domain/revision.py), and the public history, replayed from the history after a restore;
-    nor the e-mail alerts' subscriptions (PERSONAL)."""
-    models = [m for m in apps.get_app_config(APP_LABEL).get_models() if m._meta.model_name not in DERIVED | PERSONAL]
+    nor the e-mail alerts' subscriptions (PERSONAL); nor a table Django does not manage (search's own)."""
+    models = [
+        m
+        for m in apps.get_app_config(APP_LABEL).get_models()
+        if m._meta.managed and m._meta.model_name not in DERIVED | PERSONAL
+    ]
     ordered, placed = [], set()
 
     def place(model, path=()):

@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
-from measures.domain.models import Measure, Pillar, Policy, PublicationStatus
+from measures.domain.models import Measure, Pillar, Policy, PublicationStatus, public_clause
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -55,7 +55,7 @@ class MeasureSitemap(Sitemap):
     Drafts are left out, and a draft clause or award does not move the page's lastmod."""
 
     def items(self):
-        public_clause = Q(clauses__status=PUBLISHED, clauses__draft_of__isnull=True)
+        public = public_clause("clauses__")
         return list(
             Measure.objects.published()
             .select_related("policy")
@@ -65,9 +65,9 @@ class MeasureSitemap(Sitemap):
                 page_updated_at=Greatest(
                     "updated_at",
                     # Coalesce: SQLite's GREATEST (max()) is NULL when any argument is.
-                    Coalesce(Max("clauses__updated_at", filter=public_clause), "updated_at"),
+                    Coalesce(Max("clauses__updated_at", filter=public), "updated_at"),
                     Coalesce(
-                        Max("clauses__awards__updated_at", filter=public_clause & Q(clauses__awards__status=PUBLISHED)),
+                        Max("clauses__awards__updated_at", filter=public & Q(clauses__awards__status=PUBLISHED)),
                         "updated_at",
                     ),
                 )

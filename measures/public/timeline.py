@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.diffs import FieldChange, field_changes
-from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
+from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus, is_public_clause
 from measures.domain.public_history import KIND_NAMES, PublicChange, PublicState
 from measures.text import money
 
@@ -250,13 +250,12 @@ def measure_as_of(measure: Measure, day: datetime.date) -> MeasureAsOf | None:
     )
     if record is None or record.history_type == "-" or record.status != PublicationStatus.PUBLISHED:
         return None
-    clause_records = (
-        _latest_each(Clause, end)
-        .filter(measure_id=measure.pk, draft_of__isnull=True, status=PublicationStatus.PUBLISHED)
-        .exclude(history_type="-")
-        .order_by("position")
-    )
-    clauses = [_instance(Clause, r) for r in clause_records]
+    clause_records = _latest_each(Clause, end).filter(measure_id=measure.pk).exclude(history_type="-")
+    clauses = [
+        _instance(Clause, r)
+        for r in clause_records.order_by("position")
+        if is_public_clause(status=r.status, draft_of=r.draft_of_id, measure_status=record.status)
+    ]
     award_records = (
         _latest_each(Award, end)
         .filter(clause_id__in=[c.pk for c in clauses], status=PublicationStatus.PUBLISHED)

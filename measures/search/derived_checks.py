@@ -2,42 +2,38 @@
 recomputed from its clause, its tokens from the clause's text (not from the column the trigger copies, so
 that a text written below the application is seen), and every token count from the rows."""
 
+from collections import defaultdict
+
 from django.db import connection
 
-from measures.domain.models import Clause
-from measures.search import table
+from measures.domain.models import Award, Clause
+from measures.search import match, table
 from measures.text import tokens
 
-# What the rows hold besides the text's tokens and whether the public sees them (both computed in Python).
-_SOURCE_ROWS = f"""SELECT clause.id, policy.slug, measure.number, clause.position, measure.title, clause.text,
-           ARRAY(
-               SELECT token FROM (
-                   SELECT amount_yuan AS amount, '{table.AMOUNT}' || amount_yuan AS token
-                   FROM measures_award WHERE clause_id = clause.id AND is_public
-                   UNION
-                   SELECT amount_yuan, '{table.AMOUNT}' || amount_yuan || '{table.IN_TEXT}' FROM measures_award
-                   WHERE clause_id = clause.id AND is_public AND strpos(clause.text, source_phrase) > 0
-               ) AS amounts ORDER BY amount, token),
-           span.low, span.high
-    FROM measures_clause clause
-    JOIN measures_measure measure ON measure.id = clause.measure_id
-    JOIN measures_policy policy ON policy.id = measure.policy_id
-    LEFT JOIN (SELECT clause_id, min(amount_yuan) AS low, max(amount_yuan) AS high
-               FROM measures_award WHERE is_public GROUP BY clause_id) AS span ON span.clause_id = clause.id"""
 _KEPT_ROWS = f"""SELECT clause_id, published, policy_slug, measure_number, position, title, text, tokens,
            amount_low, amount_high
     FROM {table.TABLE}"""
 
 
 def _expected() -> dict[int, tuple]:
+    """Every clause's search row as its clause, its measure and its public awards make it."""
     published = set(Clause.objects.published().values_list("pk", flat=True))
+    awards = defaultdict(list)  # clause id -> (amount, token) of each public award
+    for clause_id, yuan, in_text in Award.objects.published().values_list(
+        "clause_id", "amount_yuan", match.quotes_its_source("clause__text")
+    ):
+        awards[clause_id].append((yuan, f"{table.AMOUNT}{yuan}"))
+        if in_text:
+            awards[clause_id].append((yuan, f"{table.AMOUNT}{yuan}{table.IN_TEXT}"))
     expected = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_SOURCE_ROWS)
-        for pk, slug, number, position, title, text, amount_tokens, low, high in cursor.fetchall():
-            text_tokens = tokens.clause_tokens(title, text).split()
-            row = (pk in published, slug, number, position, title, text, text_tokens + amount_tokens, low, high)
-            expected[pk] = row
+    for pk, slug, number, position, title, text in Clause._base_manager.values_list(
+        "pk", "measure__policy__slug", "measure__number", "position", "measure__title", "text"
+    ):
+        amounts = sorted(set(awards[pk]))
+        amount_tokens = [token for _yuan, token in amounts]
+        low, high = (amounts[0][0], amounts[-1][0]) if amounts else (None, None)
+        text_tokens = tokens.clause_tokens(title, text).split()
+        expected[pk] = (pk in published, slug, number, position, title, text, text_tokens + amount_tokens, low, high)
     return expected
 
 

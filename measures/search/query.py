@@ -39,14 +39,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length, Lower, Replace
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from measures.domain.models import Award, Clause
-from measures.search import table
+from measures.search import match, table
 from measures.text import money
 from xmpolicy.nul import without_nul
 
@@ -55,7 +54,6 @@ MAX_TERMS = 8  # terms kept from a query; more are dropped, and the page says so
 RESULTS_SHOWN = 50  # clauses listed on a results page, best first
 MAX_RANKED = 1000  # matches ranked by relevance; a query matching more lists them in the policies' order
 SNIPPET_WIDTH = 80  # characters of a clause shown around the first term found
-TITLE_WEIGHT = 3  # a term in the measure's title counts as much as three in the clause's text
 
 # A result's place in its policy: the order of results that rank the same, and of all when capped.
 DOCUMENT_ORDER = ("measure__policy__slug", "measure__number", "position")
@@ -177,28 +175,9 @@ def parse_query(raw: str | None) -> ParsedQuery:
     return ParsedQuery(tuple(terms), truncated, len(set(raw[:MAX_QUERY_LENGTH].split())) > MAX_TERMS, amounts)
 
 
-def has_case(term: str) -> bool:
-    """Whether case can matter for `term`: it has a letter with an upper or lower form (Latin, Greek…).
-    Chinese characters, digits and punctuation have none, so for most queries the database can compare
-    the text as it is, instead of upper-casing every row first (several times faster on PostgreSQL)."""
-    return term.upper() != term or term.lower() != term
-
-
-def _contains(field: str, term: str) -> Q:
-    # icontains escapes %, _ and \ on every backend: they match themselves (contains too).
-    return Q(**{f"{field}__icontains" if has_case(term) else f"{field}__contains": term})
-
-
-def _occurrences(field: str, term: str):
-    """How many times `term` occurs in `field`, in portable SQL: (len - len(replace)) / len(term)."""
-    text = Lower(field) if has_case(term) else F(field)
-    removed = Replace(text, Value(term.lower()), Value(""))
-    return (Length(text) - Length(removed)) / Value(len(term), output_field=IntegerField())
-
-
 def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = True) -> QuerySet:
     """Clauses matching every term, best first: each occurrence of a term counts, one in the
-    measure's title TITLE_WEIGHT times; ties go to document order. `rank` is annotated.
+    measure's title match.TITLE_WEIGHT times; ties go to document order. `rank` is annotated.
     indexed=False: the naive scan, the benchmark's baseline (an amount's clauses as a plain IN list)."""
     if not query:
         return clauses.none()
@@ -210,8 +189,8 @@ def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = Tru
         if amount is not None:
             matching &= _with_award(amount, postgresql)
             continue
-        matching &= _contains("text", term) | _contains("measure__title", term)
-        rank = rank + _occurrences("text", term) + TITLE_WEIGHT * _occurrences("measure__title", term)
+        matching &= match.word_matches(term, "text", "measure__title")
+        rank = rank + match.word_rank(term, "text", "measure__title")
     return clauses.filter(matching).annotate(rank=rank).order_by("-rank", *DOCUMENT_ORDER)
 
 
@@ -233,7 +212,7 @@ def _with_award(amount: AmountTerm, postgresql: bool) -> Q:
 def _award_clause_ids(amount: AmountTerm) -> list[int]:
     awards = amount.awards()
     if amount.exact:
-        awards = awards.filter(clause__text__contains=F("source_phrase"))
+        awards = awards.filter(match.quotes_its_source("clause__text"))
     return sorted(set(awards.order_by().values_list("clause_id", flat=True)))
 
 
@@ -267,7 +246,7 @@ class Matches:
         if not query:
             return
         if indexed and table.available():
-            self.plan = table.Plan(query.words, query.amounts, TITLE_WEIGHT)
+            self.plan = table.Plan(query.words, query.amounts)
             found = table.find(self.plan, MAX_RANKED + 1)
             rows = found.rows
             if found.in_order and len(rows) > MAX_RANKED:

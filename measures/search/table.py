@@ -24,16 +24,21 @@ A query is planned from those counts, before reading any row:
   the query is common enough for the walk to be short). The planner is told to use the index (a bitmap
   scan): left alone it sometimes walks the table testing each row's tokens, tens of milliseconds.
 
-What matches and how it ranks are exactly measures/search/query.py's (the same SQL expressions).
+What matches and how it ranks are measures/search/match.py's expressions, compiled against the rows.
 """
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.sql import Query
 
+from measures.search import match
+from measures.search.rows import SearchRow
 from measures.text import tokens
 
-TABLE = "measures_clause_search"
+TABLE = SearchRow._meta.db_table
 FREQUENCY = "measures_search_token"
 TOKENS_INDEX = "measures_clause_search_tokens"  # the GIN index (migration 0011)
 TOKENS_INDEX_SQL = f"CREATE INDEX {TOKENS_INDEX} ON {TABLE} USING gin (tokens) WITH (fastupdate = off) WHERE published"
@@ -62,53 +67,38 @@ class Found:
 class Plan:
     """One query's SQL over the search table: its conditions, its rank, its tokens."""
 
-    def __init__(self, words: tuple[str, ...], amounts: tuple, weight: int):
+    def __init__(self, words: tuple[str, ...], amounts: tuple):
         # `confirm`: what every path tests on a candidate row (the words); `like`: that and what the index
         # has as tokens (the amounts), for the paths that walk the rows in document order.
         confirm, rank, self.confirm_params, self.rank_params = [], ["0"], [], []
         for word in words:
-            case = word.upper() != word or word.lower() != word  # as query.has_case()
-            pattern = f"%{connection.ops.prep_for_like_query(word)}%"
-            if case:
-                confirm.append("(UPPER(text) LIKE UPPER(%s) OR UPPER(title) LIKE UPPER(%s))")
-            else:
-                confirm.append("(text LIKE %s OR title LIKE %s)")
-            self.confirm_params += [pattern, pattern]
-            for column, factor in (("text", ""), ("title", f"{weight} * ")):
-                if case:  # as query._occurrences() writes it, character for character
-                    value = f"LOWER({column})"
-                    rank.append(f"{factor}((LENGTH({value}) - LENGTH(REPLACE({value}, %s, ''))) / {len(word)})")
-                else:  # the same count, from byte lengths, which PostgreSQL need not count character by character
-                    removed = f"OCTET_LENGTH(REPLACE({column}, %s, ''))"
-                    rank.append(f"{factor}((OCTET_LENGTH({column}) - {removed}) / {len(word.encode())})")
-                self.rank_params.append(word.lower())
+            sql, params = _on_rows(match.word_matches(word, "text", "title"))
+            confirm.append(f"({sql})")
+            self.confirm_params += params
+            sql, params = _on_rows(match.word_rank(word, "text", "title"))
+            rank.append(sql)
+            self.rank_params += params
         # An amount term (query.AmountTerm): a published award of that amount (or in that range) on the
-        # clause, whose source phrase its text still holds for one amount (query._with_award()'s rule).
+        # clause (its awards()), whose source phrase its text still holds for one amount (match.py).
         # The index has it as tokens; a walk compares the row's span of amounts (migration 0014), then
         # asks for the award.
         walked, walked_params = [], []
         self.exact_tokens, self.ranges = [], []
         for amount in amounts:
-            awards, span, bounds = ["award.is_public"], [], []
-            for bound, award_test, span_test in (
-                (amount.low, "award.amount_yuan >= %s", "found.amount_high >= %s"),
-                (amount.high, "award.amount_yuan <= %s", "found.amount_low <= %s"),
-            ):
-                if bound is not None:
-                    awards.append(award_test)
-                    span.append(span_test)
-                    bounds.append(bound)
-            phrase = " AND strpos(found.text, award.source_phrase) > 0" if amount.exact else ""
-            probe = (
-                "EXISTS (SELECT 1 FROM measures_award award"
-                f" WHERE award.clause_id = found.clause_id AND {' AND '.join(awards)}{phrase})"
-            )
-            walked += [*span, probe]
-            walked_params += bounds + bounds  # the span's, then the awards'
+            span = Q()  # the row's span of amounts first: no award is read for a row outside it
+            if amount.low is not None:
+                span &= Q(amount_high__gte=amount.low)
+            if amount.high is not None:
+                span &= Q(amount_low__lte=amount.high)
+            awards = amount.awards().filter(clause_id=OuterRef("clause_id"))
             if amount.exact:
+                awards = awards.filter(match.quotes_its_source(OuterRef("text")))
                 self.exact_tokens.append(f"{AMOUNT}{amount.low}{IN_TEXT}")
             else:
                 self.ranges.append(amount)
+            sql, params = _on_rows(span & Q(Exists(awards)))
+            walked.append(sql)
+            walked_params += params
         self.confirm = " AND ".join(confirm) or "true"
         self.like = " AND ".join(confirm + walked) or "true"
         self.params = self.confirm_params + walked_params
@@ -154,7 +144,7 @@ class Plan:
         """The first `limit` matches in document order, reading at most WALK_ROWS rows; None when that
         was not enough to find them all (nor to read every row)."""
         cursor.execute(
-            f"{self.select()} FROM (SELECT * FROM {TABLE} WHERE published ORDER BY {PLACE} LIMIT %s) AS found"
+            f"{self.select()} FROM (SELECT * FROM {TABLE} WHERE published ORDER BY {PLACE} LIMIT %s) AS {TABLE}"
             f" WHERE {self.like} ORDER BY {PLACE} LIMIT %s",
             [*self.rank_params, WALK_ROWS, *self.params, limit],
         )
@@ -175,7 +165,7 @@ class Plan:
         for in_range in self.range_tokens:
             indexed.append("tokens && %s::text[]")
             indexed_params.append(in_range)
-        sql = f"{self.select()} FROM {TABLE} AS found WHERE published AND {' AND '.join([*indexed, self.confirm])}"
+        sql = f"{self.select()} FROM {TABLE} WHERE published AND {' AND '.join([*indexed, self.confirm])}"
         if self.sorted():
             sql += f" ORDER BY {PLACE}"
         sql += " LIMIT %s"
@@ -194,6 +184,20 @@ class Plan:
         while cursor.description is None:  # past the two SETs' results, to the query's rows
             cursor.nextset()
         return cursor.fetchall()
+
+
+def _on_rows(expression) -> tuple[str, list]:
+    """A filter (Q) or an expression of match.py as SQL on the search rows, its columns named by the
+    table's name (which a walk gives its subquery too)."""
+    query = Query(SearchRow)
+    node = query.build_where(expression) if isinstance(expression, Q) else expression.resolve_expression(query)
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(node)
+    except EmptyResultSet:  # e.g. an amount beyond the column's range: no row can match
+        return "false", []
+    except FullResultSet:
+        return "true", []
+    return sql, list(params)
 
 
 def _is_amount(token: str) -> bool:
@@ -216,7 +220,7 @@ def page(plan: Plan, before, start: int, stop: int) -> tuple[str, list]:
     at most the rows up to `before` and stops at the stop-th match. A subquery of the query that reads
     the clauses shown, so that a capped page costs no more queries than another."""
     sql = (
-        f"SELECT clause_id FROM {TABLE} AS found WHERE published AND ({PLACE}) <= (%s, %s, %s) AND {plan.like}"
+        f"SELECT clause_id FROM {TABLE} WHERE published AND ({PLACE}) <= (%s, %s, %s) AND {plan.like}"
         f" ORDER BY {PLACE} LIMIT %s OFFSET %s"
     )
     return sql, [*before, *plan.params, stop - start, start]
