@@ -84,3 +84,16 @@ def test_every_docs_anchor_a_docstring_names_is_a_heading():
         (module, f"docs/{page}#{anchor}") for module, page, anchor in named if anchor not in anchors.get(page, set())
     )
     assert missing == []
+
+
+def test_every_link_to_a_heading_in_the_docs_names_one():
+    anchors = {page.name: github_anchors(page) for page in (ROOT / "docs").glob("*.md")}
+    linked, missing = 0, []
+    for source in [*(ROOT / "docs").glob("*.md"), ROOT / "README.md"]:
+        for page, anchor in re.findall(r"\]\(((?:docs/)?[\w.-]*\.md)?#([^)]+)\)", source.read_text(encoding="utf-8")):
+            linked += 1
+            name = (page or source.name).removeprefix("docs/")
+            if anchor not in anchors.get(name, set()):
+                missing.append(f"{source.name}: {page}#{anchor}")
+    assert linked > 20  # the pattern still finds the links
+    assert missing == []
