@@ -60,12 +60,11 @@ PATHS = [
 
 # 2 cores, shared with PostgreSQL and wrk. The work per request is Python (CPU, under the GIL) plus
 # short waits on the database and the cache. One process per core: more processes (or more threads in
-# all) than the cores only contend with PostgreSQL and wrk for them; measured here (20 s runs, quiet
-# machine), 3x4 and 3x8 gthread had p99s of 400-670 ms against about 100 ms for 2x4, at no more
+# all) than the cores only contend with PostgreSQL and wrk for them, with worse tails and no more
 # throughput. Threads let a process go on while a request waits on PostgreSQL, and keep connections
-# alive; sync workers (3x1) were as fast on a quiet machine, but take one connection at a time and
-# close it, and on a busy machine left some of the 50 clients waiting past wrk's 2 s timeout (socket
-# errors), which 2x4 never did. 8 threads also means at most 8 PostgreSQL connections.
+# alive; sync workers take one connection at a time and close it, and on a busy machine left some of
+# the 50 clients waiting past wrk's timeout. 8 threads also means at most 8 PostgreSQL connections.
+# The runs behind this choice: docs/benchmarks.md.
 WORKERS = 2
 THREADS = 4
 

@@ -28,7 +28,7 @@ from bench.harness import Table, log, percentile, pg_url
 READ_TARGET_S = 1.0
 DOCUMENT_CHARACTERS = 20_000
 # A page pasted from a PDF as one line: one paragraph of 1 MB, full of amounts (issue 25). Read in a
-# time linear in its length (it was quadratic: 52,000 characters took 8.8 s), in bounded memory.
+# time linear in its length (it was quadratic: docs/benchmarks.md), in bounded memory.
 ONE_LINE_CHARACTERS = 1_000_000
 ONE_LINE_SENTENCE = "对新认定的企业，给予最高500万元奖励，对孵化器、加速器分别给予100万元、50万元补助；"
 ONE_LINE_TARGET_S = 5.0

@@ -1,38 +1,9 @@
 """A database that is down is a 503 "temporarily unavailable" for the visitor, never a 500 or a trace.
 
-When PostgreSQL restarts, fails over or cannot be reached, the driver's connection errors surface as
-django.db.OperationalError or InterfaceError wherever the database is used: the content revision
-that measures/public/page_cache/middleware.py reads first on every public GET, a view, a template, the session.
-Nothing catches them there. Like any exception nobody catches, Django hands it to the URLconf's
-handler500, `server_error` below (xmpolicy/urls.py): the one place that tells a database that is
-down from a bug. A database that is down gets a 503 with `Retry-After: 30` and
-`Cache-Control: no-store`: templates/503.html in the visitor's language (the site is temporarily
-unavailable, nothing was lost, try again shortly), or {"detail": …} in JSON under /api/. Any other
-exception is still Django's 500, as before.
-
-Django logs every request that ends in an uncaught exception once, on the django.request logger, at
-ERROR, with its traceback. For a database that is down, `OneLineWhenTheDatabaseIsDown` (a filter on
-that logger, settings.LOGGING) turns that record into one line without the traceback: a trace per
-request would flood the log during an outage and says nothing more.
-
-Nothing has to be restarted afterwards. A kept connection (CONN_MAX_AGE) that the database dropped
-is found by the first query that uses it. The first query of a request opens a fresh connection and
-asks once more (`reconnecting_once`): the content revision on every public request, the session on
-every signed-in one (xmpolicy/sessions.py: an editor's admin pages), and /healthz; so visitors and
-editors are answered normally as soon as the database is back. Any other connection that failed is
-closed by Django when its request ends (close_old_connections finds it unusable), and the next
-request opens a new one. This costs nothing while the database is up, unlike Django's
-conn_health_checks, a SELECT 1 before every request.
-
-An editor's save is not half done either: the admin's change view runs in one transaction, inline rows
-(a measure's clauses, a clause's awards) and history rows included, so a connection lost in the
-middle leaves the database with none of the edit, and the page tells the editor to check.
-
-The 503 page renders without the database: base.html runs no query (tests/test_faults.py checks it
-with every query failing), and should rendering fail anyway, a plain bilingual page is sent.
-
-With DEBUG on, Django shows its technical 500 page instead, as for any uncaught exception: handler500
-is for sites that run without DEBUG, which production always does.
+`server_error` (handler500) is the one place that tells a database that is down from a bug; the log gets
+one line per such request (`OneLineWhenTheDatabaseIsDown`), and a dropped kept connection is retried once
+on a fresh one (`reconnecting_once`), so nothing has to be restarted when the database is back.
+See docs/architecture.md#a-database-that-is-down.
 """
 
 import logging

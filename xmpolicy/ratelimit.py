@@ -1,33 +1,10 @@
 """Fair use: one client may load the search page and call the API only so often, so that a script
 hammering them cannot starve everyone else.
 
-Two limits, SEARCH_RATE_LIMIT for /search/ and API_RATE_LIMIT for everything under /api/ (its own
-search included), each a number of requests per fixed window of time ("60/minute"), counted
-separately: a client using up its API allowance can still search, and the other way round. Every
-other page (the policy, measures, award finder, downloads, static files) is never limited: reading
-the policy must always work.
-
-The client is its address, read as the login throttle reads it (xmpolicy/proxies.py): the
-connection's, or behind one of TRUSTED_PROXIES the address that proxy saw, so that a client cannot pick
-its own by sending X-Forwarded-For. An IPv6 client is counted by its /64, which one machine usually
-holds whole.
-
-The middleware sits before the page cache and its 304s (measures/public/page_cache/middleware.py): an answer from the
-cache costs little, but a client asking for the same URL over and over is still one client asking
-too often. It runs before the session and authentication middleware, so it does not know who is
-signed in: editors are limited like anyone else (the admin itself is never limited).
-
-Counters live in Django's cache, one key per client, scope and window, counted atomically
-(xmpolicy/optional_cache.py: add() then incr(), a Redis INCR or under the in-memory cache's lock). With
-CACHE_URL=redis://… every process and machine shares them; without it each process counts on its
-own, so with N workers a client may get up to N times the limit: fine for one machine, and better
-than nothing. They share the cache with the rendered pages; the in-memory cache may cull a counter
-when it is full, which only lets a client off early. A cache that fails is logged and the request
-served: the limit is a courtesy to other visitors, not worth taking the site down for.
-
-Over the limit, a 429 with Retry-After (seconds until the window ends) and never cached: a page in
-the visitor's language for /search/, {"detail": …} in JSON for /api/, like DRF's own throttle.
-DRF's throttles are not used because they run inside the view, after the page cache has answered.
+Two limits counted apart (SEARCH_RATE_LIMIT, API_RATE_LIMIT), per client address (an IPv6 /64) and fixed
+window, in Django's cache; every other page is never limited. The middleware runs before the page cache,
+so cached answers count too. A cache that fails lets the request through.
+See docs/architecture.md#fair-use-counting.
 """
 
 import ipaddress

@@ -2,7 +2,8 @@
 
 from xmpolicy.settings import *  # noqa: F403 -- deliberately the real settings, then overrides
 
-# A fast hasher: the default PBKDF2 makes every login in the suite take ~100 ms.
+# A fast hasher: the default PBKDF2 is slow on purpose, and the suite signs in many times
+# (docs/benchmarks.md).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Templates use {% static %}; the manifest storage would need `collectstatic` before every run.
 STORAGES = {

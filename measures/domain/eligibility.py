@@ -1,18 +1,8 @@
-"""Who can apply for an award, and how: eligibility and application facts as records.
+"""Who can apply for an award, and how: recipient kinds (申报主体类别) and application facts (申兑信息).
 
-- A recipient kind (申报主体类别) names a kind of organisation or project an award is open to, in the
-  policy's own words (全国重点实验室, 科技型企业孵化器…). Awards are tagged with kinds through
-  AwardRecipientKind, one row per link with its own history, so that who tagged what, when and why is
-  kept like every other edit. Tagging structures the words already in an award's `recipient`; it never
-  adds a fact.
-- Application facts (申兑信息: 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话) are kept per
-  measure in an ApplicationInfo, and an award may have its own ApplicationInfo for the facts in which it
-  differs: each fact the award's record gives wins over the measure's (`merge_facts`). What no
-  record gives is None, which the pages show as 待录入: no source gives any of them for the 2025 policy.
-
-None of it has drafts of its own, but it is public only with what it belongs to: a kind tag with its award,
-a recipient kind once a public award carries it (RecipientKindQuerySet.public), application facts with
-their measure or award. A write counts in the content revision only then (migration 0017).
+Tagging an award with kinds structures the words already in its `recipient`; it never adds a fact. An
+award's own facts win over its measure's (`merge_facts`), and a fact no record gives is None (待录入).
+None of it has drafts: it is public with what it belongs to. See docs/architecture.md#who-can-apply.
 """
 
 import datetime

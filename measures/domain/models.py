@@ -617,7 +617,7 @@ class AwardQuerySet(ContentQuerySet):
     def for_finder(self):
         """An award finder row or CSV line: clause, measure, pillar and policy joined (one query),
         without the long texts (the clause's text, the policy's preamble) nor the five rows' audit
-        columns, which no list shows: 50 rows of five objects are a third faster to build without."""
+        columns, which no list shows: rows are quicker to build without them (docs/benchmarks.md)."""
         joined = ("", "clause__", "clause__measure__", "clause__measure__policy__", "clause__measure__pillar__")
         return self.select_related("clause__measure__policy", "clause__measure__pillar").defer(
             "clause__text",

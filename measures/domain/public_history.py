@@ -1,34 +1,9 @@
 """The public history: what the public could see of each measure, clause and award, and when that changed.
 
-The rule, written once. A row is *visible* at a moment when it and every row above it are published
-then: a measure that is published; a clause that is published, not a draft of a change to another
-clause, in a visible measure; an award that is published, on a visible clause. (Policies, pillars and
-sources have no drafts: they are always visible.) A save, a deletion or a move is a public change
-when the row was visible or absent before it and is visible or absent after it, and it is shown
-with public values only:
-
-- visible → visible, its content or its place changed: 修改, from the last public values to the new;
-- absent → visible (created published): 新增; invisible → visible (published, or moved into a
-  published measure): 发布, with the content it has then and never the values it had while
-  invisible (edits made meanwhile are folded into this appearance);
-- visible → invisible (withdrawn, or moved into a draft): 撤回, without the content it has since;
-  visible → absent: 删除, with the last public content.
-
-An award's recipient kinds (who can apply: what the finder and the calculator list it under) are
-followed as a row of their own below the award (subject KINDS, keyed by the award): visible with it,
-their values the kinds' names in order. Tagging or untagging a visible award is a 修改 of its kinds;
-they appear and go with their award, folded into its entry.
-
-Only the row whose own save caused the change gets an entry: the clauses and awards under a
-measure that is withdrawn or published again disappear and reappear with it, folded into its entry
-(their last public values are still followed, so that a later edit is compared with what the
-public last saw). What was once public stays in the public history: a withdrawn or deleted measure
-keeps its history page, ending with its 撤回 or 删除.
-
-Entries are written as the changes happen: every historical record django-simple-history writes
-for a measure, clause or award (admin, loader, publication, restore…) calls `record_change` in
-the same transaction. `rebuild` replays the whole history to the same result, for a restored
-backup, a migrated database or a bulk-written library.
+The rule, written once: a row is visible when it and every row above it are published, and a change is
+public (修改, 新增, 发布, 撤回, 删除) when the row is visible or absent on both sides of it, shown with
+public values only. `record_change` writes the entry in the same transaction as each historical record;
+`rebuild` replays the whole history to the same result. See docs/architecture.md#the-public-history.
 """
 
 import contextlib
@@ -116,7 +91,7 @@ class PublicState(models.Model):
         constraints = [models.UniqueConstraint(fields=["subject", "object_id"], name="public_state_per_row")]
         indexes = [
             # A policy's alerts ask for its measures as the public saw them (measures/public/alerts/targets.py):
-            # without it, every measure's state is read to find one policy's (10 ms at 6,000 measures).
+            # without it, every measure's state is read to find one policy's (docs/benchmarks.md).
             models.Index(
                 KeyTransform("policy_id", "values"),
                 condition=models.Q(subject="measure"),
@@ -183,7 +158,8 @@ class Record:
 def transition(record: Record | None, state: RowState, before: PublicState | None):
     """What a row's new state means for the public: (the entry to list or None, the PublicState to
     keep or None). `record` is the row's own save that led here, None when only a row above it
-    changed (then its change is folded into that row's entry). The one place that applies the rule."""
+    changed (then its change is folded into that row's entry). The one place that applies the rule,
+    whose table of cases is in docs/architecture.md#the-public-history."""
     was_visible = before is not None and before.visible
     kind = old = new = None
     moved_from = None

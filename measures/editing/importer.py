@@ -1,21 +1,9 @@
-"""Importing a policy's official text: the reading compared with what is recorded, and what the editor
-accepts created as drafts.
+"""Importing a policy's official text: the reading compared with what is recorded (`plan_import`), and what
+the editor accepts created as drafts (`apply_plan`), for the admin's 从原文导入 and `import_policy_text`.
 
-Used by the admin's 从原文导入 (measures/editing/import_admin.py) and by `manage.py import_policy_text`.
-The file is turned into text by measures/text/decoding.py and read by measures/text/document_reader.py;
-this module adds what needs the database:
-
-- `plan_import` compares the reading with the policy as recorded, measure by measure and clause by
-  clause, and proposes only what differs: a measure not yet recorded (measures 7–12 of the real policy),
-  a paragraph whose recorded official text is incomplete or changed (as a draft of a change), a new
-  paragraph, an award no recorded award of the measure matches.
-- `apply_plan` creates what was accepted, all as drafts (nothing public until an editor publishes it,
-  measures/editing/publishing.py), in one transaction and one batch of the public history, each row's
-  history saying 从原文导入.
-
-Policies and pillars have no draft state in this project (a new one would be public at once), so the
-import never creates one: a new policy is created in the admin first, and a measure whose pillar is not
-recorded waits for the editor to add that pillar.
+Only what differs from the records is proposed, and nothing is public until an editor publishes it.
+Policies and pillars are never created: they have no draft state. See
+docs/architecture.md#importing-a-policys-text.
 """
 
 import difflib

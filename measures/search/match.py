@@ -12,7 +12,7 @@ TITLE_WEIGHT = 3  # a word in the measure's title counts as much as three in the
 def has_case(word: str) -> bool:
     """Whether case can matter for `word`: it has a letter with an upper or lower form (Latin, Greek…).
     Chinese characters, digits and punctuation have none, so for most queries the database can compare
-    the text as it is, instead of upper-casing every row first (several times faster on PostgreSQL)."""
+    the text as it is, instead of upper-casing every row first."""
     return word.upper() != word or word.lower() != word
 
 

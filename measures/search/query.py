@@ -1,25 +1,10 @@
 """Chinese-aware search over measure titles and clause texts.
 
-What a match means is simple and the same on every database: every term of the query occurs,
-as a substring, in the clause's text or in its measure's title (case-insensitive for Latin
-letters). That is what a reader expects of 中试, 金砖 or 孵化器, with no word segmentation to get
-wrong: jieba splits policy terms such as 专精特新 apart, while a substring never misses.
-
-PostgreSQL has no Chinese text-search configuration and pg_trgm cannot index terms shorter than
-three characters (most policy terms are two), so each clause also stores `search_tokens`: every
-character and every overlapping pair of characters of its title and text (the approach of
-Lucene's CJK analyzer; measures/text/tokens.py). On PostgreSQL the pages and the API read search's own
-table (measures/search/table.py: narrow rows, their tokens under a GIN index, a plan chosen per query
-from token counts), with the same matches and ranks as search_clauses() here, which reads the clauses
-themselves: on SQLite, for the naive scan, and for the alerts, which ask about a few clauses by id.
-
-A term that reads as an amount (measures/text/money.py: 三千万, 3000万, 0.3亿, 叁仟万, 30000000元) also
-matches the clauses holding a published award of that amount whose source phrase is in their text,
-however the text writes the amount (an award quoting words since edited out of its clause does not
-make the clause say them); a range in words (500万以上, 不低于1000万, 100万到300万, 300万以内;
-inclusive, as the award finder's min and max) keeps only clauses with a published award in it, as
-the finder lists them. Other terms search as above. `AmountTerm` says how such a term was understood
-and links to the same filter in the award finder.
+A match is the same on every database: every term of the query occurs, as a substring, in the clause's
+text or its measure's title (case-insensitive for Latin letters), with no word segmentation to get
+wrong. A term that reads as an amount matches the clauses with a published award of that amount (or in
+that range) whose source phrase is in their text. `search_clauses()` reads the clauses themselves; on
+PostgreSQL the pages read search's own table (table.py). See docs/architecture.md#what-a-search-matches.
 """
 
 import re

@@ -1,30 +1,10 @@
 """The search on PostgreSQL, through its own table (migration 0011): what it reads and how it chooses.
 
-The clauses' table is a poor place to confirm a match: a row there holds a page of search tokens, and
-a plan that tests rows one by one (the planner's choice for a common term) reads and splits them for
-each row. So the database keeps, for every clause, a narrow row of its own (measures_clause_search):
-whether the public sees it, its place in document order, its measure's title and its text (kept in
-the row), its tokens as an array under a GIN index (moved out of the row, read only by the index): its
-text's and its published awards' amounts (AMOUNT below, migration 0015), and the smallest and largest
-of those amounts (migration 0014), which a walk compares before it asks for the awards themselves.
-It also counts, per token, the published clauses holding it (measures_search_token; the empty token
-counts the published clauses). Triggers keep both current on every write, whatever writes it.
-
-A query is planned from those counts, before reading any row:
-
-- common (its terms together are expected in at least WALK_SHARE of the clauses): walk the published
-  rows in document order, confirming each by substring, and stop at MAX_RANKED + 1 matches. More than
-  MAX_RANKED match, so the listing is the first MAX_RANKED in document order: that is what was read.
-  (Should the estimate be wrong, the walk stops after WALK_ROWS rows and the rare plan follows.)
-- rare: the GIN index gives the rows holding every pair of every term, the token of each amount and one
-  of the amounts in each range, in one scan; each is confirmed by substring on its narrow row,
-  MAX_RANKED + 1 at most; up to MAX_RANKED they are ranked. When the candidates are few
-  (SORTED_CANDIDATES) they are read in document order, so that a capped listing is what was read;
-  otherwise a capped page is a walk in document order up to the place the matches seen bound (where
-  the query is common enough for the walk to be short). The planner is told to use the index (a bitmap
-  scan): left alone it sometimes walks the table testing each row's tokens, tens of milliseconds.
-
-What matches and how it ranks are measures/search/match.py's expressions, compiled against the rows.
+Every clause has a narrow row of its own, its tokens under a GIN index and, per token, a count of the
+published clauses holding it; triggers keep both current on every write. A query is planned from those
+counts before reading any row: a common one walks the rows in document order, a rare one takes the
+index's candidates. What matches and how it ranks are match.py's expressions, compiled for the rows.
+See docs/architecture.md#the-search-table.
 """
 
 from dataclasses import dataclass

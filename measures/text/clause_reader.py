@@ -1,18 +1,10 @@
 """Reading the amounts of money in a clause of a Chinese policy: a paragraph in, its awards and other
-amounts out. Pure functions, no database.
+amounts out (`read_clause`), and an award checked against its own source phrase (`phrase_disagreement`).
+Pure functions, no database.
 
-`read_clause(text)` takes every amount for either an award (给予…奖励/补助/资助/支持), with its
-qualifiers (a ceiling: 最高, 不超过, 以内; once: 一次性; per year: 每年, 连续三年每年; per organisation:
-每家), its nature, recipient and condition, or another amount labelled with what it is (a loan, an
-investment, a fund's size, a threshold, a rate): those are never proposed as awards. `phrase_disagreement`
-checks an award against its own source phrase with the same reading. A whole document's structure is read
-by measures/text/document_reader.py, which calls `read_clause` for each paragraph.
-
-Nothing is invented. Every value carries the characters it was read from (`source_phrase`, with
-`start` and `end` offsets into the text given, so that text[start:end] == source_phrase), and text
-that looks like an amount but cannot be read with confidence (三五百万元, 500余万元, 100、50万元 with
-the unit said once) is flagged for the editor, not guessed. Amounts themselves are read by
-measures/text/money.py, the project's one reading of amounts.
+Nothing is invented: every value carries the characters it was read from (`source_phrase`, with `start`
+and `end` offsets into the text), and what cannot be read with confidence is flagged, not guessed.
+See docs/architecture.md#reading-a-policys-text.
 """
 
 import bisect

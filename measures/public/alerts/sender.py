@@ -1,23 +1,9 @@
 """Sending what is due: `manage.py send_notifications`, run every minute by cron or a systemd timer.
 
-Each confirmed subscription is handled in a transaction of its own:
-
-1. it is locked: on PostgreSQL with SELECT … FOR UPDATE SKIP LOCKED, so a second sender running at
-   the same time passes it by and works on the others; on SQLite (which has no row locks) by a
-   write as the transaction's first statement, which takes the database's write lock, so a second
-   sender waits for the first to commit and then finds the changes settled;
-2. the public history's entries it has not settled are judged (measures/public/alerts/targets.py),
-   and each is recorded as settled (a Delivery row: mailed, or passed over when it does not match),
-   under a unique constraint on (subscription, change);
-3. the mail is sent, then the transaction commits.
-
-So each change reaches each subscription once. A sender killed before the commit (mid-mail, or
-between two subscriptions) leaves nothing recorded for the subscription it was on: its lock goes with
-its connection, and the next run mails those changes. The one window left is the moment between the
-mail server accepting a message and the commit; it is as short as a commit. A mail server that
-refuses or cannot be reached stops the run (nothing recorded for that subscription), to be tried again
-on the next. A subscription wanting a daily digest (每日汇总) gets at most one mail a day, from
-DIGEST_HOUR (Xiamen time) on. Sign-ups never confirmed are deleted after CONFIRMATION_DAYS.
+Each confirmed subscription is settled in a transaction of its own: locked (so two senders never mail
+the same one), its unsettled changes recorded as settled under a unique constraint, the mail sent, then
+the commit. So each change reaches each subscription once, and a sender killed midway leaves nothing
+recorded for the subscription it was on. See docs/architecture.md#sending-each-change-once.
 """
 
 import logging
@@ -101,8 +87,9 @@ class Outbox:
 
 
 def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
-    """Judge and mail what is due to one subscription, in a transaction of its own (the module's steps);
-    send_due() settles each in turn, and bench/alerting.py times them one by one."""
+    """Judge and mail what is due to one subscription, in a transaction of its own (the steps in
+    docs/architecture.md#sending-each-change-once); send_due() settles each in turn, and bench/alerting.py
+    times them one by one."""
     with transaction.atomic():
         subscription = _lock(pk)
         if subscription is None:

@@ -1,21 +1,9 @@
 """The 关注 pages: sign up, confirm, manage what an address follows, unsubscribe.
 
-None of them is ever cached (they are about one visitor, and the manage page shows an address):
-measures/public/page_cache/middleware.py leaves the `alerts` namespace alone, and each answer says no-store. Bad
-input is answered with a page saying what is wrong, never a server error: a follow link naming nothing
-(400) or something that does not exist (404), a malformed or overlong address (400, the form again),
-a tampered link or one from before the links' secrets (400), an expired confirmation (410), a
-sign-up deleted since (410), a manage link whose subscriptions are all cancelled (410).
-
-The sign-up form answers the same whether or not the address already follows that (no one can learn
-who follows what): it always sends one mail, a confirmation link or, to an address already
-following, a note with its manage link. Sign-ups are limited per client (FOLLOW_RATE_LIMIT: over it, a
-429 page) and per address (FOLLOW_ADDRESS_RATE_LIMIT: over it, no more mail is sent, and the page
-still says the same).
-
-The pages a signed link opens (confirm, unsubscribe) ask for a click before they change anything
-(a POST), since mail scanners open links on their own; the link is the credential, so those forms
-need no CSRF token. RFC 8058's one-click unsubscribe POSTs to the same address.
+None is ever cached (they are about one visitor), bad input is a page saying what is wrong, and the
+sign-up form answers the same whether or not the address already follows that. The pages a signed link
+opens ask for a click (a POST) before they change anything, since mail scanners open links on their
+own. See docs/architecture.md#the-关注-pages.
 """
 
 import functools

@@ -1,18 +1,8 @@
 """The API's OpenAPI document (/api/schema/) says what the server does, no more and no less; Schemathesis
 checks the two against each other (tests/test_api_contract.py).
 
-- Every operation documents its errors with their bodies: 400 for an invalid filter or a parameter given
-  twice ({"errors": …}; measures/public/one_value.py), 404 for an unknown id or page, 429 over the
-  fair-use limit, 500 for a fault of the server (JSON too: xmpolicy/api_errors.py), 503 while the
-  database is unreachable (each {"detail": "…"}, a sentence in the visitor's language).
-- Each filter parameter is described from its filter: numbers with the bounds the filter enforces,
-  amounts as non-negative numbers up to the finder's largest, a policy as one of the slugs it accepts
-  (read from the database: the document follows the data, and the page cache keys it by revision),
-  an alias as deprecated. Every query parameter but a required one (the calculator's `kind`) may be given
-  empty: the filters (shared with the web finder, whose form sends empty fields) and the page number take
-  "" as not given. Each may be given once, but for the calculator's `kind` (an array): its description says so.
-- The document is offered as a file named after the API's Chinese title, in a Content-Disposition
-  header a browser can read (RFC 6266 `filename*`), and in the languages the site offers only.
+Every operation documents its errors with their bodies, and each filter parameter is described from its
+filter (its bounds, and the policies' slugs read from the database). See docs/api.md#the-openapi-document.
 """
 
 from urllib.parse import quote

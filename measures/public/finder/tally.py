@@ -1,21 +1,9 @@
 """How many awards a finder question matches, without counting awards one by one: the finder's tally.
 
-The finder says how many awards match ("共 N 项") and, for each facet option, how many would match once
-it is chosen. Counting tens of thousands of awards for each of those costs far more than finding the
-page of fifty itself. So the awards are counted once per content revision, grouped by what the finder
-filters by (amount, pillar number, frequency, nature): for all of them, for each recipient kind (申报主体)
-and for each policy. That is three grouped queries, however many awards (on the bench's 52,000:
-288, 7,000 and 38,000 groups). The rows are shared through the cache, so that a revision is counted
-once for every worker. Each worker then keeps them, for the current revision only, as a `Tally`: per
-group, its amounts in order with running counts, so that the awards of a range are two bisections.
-A question asking for one pillar, frequency or nature at most is one lookup (each scope's awards are also
-counted under those keys), one asking for more adds up the few groups it names; its facets too
-(measures/public/finder/facets.py).
-The database still counts a question naming both a policy and a kind (a policy's awards are few and
-indexed).
-
-The revision names the public content (measures/domain/revision.py), and the database's triggers
-move it on every write of a public row, whatever the path: an edit simply leads to a new key.
+Once per content revision the awards are counted by group (amount, pillar, frequency, nature) for all of
+them, per recipient kind and per policy; each worker keeps those rows as a `Tally` for the current
+revision, so a count or a facet is a lookup and two bisections. A question naming both a policy and a
+kind is still counted by the database. See docs/architecture.md#the-award-finders-columns-and-tally.
 """
 
 import bisect
@@ -36,8 +24,8 @@ from measures.text import money
 from xmpolicy.optional_cache import OptionalCache
 
 # Seconds a revision's counts stay in the shared cache: never stale (their key changes), and read only by
-# workers that have not built that revision's tally yet; about 2 MB for 52,000 awards, so an edit's old
-# counts go soon.
+# workers that have not built that revision's tally yet; they are large (docs/benchmarks.md), so an edit's
+# old counts go soon.
 TALLY_TIMEOUT = 60 * 60
 
 # A cache that fails is logged and bypassed (xmpolicy/optional_cache.py).

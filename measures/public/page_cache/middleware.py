@@ -1,31 +1,9 @@
 """Conditional GET, Cache-Control and a server-side page cache for the public pages and the API.
 
-Every public GET or HEAD (pages, feed, CSV, sitemap, downloads, /api/…) gets a weak ETag made of
-the content's fingerprint (measures.domain.revision: one query, or none on PostgreSQL while the process
-keeps it, revision_watch.py), the interface language and the 长辈版
-(display_variant), the full path
-with its query string, today's date in Xiamen (pages show whether the policy is in force today)
-and the code's version (a deploy changes the HTML). A request whose If-None-Match names the page's
-current ETag is answered 304 before the view runs: at most one query, not the page's. That ETag is only
-ever given with a 200, so it proves the page is one; any other precondition (If-None-Match: *, an
-If-Modified-Since, If-Match…) is weighed once the answer is known (from the page cache, or rendered),
-and only on a 200: a missing page, a bad filter or a failure is answered as it is, never 304 or 412.
-An edit writes a historical row, so the very next request gets a new ETag and a fresh page.
-
-`Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` lets a CDN keep a page briefly; never on
-the admin, the language switch or /healthz, never on a response that sets a cookie (a session, a
-CSRF token), never on an error. Pages keep `Vary: Cookie` (xmpolicy/locale.py): the language and the
-长辈版 come from cookies, so a shared cache must key on them or pass such requests through.
-
-The page cache keeps each rendered public answer (its status, headers and body) under a key made of
-its ETag and the scheme and host it was built for. The ETag already names the content's state, so an
-edit needs no invalidation: the next request asks for a new key and renders afresh, on every worker
-and every machine sharing the database, whether the cache is each process's memory or a Redis shared
-by all (CACHE_URL). A cache that fails is logged and bypassed: pages are then slower, never broken.
-While the process keeps the revision, the pages it served lately are also kept in its memory as they
-are (memory.py), so a hit neither decodes nor fetches them. A page is kept with its
-ETag, Last-Modified and Vary: a hit only adds the Cache-Control of who asks. A signed-in editor's save
-is answered once its change has been announced to every process (ConditionalGetMiddleware.write).
+Every public GET or HEAD gets a weak ETag naming the content's revision, the language, the 长辈版, the
+path, the day and the code's version; a request naming it is a 304 before the view runs. The rendered
+answer is kept under that ETag, so an edit needs no invalidation: the next request asks for a new key.
+Only a 200 becomes a 304 or 412. See docs/architecture.md#conditional-get-and-the-page-cache.
 """
 
 import datetime

@@ -1,35 +1,10 @@
-"""The content revision kept in each process, and learnt of from PostgreSQL rather than asked for on every
-request.
+"""The content revision kept in each process, and learnt of from PostgreSQL's LISTEN/NOTIFY rather than
+asked for on every request.
 
-Every public request needs the content revision (middleware.py: it names the page in the
-cache and in the ETag). Reading it is one primary-key lookup, but that is a round trip to the database
-and most of what a page from the cache costs. So each process keeps the revision it last read, and
-listens: migration 0012 has PostgreSQL announce every change to the revision's row on the channel
-CHANNEL when its transaction commits, and `WATCH.current()` takes a new reading only after an
-announcement. The process's own connection that LISTENs is opened on its first public request (after
-gunicorn has forked) and only read from, without waiting: at the start of each request the process
-looks whether anything arrived on its socket (a poll that costs microseconds), so a change announced
-before a request arrives is seen by that request, on every worker of every machine.
-
-PostgreSQL signals the listeners when the transaction commits and they pass the announcement on within
-moments, but not before the commit returns. So an editor's save (middleware.py, `write`)
-is answered only once the announcement of its own change has come back to its own process
-(`wait_until_announced`): by then every listener has been signalled, and the next page the editor's
-browser asks for, of whichever worker, shows the change. A change made outside a request (the loader, a
-management command) reaches the pages within that delivery time.
-
-When the listening cannot be trusted, every request asks the database, as before:
-
-- SQLite (embedded, one process; there is no channel) and any database other than PostgreSQL;
-- a request inside a transaction (the test suite's TestCase): an uncommitted write is announced to no one;
-- before the connection is listening, and from the moment it fails (the database restarted or the
-  connection dropped: its socket reads as closed) until it listens again, which is tried at most every
-  RETRY_SECONDS; a new connection LISTENs first and reads the revision after, so no change falls between;
-- after RECHECK_SECONDS without a reading, one request reads anew: a connection that died without
-  closing (a network that went away) cannot keep an old revision for longer than that.
-
-A worker started after an edit reads the revision on its first request. The reading itself is
-passed in by the caller (`read`), which reconnects a dropped request connection (xmpolicy/faults.py).
+A request polls the listening socket without waiting; when the listening cannot be trusted (SQLite, a
+transaction, a dropped connection, RECHECK_SECONDS without a reading) it asks the database, as before.
+An editor's save waits until its own change is announced (`wait_until_announced`).
+See docs/architecture.md#the-revision-in-each-process.
 """
 
 import collections
