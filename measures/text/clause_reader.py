@@ -715,3 +715,18 @@ def phrase_disagreement(phrase: str, amount_yuan: int, limit: str, recurrence: s
     if all(yuan != amount_yuan for yuan, _lim, _rec in said):
         return f"金额不符：原文表述读作{readings}"
     return f"金额性质或发放频次不符：原文表述读作{readings}"
+
+
+def clause_disagreement(clause_text: str, phrase: str, amount_yuan: int, limit: str, recurrence: str) -> str | None:
+    """Why an award no longer matches its clause's current text (an editor changed 不超过100万元 to
+    不超过120万元 in the clause, the award still says 100万元), or None: its source phrase is still in the
+    clause, or the clause still says its amount, limit and recurrence somewhere."""
+    if not clause_text or (phrase and phrase in clause_text):
+        return None
+    said = phrase_amounts(clause_text)
+    if (amount_yuan, limit, recurrence) in said:
+        return None
+    if not said:
+        return "条款现在的文字中读不出金额（原文表述已不在条款中）"
+    readings = "、".join(dict.fromkeys(money.format_amount(yuan) for yuan, _lim, _rec in said))
+    return f"条款现在的文字读作{readings}，原文表述已不在条款中"
