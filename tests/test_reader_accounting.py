@@ -10,9 +10,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from measures.text import clause_reader, document_reader, money
-from tests.test_reader import chinese
 
 WAN = money.YUAN_PER_WAN
+
+
+def chinese(n: int, upper: bool = False) -> str:
+    """0 < n < 10000 in Chinese numerals (一千零五, 叁佰), written independently of the code under test."""
+    digits = "零壹贰叁肆伍陆柒捌玖" if upper else "零一二三四五六七八九"
+    units = ("仟", "佰", "拾", "") if upper else ("千", "百", "十", "")
+    text, gap = "", False
+    for value, unit in zip((1000, 100, 10, 1), units, strict=True):
+        digit = n // value % 10
+        if digit:
+            text += (digits[0] if gap else "") + digits[digit] + unit
+            gap = False
+        elif text:
+            gap = True
+    return text
 
 
 def unaccounted(reading: document_reader.PolicyReading) -> list[money.AmountInText]:
