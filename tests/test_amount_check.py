@@ -133,3 +133,68 @@ def test_check_amounts_prints_the_disagreeing_awards_and_exits_one(real_policy):
     printed = out.getvalue()
     assert f"（id {award.pk}）：记录为最高1200万元，原文表述“给予最高1000万元支持”——金额不符" in printed
     assert "8项奖补中7项与原文表述一致。" in printed
+
+
+# Issue 27: an award is checked against its clause's current text too
+
+
+def clause_form(clause, **changes):
+    awards = list(clause.awards.order_by("position"))
+    data = {
+        "measure": clause.measure_id,
+        "position": clause.position,
+        "text": clause.text,
+        "provenance": clause.provenance,
+        "source_url": clause.source_url,
+        "status": clause.status,
+        "opened_version": clause.version,
+        "change_reason": "核对金额",
+        "awards-TOTAL_FORMS": str(len(awards)),
+        "awards-INITIAL_FORMS": str(len(awards)),
+        "awards-MIN_NUM_FORMS": "0",
+        "awards-MAX_NUM_FORMS": "1000",
+    }
+    if clause.is_complete:
+        data["is_complete"] = "on"
+    for number, award in enumerate(awards):
+        fields = award_form(award)
+        del fields["change_reason"]
+        data.update({f"awards-{number}-{name}": value for name, value in fields.items()})
+        data[f"awards-{number}-id"] = award.pk
+    data.update(changes)
+    return data
+
+
+def test_check_amounts_catches_a_clause_changed_under_its_award(real_policy):
+    award = Award.objects.get(source_phrase="考核评估优良的分别给予不超过100万元、50万元奖励", amount_yuan=1_000_000)
+    clause = award.clause
+    clause.text = clause.text.replace("不超过100万元", "不超过120万元")
+    clause.save()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1项奖补的金额与原文表述不符"):
+        call_command("check_amounts", stdout=out)
+    printed = out.getvalue()
+    (line,) = [line for line in printed.splitlines() if f"（id {award.pk}）" in line]
+    assert "记录为最高100万元" in line and "条款现在的文字读作" in line and "120万元" in line
+    # The 50万元 of the same phrase is still what the clause says.
+    assert "8项奖补中7项与原文表述一致。" in printed
+
+
+def test_a_clause_reworded_around_an_unchanged_amount_is_no_disagreement(real_policy):
+    award = Award.objects.get(source_phrase="对新入选基地给予一次性200万元奖励")
+    clause = award.clause
+    clause.text = clause.text.replace("对新入选基地给予", "对新入选的基地给予")
+    clause.save()
+    assert "8项奖补中8项与原文表述一致。" in check_amounts()
+
+
+def test_saving_a_clause_whose_text_no_longer_says_its_awards_amount_warns(editor_client, real_policy):
+    award = Award.objects.get(source_phrase="考核评估优良的分别给予不超过100万元、50万元奖励", amount_yuan=1_000_000)
+    clause = award.clause
+    data = clause_form(clause, text=clause.text.replace("不超过100万元", "不超过120万元"))
+    response = editor_client.post(f"/admin/measures/clause/{clause.pk}/change/", data, follow=True)
+    html = response.content.decode()
+    assert "条款的文字与奖补“最高100万元”" in html and "条款现在的文字读作" in html
+    assert "条款的文字与奖补“最高50万元”" not in html
+    clause.refresh_from_db()
+    assert "不超过120万元" in clause.text  # saved: the editor is told, not refused

@@ -354,7 +354,15 @@ def test_the_preview_shows_the_tree_the_amounts_read_and_only_what_changed(edito
     assert '<mark class="import-award" title="奖补：最高3000万元补助">3000万元</mark>' in html
     assert '<mark class="import-award" title="奖补：最高200万元奖励">200万元</mark>' in html
     # Only what changed is proposed: measure 7, its paragraph and awards, and measure 2's paragraph.
-    assert re.findall(r'name="accept" value="([^"]+)"', html) == ["m2c1", "m7", "m7c1", "m7c1a1", "m7c1a2"]
+    assert re.findall(r'name="accept" value="([^"]+)"', html) == [
+        "m2c1",
+        "m7",
+        "m7u1",
+        "m7u2",
+        "m7c1",
+        "m7c1a1",
+        "m7c1a2",
+    ]
     assert 'name="m7c1a1-amount_wan" value="200"' in html
     assert "<ins>持测试用的补全文字。</ins>" in html
     assert counts() == before
@@ -446,3 +454,104 @@ def test_the_import_form_is_only_for_logged_in_staff(client, real_policy):
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert Policy.objects.count() == 1
+
+
+# Issue 27: the right pillar, doubtful awards unticked, responsible departments proposed
+
+PILLAR_THREE_TEXT = "\n".join(
+    [
+        "三、夯实企业科技创新主体地位",
+        "第七条 测试措施七。对新认定的测试企业，给予最高200万元奖励。",
+        "（责任单位：市科技局、市财政局）",
+        "第八条 测试措施八。按项目研发投入的30%给予补助，每个项目最高不超过200万元。",
+        "第九条 测试措施九。对甲基地、乙基地给予100、50万元奖励。",
+    ]
+)
+
+
+def test_measures_under_the_third_pillars_numeral_are_created_under_the_third_pillar(real_policy, text_file):
+    out, _err = run(text_file(PILLAR_THREE_TEXT), "--policy", "kjcx-2025", "--source-url", TEST_SOURCE)
+    assert "已导入为草稿：3条措施、3段条款、2项奖补、2个责任单位（其中新建2个）" in out
+    measures = Measure.objects.filter(policy=real_policy, number__in=[7, 8, 9]).order_by("number")
+    assert [(m.number, m.pillar.number, m.status) for m in measures] == [
+        (7, 3, "draft"),
+        (8, 3, "draft"),
+        (9, 3, "draft"),
+    ]
+    # 每个项目最高不超过200万元 is measure 8's award; measure 9's 50万元, read beside a list it could
+    # not read, is listed and not imported.
+    assert [
+        (a.clause.measure.number, a.amount_yuan, a.per_recipient)
+        for a in Award.objects.filter(clause__measure__in=measures).order_by("clause__measure__number")
+    ] == [(7, 2_000_000, False), (8, 2_000_000, True)]
+    assert "不导入（读得不准）：50万元" in out
+
+
+def test_a_pillar_whose_title_differs_is_a_warning_not_a_success(editor_client, real_policy):
+    text = PILLAR_THREE_TEXT.replace("夯实企业科技创新主体地位", "夯实企业主体地位")
+    html = preview(editor_client, real_policy, text).content.decode()
+    assert re.search(r'<li class="warning">第3个方面的标题不同：记录为“夯实企业科技创新主体地位”', html)
+    assert '<li class="info">' not in html and '<li class="success">' not in html
+    pillar = real_policy.pillars.get(number=3)
+    assert re.search(rf'<select name="m7-pillar"[^>]*>.*?<option value="{pillar.pk}" selected>', html, re.S)
+
+
+def test_a_pillar_is_matched_by_its_title_when_its_number_differs(editor_client, real_policy):
+    text = PILLAR_THREE_TEXT.replace("三、", "一、")
+    html = preview(editor_client, real_policy, text).content.decode()
+    assert "原文的第1个方面“夯实企业科技创新主体地位”在记录中是第3个方面" in html
+    pillar = real_policy.pillars.get(number=3)
+    assert re.search(rf'<select name="m7-pillar"[^>]*>.*?<option value="{pillar.pk}" selected>', html, re.S)
+
+
+def test_the_editor_chooses_the_pillar_of_a_new_measure(editor_client, real_policy):
+    text = PILLAR_THREE_TEXT.replace("三、夯实企业科技创新主体地位", "五、尚未录入的方面")
+    html = preview(editor_client, real_policy, text).content.decode()
+    assert "原文的第5个方面“尚未录入的方面”尚未录入" in html
+    assert re.search(r'<select name="m7-pillar"[^>]*>\s*<option value="" selected>', html)
+    assert 'value="m7" checked' not in html  # no pillar yet: not ticked
+    before = counts()
+    data = {"step": "create", "policy": real_policy.pk, "text": text, "source_url": TEST_SOURCE}
+    refused = editor_client.post(IMPORT_URL, {**data, "accept": ["m7", "m7c1"], "m7-pillar": ""})
+    assert refused.status_code == 200 and "请选定这条措施所属的方面" in refused.content.decode()
+    assert counts() == before
+    fourth = real_policy.pillars.get(number=4)
+    created = editor_client.post(IMPORT_URL, {**data, "accept": ["m7", "m7c1"], "m7-pillar": fourth.pk})
+    assert created.status_code == 302
+    assert Measure.objects.get(policy=real_policy, number=7).pillar == fourth
+
+
+def test_an_award_read_with_a_doubt_is_proposed_unticked_with_its_reason(editor_client, real_policy):
+    html = preview(editor_client, real_policy, PILLAR_THREE_TEXT).content.decode()
+    accepted = re.findall(r'name="accept" value="([^"]+)"( checked)?', html)
+    assert ("m9c1a1", "") in accepted  # the 50万元 of 100、50万元, no 分别
+    assert ("m8c1a1", " checked") in accepted
+    assert "读得不准，未勾选：同一句中“100、50万元”单位只写了一次" in html
+
+
+def test_respectively_with_the_unit_said_once_proposes_both_amounts_ticked(editor_client, real_policy):
+    text = PILLAR_THREE_TEXT.replace("对甲基地、乙基地给予100、50万元奖励", "对甲基地、乙基地分别给予100、50万元奖励")
+    html = preview(editor_client, real_policy, text).content.decode()
+    assert 'name="m9c1a1-amount_wan" value="100"' in html and 'name="m9c1a2-amount_wan" value="50"' in html
+    assert 'name="m9c1a1-recipient" value="甲基地"' in html and 'name="m9c1a2-recipient" value="乙基地"' in html
+    assert 'value="m9c1a1" checked' in html and 'value="m9c1a2" checked' in html
+
+
+def test_the_responsible_units_are_proposed_and_created_only_when_ticked(editor_client, real_policy):
+    from measures.domain.eligibility import ApplicationDepartment, ApplicationInfo, Department
+
+    existing = Department.objects.create(name="市科技局")
+    html = preview(editor_client, real_policy, PILLAR_THREE_TEXT).content.decode()
+    assert "列为这条措施的责任单位：市科技局（已录入的单位）" in html
+    assert "新建责任单位“市财政局”，并列为这条措施的责任单位" in html
+    data = {"step": "create", "policy": real_policy.pk, "text": PILLAR_THREE_TEXT, "source_url": TEST_SOURCE}
+    editor_client.post(IMPORT_URL, {**data, "accept": ["m7", "m7c1", "m7u1"]})
+    seventh = Measure.objects.get(policy=real_policy, number=7)
+    info = ApplicationInfo.objects.get(measure=seventh)
+    assert [link.department for link in ApplicationDepartment.objects.filter(info=info)] == [existing]
+    assert not Department.objects.filter(name="市财政局").exists()  # not ticked: not created
+    assert info.history.first().history_change_reason == importer.TEXT_IMPORT_REASON
+    # Linked already: listed, not proposed again.
+    again = preview(editor_client, real_policy, PILLAR_THREE_TEXT).content.decode()
+    assert "已录入：市科技局" in again and 'value="m7u1"' not in again
+    assert 'value="m7u2" checked' in again

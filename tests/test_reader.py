@@ -476,9 +476,11 @@ def test_a_threshold_and_an_award_in_one_sentence_are_told_apart():
 
 
 def test_text_that_cannot_be_read_surely_is_flagged_not_guessed():
-    reading = clause_reader.read_clause("给予数百万元支持；给予500余万元奖励；分别给予100、50万元奖励。")
+    reading = clause_reader.read_clause("给予数百万元支持；给予500余万元奖励；给予100、50万元奖励。")
     assert [a.amount_yuan for a in reading.awards] == [50 * WAN]
     assert [flag.text for flag in reading.flags] == ["百万元", "500余万元", "100、50万元"]
+    # The one award read beside a list it could not read is proposed with that doubt.
+    assert "100、50万元" in reading.awards[0].doubt
     document = document_reader.read_policy("（一）示例。给予500余万元奖励。")
     assert any("500余万元" in warning and "请核对" in warning for warning in document.warnings)
 
@@ -535,6 +537,7 @@ def test_the_json_proposal_has_exactly_the_documented_shape():
         "source_phrase",
         "start",
         "end",
+        "doubt",
     }
     assert {o["kind"] for o in clause["other_amounts"]} == {"loan", "rate"}
     assert set(clause["other_amounts"][0]) == {"amount_yuan", "kind", "source_phrase", "start", "end"}
@@ -575,7 +578,17 @@ def work_of_reading(text: str, monkeypatch) -> int:
 
 
 @pytest.mark.parametrize(
-    "sentence", [SENTENCE, "给予100万元奖励", "100万元", "1、2万元", "对甲、乙分别给予1万元、2万元奖励"]
+    "sentence",
+    [
+        SENTENCE,
+        "给予100万元奖励",
+        "100万元",
+        "1、2万元",
+        "对甲、乙分别给予1万元、2万元奖励",
+        "对甲、乙、丙分别给予3、2、1万元奖励；",
+        "按投入的30%给予补助，每个项目最高不超过200万元；其他平台单个最高50万元，",
+        "国家级100万元、省级50万元，",
+    ],
 )
 def test_reading_four_times_the_text_is_four_times_the_work(monkeypatch, sentence):
     # Before, each amount walked back through every phrase before it: sixteen times the work.
@@ -601,3 +614,110 @@ def test_text_without_punctuation_is_read_in_phrases_of_bounded_length():
     assert all(len(a.source_phrase) <= clause_reader.MAX_PHRASE_LENGTH for a in reading.awards)
     assert all(text[a.start : a.end] == a.source_phrase for a in reading.awards)
     assert all(a.amount_text == "100万元" and a.amount_yuan == 1_000_000 for a in reading.awards)
+
+
+# Issue 27: every number accounted for
+
+
+def test_a_pillars_number_is_its_own_printed_numeral_and_its_measures_follow_it():
+    text = "\n".join(
+        [
+            "三、夯实企业科技创新主体地位",
+            "第七条 支持企业研发。给予最高100万元奖励。",
+            "第八条 支持企业转化。给予最高50万元奖励。",
+            "第九条 支持企业上市。具体办法另行制定。",
+            "第四部分 完善科技成果转移转化支撑体系",
+            "第十条 支持技术转移。给予最高20万元奖励。",
+        ]
+    )
+    reading = document_reader.read_policy(text)
+    assert [(p.number, p.title) for p in reading.pillars] == [
+        (3, "夯实企业科技创新主体地位"),
+        (4, "完善科技成果转移转化支撑体系"),
+    ]
+    assert [(m.number, m.pillar) for m in reading.measures] == [(7, 3), (8, 3), (9, 3), (10, 4)]
+    assert not any("编号" in warning for warning in reading.warnings)
+
+
+def test_pillar_numerals_that_do_not_rise_are_numbered_in_order_and_the_editor_is_told():
+    reading = document_reader.read_policy("二、甲\n（一）措施一。正文。\n二、乙\n（二）措施二。正文。")
+    assert [p.number for p in reading.pillars] == [1, 2]
+    assert [m.pillar for m in reading.measures] == [1, 2]
+    assert any("方面的编号（二、二）没有依次增大" in warning for warning in reading.warnings)
+
+
+def test_a_ceiling_per_project_after_a_rate_is_the_awards_ceiling():
+    (award,) = clause_reader.read_clause("按项目研发投入的30%给予补助，每个项目最高不超过200万元").awards
+    assert (award.amount_yuan, award.limit, award.per_recipient, award.nature) == (
+        200 * WAN,
+        "ceiling",
+        True,
+        "subsidy",
+    )
+    assert award.source_phrase == "按项目研发投入的30%给予补助，每个项目最高不超过200万元"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("按投入的30%给予补助，每家企业最高不超过100万元。", (100 * WAN, "ceiling", "unspecified", True)),
+        ("按投入的30%给予补助，每年最高100万元。", (100 * WAN, "ceiling", "per_year", False)),
+        ("按投入的30%给予补助，单家企业年度最高100万元。", (100 * WAN, "ceiling", "per_year", True)),
+    ],
+)
+def test_a_ceiling_with_its_share_named_reads_as_the_award_before_it(text, expected):
+    ((amount, limit, recurrence, per_recipient, *_rest),) = awards_of(text)
+    assert (amount, limit, recurrence, per_recipient) == expected
+
+
+@pytest.mark.parametrize("numbered", ["二、", "（二）", "第二条 ", "2."])
+def test_a_title_separated_from_its_text_by_a_space_gives_a_title_a_clause_and_an_award(numbered):
+    reading = document_reader.read_policy(f"{numbered}支持企业研发投入 对企业研发费用按比例给予补助,最高补助300万元。")
+    (measure,) = reading.measures
+    assert measure.title == "支持企业研发投入"
+    assert [c.text for c in measure.clauses] == ["对企业研发费用按比例给予补助,最高补助300万元。"]
+    assert [(a.amount_yuan, a.limit, a.nature) for a in reading.awards] == [(300 * WAN, "ceiling", "subsidy")]
+    assert not any("只有标题" in warning for warning in reading.warnings)
+
+
+def test_a_title_with_a_space_inside_and_no_sentence_after_stays_whole():
+    reading = document_reader.read_policy("（一）强化厦门科学城 超级孵化器功能\n给予最高100万元奖励。")
+    assert reading.measures[0].title == "强化厦门科学城 超级孵化器功能"
+
+
+def test_respectively_with_the_unit_said_once_pairs_each_amount_with_its_recipient():
+    reading = clause_reader.read_clause("支持甲基地、乙基地建设，考核评估优良的分别给予100、50万元奖励。")
+    assert [(a.amount_yuan, a.amount_text, a.recipient, a.doubt) for a in reading.awards] == [
+        (100 * WAN, "100", "甲基地", ""),
+        (50 * WAN, "50万元", "乙基地", ""),
+    ]
+    assert reading.flags == []
+    assert [
+        a.amount_yuan for a in clause_reader.read_clause("对甲、乙、丙分别给予一百、五十、二十万元奖励").awards
+    ] == [
+        100 * WAN,
+        50 * WAN,
+        20 * WAN,
+    ]
+
+
+@pytest.mark.parametrize("text", ["对甲、乙给予100、50万元奖励。", "给予10-50万元奖励。"])
+def test_a_list_or_range_with_the_unit_said_once_and_no_respectively_is_flagged_and_its_award_doubted(text):
+    reading = clause_reader.read_clause(text)
+    assert len(reading.flags) == 1
+    (award,) = reading.awards
+    assert award.amount_yuan == 50 * WAN and "单位只写了一次" in award.doubt
+
+
+def test_an_amount_neither_award_nor_known_kind_is_a_warning():
+    reading = document_reader.read_policy("（一）示例。国家级100万元、省级50万元、市级20万元。")
+    assert reading.awards == []
+    assert [o.kind for o in reading.measures[0].clauses[0].other_amounts] == ["other"] * 3
+    assert sum("读不出是奖补还是贷款、投资、门槛等其他金额" in w for w in reading.warnings) == 3
+
+
+def test_an_amount_outside_every_clause_is_a_warning():
+    reading = document_reader.read_policy("奖励1000万元的若干措施\n（一）最高500万元的奖励\n（二）措施二。正文。")
+    assert [a.text for a in reading.unread_amounts] == ["1000万元", "500万元"]
+    assert any("“500万元”" in w and "第1条的标题中" in w for w in reading.warnings)
+    assert any("“1000万元”" in w and "标题或序言中" in w for w in reading.warnings)

@@ -17,7 +17,7 @@ from measures.domain import public_history
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
-from measures.editing.consistency import disagreement, disagreements
+from measures.editing.consistency import disagreement, disagreements, text_disagreements
 from measures.editing.forms import AwardForm
 from measures.editing.history import REASON_FIELD, ChangeReasonAdmin
 from measures.editing.import_admin import import_view
@@ -121,6 +121,7 @@ def warn_if_phrase_disagrees(request, award: Award) -> None:
     """A saved award whose amount its own source phrase does not say: a warning, not a refusal (the
     newer figure may be the right one), with the list of all such awards."""
     problem = disagreement(award)
+    request.checked_awards = {*getattr(request, "checked_awards", ()), award.pk}
     if problem:
         listed = reverse("admin:measures_award_changelist") + f"?{PhraseCheckFilter.parameter_name}=disagrees"
         messages.warning(
@@ -133,6 +134,17 @@ def warn_if_phrase_disagrees(request, award: Award) -> None:
                 problem,
                 listed,
             ),
+        )
+
+
+def warn_if_text_leaves_awards(request, clause: Clause) -> None:
+    """A clause saved with a text that no longer says one of its awards' amounts: a warning, as for an
+    award (one not already checked as a row of this form's inline)."""
+    for item in text_disagreements(clause, skip=getattr(request, "checked_awards", ())):
+        messages.warning(
+            request,
+            f"已保存，但条款的文字与奖补“{item.award.display_text}”（原文表述“{item.award.source_phrase}”）"
+            f"对不上：{item.problem}。请同时修改这笔奖补的金额和原文表述，或核对条款文字。",
         )
 
 
@@ -235,6 +247,11 @@ class ClauseAdmin(EditorModelAdmin):
     search_fields = ("text", "measure__title")
     ordering = ("measure__policy", "measure__number", "position")
     inlines = (AwardInline,)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "text" in form.changed_data:
+            warn_if_text_leaves_awards(request, form.instance)
 
     @admin.display(description="条款内容")
     def excerpt(self, clause):

@@ -140,8 +140,9 @@ def _preview_or_create(request, form, context, *, create):
     text, policy = form.cleaned_data["text"], form.cleaned_data["policy"]
     reading = document_reader.read_policy(text)
     plan = importer.plan_import(reading, policy)
-    accepted = set(request.POST.getlist("accept")) if create else plan.proposed_keys()
-    rows, valid = {}, True
+    accepted = set(request.POST.getlist("accept")) if create else plan.default_keys()
+    chosen_pillars, valid = _chosen_pillars(request, plan, accepted, create=create)
+    rows = {}
     for measure in plan.measures:
         for clause in measure.clauses:
             for award in clause.awards:
@@ -163,6 +164,7 @@ def _preview_or_create(request, form, context, *, create):
                 source_url=form.cleaned_data["source_url"],
                 accepted=accepted,
                 edited_awards=edited,
+                pillars=chosen_pillars,
             )
         except importer.ImportRefused as error:
             messages.error(request, f"未导入：{error}（未写入任何内容）")
@@ -172,8 +174,7 @@ def _preview_or_create(request, form, context, *, create):
             else:
                 messages.success(
                     request,
-                    f"已从原文导入为草稿：{len(result.measures)}条措施、{len(result.clauses)}段条款、"
-                    f"{len(result.awards)}项奖补（变更说明“{importer.TEXT_IMPORT_REASON}”）。公众看不到它们，"
+                    f"已从原文导入为草稿：{result.summary}（变更说明“{importer.TEXT_IMPORT_REASON}”）。公众看不到它们，"
                     "核对后在列表中选中并运行“发布所选草稿”。",
                 )
                 return HttpResponseRedirect(reverse("admin:measures_measure_changelist") + "?status__exact=draft")
@@ -188,6 +189,28 @@ def _preview_or_create(request, form, context, *, create):
         kind_labels=KIND_LABELS,
     )
     return TemplateResponse(request, "admin/measures/import_preview.html", context)
+
+
+def _chosen_pillars(request, plan: importer.ImportPlan, accepted: set[str], *, create: bool):
+    """The pillar each new measure goes under: the preview's selector (`<key>-pillar`), which starts at the
+    pillar the text's own matched; and whether every accepted new measure has one. Each measure is given
+    `pillar_choice` (the chosen pillar's id, or "") and `pillar_error` for the template."""
+    by_id = {str(pillar.pk): pillar for pillar in plan.pillars}
+    chosen, valid = {}, True
+    for change in plan.measures:
+        if change.recorded is not None or change.problem:
+            continue
+        field = f"{change.key}-pillar"
+        # A form without the selector (a script's) keeps the pillar the text matched.
+        pillar = by_id.get(request.POST[field]) if create and field in request.POST else change.pillar
+        change.pillar_choice = str(pillar.pk) if pillar else ""
+        change.pillar_error = ""
+        if pillar is not None:
+            chosen[change.key] = pillar
+        elif create and change.key in accepted:
+            change.pillar_error = "请选定这条措施所属的方面。"
+            valid = False
+    return chosen, valid
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from measures.domain import public_history
+from measures.domain.eligibility import ApplicationDepartment, ApplicationInfo, Department
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
 from measures.text import clause_reader, document_reader, money, vocabulary
 
@@ -45,6 +46,11 @@ class AwardChange:
     @property
     def proposed(self) -> bool:
         return self.recorded is None
+
+    @property
+    def doubt(self) -> str:
+        """Why the reading may be wrong: such a proposal starts unticked."""
+        return self.proposal.doubt
 
     @property
     def display_text(self) -> str:
@@ -83,12 +89,28 @@ class ClauseChange:
 
 
 @dataclass
+class UnitChange:
+    """A responsible department (责任单位) the text names for a measure: linked already, or proposed (a
+    department of that name linked, or created first when none is recorded)."""
+
+    key: str
+    name: str
+    department: Department | None  # the recorded department of that name
+    linked: bool = False
+
+    @property
+    def proposed(self) -> bool:
+        return not self.linked
+
+
+@dataclass
 class MeasureChange:
     key: str
     reading: document_reader.MeasureReading
     recorded: Measure | None
     pillar: Pillar | None
     clauses: list[ClauseChange] = field(default_factory=list)
+    units: list[UnitChange] = field(default_factory=list)
     # Recorded paragraphs the text does not have (news summaries, or paragraphs since removed): listed only.
     not_in_text: list[Clause] = field(default_factory=list)
     problem: str = ""
@@ -96,6 +118,11 @@ class MeasureChange:
     @property
     def status(self) -> str:
         return NEW if self.recorded is None else SAME
+
+    @property
+    def needs_pillar(self) -> bool:
+        """A new measure whose pillar the text does not match to a recorded one: the editor chooses it."""
+        return self.recorded is None and self.pillar is None
 
     @property
     def title_differs(self) -> bool:
@@ -107,6 +134,7 @@ class MeasureChange:
             self.recorded is None
             or any(c.proposed for c in self.clauses)
             or any(a.proposed for c in self.clauses for a in c.awards)
+            or any(u.proposed for u in self.units)
         )
 
 
@@ -115,11 +143,21 @@ class ImportPlan:
     reading: document_reader.PolicyReading
     policy: Policy
     measures: list[MeasureChange]
-    notes: list[str] = field(default_factory=list)  # differences shown but not imported (titles, pillars)
+    # Differences shown but not imported (titles, pillars that differ or are missing): warnings.
+    notes: list[str] = field(default_factory=list)
+    # The policy's pillars, in order: what a new measure may be put under.
+    pillars: list[Pillar] = field(default_factory=list)
 
     @property
     def proposed_measures(self) -> list[MeasureChange]:
         return [m for m in self.measures if m.proposed]
+
+    def default_keys(self) -> set[str]:
+        """What the preview ticks and an import without choices creates: everything proposed but the
+        awards read with a doubt (an editor ticks those after checking them)."""
+        doubtful = {a.key for m in self.measures for c in m.clauses for a in c.awards if a.doubt}
+        doubtful |= {m.key for m in self.measures if m.needs_pillar}
+        return self.proposed_keys() - doubtful
 
     def proposed_keys(self) -> set[str]:
         """Everything the plan proposes: what an import that accepts all of it creates."""
@@ -132,6 +170,7 @@ class ImportPlan:
                     keys.add(clause.key)
                 if clause.proposed or clause.status == SAME:
                     keys.update(a.key for a in clause.awards if a.proposed)
+            keys.update(unit.key for unit in measure.units if unit.proposed)
         return keys
 
 
@@ -162,18 +201,8 @@ def find_policy(reading: document_reader.PolicyReading) -> Policy | None:
 
 def plan_import(reading: document_reader.PolicyReading, policy: Policy) -> ImportPlan:
     """What the text adds to or changes in `policy`, measure by measure and clause by clause."""
-    plan = ImportPlan(reading, policy, [])
-    pillars = {pillar.number: pillar for pillar in policy.pillars.all()}
-    for pillar in reading.pillars:
-        recorded = pillars.get(pillar.number)
-        if recorded is None:
-            plan.notes.append(
-                f"原文的第{pillar.number}个方面“{pillar.title}”尚未录入：请先在后台添加，再导入其下的措施。"
-            )
-        elif recorded.title != pillar.title:
-            plan.notes.append(
-                f"第{pillar.number}个方面的标题不同：记录为“{recorded.title}”，原文为“{pillar.title}”（未改动）。"
-            )
+    plan = ImportPlan(reading, policy, [], pillars=list(policy.pillars.order_by("number")))
+    pillars = _match_pillars(plan)
     recorded_measures = {
         measure.number: measure
         for measure in Measure.objects.filter(policy=policy).prefetch_related("clauses__awards", "clauses__drafts")
@@ -183,8 +212,8 @@ def plan_import(reading: document_reader.PolicyReading, policy: Policy) -> Impor
         pillar = pillars.get(measure_reading.pillar) if measure_reading.pillar else None
         if recorded is not None:
             pillar = recorded.pillar
-        elif pillar is None and measure_reading.pillar is None and len(pillars) == 1:
-            pillar = next(iter(pillars.values()))  # a policy of one pillar: its measures are all in it
+        elif pillar is None and measure_reading.pillar is None and len(plan.pillars) == 1:
+            pillar = plan.pillars[0]  # a policy of one pillar: its measures are all in it
         change = MeasureChange(f"m{measure_reading.number}", measure_reading, recorded, pillar)
         plan.measures.append(change)
         if recorded is None:
@@ -193,18 +222,66 @@ def plan_import(reading: document_reader.PolicyReading, policy: Policy) -> Impor
                     f"本政策宣布共{policy.declared_measure_count}条措施，原文读到第{measure_reading.number}条："
                     "请核对原文，或先修改政策的“措施总条数”。"
                 )
-            elif pillar is None:
-                change.problem = (
-                    f"所属的第{measure_reading.pillar}个方面尚未录入，请先添加。"
-                    if measure_reading.pillar
-                    else "原文没有分方面，请先为这条措施选定或添加所属方面。"
-                )
+            elif not plan.pillars:
+                change.problem = "这项政策还没有录入任何方面：请先在后台添加方面，再导入措施。"
         elif change.title_differs:
             plan.notes.append(
                 f"第{recorded.number}条的标题不同：记录为“{recorded.title}”，原文为“{measure_reading.title}”（未改动）。"
             )
         _plan_clauses(change)
+    _plan_units(plan)
     return plan
+
+
+def _match_pillars(plan: ImportPlan) -> dict[int, Pillar]:
+    """The recorded pillar of each pillar the text names, by its number and title: both agreeing, or
+    the title alone (the number differs), or the number alone (the title differs); every disagreement
+    is a note (a warning), as is a pillar not recorded (its new measures wait for the editor's choice)."""
+    by_number = {pillar.number: pillar for pillar in plan.pillars}
+    by_title = {pillar.title: pillar for pillar in plan.pillars}
+    matched = {}
+    for pillar in plan.reading.pillars:
+        numbered, titled = by_number.get(pillar.number), by_title.get(pillar.title)
+        if numbered is not None and numbered == titled:
+            matched[pillar.number] = numbered
+        elif titled is not None:
+            matched[pillar.number] = titled
+            plan.notes.append(
+                f"原文的第{pillar.number}个方面“{pillar.title}”在记录中是第{titled.number}个方面："
+                f"其下的新措施放入记录的第{titled.number}个方面，请核对。"
+            )
+        elif numbered is not None:
+            matched[pillar.number] = numbered
+            plan.notes.append(
+                f"第{pillar.number}个方面的标题不同：记录为“{numbered.title}”，原文为“{pillar.title}”（未改动），"
+                "其下的新措施放入记录的这一方面，请核对。"
+            )
+        else:
+            plan.notes.append(
+                f"原文的第{pillar.number}个方面“{pillar.title}”尚未录入：请为其下的新措施选定所属方面，"
+                "或先在后台添加这一方面。"
+            )
+    return matched
+
+
+def _plan_units(plan: ImportPlan) -> None:
+    """The responsible departments the text names for each measure, as proposals: those not yet linked
+    to the measure's application facts. Two queries, whatever the number of measures."""
+    names = {name for change in plan.measures for name in change.reading.responsible_units}
+    if not names:
+        return
+    departments = {department.name: department for department in Department.objects.filter(name__in=names)}
+    recorded_ids = [change.recorded.pk for change in plan.measures if change.recorded is not None]
+    linked = set(
+        ApplicationDepartment.objects.filter(info__measure_id__in=recorded_ids).values_list(
+            "info__measure_id", "department__name"
+        )
+    )
+    for change in plan.measures:
+        for number, name in enumerate(change.reading.responsible_units, 1):
+            unit = UnitChange(f"{change.key}u{number}", name, departments.get(name))
+            unit.linked = change.recorded is not None and (change.recorded.pk, name) in linked
+            change.units.append(unit)
 
 
 def _plan_clauses(change: MeasureChange) -> None:
@@ -291,10 +368,22 @@ class ImportResult:
     measures: list[Measure] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)  # new paragraphs and drafts of changes
     awards: list[Award] = field(default_factory=list)
+    units: list[ApplicationDepartment] = field(default_factory=list)  # departments linked to measures
+    departments: list[Department] = field(default_factory=list)  # departments created for those links
 
     @property
     def count(self) -> int:
-        return len(self.measures) + len(self.clauses) + len(self.awards)
+        return len(self.measures) + len(self.clauses) + len(self.awards) + len(self.units)
+
+    @property
+    def summary(self) -> str:
+        """What was created, as the admin's message and the command say it."""
+        said = f"{len(self.measures)}条措施、{len(self.clauses)}段条款、{len(self.awards)}项奖补"
+        if self.units:
+            said += f"、{len(self.units)}个责任单位"
+            if self.departments:
+                said += f"（其中新建{len(self.departments)}个）"
+        return said
 
 
 def apply_plan(
@@ -304,12 +393,15 @@ def apply_plan(
     source_url: str,
     accepted: set[str] | None = None,
     edited_awards: dict[str, dict] | None = None,
+    pillars: dict[str, Pillar] | None = None,
 ) -> ImportResult:
-    """Create, as drafts, what `accepted` names of the plan (everything it proposes when None), with
-    the awards' fields in `edited_awards` where the editor changed them. One transaction: a row that
-    fails its checks refuses the whole import (ImportRefused, nothing written)."""
-    accepted = plan.proposed_keys() if accepted is None else accepted & plan.proposed_keys()
+    """Create, as drafts, what `accepted` names of the plan (what it proposes with no doubt when None),
+    with the awards' fields in `edited_awards` where the editor changed them and each new measure under
+    the pillar `pillars` gives for its key (else the one the text's pillar matched). One transaction: a
+    row that fails its checks refuses the whole import (ImportRefused, nothing written)."""
+    accepted = plan.default_keys() if accepted is None else accepted & plan.proposed_keys()
     edited_awards = edited_awards or {}
+    pillars = pillars or {}
     result = ImportResult()
     with transaction.atomic(), public_history.batch():
         for change in plan.proposed_measures:
@@ -317,9 +409,12 @@ def apply_plan(
             if measure is None:
                 if change.key not in accepted:
                     continue
+                pillar = pillars.get(change.key) or change.pillar
+                if pillar is None or pillar.policy_id != plan.policy.pk:
+                    raise ImportRefused(f"第{change.reading.number}条措施无法导入：请选定它所属的方面。")
                 measure = Measure(
                     policy=plan.policy,
-                    pillar=change.pillar,
+                    pillar=pillar,
                     number=change.reading.number,
                     title=change.reading.title,
                     status=PublicationStatus.DRAFT,
@@ -359,7 +454,30 @@ def apply_plan(
                     _save(award, user, f"第{measure.number}条的奖补“{award_change.proposal.source_phrase}”")
                     result.awards.append(award)
                     position += 1
+            _link_units(change, measure, accepted, user, result)
     return result
+
+
+def _link_units(change: MeasureChange, measure: Measure, accepted: set[str], user, result: ImportResult) -> None:
+    """The accepted responsible departments of a measure, linked to its application facts (created when it
+    has none), each department created first when none of that name is recorded. Application facts have no
+    draft state: they are public when (and only when) their measure is."""
+    units = [unit for unit in change.units if unit.proposed and unit.key in accepted]
+    if not units:
+        return
+    info = ApplicationInfo.objects.filter(measure=measure).first()
+    if info is None:
+        info = ApplicationInfo(measure=measure)
+        _save(info, user, f"第{measure.number}条的申兑信息")
+    for unit in units:
+        department = unit.department or Department.objects.filter(name=unit.name).first()
+        if department is None:
+            department = Department(name=unit.name)
+            _save(department, user, f"责任单位“{unit.name}”")
+            result.departments.append(department)
+        link = ApplicationDepartment(info=info, department=department)
+        _save(link, user, f"第{measure.number}条的责任单位“{unit.name}”")
+        result.units.append(link)
 
 
 def _save(obj, user, what: str) -> None:

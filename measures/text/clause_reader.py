@@ -39,25 +39,36 @@ _NATURES = (
     ("扶持", SUPPORT),
 )
 _NATURE_OF = dict(_NATURES)
-# Giving verbs said before the amount (给予最高500万元, 奖励100万元).
-_GIVING = re.compile(r"给予|予以|奖励|补助|补贴|资助|扶持|奖补")
+# Words of a ceiling, a recurrence or a share said between a giving verb and its amount (支持最高…).
+_QUALIFYING = r"(?:最高|不超过|最多|不高于|至多|一次性|每年|每家|每个|单个|单家|年度|累计|可|均|分别|\s)*"
+# Giving verbs said before the amount (给予最高500万元, 奖励100万元); 支持 only straight before an amount
+# (最高支持2000万), as elsewhere it names what is supported (支持孵化器建设).
+_GIVING = re.compile(
+    rf"给予|予以|奖励|补助|补贴|资助|扶持|奖补|配套|支持(?={_QUALIFYING}(?:[0-9０-９一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|$))"
+)
 _LOAN = re.compile(r"贷款|授信|借款|担保|信用贷")
 _FUND = re.compile(r"基金|规模")
 # 超过 and 高于 are thresholds, 不超过 and 不高于 ceilings.
 _THRESHOLD = re.compile(
-    r"达到|突破|(?<!不)超过|不低于|不少于|(?<!不)高于|累计|首次|营业收入|主营业务收入|营收|收入|产值|销售额|成交额|交易额|纳税|税收|研发投入|研发费用|注册资本"
+    r"达到|突破|(?<!不)超过|不低于|不少于|(?<!不)高于|大于|多于|累计|首次|营业收入|主营业务收入|营收|收入|产值|销售额|成交额|交易额|纳税|税收|研发投入|研发费用|注册资本"
 )
 _INVESTMENT = re.compile(r"投资|投入|出资|融资|到位资金")
 _CEILING = re.compile(r"最高|不超过|最多|不高于|至多|上限|封顶")
 _CEILING_AFTER = ("以内", "以下", "及以下", "为限", "封顶")
 _AT_LEAST_AFTER = ("及以上", "以上")
 _ONCE = re.compile(r"一次性")
-_PER_YEAR = re.compile(r"每年|每年度|逐年|按年度|连续[0-9一二两三四五六七八九十]+年")
+_PER_YEAR = re.compile(
+    r"每年|每年度|逐年|按年度|连续[0-9一二两三四五六七八九十]+年|(?<![上本当前])年度(?=最高|不超过|给予|奖励|补助|资助)"
+)
 _PER_RECIPIENT = re.compile(r"每家|每个|每项|每户|每所|每人|每位|每名|单家|单个|单项|每一家")
+# A share named with its noun before a ceiling: 每个项目最高, 单家企业年度最高, 每家机构不超过.
+_PER_RECIPIENT_NAMED = re.compile(
+    r"(?:每|单)一?(?:家|个|项|户|所|人|位|名)[\u4e00-\u9fff]{0,8}?(?=最高|不超过|最多|不高于|至多|年度|每年|可|给予|$)"
+)
 # Joining the amounts of one phrase: 分别给予100万元、50万元奖励.
 _JOINER = re.compile(r"^\s*(?:、|和|或|及|与|/|或者)\s*$")
 _RATE = re.compile(
-    r"[0-9０-９]+(?:[.．][0-9０-９]+)?\s*[%％]|百分之[零〇一二两三四五六七八九十百点]+|千分之[零〇一二两三四五六七八九十]+"
+    r"[0-9０-９]+(?:[.．][0-9０-９]+)?\s*[%％‰]|百分之[零〇一二两三四五六七八九十百点]+|千分之[零〇一二两三四五六七八九十点]+"
 )
 # A bare number just before a list or range of amounts: 100、50万元 or 10-50万元 (the unit said once).
 _UNIT_SAID_ONCE = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+\s*(?:、|-|—|～|~|至|到)\s*$")
@@ -102,6 +113,9 @@ class ProposedAward:
     amount_text: str
     amount_start: int
     amount_end: int
+    # Why the award may not be what the text says (a list with its unit said once, an amount read near
+    # an approximate one, a ceiling with no giving word of its own): the import proposes it unticked.
+    doubt: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -115,6 +129,7 @@ class ProposedAward:
             "source_phrase": self.source_phrase,
             "start": self.start,
             "end": self.end,
+            "doubt": self.doubt or None,
         }
 
 
@@ -268,7 +283,7 @@ def read_clause(text: str, offset: int = 0) -> ClauseReading:
     def words(start: int, end: int) -> str:
         return text[start - offset : end - offset]
 
-    amounts = money.find_amounts(text)
+    amounts = _with_units_said_once(paragraph, money.find_amounts(text))
     for amount in amounts:
         if amount.yuan is None:
             reason = "金额写法读不准（约数或写法不规范），未读取"
@@ -301,7 +316,27 @@ def read_clause(text: str, offset: int = 0) -> ClauseReading:
     for group in groups:
         _read_group(reading, paragraph, group)
     reading.other_amounts.sort(key=lambda other: other.amount_start)
+    _doubt_awards_near_flags(reading, paragraph)
     return reading
+
+
+def _doubt_awards_near_flags(reading: ClauseReading, paragraph: "_Paragraph") -> None:
+    """An award whose phrase holds text that could not be read (100、50万元 without 分别, 10-50万元, 数百万元)
+    may not be what the text means: it carries the flag's reason as its doubt."""
+    flagged: dict[int, Flag] = {}
+    for flag in reading.flags:
+        flagged.setdefault(paragraph.part_of(flag.start), flag)
+    if not flagged:
+        return
+    for award in reading.awards:
+        if award.doubt:
+            continue
+        first, last = paragraph.part_of(award.start), paragraph.part_of(award.end - 1)
+        for index in range(first, last + 1):
+            if index in flagged:
+                flag = flagged[index]
+                award.doubt = f"同一句中“{flag.text}”{flag.reason}，请核对"
+                break
 
 
 def _read_group(reading: ClauseReading, paragraph: "_Paragraph", group) -> None:
@@ -328,6 +363,7 @@ def _read_group(reading: ClauseReading, paragraph: "_Paragraph", group) -> None:
         )
 
     nature = _nature_at(suffix_head)
+    doubt = ""
     phrase_start, qualifier_words = part.start, local_prefix
     subject_index, subject_words = index, part_text[:first_at]
     kind = None
@@ -347,14 +383,19 @@ def _read_group(reading: ClauseReading, paragraph: "_Paragraph", group) -> None:
         kind = INVESTMENT
     elif _GIVING.search(local_prefix):
         kind, nature = "award", _last_nature(local_prefix)
-    elif index > 0 and parts[index - 1].sentence == part.sentence and _only_qualifiers(local_prefix):
-        # 按投入的30%给予补助，最高500万元: the ceiling of the award named in the phrase before.
-        before = parts[index - 1]
-        before_text = paragraph.words(index - 1)
-        if _GIVING.search(before_text) and not paragraph.has_amounts(index - 1):
+    elif (qualifiers_only := _only_qualifiers(local_prefix)) or _CEILING.search(local_prefix) or ceiling_after:
+        giver = paragraph.giving_before(index)
+        if giver >= 0 and giver == index - 1 and qualifiers_only and not paragraph.has_amounts(giver):
+            # 按投入的30%给予补助，每个项目最高500万元: the ceiling of the award named in the phrase before.
+            before_text = paragraph.words(giver)
             kind, nature = "award", _last_nature(before_text)
-            phrase_start, qualifier_words = before.start, before_text + "，" + local_prefix
-            subject_index, subject_words = index - 1, before_text
+            phrase_start, qualifier_words = parts[giver].start, before_text + "，" + local_prefix
+            subject_index, subject_words = giver, before_text
+        elif giver >= 0:
+            # 生物医药类平台单个最高资助300万元；其他平台单个最高500万元: a ceiling with no giving word of its
+            # own, in a sentence that gives. Most likely an award like the one before it, but not surely.
+            kind, nature = "award", _last_nature(paragraph.words(giver))
+            doubt = "金额前没有“给予”“奖励”等字样，按同一句前文读作奖补，请核对"
     phrase = paragraph.span(phrase_start, part.end)
 
     limit = CEILING if (_CEILING.search(qualifier_words) or ceiling_after) else EXACT
@@ -403,6 +444,7 @@ def _read_group(reading: ClauseReading, paragraph: "_Paragraph", group) -> None:
                 amount_text=amount.text,
                 amount_start=offset + amount.start,
                 amount_end=offset + amount.end,
+                doubt=doubt,
             )
         )
 
@@ -420,6 +462,7 @@ class _Paragraph:
         self._amount_ends: dict[int, list[int]] = {}
         self._spans: dict[tuple[int, int], str] = {}
         self._lists: _NamedLists | None = None
+        self._givers: list[int] | None = None
 
     def part_of(self, position: int) -> int:
         index = bisect.bisect_right(self._starts, position) - 1
@@ -434,6 +477,22 @@ class _Paragraph:
         if (start, end) not in self._spans:
             self._spans[(start, end)] = self.text[start - self.offset : end - self.offset]
         return self._spans[(start, end)]
+
+    def giving_before(self, index: int) -> int:
+        """The nearest phrase before phrase `index`, in the same sentence, with a giving word (给予, 奖励…);
+        -1 when none has. Worked out for every phrase at the first question, in one pass."""
+        if self._givers is None:
+            self._givers = []
+            for position, part in enumerate(self.parts):
+                if _GIVING.search(self.words(position)):
+                    self._givers.append(position)
+                elif position and self.parts[position - 1].sentence == part.sentence:
+                    self._givers.append(self._givers[-1])
+                else:
+                    self._givers.append(-1)
+        if index <= 0 or self.parts[index - 1].sentence != self.parts[index].sentence:
+            return -1
+        return self._givers[index - 1]
 
     def has_amounts(self, index: int) -> bool:
         return bool(self._ends(index))
@@ -465,8 +524,50 @@ def _after_giving(prefix: str) -> str:
 
 
 def _only_qualifiers(prefix: str) -> bool:
-    rest = _CEILING.sub("", _ONCE.sub("", _PER_YEAR.sub("", _PER_RECIPIENT.sub("", prefix))))
+    """Whether the words before an amount only say how it is given (每个项目最高, 单家企业年度最高, 可)."""
+    rest = _PER_RECIPIENT.sub("", _PER_RECIPIENT_NAMED.sub("", prefix))
+    rest = _CEILING.sub("", _ONCE.sub("", _PER_YEAR.sub("", rest)))
     return not rest.strip() or rest.strip() in ("可", "均", "分别", "给予")
+
+
+_BARE_NUMBER = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+)"
+# Bare numbers listed before an amount that says the unit once: the 100、 of 分别给予100、50万元.
+_BARE_LIST = re.compile(rf"(?:{_BARE_NUMBER}\s*、\s*)+$")
+_BARE_IN_LIST = re.compile(_BARE_NUMBER)
+# An amount whose unit the numbers before it share: a plain number and one unit (50万元, 0.5亿元, 80元).
+_SHARED_UNIT = re.compile(rf"^(?P<number>{_BARE_NUMBER})\s*(?P<unit>[万萬亿億]?)\s*元?$")
+_UNIT_VALUES = {
+    "": 1,
+    "万": money.YUAN_PER_WAN,
+    "萬": money.YUAN_PER_WAN,
+    "亿": money.YUAN_PER_YI,
+    "億": money.YUAN_PER_YI,
+}
+
+
+def _with_units_said_once(paragraph: "_Paragraph", amounts: list) -> list:
+    """`amounts`, with the bare numbers of a 分别 list that says its unit once read in that unit:
+    分别给予100、50万元 is 100万元 and 50万元, paired in order with the names before it. Without 分别 (or
+    for a range, 10-50万元) the list is flagged where it is grouped, not read."""
+    text, offset = paragraph.text, paragraph.offset
+    found = []
+    for amount in amounts:
+        shared = _SHARED_UNIT.match(amount.text) if amount.yuan is not None else None
+        index = paragraph.part_of(offset + amount.start) if shared else -1
+        listed = _BARE_LIST.search(text, paragraph.parts[index].start - offset, amount.start) if index >= 0 else None
+        if listed and "分别" in text[paragraph.parts[index].start - offset : listed.start()]:
+            unit = _UNIT_VALUES[shared.group("unit")]
+            bare = []
+            for number in _BARE_IN_LIST.finditer(text, listed.start(), listed.end()):
+                value = money.read_number(number.group())
+                yuan = None if value is None else value * unit
+                if yuan is None or yuan != yuan.to_integral_value():
+                    bare = []
+                    break
+                bare.append(money.AmountInText(number.start(), number.end(), number.group(), int(yuan), False))
+            found.extend(bare)
+        found.append(amount)
+    return found
 
 
 # --- who receives it ------------------------------------------------------------------------------------
@@ -606,3 +707,18 @@ def phrase_disagreement(phrase: str, amount_yuan: int, limit: str, recurrence: s
     if all(yuan != amount_yuan for yuan, _lim, _rec in said):
         return f"金额不符：原文表述读作{readings}"
     return f"金额性质或发放频次不符：原文表述读作{readings}"
+
+
+def clause_disagreement(clause_text: str, phrase: str, amount_yuan: int, limit: str, recurrence: str) -> str | None:
+    """Why an award no longer matches its clause's current text (an editor changed 不超过100万元 to
+    不超过120万元 in the clause, the award still says 100万元), or None: its source phrase is still in the
+    clause, or the clause still says its amount, limit and recurrence somewhere."""
+    if not clause_text or (phrase and phrase in clause_text):
+        return None
+    said = phrase_amounts(clause_text)
+    if (amount_yuan, limit, recurrence) in said:
+        return None
+    if not said:
+        return "条款现在的文字中读不出金额（原文表述已不在条款中）"
+    readings = "、".join(dict.fromkeys(money.format_amount(yuan) for yuan, _lim, _rec in said))
+    return f"条款现在的文字读作{readings}，原文表述已不在条款中"

@@ -7,21 +7,23 @@ responsible departments; each clause's amounts are read by measures/text/clause_
 `read_clause`, whose offsets stay offsets into the whole text.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from measures.text import money
-from measures.text.clause_reader import ClauseReading, ProposedAward, read_clause
+from measures.text.clause_reader import OTHER, ClauseReading, ProposedAward, read_clause
 
 # --- what a reading is ------------------------------------------------------------------------------
 
 
 @dataclass
 class PillarReading:
-    number: int
+    number: int  # its own printed numeral's (三、 is 3), or its place when those do not rise
     title: str
     start: int
     end: int
+    printed_number: str = ""
 
     def as_json(self) -> dict:
         return {"number": self.number, "title": self.title}
@@ -57,6 +59,8 @@ class PolicyReading:
     measures: list[MeasureReading] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)  # 本措施自印发之日起实施… : not a clause
+    # Amounts outside every clause (in a title, the preamble, the ending): warned about, never read.
+    unread_amounts: list[money.AmountInText] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """The proposal as `import_policy_text --json` prints it (offsets into the text read)."""
@@ -95,6 +99,11 @@ _DATE_LINE = re.compile(
 )
 _CLOSING = re.compile(r"^(?:本(?:措施|政策|办法|意见|规定|细则|方案|若干措施|通知)|以上|附件)")
 _TITLE_IN_QUOTES = re.compile(r"《(?P<title>[^》]+)》")
+# A title separated from its text by spaces, not a 。 (copies from web pages): the space, and what may not
+# be in such a title but is in the sentence after it.
+_TITLE_SPACE = re.compile(r"[ \u3000\u00a0\t]+")
+_TITLE_STOPS = re.compile(r"[，,。；;：:！!？?]")
+MAX_SPACED_TITLE = 40
 
 
 def chinese_number(numeral: str) -> int | None:
@@ -184,7 +193,8 @@ def read_policy(text: str) -> PolicyReading:
         measure_match = None if pillar_match else match_any(line.text, measure_patterns)
         if pillar_match:
             title = line.text[pillar_match.end() :].strip().rstrip("。.．")
-            pillar = PillarReading(len(reading.pillars) + 1, title, line.start, line.end)
+            printed = pillar_match.group("n")
+            pillar = PillarReading(_number(printed), title, line.start, line.end, printed)
             reading.pillars.append(pillar)
             continue
         if measure_match:
@@ -200,12 +210,12 @@ def read_policy(text: str) -> PolicyReading:
             )
             reading.measures.append(measure)
             body = text[body_start : line.end]
-            stop = body.find("。")
+            stop, skip = _title_end(body)
             if stop < 0:
                 measure.title = body.strip().rstrip(".．")
                 continue
             measure.title = body[:stop].strip()
-            rest_start = body_start + stop + 1
+            rest_start = body_start + stop + skip
             while rest_start < line.end and text[rest_start].isspace():
                 rest_start += 1
             if rest_start < line.end:
@@ -215,6 +225,7 @@ def read_policy(text: str) -> PolicyReading:
             _add_paragraph(reading, reading.measures[-1], text, line.start, line.end)
         else:
             stray.append(line.text)
+    _number_pillars(reading)
     _number_measures(reading, printed_numbers)
     _closing(reading)
     for line in stray:
@@ -230,11 +241,53 @@ def read_policy(text: str) -> PolicyReading:
             where = f"第{measure.number}条第{position}段"
             for flag in clause.flags:
                 reading.warnings.append(f"{where}：“{flag.text}”（第{flag.start}–{flag.end}字）{flag.reason}，请核对。")
+            for other in clause.other_amounts:
+                if other.kind == OTHER:
+                    reading.warnings.append(
+                        f"{where}：“{other.amount_text}”（第{other.amount_start}–{other.amount_end}字）"
+                        f"读不出是奖补还是贷款、投资、门槛等其他金额，未作为奖补读取，请核对：{_excerpt(other.source_phrase)}"
+                    )
+            for award in clause.awards:
+                if award.doubt and not clause.flags:
+                    reading.warnings.append(
+                        f"{where}：“{award.amount_text}”（第{award.amount_start}–{award.amount_end}字）{award.doubt}。"
+                    )
             if clause.unnamed_recipients:
                 reading.warnings.append(f"{where}：有{clause.unnamed_recipients}项奖补未读出支持对象，请填写。")
     if not reading.measures:
         reading.warnings.append("没有读到任何措施：措施应以（一）、1.、第一条、01 或 一、 等编号开头，各占一段。")
+    _warn_of_amounts_outside_clauses(reading)
     return reading
+
+
+def _title_end(body: str) -> tuple[int, int]:
+    """Where a measure's title ends on its numbered line, and how many characters separate it from the
+    text: at its first 。, or at a space when the words before it are a title (short, no comma or stop)
+    and a sentence follows, as in a copy from a web page (支持企业研发投入 对企业研发费用…); (-1, 0) when the
+    whole line is the title."""
+    stop = body.find("。")
+    space = _TITLE_SPACE.search(body)
+    if space and (stop < 0 or space.start() < stop) and space.start() <= MAX_SPACED_TITLE:
+        rest = body[space.end() :]
+        if not _TITLE_STOPS.search(body[: space.start()]) and _TITLE_STOPS.search(rest):
+            return space.start(), space.end() - space.start()
+    return stop, 1
+
+
+def _number_pillars(reading: PolicyReading) -> None:
+    """Pillars keep their printed numbers (三、 is the third, also in a text of that pillar alone) when those
+    rise; otherwise they are numbered in order, their measures with them, and the editor is told."""
+    printed = [pillar.number for pillar in reading.pillars]
+    if all(a < b for a, b in zip(printed, printed[1:], strict=False)):
+        return
+    for place, pillar in enumerate(reading.pillars, 1):
+        pillar.number = place
+    starts = [pillar.start for pillar in reading.pillars]
+    for measure in reading.measures:
+        if measure.pillar is not None:
+            measure.pillar = bisect.bisect_right(starts, measure.start)
+    shown = "、".join(pillar.printed_number for pillar in reading.pillars)
+    reading.warnings.append(f"方面的编号（{shown}）没有依次增大，已按出现顺序编为第1–{len(printed)}个方面，请核对。")
 
 
 def _read_head(reading: PolicyReading, head: list[_Line]) -> None:
@@ -303,6 +356,36 @@ def _closing(reading: PolicyReading) -> None:
         reading.closing.insert(0, last.clauses.pop().text)
     for paragraph in reading.closing:
         reading.warnings.append(f"结尾段落未作为条款读入：{_excerpt(paragraph)}")
+
+
+def _warn_of_amounts_outside_clauses(reading: PolicyReading) -> None:
+    """Every amount of the text that no clause holds (in a measure's or a pillar's title, the preamble, the
+    ending, a paragraph under no measure) is listed and warned about: no amount is dropped unsaid."""
+    clauses = sorted(
+        ((clause.start, clause.end) for measure in reading.measures for clause in measure.clauses),
+    )
+    starts = [start for start, _end in clauses]
+    pillars = [(pillar.start, pillar.end, pillar.number) for pillar in reading.pillars]
+    pillar_starts = [start for start, _end, _number in pillars]
+    measure_starts = [measure.start for measure in reading.measures]
+    for amount in money.find_amounts(reading.text):
+        inside = bisect.bisect_right(starts, amount.start) - 1
+        if inside >= 0 and amount.end <= clauses[inside][1]:
+            continue
+        reading.unread_amounts.append(amount)
+        where = "正文之外"
+        pillar_at = bisect.bisect_right(pillar_starts, amount.start) - 1
+        in_pillar = pillars[pillar_at][2] if pillar_at >= 0 and amount.start < pillars[pillar_at][1] else None
+        at = bisect.bisect_right(measure_starts, amount.start) - 1
+        if in_pillar is not None:
+            where = f"第{in_pillar}个方面的标题中"
+        elif at >= 0 and amount.start - measure_starts[at] <= len(reading.measures[at].title) + 12:
+            where = f"第{reading.measures[at].number}条的标题中"
+        elif not reading.measures or amount.start < measure_starts[0]:
+            where = "标题或序言中"
+        reading.warnings.append(
+            f"“{amount.text}”（第{amount.start}–{amount.end}字）在{where}，不属于任何条款，未作为奖补读取，请核对。"
+        )
 
 
 def _excerpt(text: str, width: int = 30) -> str:

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("（--dry-run：未写入任何内容。）")
             return
-        if not plan.proposed_keys():
+        if not plan.default_keys():
             self.stdout.write("与已录入的内容相比没有需要导入的变化，未写入任何内容。")
             return
         url = source_url or (target.sources.order_by("position").values_list("url", flat=True).first())
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error}（未写入任何内容）") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"已导入为草稿：{len(result.measures)}条措施、{len(result.clauses)}段条款、{len(result.awards)}项奖补"
+                f"已导入为草稿：{result.summary}"
                 f"（变更说明“{importer.TEXT_IMPORT_REASON}”）。在后台核对后用“发布所选草稿”发布。"
             )
         )
@@ -85,7 +85,7 @@ class Command(BaseCommand):
     def _report(self, plan: importer.ImportPlan) -> None:
         self.stdout.write(f"导入到《{plan.policy.title}》（{plan.policy.slug}）：")
         for note in plan.notes:
-            self.stdout.write(f"  说明：{note}")
+            self.stdout.write(self.style.WARNING(f"  注意：{note}"))
         for measure in plan.measures:
             heading = f"  第{measure.reading.number}条 {measure.reading.title}"
             if measure.problem:
@@ -95,6 +95,13 @@ class Command(BaseCommand):
                 problems = "；".join(clause.problem for clause in measure.clauses if clause.problem)
                 self.stdout.write(f"{heading}：{problems}" if problems else f"{heading}：与记录相同")
                 continue
+            if measure.needs_pillar:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{heading}：不导入，原文的方面与记录对不上：请在后台的“从原文导入”中选定所属方面"
+                    )
+                )
+                continue
             self.stdout.write(f"{heading}：{'新措施（草稿）' if measure.recorded is None else '有变化'}")
             for position, clause in enumerate(measure.clauses, 1):
                 label = {importer.NEW: "新段落", importer.CHANGED: "段落有修改（修改草稿）", importer.SAME: "段落相同"}
@@ -103,8 +110,15 @@ class Command(BaseCommand):
                 elif clause.proposed:
                     self.stdout.write(f"    第{position}段：{label[clause.status]}：{excerpt(clause.reading.text)}")
                 for award in clause.awards:
-                    if award.proposed:
+                    if award.proposed and award.doubt:
+                        said = f"{award.display_text}（{award.proposal.source_phrase}）——{award.doubt}"
+                        self.stdout.write(self.style.WARNING(f"      不导入（读得不准）：{said}"))
+                    elif award.proposed:
                         self.stdout.write(f"      新奖补：{award.display_text}（{award.proposal.source_phrase}）")
+            for unit in measure.units:
+                if unit.proposed:
+                    made = "" if unit.department else "（新建）"
+                    self.stdout.write(f"    责任单位：{unit.name}{made}")
 
 
 def excerpt(text: str, width: int = 40) -> str:
