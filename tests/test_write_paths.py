@@ -2,13 +2,14 @@
 show it, even when the page before was served from the page cache.
 
 The paths: a save (the admin's, a publication's, a draft of a change published with its awards), the
-loader, a backup restored, QuerySet.update(), bulk_create(), bulk_update(), raw SQL, and a migration's data step (which writes through a plain manager, as
-migrations' historical models do). The database's triggers keep the content revision and the award
-finder's columns whatever the path; the content QuerySets record history, versions and search tokens
-for the bulk paths too (measures/domain/models.py, ContentQuerySet). On PostgreSQL, search's own table
-and its token counts (migration 0011, measures/search/table.py) are kept by triggers: after every test
-here, whatever it wrote, every derived store equals what its source rows make it (`check_derived`,
-docs/derived-data.md), except after a write below the application, which the command reports."""
+loader, a backup restored, QuerySet.update(), bulk_create(), bulk_update(), raw SQL, and a migration's
+data step (which writes through a plain manager, as migrations' historical models do). The database's
+triggers keep the content revision and the award finder's columns whatever the path; the content
+QuerySets record history, versions and search tokens for the bulk paths too (measures/domain/models.py,
+ContentQuerySet). On PostgreSQL, search's own table and its token counts (migration 0011,
+measures/search/table.py) are kept by triggers: after every test here, whatever it wrote, every derived
+store equals what its source rows make it (`check_derived`, docs/derived-data.md), except after a write
+below the application, which the command reports."""
 
 import pytest
 from django.core.management import call_command
