@@ -60,7 +60,7 @@ class PublishForm(forms.Form):
 def preview_url(obj) -> str:
     """The draft's private preview (measures/public/views/preview.py), laid out as its public page."""
     name = {Measure: "measure", Clause: "clause", Award: "award"}[type(obj)]
-    return reverse(f"measures:preview:{name}", args=[obj.pk])
+    return reverse(f"preview:{name}", args=[obj.pk])
 
 
 @admin.action(description="发布所选草稿", permissions=["change"])

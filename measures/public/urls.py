@@ -1,19 +1,12 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 from django.views.generic import TemplateView
 
 from measures.public.sitemaps import SITEMAPS
-from measures.public.views import awards, browse, calculator, downloads, history, preview, search
+from measures.public.views import awards, browse, calculator, downloads, history, search
 from xmpolicy.read_only import read_only
 
 app_name = "measures"
-
-# The editors' previews of drafts (views/preview.py): private, in a namespace the page cache leaves alone.
-preview_patterns = [
-    path("measures/<int:pk>/", preview.preview, {"kind": "measure"}, name="measure"),
-    path("clauses/<int:pk>/", preview.preview, {"kind": "clause"}, name="clause"),
-    path("awards/<int:pk>/", preview.preview, {"kind": "award"}, name="award"),
-]
 
 # Every public page is read-only: any method but GET and HEAD (POST, PUT, TRACE, OPTIONS…) is a 405
 # naming the two (read_only, applied to each view below).
@@ -43,7 +36,6 @@ urlpatterns = [
         read_only(TemplateView.as_view(template_name="measures/accessibility.html")),
         name="accessibility",
     ),
-    path("preview/", include((preview_patterns, "preview"))),
     re_path(
         r"^downloads/(?P<dataset>awards|clauses|documents)\.(?P<fmt>csv|json)$",
         read_only(downloads.download),

@@ -11,12 +11,14 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from measures.domain.draft_preview import measure_once_published
 from measures.domain.eligibility import attach_eligibility
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.public.views.browse import render_measure
+from xmpolicy.read_only import read_only
 
 MODELS = {"measure": Measure, "clause": Clause, "award": Award}
 
@@ -55,3 +57,13 @@ def preview(request, kind, pk):
     patch_cache_control(response, private=True, no_store=True)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# Mounted by xmpolicy/urls.py under /preview/, namespace "preview": apart from the public pages (the page
+# cache leaves the namespace alone), GET and HEAD only like them.
+app_name = "preview"
+urlpatterns = [
+    path("measures/<int:pk>/", read_only(preview), {"kind": "measure"}, name="measure"),
+    path("clauses/<int:pk>/", read_only(preview), {"kind": "clause"}, name="clause"),
+    path("awards/<int:pk>/", read_only(preview), {"kind": "award"}, name="award"),
+]
