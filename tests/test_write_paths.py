@@ -1,14 +1,15 @@
 """Every way of writing content reaches the public at once: the next page, finder count and API answer
 show it, even when the page before was served from the page cache.
 
-The paths: a save (the admin's, a publication's), the loader, a backup restored, QuerySet.update(),
-bulk_create(), bulk_update(), raw SQL, and a migration's data step (which writes through a plain manager, as
-migrations' historical models do). The database's triggers keep the content revision and the award
-finder's columns whatever the path; the content QuerySets record history, versions and search tokens
-for the bulk paths too (measures/domain/models.py, ContentQuerySet). On PostgreSQL, search's own table
-and its token counts (migration 0011, measures/search/table.py) are kept by triggers: after every test
-here, whatever it wrote, every derived store equals what its source rows make it (`check_derived`,
-docs/derived-data.md), except after a write below the application, which the command reports."""
+The paths: a save (the admin's, a publication's, a draft of a change published with its awards), the
+loader, a backup restored, QuerySet.update(), bulk_create(), bulk_update(), raw SQL, and a migration's
+data step (which writes through a plain manager, as migrations' historical models do). The database's
+triggers keep the content revision and the award finder's columns whatever the path; the content
+QuerySets record history, versions and search tokens for the bulk paths too (measures/domain/models.py,
+ContentQuerySet). On PostgreSQL, search's own table and its token counts (migration 0011,
+measures/search/table.py) are kept by triggers: after every test here, whatever it wrote, every derived
+store equals what its source rows make it (`check_derived`, docs/derived-data.md), except after a write
+below the application, which the command reports."""
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from django.db import connection
 from measures.domain.models import BULK_REASON, Award, Clause, Measure, PublicationStatus
 from measures.domain.public_history import PublicChange
 from measures.editing import backup
+from measures.editing.publishing import publish_draft, start_draft_of_change
 from measures.management.commands.check_derived import differences
 from tests.html import page
 
@@ -64,6 +66,34 @@ def test_a_save_reaches_the_next_page(cached_client, award):
     view = public_view(cached_client)
     assert view["api_amounts"] == [6_000_000]
     assert "最高600万元" in view["page"] and "最高600万元" in view["finder"]
+
+
+@pytest.mark.usefixtures("empty_database")
+def test_a_draft_of_a_change_published_with_its_awards_reaches_the_next_page(cached_client, award, editor):
+    draft = start_draft_of_change(award.clause, editor)
+    copy = draft.awards.get()
+    copy.amount_yuan = 6_000_000
+    copy.save()
+    Award.objects.create(
+        clause=draft,
+        position=2,
+        amount_yuan=1_000_000,
+        limit=Award.Limit.EXACT,
+        recurrence=Award.Recurrence.ONCE,
+        nature=Award.Nature.SUBSIDY,
+        recipient="众创空间",
+        source_phrase="一次性补助100万元",
+    )
+    assert public_view(cached_client)["api_amounts"] == [5_000_000]
+
+    publish_draft(draft, editor, "提高上限并新增众创空间补助")
+
+    view = public_view(cached_client)
+    assert view["api_amounts"] == [1_000_000, 6_000_000]
+    assert "每年每家最高600万元" in view["page"] and "众创空间" in view["finder"]
+    assert Award.objects.get(pk=award.pk).amount_yuan == 6_000_000
+    # Amount-aware search finds the clause by its award's new amount (its text still says 500万元).
+    assert cached_client.get("/api/v1/search/", {"q": "600万元"}).json()["count"] == 1
 
 
 @pytest.mark.usefixtures("empty_database")

@@ -27,5 +27,7 @@ urlpatterns = [
     path(API_PREFIX.removeprefix("/"), include("measures.public.api.urls")),
     # 关注: e-mail alerts (sign-up, confirmation, managing, one-click unsubscribe); never cached.
     path("follow/", include("measures.public.alerts.urls")),
+    # Editors' previews of drafts: private, never cached or indexed (measures/public/views/preview.py).
+    path("preview/", include("measures.public.views.preview")),
     path("", include("measures.public.urls")),
 ]

@@ -662,6 +662,18 @@ class Award(Audited):
     condition = models.CharField("条件", max_length=300, blank=True, help_text="如“新获批建设（含重组入列）”。")
     basis = models.CharField("计算依据", max_length=200, blank=True, help_text="如“按设备投入情况”。")
     source_phrase = models.CharField("原文表述", max_length=300, help_text="来源中写出这笔金额的原话，照录。")
+    # On a clause's draft of a change, each award is a copy of one of the clause's awards (draft_of set) or a
+    # new one (draft_of empty); publishing the draft writes the copies onto their originals, which keep their
+    # ids, moves the new ones over and deletes the originals with no copy (measures/editing/publishing.py).
+    draft_of = models.ForeignKey(
+        "self",
+        verbose_name="修改草稿所对应的奖补",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="drafts",
+    )
     # What the award finder reads without joins, written only by database triggers (migration 0005).
     is_public = models.BooleanField("公开可见", default=False, editable=False)
     listed_policy = models.ForeignKey(
@@ -699,6 +711,9 @@ class Award(Audited):
         ]
         constraints = [
             models.UniqueConstraint(fields=["clause", "position"], name="award_position_unique_in_clause"),
+            models.UniqueConstraint(
+                fields=["draft_of"], condition=models.Q(draft_of__isnull=False), name="one_draft_copy_per_award"
+            ),
             models.CheckConstraint(
                 name="award_amount_not_negative",
                 condition=models.Q(amount_yuan__gte=0),

@@ -1,53 +1,115 @@
 """Admin actions for drafts (measures/editing/publishing.py does the work; admin.py lists the actions).
 
-An action has no form to ask for a reason (变更说明), so its versions are recorded with a fixed one.
+发布所选草稿 first shows what publishing will change (measures/editing/draft_changes.py), each draft's
+变更说明 and a link to its preview, and asks for confirmation, with the publisher's own words if any:
+like Django's delete confirmation, an intermediate page posted back to the same action.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from measures.domain.models import Clause, Measure, PublicationStatus
+from measures.domain.models import Award, Clause, Measure
+from measures.editing.draft_changes import draft_changes
+from measures.editing.history import REASON_MAX_LENGTH
 from measures.editing.publishing import (
     PublishingError,
-    publish_clause_draft,
-    publish_measure,
-    publish_row,
+    is_draft,
+    publish_draft,
+    room_for_publisher_words,
     start_draft_of_change,
 )
 
-PUBLISH_REASON = "发布草稿"
+CONFIRMED = "publish_confirmed"
+
+
+class PublishForm(forms.Form):
+    """The publisher's words, added to each draft's own 变更说明 in the history and the public record."""
+
+    publisher_reason = forms.CharField(
+        label="发布说明",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "vTextField", "maxlength": REASON_MAX_LENGTH}),
+        help_text="可选：补充在草稿的变更说明之后，一并记入历史，并在公开的修改记录中显示。",
+        error_messages={"max_length": "发布说明最多%(limit_value)d个字（现在%(show_value)d个）。"},
+    )
+
+    def __init__(self, *args, changes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.changes = changes
+
+    def clean_publisher_reason(self):
+        words = self.cleaned_data["publisher_reason"].strip()
+        unexplained = [str(item.draft) for item in self.changes if not item.reason]
+        if unexplained and not words:
+            raise forms.ValidationError(
+                f"{'、'.join(unexplained)}没有变更说明：请填写发布说明，它会显示在公开的修改记录中。"
+            )
+        room = min((room_for_publisher_words(item.reason) for item in self.changes), default=REASON_MAX_LENGTH)
+        if len(words) > room:
+            raise forms.ValidationError(
+                f"发布说明与草稿的变更说明合计不能超过{REASON_MAX_LENGTH}个字：这里最多还能写{room}个字。"
+            )
+        return words
+
+
+def preview_url(obj) -> str:
+    """The draft's private preview (measures/public/views/preview.py), laid out as its public page."""
+    name = {Measure: "measure", Clause: "clause", Award: "award"}[type(obj)]
+    return reverse(f"preview:{name}", args=[obj.pk])
 
 
 @admin.action(description="发布所选草稿", permissions=["change"])
 def publish_selected_drafts(modeladmin, request, queryset):
-    """Publish the drafts among the selected rows. A measure goes public with its draft clauses and
-    awards; a draft of a change replaces its clause's text; any other draft just changes status."""
-    published, already, refused = [], 0, []
-    for obj in queryset:
-        try:
-            with_children = ""
-            if isinstance(obj, Measure):
-                if obj.status != PublicationStatus.DRAFT:
-                    already += 1
-                    continue
-                counts = publish_measure(obj, request.user, PUBLISH_REASON)
-                if counts["clauses"] or counts["awards"]:
-                    with_children = f"（连同其{counts['clauses']}段草稿条款、{counts['awards']}项草稿奖补）"
-            elif isinstance(obj, Clause) and obj.draft_of_id is not None:
-                original = publish_clause_draft(obj, request.user, PUBLISH_REASON)
-                published.append(f"“{original}”的修改")
-                continue
-            elif not publish_row(obj, request.user, PUBLISH_REASON):
-                already += 1
-                continue
-            published.append(f"“{obj}”{with_children}")
-        except PublishingError as error:
-            refused.append(str(error))
-    if published:
-        modeladmin.message_user(request, f"已发布：{'、'.join(published)}。公众现在可以看到。", messages.SUCCESS)
+    """Ask, showing what will change, then publish the drafts among the selected rows. A measure goes
+    public with its draft clauses and awards; a draft of a change replaces its clause's text and awards;
+    any other draft just changes status."""
+    rows = list(queryset)
+    drafts = [obj for obj in rows if is_draft(obj)]
+    already = len(rows) - len(drafts)
+    changes = [draft_changes(obj) for obj in drafts]
+    form = PublishForm(request.POST if CONFIRMED in request.POST else None, changes=changes)
+    if drafts and form.is_valid():
+        _publish(modeladmin, request, changes, form.cleaned_data["publisher_reason"])
+    elif drafts:
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "发布所选草稿",
+            "opts": modeladmin.model._meta,
+            "changes": [(item, preview_url(item.draft)) for item in changes],
+            "selected": [obj.pk for obj in rows],
+            "already": already,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "confirmed": CONFIRMED,
+        }
+        return TemplateResponse(request, "admin/measures/publish_confirmation.html", context)
     if already:
         modeladmin.message_user(request, f"{already}项已是发布状态，未作改动。", messages.WARNING)
+    return None
+
+
+def _publish(modeladmin, request, changes, publisher_words):
+    published, refused = [], []
+    for item in changes:
+        obj = item.draft
+        try:
+            publish_draft(obj, request.user, publisher_words)
+        except PublishingError as error:
+            refused.append(str(error))
+            continue
+        if getattr(obj, "draft_of_id", None):
+            published.append(f"“{obj.draft_of}”的修改")
+        elif isinstance(obj, Measure) and len(item.rows) > 1:
+            published.append(f"“{obj}”（连同其{item.count('clause')}段草稿条款、{item.count('award')}项草稿奖补）")
+        else:
+            published.append(f"“{obj}”")
+    if published:
+        modeladmin.message_user(request, f"已发布：{'、'.join(published)}。公众现在可以看到。", messages.SUCCESS)
     for message in refused:
         modeladmin.message_user(request, f"未发布：{message}", messages.ERROR)
 
@@ -66,7 +128,7 @@ def start_drafts_of_change(modeladmin, request, queryset):
     names = "、".join(f"“{draft}”" for draft in created)
     modeladmin.message_user(
         request,
-        f"已为{names}创建修改草稿。修改草稿后用“发布所选草稿”发布；发布前公众仍只看到原条款。",
+        f"已为{names}创建修改草稿（连同其奖补金额）。修改草稿后用“发布所选草稿”发布；发布前公众仍只看到原条款。",
         messages.SUCCESS,
     )
     if len(created) == 1:

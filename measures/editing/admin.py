@@ -16,13 +16,14 @@ from django.utils.html import format_html
 from measures.domain import public_history
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
-from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
+from measures.editing.actions import preview_url, publish_selected_drafts, start_drafts_of_change
 from measures.editing.consistency import disagreement, disagreements, text_disagreements
 from measures.editing.forms import AwardForm
 from measures.editing.history import REASON_FIELD, ChangeReasonAdmin
 from measures.editing.import_admin import import_view
 from measures.editing.kinds import KINDS_FIELD, NoKindFilter, assign_kind, kinds_field, set_kinds
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
+from measures.editing.publishing import is_draft
 from measures.text import money
 from xmpolicy.nul import query_has_nul
 
@@ -115,6 +116,18 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
             obj._change_reason = reason
             obj.delete()
         formset.save_m2m()
+
+
+class DraftPreviewAdmin(EditorModelAdmin):
+    """A draft's page links to its preview: its measure's page as the public will see it once published."""
+
+    readonly_fields = (*EditorModelAdmin.readonly_fields, "preview")
+
+    @admin.display(description="预览")
+    def preview(self, obj):
+        if obj.pk is None or not is_draft(obj):
+            return "—（已发布，公开页面即是）"
+        return format_html('<a href="{}" class="draft-preview-link">预览发布后的页面</a>', preview_url(obj))
 
 
 def warn_if_phrase_disagrees(request, award: Award) -> None:
@@ -213,7 +226,7 @@ class ClauseInline(EditorInline, admin.StackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(EditorModelAdmin):
+class MeasureAdmin(DraftPreviewAdmin):
     list_display = ("number", "title", "pillar", "policy", "status", "updated_at")
     list_display_links = ("number", "title")
     list_filter = ("status", "policy", "pillar")
@@ -237,11 +250,11 @@ class AwardInline(EditorInline, admin.StackedInline):
 
 
 @admin.register(Clause)
-class ClauseAdmin(EditorModelAdmin):
+class ClauseAdmin(DraftPreviewAdmin):
     list_display = ("__str__", "excerpt", "provenance", "is_complete", "status", "draft_of", "updated_at")
     list_filter = ("status", "measure__policy", "measure__pillar", "provenance", "is_complete")
     # A draft of a change names the clause it will replace; which one is fixed when it is created.
-    readonly_fields = (*EditorModelAdmin.readonly_fields, "draft_of")
+    readonly_fields = (*DraftPreviewAdmin.readonly_fields, "draft_of")
     actions = (publish_selected_drafts, start_drafts_of_change)
     list_select_related = ("measure", "draft_of__measure")
     search_fields = ("text", "measure__title")
@@ -270,7 +283,7 @@ class AwardWithKindsForm(AwardForm):
 
 
 @admin.register(Award)
-class AwardAdmin(EditorModelAdmin):
+class AwardAdmin(DraftPreviewAdmin):
     form = AwardWithKindsForm
     list_display = ("amount_text", "amount_in_wan", "nature", "recipient", "kind_names", "clause", "status")
     list_filter = (

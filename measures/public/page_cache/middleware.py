@@ -28,10 +28,10 @@ from xmpolicy.faults import DATABASE_DOWN_ERRORS, reconnecting_once
 from xmpolicy.locale import chosen_language
 from xmpolicy.optional_cache import OptionalCache
 
-# Views whose answer depends on more than the content: the editors' admin (its own never_cache), the
-# e-mail alerts' pages (one visitor's forms and links, an address), the language and 长辈版 switches
-# (set a cookie) and the health check (must ask the database every time).
-EXCLUDED_NAMESPACES = {"admin", "alerts"}
+# Views whose answer depends on more than the content: the editors' admin (its own never_cache) and
+# their previews of drafts, the e-mail alerts' pages (one visitor's forms and links, an address), the
+# language and 长辈版 switches (set a cookie) and the health check (must ask the database every time).
+EXCLUDED_NAMESPACES = {"admin", "preview", "alerts"}
 EXCLUDED_URL_NAMES = {"set_language", "set_elder_mode", "healthz"}
 
 # What the HTML, JSON and CSV are made from besides the content: a deploy that changes any of it

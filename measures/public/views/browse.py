@@ -81,12 +81,20 @@ def measure_detail(request, slug, number):
             # A declared measure whose text is not yet known: say so instead of a bare 404.
             return render(request, "measures/measure_pending.html", {"policy": policy, "number": number}, status=404)
         raise Http404("没有这条措施。")
+    return render_measure(request, measure)
+
+
+def render_measure(request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None):
+    """A measure's page from the measure `for_detail()` gives (its clauses and their awards prefetched):
+    the public page, and the editors' preview of a draft (measures/public/views/preview.py), which
+    passes its own template, its `eligibility` reading for awards not yet saved where they will be,
+    and `extra` context."""
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
     pending_facts = False
     if "as_of" not in request.GET:
-        awards = attach_eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
+        awards = eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
         # Said once on paper (the page says it under each award): no source gives how to apply.
         pending_facts = any(len(award.facts.missing) == len(ApplicationFacts.__dataclass_fields__) for award in awards)
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
@@ -110,11 +118,12 @@ def measure_detail(request, slug, number):
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
+        **(extra or {}),
     }
     if "as_of" in request.GET:
         # The measure as it stood on a day (views/history.py): three more queries, from its history.
         return history.measure_as_of(request, context, sources_by_url)
-    return render(request, "measures/measure.html", context)
+    return render(request, template, context)
 
 
 def page_qr_code(path):
