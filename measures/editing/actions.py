@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from measures.domain.models import Clause, Measure, PublicationStatus
+from measures.editing import review
 from measures.editing.publishing import (
     PublishingError,
     publish_clause_draft,
@@ -19,13 +20,15 @@ from measures.editing.publishing import (
 PUBLISH_REASON = "发布草稿"
 
 
-@admin.action(description="发布所选草稿", permissions=["change"])
+@admin.action(description="发布所选草稿", permissions=["publish"])
 def publish_selected_drafts(modeladmin, request, queryset):
     """Publish the drafts among the selected rows. A measure goes public with its draft clauses and
     awards; a draft of a change replaces its clause's text; any other draft just changes status."""
     published, already, refused = [], 0, []
     for obj in queryset:
         try:
+            # Reviewers only, never their own drafts (measures/editing/review.py); recorded after.
+            publication = review.check_may_publish(obj, request.user)
             with_children = ""
             if isinstance(obj, Measure):
                 if obj.status != PublicationStatus.DRAFT:
@@ -37,11 +40,13 @@ def publish_selected_drafts(modeladmin, request, queryset):
             elif isinstance(obj, Clause) and obj.draft_of_id is not None:
                 original = publish_clause_draft(obj, request.user, PUBLISH_REASON)
                 published.append(f"“{original}”的修改")
+                review.record_publication(publication, request.user, PUBLISH_REASON)
                 continue
             elif not publish_row(obj, request.user, PUBLISH_REASON):
                 already += 1
                 continue
             published.append(f"“{obj}”{with_children}")
+            review.record_publication(publication, request.user, PUBLISH_REASON)
         except PublishingError as error:
             refused.append(str(error))
     if published:
