@@ -53,7 +53,7 @@ class DecisionForm(forms.Form):
     )
 
 
-def changes_of(obj) -> list[tuple[str, list]]:
+def draft_changes(obj) -> list[tuple[str, list]]:
     """What publishing `obj` changes, row by row: a draft of a change against its clause, a new row in full."""
     blocks = []
     for row in review.draft_rows(obj):
@@ -167,7 +167,7 @@ class DraftReviewAdmin(admin.ModelAdmin):
             "events": item.events.select_related("user"),
             "draft": draft,
             "draft_url": draft and reverse(f"admin:measures_{draft._meta.model_name}_change", args=[draft.pk]),
-            "changes": changes_of(draft) if draft is not None and review.is_draft(draft) else [],
+            "changes": draft_changes(draft) if draft is not None and review.is_draft(draft) else [],
             "changed_since": draft is not None and review.fingerprint(draft) != item.fingerprint,
             "can_decide": review.is_reviewer(request.user) and item.state == ReviewState.SUBMITTED,
             "can_return": review.is_reviewer(request.user) and item.state == ReviewState.SCHEDULED,
