@@ -348,12 +348,14 @@ def test_two_runners_at_once_publish_each_due_draft_once(real_policy, editor, re
         review.approve(item, reviewer, publish_at=when)
 
     start = threading.Barrier(2)
-    reports = []
+    reports, errors = [], []
 
     def runner():
         try:
             start.wait()
             reports.append(review.publish_due(now=when))
+        except Exception as error:  # reported below rather than lost in the thread
+            errors.append(error)
         finally:
             connection.close()
 
@@ -363,7 +365,10 @@ def test_two_runners_at_once_publish_each_due_draft_once(real_policy, editor, re
     for thread in threads:
         thread.join()
 
-    assert sum(report.published for report in reports) == len(awards)
+    assert errors == []
+    # What a runner left (another held it, or a deadlock between the two was broken) the next run takes.
+    later = review.publish_due(now=when)
+    assert sum(report.published for report in reports) + later.published == len(awards)
     assert DraftReview.objects.filter(state=ReviewState.PUBLISHED).count() == len(awards)
     assert ReviewEvent.objects.filter(action=Action.PUBLISHED).count() == len(awards)
     for award in awards:
