@@ -13,10 +13,13 @@ class MeasuresConfig(AppConfig):
         from measures.domain import public_history
         from measures.domain.models import rows_recorded
         from measures.editing.editors import sync_editors_group
+        from measures.editing.review import sync_reviewers_group
 
         # After every migrate, once Django has created the permissions: keep the editors group
         # holding exactly the content permissions it needs (and nothing on users or groups).
         post_migrate.connect(sync_editors_group, sender=self)
+        # And the reviewers (审核) group holding the right to publish drafts.
+        post_migrate.connect(sync_reviewers_group, sender=self)
         # Every saved, deleted or bulk-written measure, clause and award: what the public saw of it.
         pre_create_historical_record.connect(public_history.stamp_batch, dispatch_uid="public_history.batch")
         post_create_historical_record.connect(public_history.record_change, dispatch_uid="public_history.save")

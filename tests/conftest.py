@@ -25,6 +25,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy
 from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
+from measures.editing.review import REVIEWERS_GROUP
 from measures.public.finder import tally
 from measures.public.page_cache.revision_watch import WATCH
 from tests.data import REAL_POLICY_FILE
@@ -205,6 +206,20 @@ def editor(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer(db):
+    """An editor who is also a reviewer (审核), as `create_editor NAME --reviewer` makes one."""
+    user = User.objects.create_user("reviewer", password="reviewer-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP), Group.objects.get(name=REVIEWERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
     return client
 
 

@@ -14,8 +14,9 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 
 from measures.domain.eligibility import ApplicationGuide, ApplicationInfo, Department
-from measures.domain.models import Measure
+from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.domain.subscriptions import Subscription
+from measures.editing import review
 from tests.admin_forms import form_data
 
 EDITED = "（已核）"
@@ -33,6 +34,22 @@ def _application_info(policy):
     info.department_links.create(department=_department(policy))
     ApplicationGuide.objects.create(info=info, title="申报指南", url="https://example.org/guide")
     return info
+
+
+def _review(policy):
+    """A draft award on the policy's first clause, submitted for review by an editor."""
+    clause = Clause.objects.filter(measure__policy=policy).order_by("pk").first()
+    award = Award.objects.create(
+        clause=clause,
+        position=clause.awards.count() + 1,
+        amount_yuan=1_000_000,
+        nature=Award.Nature.REWARD,
+        recipient="测试企业",
+        source_phrase="给予100万元奖励",
+        status=PublicationStatus.DRAFT,
+    )
+    author = User.objects.create_user("author", password="author-password-1", is_staff=True)
+    return review.submit(award, author, "补录奖补")
 
 
 def _subscription(policy):
@@ -68,6 +85,8 @@ MAKERS = {
     "measures.Department": _department,
     "measures.ApplicationInfo": _application_info,
     "measures.Subscription": _subscription,
+    "measures.DraftReview": _review,
+    "measures.ReviewEvent": lambda policy: _review(policy).events.get(),
 }
 
 

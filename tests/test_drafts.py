@@ -121,8 +121,8 @@ def test_a_draft_measure_is_not_in_the_sitemap(client, draft_measure):
     assert "/policies/kjcx-2025/measures/7/" not in sitemap
 
 
-def test_an_editor_publishes_a_draft_measure_and_it_appears_everywhere(client, editor_client, editor, draft_measure):
-    response = publish_in_admin(editor_client, "measure", draft_measure, reason="第七条原文已公布")
+def test_a_reviewer_publishes_a_draft_measure_and_it_appears_everywhere(client, reviewer_client, draft_measure):
+    response = publish_in_admin(reviewer_client, "measure", draft_measure, reason="第七条原文已公布")
     assert "已发布：“第7条 第七条草稿测试词”（连同其1段草稿条款、1项草稿奖补）" in response.content.decode()
     client.logout()
 
@@ -155,11 +155,11 @@ def test_publishing_a_measure_is_recorded_with_the_editor_and_the_reason(editor,
     assert (award_record.status, award_record.history_user) == (PublicationStatus.PUBLISHED, editor)
 
 
-def test_a_published_measure_is_left_alone_by_the_publish_action(editor_client, real_policy):
+def test_a_published_measure_is_left_alone_by_the_publish_action(reviewer_client, real_policy):
     measure = Measure.objects.get(policy=real_policy, number=1)
     versions = measure.history.count()
 
-    response = publish_in_admin(editor_client, "measure", measure)
+    response = publish_in_admin(reviewer_client, "measure", measure)
 
     assert "1项已是发布状态，未作改动。" in response.content.decode()
     assert measure.history.count() == versions
@@ -183,12 +183,14 @@ def test_a_draft_of_a_change_is_invisible_until_published(client, editor, first_
     assert search_results(client, old_text[:12]).count("/policies/kjcx-2025/measures/1/#clause-1") == 1
 
 
-def test_publishing_a_draft_of_a_change_replaces_the_clauses_text(client, editor_client, editor, first_clause):
+def test_publishing_a_draft_of_a_change_replaces_the_clauses_text(
+    client, reviewer_client, reviewer, editor, first_clause
+):
     draft = start_draft_of_change(first_clause, editor)
     draft.text = f"{NEW_WORDING}。"
     draft.save()
 
-    response = publish_in_admin(editor_client, "clause", draft, reason="按正式文本更新")
+    response = publish_in_admin(reviewer_client, "clause", draft, reason="按正式文本更新")
 
     assert "已发布：“第1条第1段”的修改" in response.content.decode()
     assert not Clause.objects.filter(pk=draft.pk).exists()
@@ -196,7 +198,7 @@ def test_publishing_a_draft_of_a_change_replaces_the_clauses_text(client, editor
     assert (clause.position, clause.text) == (1, f"{NEW_WORDING}。")
     record = clause.history.first()
     assert record.history_change_reason == "按正式文本更新"
-    assert record.history_user == editor
+    assert record.history_user == reviewer
     assert record.text == f"{NEW_WORDING}。"
     measure_page = page(client, "/policies/kjcx-2025/measures/1/")
     assert NEW_WORDING in between(measure_page, 'id="clause-1"', "</section>")
@@ -242,7 +244,7 @@ def test_a_second_draft_of_the_same_clause_is_refused(editor_client, editor, fir
 # A new award as a draft
 
 
-def test_a_draft_award_on_a_published_clause_is_hidden_until_published(client, editor_client, first_clause):
+def test_a_draft_award_on_a_published_clause_is_hidden_until_published(client, reviewer_client, first_clause):
     award = Award.objects.create(
         clause=first_clause,
         position=first_clause.awards.count() + 1,
@@ -257,7 +259,7 @@ def test_a_draft_award_on_a_published_clause_is_hidden_until_published(client, e
     for url in ("/awards/", "/awards/export.csv", "/policies/kjcx-2025/measures/1/", "/"):
         assert "8888万元" not in page(client, url) and "88880000" not in page(client, url), url
 
-    response = publish_in_admin(editor_client, "award", award, reason="新增奖补")
+    response = publish_in_admin(reviewer_client, "award", award, reason="新增奖补")
     assert "已发布" in response.content.decode()
     client.logout()
 

@@ -206,6 +206,10 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 if PUBLIC_CACHE_SECONDS < 0:
     raise ImproperlyConfigured(f"PUBLIC_CACHE_SECONDS must be 0 or more; got {PUBLIC_CACHE_SECONDS}.")
 
+# 审核 (measures/editing/review.py): nobody publishes a draft they wrote or submitted. A site run by one
+# person can only work by allowing it, and says so here, explicitly.
+REVIEW_ALLOW_SELF_APPROVAL = env_bool("REVIEW_ALLOW_SELF_APPROVAL", False)
+
 # Admin logins are throttled by django-axes: its backend refuses a locked-out username and address
 # before the password is even checked; ModelBackend does the real authentication.
 AUTHENTICATION_BACKENDS = [

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from measures.domain import public_history
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.editing import review
 from measures.editing.actions import preview_url, publish_selected_drafts, start_drafts_of_change
 from measures.editing.consistency import disagreement, disagreements, text_disagreements
 from measures.editing.forms import AwardForm
@@ -24,6 +25,7 @@ from measures.editing.import_admin import import_view
 from measures.editing.kinds import KINDS_FIELD, NoKindFilter, assign_kind, kinds_field, set_kinds
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.editing.publishing import is_draft
+from measures.editing.review_admin import submit_drafts_for_review
 from measures.text import money
 from xmpolicy.nul import query_has_nul
 
@@ -75,6 +77,10 @@ class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
 
     readonly_fields = LAST_SAVED_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def has_publish_permission(self, request):
+        """发布所选草稿 is offered to reviewers (审核) only (measures/editing/review.py)."""
+        return review.is_reviewer(request.user)
 
     def changelist_view(self, request, extra_context=None):
         # Requests no admin page makes, answered 400 instead of a 500: a NUL in a filter or search
@@ -230,7 +236,7 @@ class MeasureAdmin(DraftPreviewAdmin):
     list_display = ("number", "title", "pillar", "policy", "status", "updated_at")
     list_display_links = ("number", "title")
     list_filter = ("status", "policy", "pillar")
-    actions = (publish_selected_drafts,)
+    actions = (submit_drafts_for_review, publish_selected_drafts)
     list_select_related = ("policy", "pillar")
     search_fields = ("title", "clauses__text")
     ordering = ("policy", "number")
@@ -255,7 +261,7 @@ class ClauseAdmin(DraftPreviewAdmin):
     list_filter = ("status", "measure__policy", "measure__pillar", "provenance", "is_complete")
     # A draft of a change names the clause it will replace; which one is fixed when it is created.
     readonly_fields = (*DraftPreviewAdmin.readonly_fields, "draft_of")
-    actions = (publish_selected_drafts, start_drafts_of_change)
+    actions = (submit_drafts_for_review, publish_selected_drafts, start_drafts_of_change)
     list_select_related = ("measure", "draft_of__measure")
     search_fields = ("text", "measure__title")
     ordering = ("measure__policy", "measure__number", "position")
@@ -296,7 +302,7 @@ class AwardAdmin(DraftPreviewAdmin):
         "recurrence",
         "nature",
     )
-    actions = (publish_selected_drafts, assign_kind)
+    actions = (submit_drafts_for_review, publish_selected_drafts, assign_kind)
     list_select_related = ("clause__measure",)
     search_fields = ("recipient", "source_phrase", "clause__text", "recipient_kinds__name")
     ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")

@@ -32,6 +32,10 @@ EDITOR_PERMISSIONS = {
     # How many people follow what, never who: the addresses need `view_subscriber_address`, which
     # the group does not have (an administrator gives it to a person, in the user's page).
     "subscription": ("view",),
+    # 审核 (measures/editing/review.py): editors submit drafts and read the reviews; deciding (publishing
+    # or returning) is the reviewers group's.
+    "draftreview": ("view", "add"),
+    "reviewevent": ("view",),
 }
 
 

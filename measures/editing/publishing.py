@@ -252,7 +252,12 @@ def publish_draft(obj, user, publisher_words: str = ""):
     draft_words = draft_reason(obj)
     if len(publisher_words.strip()) > room_for_publisher_words(draft_words):
         raise PublishingError(f"发布说明太长：与草稿的变更说明合计不能超过{REASON_MAX_LENGTH}个字。")
-    reason = publication_reason(draft_words, publisher_words)
+    return publish_as(obj, user, publication_reason(draft_words, publisher_words))
+
+
+def publish_as(obj, user, reason: str):
+    """Publish one draft of any kind, recorded with `reason`: what publish_draft does once it has the
+    reason, and what a review (measures/editing/review.py) does with its own."""
     if isinstance(obj, Measure):
         publish_measure(obj, user, reason)
         return obj

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 
 from measures.editing.editors import EDITORS_GROUP, sync_editors_group
+from measures.editing.review import REVIEWERS_GROUP, sync_reviewers_group
 
 PASSWORD_ENV = "XMPOLICY_EDITOR_PASSWORD"
 
@@ -18,15 +19,20 @@ class Command(BaseCommand):
         f"Create an editor: a staff user (never a superuser) in the '{EDITORS_GROUP}' group, who can "
         "edit the policy content in /admin/ but not users or groups. Run it again to reset an editor's "
         "password or e-mail. The password is asked for twice; for scripts, set it in the environment "
-        f"variable {PASSWORD_ENV} instead. Either way it must pass the site's password validators."
+        f"variable {PASSWORD_ENV} instead. Either way it must pass the site's password validators. "
+        f"--reviewer also puts them in the '{REVIEWERS_GROUP}' group (审核): they may publish or return "
+        "other editors' drafts; without it, an existing editor leaves that group."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--email", default=None, help="the editor's e-mail address")
+        parser.add_argument(
+            "--reviewer", action="store_true", help="a reviewer (审核): may publish or return others' drafts"
+        )
 
     @transaction.atomic
-    def handle(self, *args, username, email, **options):
+    def handle(self, *args, username, email, reviewer, **options):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         created = user is None
@@ -54,7 +60,14 @@ class Command(BaseCommand):
         user.save()
         # Syncing (not just fetching) the group also repairs it if its permissions drifted.
         user.groups.add(sync_editors_group())
-        self.stdout.write(f"{'已创建' if created else '已更新'}编辑账号 {username}（{EDITORS_GROUP} 组）。")
+        # Running it again states the account's role: without --reviewer, an editor is no longer one.
+        reviewers = sync_reviewers_group()
+        if reviewer:
+            user.groups.add(reviewers)
+        else:
+            user.groups.remove(reviewers)
+        groups = f"{EDITORS_GROUP}、{REVIEWERS_GROUP} 组，审核人" if reviewer else f"{EDITORS_GROUP} 组"
+        self.stdout.write(f"{'已创建' if created else '已更新'}编辑账号 {username}（{groups}）。")
 
     def read_password(self) -> str:
         password = os.environ.get(PASSWORD_ENV)
