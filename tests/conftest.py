@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from pytest_django.fixtures import validate_django_db
@@ -218,7 +219,9 @@ def reviewer(db):
 
 
 @pytest.fixture
-def reviewer_client(client, reviewer):
+def reviewer_client(reviewer):
+    """A browser of its own: a test may act as an editor (editor_client) and as a reviewer in turn."""
+    client = Client()
     client.force_login(reviewer)
     return client
 

@@ -34,14 +34,12 @@ def draft(clause, editor, editor_client):
     return Clause.objects.get(pk=draft.pk)
 
 
-def ask(editor_client, draft):
-    return editor_client.post(
-        "/admin/measures/clause/", {"action": "publish_selected_drafts", "_selected_action": [draft.pk]}
-    )
+def ask(client, draft):
+    return client.post("/admin/measures/clause/", {"action": "publish_selected_drafts", "_selected_action": [draft.pk]})
 
 
-def test_the_action_shows_the_changes_and_publishes_nothing_yet(editor_client, clause, draft):
-    response = ask(editor_client, draft)
+def test_the_action_shows_the_changes_and_publishes_nothing_yet(reviewer_client, clause, draft):
+    response = ask(reviewer_client, draft)
 
     html = response.content.decode()
     assert response.status_code == 200 and 'id="publish_form"' in html
@@ -54,8 +52,8 @@ def test_the_action_shows_the_changes_and_publishes_nothing_yet(editor_client, c
     assert Clause.objects.filter(pk=draft.pk).exists()
 
 
-def test_confirming_publishes_with_the_drafts_reason_and_the_publishers_words(client, editor_client, clause, draft):
-    response = publish_in_admin(editor_client, "clause", draft, reason="经局务会审定")
+def test_confirming_publishes_with_the_drafts_reason_and_the_publishers_words(client, reviewer_client, clause, draft):
+    response = publish_in_admin(reviewer_client, "clause", draft, reason="经局务会审定")
 
     assert "已发布：“第3条第1段”的修改" in response.content.decode()
     award = Award.objects.get(clause=clause, position=2)
@@ -73,20 +71,20 @@ def test_confirming_publishes_with_the_drafts_reason_and_the_publishers_words(cl
     assert "发布修改草稿" not in history
 
 
-def test_without_any_reason_the_publisher_is_asked_for_one(editor, editor_client, clause):
+def test_without_any_reason_the_publisher_is_asked_for_one(editor, reviewer_client, clause):
     draft = start_draft_of_change(clause, editor)  # never saved since: no reason of its own
     draft.text += "补充。"
     draft.save()
 
-    response = publish_in_admin(editor_client, "clause", draft)
+    response = publish_in_admin(reviewer_client, "clause", draft)
 
     assert "没有变更说明：请填写发布说明" in response.content.decode()
     assert Clause.objects.filter(pk=draft.pk).exists()
     assert not Clause.objects.get(pk=clause.pk).text.endswith("补充。")
 
 
-def test_publishers_words_that_would_overflow_the_reason_are_refused(editor_client, clause, draft):
-    response = publish_in_admin(editor_client, "clause", draft, reason="很" * 95)
+def test_publishers_words_that_would_overflow_the_reason_are_refused(reviewer_client, clause, draft):
+    response = publish_in_admin(reviewer_client, "clause", draft, reason="很" * 95)
 
     assert "这里最多还能写" in response.content.decode()
     assert Clause.objects.filter(pk=draft.pk).exists()

@@ -16,6 +16,7 @@ from measures.domain.review import DraftReview, ReviewEvent, ReviewState
 from measures.editing import review
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.publishing import start_draft_of_change
+from tests.admin_forms import publish_in_admin
 from tests.html import between, page
 
 DRAFT = PublicationStatus.DRAFT
@@ -155,8 +156,9 @@ def test_the_review_page_shows_a_draft_of_a_change_against_its_clause(client, ed
     item = review.submit(draft, editor, "补充一句")
     client.force_login(reviewer)
     html = page(client, f"/admin/measures/draftreview/{item.pk}/change/")
-    assert "修改：第1条第1段" in html
-    assert "<ins>，审核改动</ins>" in html
+    changed = between(html, 'class="publish-draft__row publish-draft__row--changed"', "</tr>")
+    assert "修改" in changed and "第1条第1段" in changed
+    assert "<ins>，审核改动</ins>" in changed
 
 
 def test_nobody_publishes_their_own_draft(editor, reviewer, draft_measure):
@@ -243,12 +245,10 @@ def test_the_review_history_is_in_the_admin(client, editor, reviewer, draft_meas
 def test_a_publication_by_the_action_is_in_the_review_history(client, editor, reviewer, draft_measure):
     item = review.submit(draft_measure, editor, "第七条原文已公布")
     client.force_login(reviewer)
-    client.post(
-        "/admin/measures/measure/", {"action": "publish_selected_drafts", "_selected_action": [draft_measure.pk]}
-    )
+    publish_in_admin(client, "measure", draft_measure, reason="按发文日期发布")
     item.refresh_from_db()
     assert item.state == ReviewState.PUBLISHED
-    assert events(item)[-1] == (Action.PUBLISHED, reviewer, "发布草稿（发布所选草稿）")
+    assert events(item)[-1] == (Action.PUBLISHED, reviewer, "按发文日期发布（发布所选草稿）")
 
 
 # 定时发布

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.domain.review import OPEN_STATES, DraftReview, ReviewEvent, ReviewState
-from measures.editing.publishing import PublishingError, publish_as
+from measures.editing.publishing import PublishingError, is_draft, publish_as
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ def is_reviewer(user) -> bool:
 
 
 # --- the draft under review ---------------------------------------------------------------------
-
-
-def is_draft(obj) -> bool:
-    return getattr(obj, "draft_of_id", None) is not None or obj.status == PublicationStatus.DRAFT
 
 
 def draft_rows(obj) -> list:

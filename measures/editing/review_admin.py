@@ -11,11 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from measures.domain.diffs import field_changes
-from measures.domain.models import Clause
 from measures.domain.review import DraftReview, ReviewEvent, ReviewState
 from measures.editing import review
-from measures.editing.publishing import CLAUSE_CONTENT_FIELDS
+from measures.editing.draft_changes import draft_changes
+from measures.editing.publishing import is_draft
 
 SUBMITTABLE = {model._meta.model_name: model for model in review.DRAFT_MODELS}
 
@@ -51,21 +50,6 @@ class DecisionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="北京时间。留空则立即发布；到时由 publish_due 发布，此前公众看不到。",
     )
-
-
-def draft_changes(obj) -> list[tuple[str, list]]:
-    """What publishing `obj` changes, row by row: a draft of a change against its clause, a new row in full."""
-    blocks = []
-    for row in review.draft_rows(obj):
-        model = type(row)
-        values = model.objects.filter(pk=row.pk).values()[0]
-        if isinstance(row, Clause) and row.draft_of_id is not None:
-            original = Clause.objects.filter(pk=row.draft_of_id).values()[0]
-            changes = [c for c in field_changes(Clause, original, values) if c.name in CLAUSE_CONTENT_FIELDS]
-            blocks.append((f"修改：{row.draft_of}", changes))
-        else:
-            blocks.append((f"新增{model._meta.verbose_name}：{row}", field_changes(model, None, values)))
-    return blocks
 
 
 class ReviewEventInline(admin.TabularInline):
@@ -135,7 +119,7 @@ class DraftReviewAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": "提交审核",
             "opts": self.model._meta,
-            "drafts": [(obj, review.subject(obj), review.is_draft(obj)) for obj in drafts],
+            "drafts": [(obj, review.subject(obj), is_draft(obj)) for obj in drafts],
             "form": form,
         }
         return TemplateResponse(request, "admin/measures/draftreview/submit.html", context)
@@ -167,7 +151,7 @@ class DraftReviewAdmin(admin.ModelAdmin):
             "events": item.events.select_related("user"),
             "draft": draft,
             "draft_url": draft and reverse(f"admin:measures_{draft._meta.model_name}_change", args=[draft.pk]),
-            "changes": draft_changes(draft) if draft is not None and review.is_draft(draft) else [],
+            "changes": draft_changes(draft) if draft is not None and is_draft(draft) else None,
             "changed_since": draft is not None and review.fingerprint(draft) != item.fingerprint,
             "can_decide": review.is_reviewer(request.user) and item.state == ReviewState.SUBMITTED,
             "can_return": review.is_reviewer(request.user) and item.state == ReviewState.SCHEDULED,
