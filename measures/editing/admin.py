@@ -18,6 +18,7 @@ from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.editing.actions import publish_selected_drafts, start_drafts_of_change
 from measures.editing.consistency import disagreement, disagreements
+from measures.editing.error_summary import ErrorSummaryAdmin
 from measures.editing.forms import AwardForm
 from measures.editing.history import REASON_FIELD, ChangeReasonAdmin
 from measures.editing.import_admin import import_view
@@ -68,9 +69,10 @@ class EditorInline(StaleEditInline):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
-class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
+class EditorModelAdmin(ErrorSummaryAdmin, StaleEditAdmin, ChangeReasonAdmin):
     """Records the editor and the reason (变更说明) on every row saved from a change page, its
-    inlines included; each object has a history page with diffs and restore (measures/editing/history.py)."""
+    inlines included; each object has a history page with diffs and restore (measures/editing/history.py).
+    A form that does not save names each field in error at its top (measures/editing/error_summary.py)."""
 
     readonly_fields = LAST_SAVED_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
