@@ -32,7 +32,10 @@ def test_an_amount_in_a_text_changes_whole_with_its_unit():
 
 
 def test_amounts_in_chinese_numerals_percentages_and_other_numbers_change_whole():
-    assert text_diff("最高三千万元", "最高二千万元")[1:] == [Segment("delete", "三千万元"), Segment("insert", "二千万元")]
+    assert text_diff("最高三千万元", "最高二千万元")[1:] == [
+        Segment("delete", "三千万元"),
+        Segment("insert", "二千万元"),
+    ]
     assert text_diff("按30%给予补助", "按35%给予补助")[1:3] == [Segment("delete", "30%"), Segment("insert", "35%")]
     assert text_diff("第15条", "第16条")[1:3] == [Segment("delete", "15"), Segment("insert", "16")]
 
@@ -54,7 +57,17 @@ def test_two_changes_far_apart_each_keep_their_context_and_the_text_between_is_c
     new = LONG_CLAUSE.replace("培育研发产业", "培育研发服务业").replace("领军企业", "领军人才")
     segments = text_diff(LONG_CLAUSE, new, context=15)
 
-    assert [segment.op for segment in segments] == ["equal", "delete", "insert", "equal", "skip", "equal", "delete", "insert", "equal"]
+    assert [segment.op for segment in segments] == [
+        "equal",
+        "delete",
+        "insert",
+        "equal",
+        "skip",
+        "equal",
+        "delete",
+        "insert",
+        "equal",
+    ]
     assert segments[0].text == "培育研发" and segments[-1].text == "。"
     assert "100万元" not in "".join(segment.text for segment in segments)
 

@@ -136,7 +136,9 @@ def _in_context(kept: list[str], context: int | None, *, after_change: bool, bef
     start_of_phrase = [tail.find(mark) + 1 for mark in BREAKS if tail.find(mark) >= 0]
     if start_of_phrase and len(tail) - min(start_of_phrase) >= SHORTEST_CONTEXT:
         tail = tail[min(start_of_phrase) :]
-    return [segment for segment in (Segment("equal", head), Segment("skip", GAP), Segment("equal", tail)) if segment.text]
+    return [
+        segment for segment in (Segment("equal", head), Segment("skip", GAP), Segment("equal", tail)) if segment.text
+    ]
 
 
 def _take(kept: list[str], characters: int, reverse: bool = False) -> str:
