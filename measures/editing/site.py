@@ -16,6 +16,13 @@ class EditorsAdminSite(admin.AdminSite):
     site_title = "xmpolicy 编辑后台"
     index_title = "政策内容管理"
 
+    @property
+    def login_form(self):
+        # Imported here: this module is imported while the apps load, before forms on models may be.
+        from measures.editing.login import EditorLoginForm
+
+        return EditorLoginForm
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         for app in apps:
