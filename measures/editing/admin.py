@@ -23,6 +23,7 @@ from measures.editing.forms import AwardForm
 from measures.editing.history import REASON_FIELD, ChangeReasonAdmin
 from measures.editing.import_admin import import_view
 from measures.editing.kinds import KINDS_FIELD, NoKindFilter, assign_kind, kinds_field, set_kinds
+from measures.editing.list_columns import yes_no_column
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.text import money
 from xmpolicy.nul import query_has_nul
@@ -162,7 +163,14 @@ class PolicySourceInline(EditorInline, admin.TabularInline):
 
 @admin.register(Policy)
 class PolicyAdmin(EditorModelAdmin):
-    list_display = ("title", "short_title", "document_number", "issue_date", "declared_measure_count", "is_featured")
+    list_display = (
+        "title",
+        "short_title",
+        "document_number",
+        "issue_date",
+        "declared_measure_count",
+        yes_no_column(Policy, "is_featured"),
+    )
     list_filter = ("is_featured", "issue_date_confirmed")
     search_fields = ("title", "short_title", "document_number", "issuing_bodies")
     ordering = ("-issue_date", "slug")
@@ -228,7 +236,15 @@ class AwardInline(EditorInline, admin.StackedInline):
 
 @admin.register(Clause)
 class ClauseAdmin(EditorModelAdmin):
-    list_display = ("__str__", "excerpt", "provenance", "is_complete", "status", "draft_of", "updated_at")
+    list_display = (
+        "__str__",
+        "excerpt",
+        "provenance",
+        yes_no_column(Clause, "is_complete"),
+        "status",
+        "draft_of",
+        "updated_at",
+    )
     list_filter = ("status", "measure__policy", "measure__pillar", "provenance", "is_complete")
     # A draft of a change names the clause it will replace; which one is fixed when it is created.
     readonly_fields = (*EditorModelAdmin.readonly_fields, "draft_of")

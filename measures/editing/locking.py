@@ -40,6 +40,10 @@ class OpenedVersionField(forms.CharField):
 
     widget = forms.HiddenInput
 
+    def __init__(self, **kwargs):
+        # Hidden, but its label is still in the page (a hidden row): Chinese like every other.
+        super().__init__(label="打开时的版本", **kwargs)
+
     def has_changed(self, initial, data):
         return False
 
