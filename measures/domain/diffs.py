@@ -82,7 +82,7 @@ class FieldChange:
         return text_diff(self.old, self.new, context=CONTEXT)
 
 
-def tokens(text: str) -> list[str]:
+def diff_tokens(text: str) -> list[str]:
     """The units a text is compared in: '最高100万元，按30%补助' -> [最, 高, 100万元, ，, 按, 30%, 补, 助]."""
     found, position = [], 0
     for amount in money.find_amounts(text):
@@ -105,7 +105,7 @@ def text_diff(old: str, new: str, context: int | None = None) -> list[Segment]:
     """'不超过100万元' -> '不超过120万元': [= 不超过, - 100万元, + 120万元]; an amount, a number or a Latin
     word changes whole (never "1<del>0</del><ins>2</ins>0万元", read as 1020万元). With `context`, an
     unchanged stretch keeps that many characters (whole tokens) beside each change, the rest is "…"."""
-    old_tokens, new_tokens = tokens(old), tokens(new)
+    old_tokens, new_tokens = diff_tokens(old), diff_tokens(new)
     opcodes = SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False).get_opcodes()
     segments = []
     for index, (op, a_start, a_end, b_start, b_end) in enumerate(opcodes):

@@ -50,7 +50,7 @@ def row_name(inline_admin_formset, index: int, form) -> str:
     return f"{inline_admin_formset.opts.verbose_name} {name}"
 
 
-def summary(form, inline_admin_formsets) -> list[FieldError]:
+def page_errors(form, inline_admin_formsets) -> list[FieldError]:
     """Every error of a change form and its inline rows, in the order they stand on the page (the
     form's non-field errors first: they are about the whole form, and shown nowhere else)."""
     found = [FieldError(_("整个表单"), list(form.non_field_errors()))] if form.non_field_errors() else []
@@ -74,7 +74,7 @@ class ErrorSummaryAdmin:
     """For ModelAdmins: the summary on a change or add page that comes back with errors."""
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        errors = summary(context["adminform"].form, context.get("inline_admin_formsets", []))
+        errors = page_errors(context["adminform"].form, context.get("inline_admin_formsets", []))
         if errors:
             context["error_summary"] = errors
             # The summary replaces Django's note, and shows the form's own errors it would have shown.
