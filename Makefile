@@ -24,14 +24,18 @@ install-run: $(BIN)/.installed-run
 # Everything the tests need (CI's .ci/run installs this).
 install: $(BIN)/.installed
 
-# The interface translations: each locale/<lang>/LC_MESSAGES/django.po (committed) is compiled to its
-# .mo (git-ignored) whenever it changes. Babel is pure Python, so no GNU gettext is needed to build.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+# The interface translations: each locale/<lang>/LC_MESSAGES/django.po and djangojs.po (the admin's
+# JavaScript; committed) is compiled to its .mo (git-ignored) whenever it changes. Babel is pure Python,
+# so no GNU gettext is needed to build.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/djangojs.po))
 
 messages: $(MO_FILES)
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed-run
 	$(BIN)/pybabel --quiet compile --domain django --locale $* --input-file $< --output-file $@
+
+locale/%/LC_MESSAGES/djangojs.mo: locale/%/LC_MESSAGES/djangojs.po $(BIN)/.installed-run
+	$(BIN)/pybabel --quiet compile --domain djangojs --locale $* --input-file $< --output-file $@
 
 # axe-core for the browser tests (tests/browser/) and the Nu HTML Checker (vnu-jar, run on Debian's Java
 # by tests/test_html_validity.py), reinstalled when the lock file changes. No install scripts: vnu-jar's

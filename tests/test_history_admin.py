@@ -158,7 +158,7 @@ def test_the_loader_overwriting_an_editors_change_with_force_says_so(editor_clie
 # --- the history page ------------------------------------------------------------------------
 
 
-def test_the_history_page_lists_the_edit_with_its_reason_editor_and_a_character_diff(editor_client, clause):
+def test_the_history_page_lists_the_edit_with_its_reason_editor_and_a_diff(editor_client, clause):
     edit(editor_client, clause, text=NEW_TEXT)
 
     html = page(editor_client, history_url(clause))
@@ -167,8 +167,8 @@ def test_the_history_page_lists_the_edit_with_its_reason_editor_and_a_character_
     assert "把500万元改为600万元（据正式文件）" in newest
     assert "editor" in newest
     assert "第2版" in newest
-    # Only the changed character is marked, inside the unchanged text around it.
-    assert "给予每年每家最高<del>5</del><ins>6</ins>00万元奖励" in newest
+    # The amount is marked whole, inside the unchanged text around it.
+    assert "给予每年每家最高<del>500万元</del><ins>600万元</ins>奖励" in newest
     # The version it replaced (loaded by the test, with no reason) is listed below it.
     assert html.count('<tr class="history-version">') == 2
     assert "（未填写）" in html
@@ -258,7 +258,7 @@ def test_restoring_an_older_version_saves_it_as_a_new_version(editor_client, edi
     # The versions before it are untouched.
     assert list(clause.history.exclude(pk=latest.pk).order_by("history_id").values(*before[0])) == before
     html = page(editor_client, history_url(clause))
-    assert "给予每年每家最高<del>6</del><ins>5</ins>00万元奖励" in html
+    assert "给予每年每家最高<del>600万元</del><ins>500万元</ins>奖励" in html
     assert "恢复原文：600万元有误" in html
 
 

@@ -81,8 +81,8 @@ def test_the_second_editor_to_save_a_clause_is_refused_and_shown_the_first_edito
     assert "王芳" in page
     assert "（第2版）" in page
     assert OVERWRITE_HINT in page
-    # Wang replaced 500 by 800: the changed characters are marked.
-    assert "<del>5</del><ins>8</ins>" in page
+    # Wang replaced 500万元 by 800万元: the amount is marked whole.
+    assert "<del>500万元</del><ins>800万元</ins>" in page
     # Li's typing is still in the text box, and the database still holds Wang's text.
     assert form_data(response, "clause")["text"] == LI_TEXT
     clause.refresh_from_db()
@@ -123,7 +123,7 @@ def test_a_third_save_in_between_refuses_the_second_editor_again(wang, li, claus
 
     assert response.status_code == 200
     assert "（第3版）" in response.content.decode()
-    assert "<del>8</del><ins>9</ins>" in response.content.decode()
+    assert "<del>800万元</del><ins>900万元</ins>" in response.content.decode()
     clause.refresh_from_db()
     assert clause.text == "支持孵化器建设，给予每年每家最高900万元奖励。"
 

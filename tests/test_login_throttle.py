@@ -10,7 +10,7 @@ from django.utils import timezone
 
 LOGIN = "/admin/login/"
 RIGHT = "editor-password-1"  # the `editor` fixture's password
-LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请 30 分钟后再试或联系管理员"
+LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请30分钟后再试或联系管理员"
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +114,7 @@ def test_the_lockout_page_gives_the_configured_time(client, editor, settings):
 
     response = log_in(client, "editor", RIGHT)
 
-    assert "请 10 分钟后再试或联系管理员" in response.content.decode()
+    assert "请10分钟后再试或联系管理员" in response.content.decode()
 
 
 def test_a_new_forwarded_for_header_on_each_try_does_not_escape_the_lock(client, editor, settings):

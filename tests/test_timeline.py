@@ -77,11 +77,11 @@ def edited_clause(clause, editor):
 # The measure's history page
 
 
-def test_the_history_page_lists_a_clause_edit_with_its_reason_and_a_character_level_diff(client, edited_clause):
+def test_the_history_page_lists_a_clause_edit_with_its_reason_and_the_amount_changed_whole(client, edited_clause):
     html = page(client, "/policies/test-policy/measures/1/history/")
     change = between(html, "更正金额", "</li>")
     assert "第1段" in between(html, 'class="change change--changed"', "</li>")
-    assert "支持孵化器建设，给予每年每家最高<del>5</del><ins>8</ins>00万元奖励。" in change
+    assert "给予每年每家最高<del>500万元</del><ins>800万元</ins>奖励。" in change
     assert "2025-03-01" in between(html, 'class="change change--changed"', "更正金额")
 
 
@@ -305,7 +305,7 @@ def test_the_change_log_lists_public_changes_across_measures_with_links_to_their
     measure_1 = between(html, "更正金额", "</li>")
     entry_1 = html[html.rindex("<li", 0, html.index("更正金额")) :]
     assert 'href="/policies/test-policy/measures/1/history/#change-clause-' in entry_1
-    assert "<del>5</del><ins>8</ins>" in measure_1
+    assert "<del>500万元</del><ins>800万元</ins>" in measure_1
     entry_3 = html[html.rindex("<li", 0, html.index("标题补全")) :]
     assert 'href="/policies/test-policy/measures/3/history/#change-measure-' in entry_3
 

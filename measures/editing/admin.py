@@ -19,10 +19,12 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy, Polic
 from measures.editing import review
 from measures.editing.actions import preview_url, publish_selected_drafts, start_drafts_of_change
 from measures.editing.consistency import disagreement, disagreements, text_disagreements
+from measures.editing.error_summary import ErrorSummaryAdmin
 from measures.editing.forms import AwardForm
 from measures.editing.history import REASON_FIELD, ChangeReasonAdmin
 from measures.editing.import_admin import import_view
 from measures.editing.kinds import KINDS_FIELD, NoKindFilter, assign_kind, kinds_field, set_kinds
+from measures.editing.list_columns import yes_no_column
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.editing.publishing import is_draft
 from measures.editing.review_admin import submit_drafts_for_review
@@ -71,9 +73,10 @@ class EditorInline(StaleEditInline):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
-class EditorModelAdmin(StaleEditAdmin, ChangeReasonAdmin):
+class EditorModelAdmin(ErrorSummaryAdmin, StaleEditAdmin, ChangeReasonAdmin):
     """Records the editor and the reason (变更说明) on every row saved from a change page, its
-    inlines included; each object has a history page with diffs and restore (measures/editing/history.py)."""
+    inlines included; each object has a history page with diffs and restore (measures/editing/history.py).
+    A form that does not save names each field in error at its top (measures/editing/error_summary.py)."""
 
     readonly_fields = LAST_SAVED_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
@@ -191,7 +194,14 @@ class PolicySourceInline(EditorInline, admin.TabularInline):
 
 @admin.register(Policy)
 class PolicyAdmin(EditorModelAdmin):
-    list_display = ("title", "short_title", "document_number", "issue_date", "declared_measure_count", "is_featured")
+    list_display = (
+        "title",
+        "short_title",
+        "document_number",
+        "issue_date",
+        "declared_measure_count",
+        yes_no_column(Policy, "is_featured"),
+    )
     list_filter = ("is_featured", "issue_date_confirmed")
     search_fields = ("title", "short_title", "document_number", "issuing_bodies")
     ordering = ("-issue_date", "slug")
@@ -257,7 +267,15 @@ class AwardInline(EditorInline, admin.StackedInline):
 
 @admin.register(Clause)
 class ClauseAdmin(DraftPreviewAdmin):
-    list_display = ("__str__", "excerpt", "provenance", "is_complete", "status", "draft_of", "updated_at")
+    list_display = (
+        "__str__",
+        "excerpt",
+        "provenance",
+        yes_no_column(Clause, "is_complete"),
+        "status",
+        "draft_of",
+        "updated_at",
+    )
     list_filter = ("status", "measure__policy", "measure__pillar", "provenance", "is_complete")
     # A draft of a change names the clause it will replace; which one is fixed when it is created.
     readonly_fields = (*DraftPreviewAdmin.readonly_fields, "draft_of")

@@ -116,17 +116,21 @@ def import_view(request, model_admin):
         if form.is_valid():
             return _preview_or_create(request, form, context, create=step == "create")
     else:
-        initial = {}
-        policy = (
-            Policy.objects.filter(pk=request.GET.get("policy")).first()
-            if request.GET.get("policy", "").isdigit()
-            else None
-        )
-        if policy is not None:
-            url = policy.sources.order_by("position").values_list("url", flat=True).first()
-            initial = {"policy": policy, "source_url": url}
-        form = ImportTextForm(initial=initial)
+        form = ImportTextForm(initial=initial_values(request.GET.get("policy", "")))
     return TemplateResponse(request, "admin/measures/import_text.html", {**context, "form": form})
+
+
+def initial_values(asked: str) -> dict:
+    """The policy asked for (?policy=<id>, from a policy's page), or the only one recorded, and its first
+    source's address, as `import_policy_text` defaults them."""
+    policy = Policy.objects.filter(pk=asked).first() if asked.isdigit() else None
+    if policy is None:
+        only = list(Policy.objects.all()[:2])
+        policy = only[0] if len(only) == 1 else None
+    if policy is None:
+        return {}
+    url = policy.sources.order_by("position").values_list("url", flat=True).first()
+    return {"policy": policy, "source_url": url}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award
@@ -20,12 +21,21 @@ KINDS_FIELD = "recipient_kinds"
 BULK_KIND_REASON = "批量标注申报主体"
 
 
+class KindsSelector(FilteredSelectMultiple):
+    """The two-box selector in a box of its own. Django's script puts the selector first in the select's
+    parent; a model's many-to-many field has a wrapper there, this form field has none, so without one the
+    selector would land before its own label (static/css/admin-editors.css sizes the box)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<div class="kinds-selector">{}</div>', super().render(name, value, attrs, renderer))
+
+
 def kinds_field() -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         queryset=RecipientKind.objects.in_order(),
         required=False,
         label="申报主体类别",
-        widget=FilteredSelectMultiple("申报主体类别", is_stacked=False),
+        widget=KindsSelector("申报主体类别", is_stacked=False),
         help_text="按这笔奖补“支持对象”的原话选择：原文列出几类就选几类；“……等国家级创新平台”另选“其他国家级创新平台”。"
         "不要选原文没有写到的主体。",
     )

@@ -23,9 +23,8 @@ from measures.domain.diffs import FieldChange, field_changes
 
 VERSION_FIELD = "opened_version"
 
-# A value longer than this is shown as a character diff with a little context, not in full twice.
+# A value longer than this is shown as a diff with a little context, not in full twice.
 SHORT_VALUE = 20
-CONTEXT = 12
 
 STALE_MESSAGE = (
     "保存失败：在您打开此页之后，{editor} 于 {time} 修改了这条内容（第{version}版）。"
@@ -40,6 +39,10 @@ class OpenedVersionField(forms.CharField):
     editor left alone is not saved (and not marked as theirs) because of it."""
 
     widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        # Hidden, but its label is still in the page (a hidden row): Chinese like every other.
+        super().__init__(label="打开时的版本", **kwargs)
 
     def has_changed(self, initial, data):
         return False
@@ -107,23 +110,15 @@ def stale_message(model, pk, opened: int):
 
 
 def describe(change: FieldChange):
-    """'金额：3000万元 → 2000万元', or for long text the changed characters in context."""
+    """'金额：3000万元 → 2000万元', or for long text the changes in context (measures/domain/diffs.py)."""
     if change.whole or (len(change.old) <= SHORT_VALUE and len(change.new) <= SHORT_VALUE):
         return format_html("{}：{} → {}", change.label, change.old or "（空）", change.new or "（空）")
-    segments = change.segments
-    parts = []
-    for index, segment in enumerate(segments):
-        text = segment.text
-        if segment.op == "equal":
-            if index > 0 and len(text) > 2 * CONTEXT and index < len(segments) - 1:
-                text = f"{text[:CONTEXT]}…{text[-CONTEXT:]}"
-            elif index == 0 and len(text) > CONTEXT:
-                text = f"…{text[-CONTEXT:]}"
-            elif index == len(segments) - 1 and len(text) > CONTEXT:
-                text = f"{text[:CONTEXT]}…"
-            parts.append(format_html("{}", text))
-        else:
-            parts.append(format_html("<{tag}>{}</{tag}>", text, tag="del" if segment.op == "delete" else "ins"))
+    parts = [
+        format_html("<{tag}>{}</{tag}>", segment.text, tag="del" if segment.op == "delete" else "ins")
+        if segment.op in ("delete", "insert")
+        else format_html("{}", segment.text)
+        for segment in change.segments
+    ]
     return format_html("{}：{}", change.label, format_html_join("", "{}", ((part,) for part in parts)))
 
 

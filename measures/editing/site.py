@@ -24,6 +24,13 @@ class EditorsAdminSite(admin.AdminSite):
 
         return super().index(request, {**(extra_context or {}), "start": start_page(request.user)})
 
+    @property
+    def login_form(self):
+        # Imported here: this module is imported while the apps load, before forms on models may be.
+        from measures.editing.login import EditorLoginForm
+
+        return EditorLoginForm
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         for app in apps:
