@@ -286,12 +286,12 @@ def test_a_draft_is_not_published_over_a_change_made_to_its_clause_since(editor,
     assert publish_clause_draft(draft, editor, "发布").text == f"{NEW_WORDING}。"
 
 
-def test_an_editor_sets_an_award_to_draft_in_the_admin_and_it_leaves_the_finder(client, editor_client, real_policy):
+def test_a_reviewer_sets_an_award_to_draft_in_the_admin_and_it_leaves_the_finder(client, reviewer_client, real_policy):
     award = Award.objects.get(recurrence=Award.Recurrence.PER_YEAR)
     shown = '<strong class="award__amount">每年每家最高500万元</strong>'
     assert shown in page(client, "/policies/kjcx-2025/measures/6/")
-    data = form_data(editor_client.get(award_url(award)), "award")
+    data = form_data(reviewer_client.get(award_url(award)), "award")
     data["status"] = PublicationStatus.DRAFT
-    assert editor_client.post(award_url(award), data).status_code == 302
+    assert reviewer_client.post(award_url(award), data).status_code == 302
     assert "每年每家最高500万元" not in page(client, "/awards/")
     assert shown not in page(client, "/policies/kjcx-2025/measures/6/")

@@ -16,7 +16,7 @@ from measures.domain.review import DraftReview, ReviewEvent, ReviewState
 from measures.editing import review
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.publishing import start_draft_of_change
-from tests.admin_forms import publish_in_admin
+from tests.admin_forms import award_url, clause_url, form_data, publish_in_admin
 from tests.html import between, page
 
 DRAFT = PublicationStatus.DRAFT
@@ -405,3 +405,65 @@ def test_the_start_page_lists_what_is_still_to_be_entered(editor_client, real_po
     assert f"/admin/measures/measure/add/?policy={real_policy.pk}&amp;number=12" in pending
     facts = html[html.index('id="start-facts"') :]
     assert "待录入：" in facts[: facts.index("</div>")]
+
+
+# Only a reviewer publishes: an editor's rows start as drafts and their status is not the editor's
+
+
+def test_an_editor_cannot_publish_a_draft_by_its_status(editor_client, draft_measure):
+    award = Award.objects.get(clause__measure=draft_measure)
+    html = page(editor_client, award_url(award))
+    assert 'name="status"' not in html and "发布状态" in html  # shown, not offered
+    data = form_data(editor_client.get(award_url(award)), "award")
+    data.update(recurrence="once", status=PublicationStatus.PUBLISHED, change_reason="试图直接发布")  # by hand
+    assert editor_client.post(award_url(award), data).status_code == 302
+    assert Award.objects.get(pk=award.pk).status == DRAFT
+
+
+def test_a_row_an_editor_adds_starts_as_a_draft_and_a_reviewers_as_published(
+    client, editor_client, reviewer_client, real_policy
+):
+    clause = Clause.objects.get(measure__policy=real_policy, measure__number=1, position=1)
+    for user_client, amount in ((editor_client, "6661"), (reviewer_client, "6662")):
+        data = form_data(user_client.get(clause_url(clause)), "clause")
+        total = int(data["awards-TOTAL_FORMS"])
+        prefix = f"awards-{total}"
+        data.update(
+            {
+                "awards-TOTAL_FORMS": str(total + 1),
+                f"{prefix}-position": str(total + 1),
+                f"{prefix}-amount_yuan": amount,
+                f"{prefix}-limit": "ceiling",
+                f"{prefix}-recurrence": "once",
+                f"{prefix}-nature": "reward",
+                f"{prefix}-recipient": "企业",
+                f"{prefix}-source_phrase": f"{amount}万元",
+                f"{prefix}-status": PublicationStatus.PUBLISHED,
+                "change_reason": "新增奖补",
+            }
+        )
+        assert user_client.post(clause_url(clause), data).status_code == 302
+    added = dict(
+        Award.objects.filter(clause=clause, amount_yuan__in=[66_610_000, 66_620_000]).values_list(
+            "amount_yuan", "status"
+        )
+    )
+    assert added == {66_610_000: DRAFT, 66_620_000: PublicationStatus.PUBLISHED}
+    measure_page = page(client, "/policies/kjcx-2025/measures/1/")
+    assert "6662万元" in measure_page and "6661万元" not in measure_page
+
+
+def test_an_award_an_editor_adds_to_a_draft_of_a_change_goes_public_with_it(client, editor, reviewer, real_policy):
+    clause = Clause.objects.get(measure__policy=real_policy, measure__number=1, position=1)
+    draft = start_draft_of_change(clause, editor)
+    Award.objects.create(
+        clause=draft,
+        position=draft.awards.count() + 1,
+        amount_yuan=66_630_000,
+        recipient="企业",
+        source_phrase="6663万元",
+        updated_by=editor,
+    )
+    item = review.submit(draft, editor, "新增一笔奖补")
+    review.approve(item, reviewer)
+    assert "6663万元" in page(client, "/policies/kjcx-2025/measures/1/")

@@ -65,12 +65,34 @@ class NumberedRowsFormSet(BaseInlineFormSet):
 
 
 class EditorInline(StaleEditInline):
-    """Mixed into the inlines: the Chinese duplicate-number messages and the audit columns."""
+    """Mixed into the inlines: the Chinese duplicate-number messages and the audit columns; the
+    publication status is the reviewers' to change (drafts_stay_drafts)."""
 
     formset = NumberedRowsFormSet
     extra = 0
     readonly_fields = LAST_SAVED_FIELDS
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def get_readonly_fields(self, request, obj=None):
+        return status_for_reviewers(request, super().get_readonly_fields(request, obj), self.model)
+
+
+def status_for_reviewers(request, readonly_fields, model) -> tuple:
+    """Only a reviewer (审核) publishes: for anyone else a row's 发布状态 is shown, not edited."""
+    has_status = any(f.name == "status" for f in model._meta.fields)
+    if has_status and not review.is_reviewer(request.user):
+        return (*readonly_fields, "status")
+    return tuple(readonly_fields)
+
+
+def drafts_stay_drafts(request, obj) -> None:
+    """A row an editor adds starts as a draft (a reviewer publishes it), unless it belongs to a draft of
+    a change: an award added there goes public when that draft is published."""
+    if not obj._state.adding or not hasattr(obj, "status") or review.is_reviewer(request.user):
+        return
+    if isinstance(obj, Award) and obj.clause.draft_of_id is not None:
+        return
+    obj.status = PublicationStatus.DRAFT
 
 
 class EditorModelAdmin(ErrorSummaryAdmin, StaleEditAdmin, ChangeReasonAdmin):
@@ -110,6 +132,7 @@ class EditorModelAdmin(ErrorSummaryAdmin, StaleEditAdmin, ChangeReasonAdmin):
         if change and not self.edits_content(request, form):
             return
         obj.updated_by = request.user
+        drafts_stay_drafts(request, obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -117,6 +140,7 @@ class EditorModelAdmin(ErrorSummaryAdmin, StaleEditAdmin, ChangeReasonAdmin):
         reason = self.change_reason(form)
         for obj in formset.save(commit=False):
             obj.updated_by = request.user
+            drafts_stay_drafts(request, obj)
             obj._change_reason = reason
             obj.save()
             if isinstance(obj, Award):
@@ -131,6 +155,9 @@ class DraftPreviewAdmin(EditorModelAdmin):
     """A draft's page links to its preview: its measure's page as the public will see it once published."""
 
     readonly_fields = (*EditorModelAdmin.readonly_fields, "preview")
+
+    def get_readonly_fields(self, request, obj=None):
+        return status_for_reviewers(request, super().get_readonly_fields(request, obj), self.model)
 
     @admin.display(description="预览")
     def preview(self, obj):
