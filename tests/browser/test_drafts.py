@@ -1,21 +1,20 @@
-"""An editor's draft in a real browser: an award changed inside a draft of a change, previewed, published
-through the confirmation page with a reason, and shown to the public with that reason."""
+"""An editor's draft in a real browser: an award changed inside a draft of a change, previewed, then
+published by a reviewer (审核) through the confirmation page with a reason, and shown to the public with
+that reason."""
 
 import re
 
 from playwright.sync_api import expect
 
 from measures.domain.models import Clause
+from tests.browser.admin_session import log_in
 
 AMOUNT = "strong.award__amount"
 
 
-def test_an_editor_changes_an_award_in_a_draft_previews_and_publishes_it(page, site, editor, screenshot):
+def test_an_editor_changes_an_award_in_a_draft_a_reviewer_publishes_it(page, site, editor, reviewer, screenshot):
     clause = Clause.objects.get(measure__policy__slug="kjcx-2025", measure__number=3, position=1)
-    page.goto(site + "/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill("editor-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(page, site, "editor", "editor-password-1")
 
     # Start a draft of the clause from the clause list.
     page.goto(site + "/admin/measures/clause/")
@@ -40,7 +39,9 @@ def test_an_editor_changes_an_award_in_a_draft_previews_and_publishes_it(page, s
     expect(page.locator("#clause-1 " + AMOUNT, has_text="最高120万元")).to_have_count(1)
     screenshot(page, 1280)
 
-    # Publish it: the confirmation page shows the amounts' change; the publisher adds a word.
+    # A reviewer publishes it: the confirmation page shows the amounts' change; the reviewer adds a word.
+    page.context.clear_cookies()
+    log_in(page, site, "reviewer", "reviewer-password-1")
     page.goto(site + "/admin/measures/clause/")
     page.locator(f'input[name="_selected_action"][value="{draft_pk}"]').check()
     page.locator('select[name="action"]').select_option("publish_selected_drafts")

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.domain.review import DraftReview, ReviewState
 from measures.editing import review
+from tests.browser.admin_session import log_in
 
 WORD = "走查测试"
 IMPORTED_TEXT = f"""三、夯实企业科技创新主体地位
@@ -24,14 +25,6 @@ MEASURE_URL = "/policies/kjcx-2025/measures/7/"
 REASON = "导入第七条原文（测试）"
 COMMENT = "已核对原文"
 LATER_REASON = "奖励提高到9999万元（测试）"
-
-
-def log_in(page, site, username, password):
-    page.goto(site + "/admin/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#start-page")).to_be_visible()
 
 
 def new_page(browser):

@@ -4,16 +4,9 @@ there waiting, reads its changes and publishes it, and the public page shows it.
 from playwright.sync_api import expect
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
+from tests.browser.admin_session import log_in
 
 SECRET = "浏览器审核测试"
-
-
-def log_in(page, site, username, password):
-    page.goto(site + "/admin/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#start-page")).to_be_visible()
 
 
 def test_an_editor_submits_a_reviewer_publishes_and_the_public_sees_it(
