@@ -28,6 +28,7 @@ from measures.editing.loader import PolicyLoader
 from measures.public.finder import tally
 from measures.public.page_cache.revision_watch import WATCH
 from tests.data import REAL_POLICY_FILE
+from tests.kept_rows import KEPT
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
@@ -103,10 +104,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         before = _tables_with_rows()
         PolicyLoader().load_file(REAL_POLICY_FILE)
         filled = sorted(_tables_with_rows() - before)
+    FILLED_TABLES[:] = filled
+    KEPT.database_ready = True
     yield filled
+    KEPT.close(django_db_blocker)
+    KEPT.database_ready = False
     # The process's listening connection (measures/domain/revision_watch.py) is closed before the test
     # database is dropped, which PostgreSQL refuses while a session is connected to it.
     WATCH.close()
+
+
+# The tables the real policy's load filled (django_db_setup), which empty_database empties.
+FILLED_TABLES = []
 
 
 def _tables_with_rows():
@@ -118,6 +127,29 @@ def _tables_with_rows():
             if cursor.fetchone():
                 filled.add(table)
     return filled
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures: the rows it starts from, kept from the previous test when it asked for
+    the same (tests/kept_rows.py); a test that uses no database leaves them as they are."""
+    if _uses_database(item):
+        blocker = item.config.stash[blocking_manager_key]
+        KEPT.switch_to(KEPT.wanted(item, _commits(item)), KEPT_BUILDERS, blocker)
+    return (yield)
+
+
+def _uses_database(item):
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(item.fixturenames)
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 @pytest.hookimpl(wrapper=True)
@@ -153,14 +185,25 @@ def empty_database(request, db, django_db_setup):
     which sets it up before the test's own fixtures build their rows."""
     if "real_policy" in request.fixturenames:
         pytest.fail("a test cannot ask for both real_policy and empty_database")
+    if KEPT.get("empty_database") is None:
+        _empty_the_database()
+
+
+def _empty_the_database():
     with connection.cursor() as cursor:
-        for table in django_db_setup:
+        for table in FILLED_TABLES:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    return True
 
 
 @pytest.fixture
 def small_policy(db):
     """A two-pillar, three-measure policy with one award, for tests that need no real data."""
+    kept = KEPT.get("small_policy")
+    return Policy.objects.get(pk=kept) if kept is not None else _build_small_policy()
+
+
+def _build_small_policy():
     policy = Policy.objects.create(
         slug="test-policy",
         title="测试政策",
@@ -193,6 +236,10 @@ def small_policy(db):
         source_phrase="给予每年每家最高500万元奖励",
     )
     return policy
+
+
+# What each keepable fixture builds, when kept (tests/kept_rows.py).
+KEPT_BUILDERS = {"empty_database": _empty_the_database, "small_policy": lambda: _build_small_policy().pk}
 
 
 @pytest.fixture
