@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.core.management.commands import migrate
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
@@ -27,6 +29,7 @@ from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
 from measures.public.finder import tally
 from measures.public.page_cache.revision_watch import WATCH
+from tests import migrated_database
 from tests.data import REAL_POLICY_FILE
 from tests.kept_rows import KEPT
 
@@ -94,13 +97,34 @@ def live_server_without_delay():
         yield
 
 
+# What pytest-django changes when told not to migrate (django_db_use_migrations), put back once the
+# test database is made: the migrations are read again by tests and commands after that.
+MIGRATION_MODULES, MIGRATE_COMMAND = settings.MIGRATION_MODULES, migrate.Command
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_use_migrations(django_db_use_migrations):
+    """On SQLite, the test database is a copy of one migrated in an earlier run, when there is one for
+    the migrations as they are (tests/migrated_database.py); else it is migrated, and copied for the next."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or not django_db_use_migrations:
+        return django_db_use_migrations
+    return not migrated_database.kept_copy().exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
     """The test database with the real policy loaded, once per worker, as `make run` loads it. Each test
     runs in a transaction rolled back afterwards, so every test starts from these rows. Gives the tables
     the load filled (for `empty_database`). Only tests that use the database ask for it: a run without
     any has no test database to load into."""
     with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            copy = migrated_database.kept_copy()
+            if django_db_use_migrations:
+                migrated_database.keep(connection, copy)
+            else:
+                migrated_database.restore(connection, copy)
+                settings.MIGRATION_MODULES, migrate.Command = MIGRATION_MODULES, MIGRATE_COMMAND
         before = _tables_with_rows()
         PolicyLoader().load_file(REAL_POLICY_FILE)
         filled = sorted(_tables_with_rows() - before)
