@@ -163,6 +163,13 @@ def pytest_runtest_setup(item):
     return (yield)
 
 
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """After the last test's own transaction is rolled back, the kept rows' is too, before the session's
+    fixtures (the live server, the browser, the test database) are torn down."""
+    if fixturedef.argname == "_django_db_helper" and KEPT.closing:
+        KEPT.close(request.config.stash[blocking_manager_key])
+
+
 def _uses_database(item):
     return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(item.fixturenames)
 
@@ -181,6 +188,7 @@ def pytest_runtest_teardown(item, nextitem):
     """A test that commits (a live server's, or one marked transaction=True) has every table emptied
     after it by Django's flush: the real policy is loaded again, so that the next test starts from the
     same rows as every other."""
+    KEPT.closing = nextitem is None
     result = yield
     # After the last test, the test database is gone (and the settings name the real one).
     if nextitem is not None and _commits(item):

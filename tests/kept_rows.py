@@ -18,6 +18,7 @@ class KeptRows:
         self.names = ()
         self.built = {}
         self.database_ready = False
+        self.closing = False  # the test being torn down is the last: close after its own transaction
 
     def wanted(self, item, commits: bool) -> tuple[str, ...]:
         """The keepable fixtures `item` asks for, if it may get them kept: a test that commits (its
@@ -52,8 +53,9 @@ class KeptRows:
         if self.atomic is None:
             return
         with blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
+            if transaction.get_connection().in_atomic_block:
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
         self.atomic, self.names, self.built = None, (), {}
 
 
