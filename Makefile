@@ -70,10 +70,12 @@ test: install messages system-packages node_modules/.installed
 # While working: the whole suite but its slow families (the markers in pyproject.toml: browser, Nu HTML
 # checker, Schemathesis, fuzzers, property tests), on SQLite whatever DATABASE_URL says, on every core.
 # It needs neither Chromium, Java nor npm; `make test` runs everything, as CI does on both databases.
+# The browser folder is not even collected: each worker would import Playwright for nothing.
 QUICK_TESTS ?= not (browser or validator or contract or fuzz or property)
 
 test-quick: install messages
-	DATABASE_URL= PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist worksteal -m "$(QUICK_TESTS)"
+	DATABASE_URL= PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist worksteal -m "$(QUICK_TESTS)" \
+		--ignore=tests/browser
 
 lint: install
 	$(BIN)/ruff check .

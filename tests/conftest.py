@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.core.management.commands import migrate
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test import Client
@@ -29,7 +31,9 @@ from measures.editing.loader import PolicyLoader
 from measures.editing.review import REVIEWERS_GROUP
 from measures.public.finder import tally
 from measures.public.page_cache.revision_watch import WATCH
+from tests import migrated_database
 from tests.data import REAL_POLICY_FILE
+from tests.kept_rows import KEPT
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
@@ -95,20 +99,49 @@ def live_server_without_delay():
         yield
 
 
+# What pytest-django changes when told not to migrate (django_db_use_migrations), put back once the
+# test database is made: the migrations are read again by tests and commands after that.
+MIGRATION_MODULES, MIGRATE_COMMAND = settings.MIGRATION_MODULES, migrate.Command
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_use_migrations(django_db_use_migrations):
+    """On SQLite, the test database is a copy of one migrated in an earlier run, when there is one for
+    the migrations as they are (tests/migrated_database.py); else it is migrated, and copied for the next."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or not django_db_use_migrations:
+        return django_db_use_migrations
+    return not migrated_database.kept_copy().exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
     """The test database with the real policy loaded, once per worker, as `make run` loads it. Each test
     runs in a transaction rolled back afterwards, so every test starts from these rows. Gives the tables
     the load filled (for `empty_database`). Only tests that use the database ask for it: a run without
     any has no test database to load into."""
     with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            copy = migrated_database.kept_copy()
+            if django_db_use_migrations:
+                migrated_database.keep(connection, copy)
+            else:
+                migrated_database.restore(connection, copy)
+                settings.MIGRATION_MODULES, migrate.Command = MIGRATION_MODULES, MIGRATE_COMMAND
         before = _tables_with_rows()
         PolicyLoader().load_file(REAL_POLICY_FILE)
         filled = sorted(_tables_with_rows() - before)
+    FILLED_TABLES[:] = filled
+    KEPT.database_ready = True
     yield filled
+    KEPT.close(django_db_blocker)
+    KEPT.database_ready = False
     # The process's listening connection (measures/domain/revision_watch.py) is closed before the test
     # database is dropped, which PostgreSQL refuses while a session is connected to it.
     WATCH.close()
+
+
+# The tables the real policy's load filled (django_db_setup), which empty_database empties.
+FILLED_TABLES = []
 
 
 def _tables_with_rows():
@@ -123,10 +156,41 @@ def _tables_with_rows():
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures: the rows it starts from, kept from the previous test when it asked for
+    the same (tests/kept_rows.py); a test that uses no database leaves them as they are."""
+    if _uses_database(item):
+        blocker = item.config.stash[blocking_manager_key]
+        KEPT.switch_to(KEPT.wanted(item, _commits(item)), KEPT_BUILDERS, blocker)
+    return (yield)
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """After the last test's own transaction is rolled back, the kept rows' is too, before the session's
+    fixtures (the live server, the browser, the test database) are torn down."""
+    if fixturedef.argname == "_django_db_helper" and KEPT.closing:
+        KEPT.close(request.config.stash[blocking_manager_key])
+
+
+def _uses_database(item):
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(item.fixturenames)
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A test that commits (a live server's, or one marked transaction=True) has every table emptied
     after it by Django's flush: the real policy is loaded again, so that the next test starts from the
     same rows as every other."""
+    KEPT.closing = nextitem is None
     result = yield
     # After the last test, the test database is gone (and the settings name the real one).
     if nextitem is not None and _commits(item):
@@ -155,14 +219,25 @@ def empty_database(request, db, django_db_setup):
     which sets it up before the test's own fixtures build their rows."""
     if "real_policy" in request.fixturenames:
         pytest.fail("a test cannot ask for both real_policy and empty_database")
+    if KEPT.get("empty_database") is None:
+        _empty_the_database()
+
+
+def _empty_the_database():
     with connection.cursor() as cursor:
-        for table in django_db_setup:
+        for table in FILLED_TABLES:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    return True
 
 
 @pytest.fixture
 def small_policy(db):
     """A two-pillar, three-measure policy with one award, for tests that need no real data."""
+    kept = KEPT.get("small_policy")
+    return Policy.objects.get(pk=kept) if kept is not None else _build_small_policy()
+
+
+def _build_small_policy():
     policy = Policy.objects.create(
         slug="test-policy",
         title="测试政策",
@@ -195,6 +270,10 @@ def small_policy(db):
         source_phrase="给予每年每家最高500万元奖励",
     )
     return policy
+
+
+# What each keepable fixture builds, when kept (tests/kept_rows.py).
+KEPT_BUILDERS = {"empty_database": _empty_the_database, "small_policy": lambda: _build_small_policy().pk}
 
 
 @pytest.fixture
