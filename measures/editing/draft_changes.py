@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from measures.domain.diffs import FieldChange, field_changes
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
-from measures.editing.publishing import AWARD_CONTENT_FIELDS, CLAUSE_CONTENT_FIELDS, draft_reason
+from measures.editing.publishing import AWARD_CONTENT_FIELDS, CLAUSE_CONTENT_FIELDS, draft_reason, published_with
 
 KINDS_LABEL = "申报主体"
 MEASURE_SHOWN_FIELDS = ("number", "title")
@@ -121,10 +121,9 @@ def _new_measure(measure: Measure) -> list[RowChange]:
             "measure", "added", str(measure), field_changes(Measure, None, _values(measure, MEASURE_SHOWN_FIELDS))
         )
     ]
-    clauses = Clause.objects.filter(measure=measure, draft_of__isnull=True).select_related("measure")
-    for clause in clauses.filter(status=PublicationStatus.DRAFT).order_by("position"):
+    clauses, awards = published_with(measure)
+    for clause in clauses.select_related("measure").order_by("position"):
         rows.append(_added(clause))
-    draft_awards = Award.objects.filter(clause__in=clauses, status=PublicationStatus.DRAFT)
-    for award in draft_awards.order_by("clause__position", "position").prefetch_related("kind_links__kind"):
+    for award in awards.order_by("clause__position", "position").prefetch_related("kind_links__kind"):
         rows.append(_added(award))
     return rows

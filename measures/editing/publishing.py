@@ -73,13 +73,20 @@ def publish_measure(measure: Measure, user, reason: str) -> dict[str, int]:
     counts = {"measures": 0, "clauses": 0, "awards": 0}
     if publish_row(measure, user, reason):
         counts["measures"] += 1
-    clauses = Clause.objects.filter(measure=measure, draft_of__isnull=True).select_related("measure")
-    for clause in clauses.filter(status=DRAFT):
+    clauses, awards = published_with(measure)
+    for clause in clauses:
         clause.measure = measure  # the fresh row: its search tokens read the title
         counts["clauses"] += publish_row(clause, user, reason)
-    for award in Award.objects.filter(clause__in=clauses, status=DRAFT):
+    for award in awards:
         counts["awards"] += publish_row(award, user, reason)
     return counts
+
+
+def published_with(measure: Measure):
+    """What publish_measure publishes with a draft measure: its draft clauses (not drafts of changes,
+    each published on its own) and the draft awards on its clauses, as two QuerySets."""
+    clauses = Clause.objects.filter(measure=measure, draft_of__isnull=True)
+    return clauses.filter(status=DRAFT), Award.objects.filter(clause__in=clauses, status=DRAFT)
 
 
 def draft_created_reason(clause: Clause) -> str:

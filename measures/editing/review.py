@@ -15,9 +15,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from measures.domain.models import Award, Clause, Measure, PublicationStatus
+from measures.domain.models import Award, Clause, Measure
 from measures.domain.review import OPEN_STATES, DraftReview, ReviewEvent, ReviewState
-from measures.editing.publishing import PublishingError, is_draft, publish_as
+from measures.editing.publishing import PublishingError, is_draft, publish_as, published_with
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,8 @@ def draft_rows(obj) -> list:
     Read afresh: the caller's copy of `obj` may be older than the database's."""
     obj = type(obj).objects.get(pk=obj.pk)
     if isinstance(obj, Measure):
-        clauses = Clause.objects.filter(measure=obj, draft_of__isnull=True)
-        awards = Award.objects.filter(clause__in=clauses, status=PublicationStatus.DRAFT)
-        return [obj, *clauses.filter(status=PublicationStatus.DRAFT).order_by("pk"), *awards.order_by("pk")]
+        clauses, awards = published_with(obj)
+        return [obj, *clauses.order_by("pk"), *awards.order_by("pk")]
     if isinstance(obj, Clause) and obj.draft_of_id is not None:
         return [obj, *Award.objects.filter(clause=obj).order_by("pk")]
     return [obj]
