@@ -18,6 +18,7 @@ from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
 from measures.public.formatting import site_url
 from measures.public.qrcode import qr_svg
+from measures.public.timeline import last_change
 from measures.public.views import history
 
 # How many of the largest awards the policy page lists among its headline figures.
@@ -118,6 +119,8 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
+        # When the page last changed and why, under its title (one query).
+        "last_change": last_change(measure.pk),
         **(extra or {}),
     }
     if "as_of" in request.GET:
