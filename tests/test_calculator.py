@@ -355,7 +355,7 @@ def test_kinds_departments_and_application_facts_have_editors_pages(editor_clien
 
 def test_the_finder_has_a_kind_facet_with_counts_and_filters_by_kind(client, real_policy):
     html = page(client, "/awards/")
-    facet = between(html, 'class="facet facet--kind"', "</div>")
+    facet = between(html, 'class="facet facet--kind"', "</details>")
     assert "申报主体" in facet
     assert "不限 (8)" in facet  # every award once, though several are open to more than one kind
     assert "国家级国际科技合作基地 (2)" in facet and "科技型企业孵化器 (1)" in facet
@@ -433,7 +433,7 @@ def test_an_awards_tags_have_a_history_page_with_who_and_why(editor_client, real
 
 
 def test_the_kind_facets_any_count_follows_the_other_filters_once_a_kind_is_chosen(client, real_policy):
-    facet = between(page(client, "/awards/?kind=accelerator&min=200"), 'class="facet facet--kind"', "</div>")
+    facet = between(page(client, "/awards/?kind=accelerator&min=200"), 'class="facet facet--kind"', "</details>")
     assert "不限 (6)" in facet  # 3000, 200, 300, 1000, 500 and 3000万元: the awards of ≥ 200万元, whatever their kinds
 
 
