@@ -9,11 +9,9 @@
 (function () {
   "use strict";
 
-  if (window.location.hash.length > 1) {
-    var arrival = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-    if (arrival && arrival.hasAttribute("data-focus-on-arrival")) {
-      arrival.focus({ preventScroll: true });
-    }
+  var arrival = document.querySelector("[data-focus-on-arrival]");
+  if (arrival && window.location.hash === "#" + arrival.id) {
+    arrival.focus({ preventScroll: true });
   }
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
