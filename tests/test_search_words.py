@@ -116,6 +116,7 @@ def test_an_english_page_says_the_same_with_the_chinese_marked(client, real_poli
     widened = between(search_page(client, "国家重点实验室"), 'class="search-widened"', "</div>")
     assert "also searched for" in widened
     assert 'is a common name for the recipient kind “<span lang="zh-Hans">全国重点实验室</span>”' in widened
+    assert '<span lang="zh-Hans">五十万 = 50万元' in search_page(client, "五十万")
 
 
 # Recipient kinds' aliases
@@ -191,6 +192,45 @@ def test_nothing_found_with_several_terms_suggests_each_that_finds_alone(client,
     html = search_page(client, "金砖 苏颂")
     suggestions = text_of(between(html, 'class="search-suggestions"', "</ul>"))
     assert "金砖" in suggestions and "苏颂" in suggestions
+
+
+# Snippets and amounts
+
+
+FIGURE = re.compile(r"[0-9][0-9,.]*[0-9]|[0-9]")
+
+
+def test_a_snippet_never_starts_or_ends_inside_an_amount():
+    text = "甲" * 30 + "对符合条件的项目给予一次性300万元支持，" + "乙" * 60 + "每年最高1,500万元"
+    whole = set(FIGURE.findall(text))
+    for width in range(10, 60):
+        snippet = str(search.highlight(text, ("支持",), width=width))
+        assert set(FIGURE.findall(snippet)) <= whole, snippet  # never "0万元" for "300万元"
+        assert not snippet.startswith("…万"), snippet
+    assert "300万元<mark>支持</mark>" in str(search.highlight(text, ("支持",), width=12))
+
+
+def test_no_snippet_of_the_real_policy_cuts_a_figure(client, real_policy):
+    html = search_page(client, "支持")
+    snippets = re.findall(r'<p class="search-result__snippet"[^>]*>(.*?)</p>', html)
+    assert snippets
+    whole = {
+        figure for clause in search.find(search.parse_query("支持")).clauses for figure in FIGURE.findall(clause.text)
+    }
+    for snippet in snippets:
+        assert set(FIGURE.findall(snippet)) <= whole, snippet
+        assert not re.search(r"…[万亿元]", snippet), snippet
+
+
+def test_an_amount_is_shown_back_in_other_notations(client, real_policy):
+    understood = text_of(between(search_page(client, "五十万"), 'class="search-understood"', "</div>"))
+    assert "五十万 = 50万元 = 0.005亿元 = 500,000元" in understood
+    assert "三千万" not in understood
+
+
+def test_an_amount_written_as_shown_is_not_repeated(client, real_policy):
+    understood = text_of(between(search_page(client, "3000万元"), 'class="search-understood"', "</div>"))
+    assert "3000万元 = 0.3亿元 = 30,000,000元" in understood
 
 
 @pytest.mark.parametrize("query", ["补贴 %", "%", "国家重点实验室 ——", "补贴" * 60, "\u0000补贴"])

@@ -85,6 +85,14 @@ class AmountTerm:
         return meaning
 
     @property
+    def notations(self) -> list[str]:
+        """One amount as other notations write it, without the term's own (五十万: 50万元, 0.005亿元,
+        500,000元): what the search also finds for it."""
+        if not self.exact:
+            return []
+        return [written for written in money.notations(self.low) if written != self.term]
+
+    @property
     def finder_url(self) -> str | None:
         """The same amounts in the award finder (/awards/?min=…&max=…, in 万元, inclusive); None beyond
         any award, where the finder would list nothing but an error. An end above the finder's largest
@@ -358,6 +366,22 @@ def _spans(text: str, terms: tuple[str, ...], amounts: tuple[AmountTerm, ...]) -
     return spans
 
 
+_FIGURE = re.compile(r"[0-9０-９]+(?:[.,．，][0-9０-９]+)*[%％]?")
+
+
+def _outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
+    """The window [start, end) widened so that neither end falls inside a figure or an amount of `text`
+    ("…0万元支持" would misstate 300万元): an end inside one moves to the figure's edge, outside."""
+    figures = [match.span() for match in _FIGURE.finditer(text)]
+    figures += [(amount.start, amount.end) for amount in money.find_amounts(text)]
+    for figure_start, figure_end in figures:
+        if figure_start < start < figure_end:
+            start = figure_start
+        if figure_start < end < figure_end:
+            end = figure_end
+    return start, end
+
+
 def highlight(
     text: str, terms: tuple[str, ...], width: int | None = SNIPPET_WIDTH, amounts: tuple[AmountTerm, ...] = ()
 ) -> SafeString:
@@ -370,6 +394,7 @@ def highlight(
         start = max(0, first[0] - width // 3) if first else 0
         end = min(len(text), max(start + width, first[1] if first else 0))
         start = max(0, min(start, end - width))  # near the end: fill the window backwards
+        start, end = _outside_figures(text, start, end)
     parts = ["…" if start > 0 else ""]
     position = start
     for span_start, span_end in spans:
