@@ -19,7 +19,7 @@ from measures.editing.admin import LAST_SAVED_FIELDS, EditorInline, EditorModelA
 
 @admin.register(RecipientKind)
 class RecipientKindAdmin(EditorModelAdmin):
-    list_display = ("name", "slug", "group", "order", "award_count", "updated_at")
+    list_display = ("name", "aliases", "slug", "group", "order", "award_count", "updated_at")
     list_display_links = ("name",)
     list_filter = ("group",)
     search_fields = ("name", "slug", "aliases", "explanation")
