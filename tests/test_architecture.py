@@ -48,6 +48,7 @@ PUBLIC_ROOMS = {
     "measures.public.calculator": 1,
     "measures.public.timeline": 1,
     "measures.public.exports": 1,
+    "measures.public.linked_data": 1,
     "measures.public.charts": 1,
     "measures.public.qrcode": 1,
     "measures.public.page_cache": 1,
