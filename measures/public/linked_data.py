@@ -30,7 +30,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def script(document: dict) -> SafeString:
     """The document as a `<script type="application/ld+json">` element (not run: no CSP source needed)."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return format_html('<script type="application/ld+json" lang="zh-Hans">{}</script>', mark_safe(text))
 
 
 def policy_document(policy) -> dict:
@@ -58,6 +58,7 @@ def measure_document(measure, awards) -> dict:
         "@id": url,
         "url": url,
         "name": _measure_name(measure),
+        "position": measure.number,
         "inLanguage": "zh-Hans",
         "legislationLegalForce": LEGAL_FORCE[policy.validity_status(timezone.localdate())],
         "legislationDateVersion": _local_date(_measure_changed_at(measure)),
@@ -99,7 +100,7 @@ def _measure_url(policy, measure) -> str:
 
 
 def _measure_name(measure) -> str:
-    return f"第{measure.number}条 {measure.title}"
+    return measure.title
 
 
 def _measure_changed_at(measure):
@@ -119,19 +120,20 @@ def _local_date(moment) -> str:
 def _grant(award, measure_url) -> dict:
     amount = {"@type": "MonetaryAmount", "currency": CURRENCY}
     amount["maxValue" if award.limit == Award.Limit.CEILING else "value"] = award.amount_yuan
-    description = f"支持对象：{award.recipient}"
-    if award.condition:
-        description += f"；条件：{award.condition}"
-    return {
+    grant = {
         "@type": "MonetaryGrant",
         "@id": f"{measure_url}#award-{award.pk}",
         # The award's id in the downloads (金额编号), so that the two can be joined.
         "identifier": str(award.pk),
-        "name": f"{award.display_text}{award.get_nature_display()}",
-        "description": description,
+        # The source's own words ("给予每年每家最高500万元奖励"): they also say what the amount leaves out, how often.
+        "name": award.source_phrase,
+        "description": award.recipient,  # who may receive it
         "url": f"{measure_url}#{award.clause.anchor}",
         "amount": amount,
     }
+    if award.condition:
+        grant["disambiguatingDescription"] = award.condition
+    return grant
 
 
 def _known_facts(facts) -> bool:
@@ -144,7 +146,6 @@ def _service(award, measure_url) -> dict:
     node = {
         "@type": "GovernmentService",
         "@id": f"{measure_url}#award-{award.pk}-application",
-        "name": f"申请{award.display_text}{award.get_nature_display()}",
         "serviceOutput": {"@id": f"{measure_url}#award-{award.pk}"},
     }
     if facts.departments:
@@ -165,13 +166,8 @@ def _service(award, measure_url) -> dict:
         if facts.window.closes:
             hours["validThrough"] = facts.window.closes.isoformat()
         node["hoursAvailable"] = hours
-    notes = []
-    if facts.window is not None and facts.window.kind != "dates":
-        notes.append(f"申报时间：{facts.window.label}")
-    if facts.materials:
-        notes.append(f"所需材料：{facts.materials}")
-    if notes:
-        node["description"] = "；".join(notes)
+    # The materials, and a window without dates (常年受理, 以年度通知为准), have no schema.org property:
+    # the page says them.
     return node
 
 
