@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from measures.domain.models import Award, Policy, measure_path
-from measures.public.formatting import site_url
+from measures.public.formatting import site_url, zh_lang
 
-CONTEXT = "https://schema.org"
+SCHEMA_ORG = "https://schema.org"
 CURRENCY = "CNY"  # every amount is in yuan (measures.text.money)
 LEGAL_FORCE = {
     Policy.ValidityStatus.IN_FORCE: "https://schema.org/InForce",
@@ -30,13 +30,14 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def script(document: dict) -> SafeString:
     """The document as a `<script type="application/ld+json">` element (not run: no CSP source needed)."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json" lang="zh-Hans">{}</script>', mark_safe(text))
+    # Its text is the policy's Chinese: marked so on an English page, as the page's own policy text is.
+    return format_html('<script type="application/ld+json"{}>{}</script>', zh_lang(), mark_safe(text))
 
 
 def policy_document(policy) -> dict:
     """The policy page: the policy and its published measures as its parts (policy.measures prefetched
     published, as Policy.objects.for_overview() does)."""
-    node = {"@context": CONTEXT, **_policy_node(policy)}
+    node = {"@context": SCHEMA_ORG, **_policy_node(policy)}
     node["hasPart"] = [
         {"@type": "Legislation", "@id": _measure_url(policy, measure), "name": _measure_name(measure)}
         for pillar in policy.pillars.all()
@@ -66,7 +67,7 @@ def measure_document(measure, awards) -> dict:
     }
     if grants:
         node["about"] = grants
-    return {"@context": CONTEXT, "@graph": [node, *services]}
+    return {"@context": SCHEMA_ORG, "@graph": [node, *services]}
 
 
 def _policy_node(policy) -> dict:
