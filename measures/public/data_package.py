@@ -31,9 +31,9 @@ TYPES = {
 URLS = {"clause_url", "source_url", "url"}
 UNITS = {"amount_yuan": "CNY", "amount_wan": "10000 CNY (万元)"}
 REQUIRED = {"id", "policy_slug", "measure_number", "amount_yuan", "clause_url"}
-# Where each table's rows stand in their clause: (policy, measure, position) of a clause.
-CLAUSE_PLACE = {"awards": ["policy_slug", "measure_number", "clause_position"]}
-CLAUSE_KEY = ["policy_slug", "measure_number", "position"]
+# An award names its clause by the clause's policy, measure and position.
+AWARD_CLAUSE = ["policy_slug", "measure_number", "clause_position"]
+CLAUSE_PLACE = ["policy_slug", "measure_number", "position"]
 
 
 def descriptor(datasets: dict) -> dict:
@@ -45,11 +45,10 @@ def descriptor(datasets: dict) -> dict:
         for name, spec in datasets.items():
             for fmt in ("csv", "json"):
                 path = site_url(reverse("measures:download", kwargs={"dataset": name, "fmt": fmt}))
-                resources.append(_resource(f"{name}-{fmt}", name, spec, fmt, path))
+                resources.append(_resource(name, spec, fmt, path))
         resources.append(
             _resource(
-                "finder-csv",
-                "awards",
+                "finder",
                 {
                     "title": "奖补查询的导出",
                     "description": "奖补查询（/awards/）按所选条件导出的奖补金额；不加条件时为全部。",
@@ -63,8 +62,7 @@ def descriptor(datasets: dict) -> dict:
         if kind is not None:
             resources.append(
                 _resource(
-                    "calculator-csv",
-                    "awards",
+                    "calculator",
                     {
                         "title": "政策计算器的导出",
                         "description": (
@@ -87,29 +85,24 @@ def descriptor(datasets: dict) -> dict:
         }
 
 
-def _resource(resource_name, table, spec, fmt, path) -> dict:
+def _resource(table, spec, fmt, path) -> dict:
     columns = spec["columns"]
     keyed = fmt == "json"
-    fields = [_field(column, keyed) for column in columns]
-    name_of = {column.key: (column.key if keyed else column.header) for column in columns}
-    schema = {"fields": fields, "primaryKey": [name_of["id"]], "missingValues": [""]}
-    foreign_keys = []
-    if resource_name.startswith(("finder", "calculator")):
-        foreign_keys.append(
-            {"fields": [name_of["id"]], "reference": {"resource": "awards-csv", "fields": ["金额编号"]}}
-        )
-    elif table in CLAUSE_PLACE:
-        clause_names = _clause_names(keyed)
-        foreign_keys.append(
-            {
-                "fields": [name_of[key] for key in CLAUSE_PLACE[table]],
-                "reference": {"resource": f"clauses-{fmt}", "fields": clause_names},
-            }
-        )
-    if foreign_keys:
-        schema["foreignKeys"] = foreign_keys
+    schema = {
+        "fields": [_field(column, keyed) for column in columns],
+        "primaryKey": _names(columns, ["id"], keyed),
+        "missingValues": [""],
+    }
+    if table == "awards":
+        schema["foreignKeys"] = [
+            _foreign_key(_names(columns, AWARD_CLAUSE, keyed), f"clauses-{fmt}", CLAUSE_PLACE, exports.CLAUSE_COLUMNS)
+        ]
+    elif table in ("finder", "calculator"):  # their rows are the bulk file's awards, by id
+        schema["foreignKeys"] = [
+            _foreign_key(_names(columns, ["id"], keyed), "awards-csv", ["id"], exports.AWARD_COLUMNS)
+        ]
     resource = {
-        "name": resource_name,
+        "name": f"{table}-{fmt}",
         "title": str(spec["title"]),
         "description": str(spec["description"]),
         "path": path,
@@ -125,9 +118,15 @@ def _resource(resource_name, table, spec, fmt, path) -> dict:
     return resource
 
 
-def _clause_names(keyed: bool) -> list[str]:
-    by_key = {column.key: column for column in exports.CLAUSE_COLUMNS}
-    return [key if keyed else by_key[key].header for key in CLAUSE_KEY]
+def _names(columns, keys: list[str], keyed: bool) -> list[str]:
+    """The fields of these columns' `keys`: the keys themselves in a JSON file, the headers in a CSV."""
+    header = {column.key: column.header for column in columns}
+    return [key if keyed else header[key] for key in keys]
+
+
+def _foreign_key(fields, resource, keys, columns) -> dict:
+    keyed = resource.endswith("-json")
+    return {"fields": fields, "reference": {"resource": resource, "fields": _names(columns, keys, keyed)}}
 
 
 def _field(column, keyed: bool) -> dict:
