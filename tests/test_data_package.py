@@ -13,8 +13,11 @@ from frictionless import Package
 
 from measures.domain.models import Award
 from measures.public import exports
+from tests.data import add_more_data
+from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 PACKAGE = "/downloads/datapackage.json"
+PACKAGE_QUERIES = CONTENT_REVISION_QUERIES + 1  # the first public kind, for the calculator's example
 
 
 def descriptor(client):
@@ -171,3 +174,11 @@ def test_the_downloads_page_says_it_in_english_too(client, real_policy):
     html = client.get("/downloads/").content.decode("utf-8")
     assert '<a href="/calculator/">Open the calculator</a>' in html
     assert "as a Frictionless Data Package" in html
+
+
+def test_the_package_runs_one_query_whatever_the_data(client, small_policy, django_assert_num_queries):
+    with django_assert_num_queries(PACKAGE_QUERIES):
+        before = client.get(PACKAGE).content
+    add_more_data(small_policy)
+    with django_assert_num_queries(PACKAGE_QUERIES):
+        assert client.get(PACKAGE).content == before  # it describes the files, not their rows
