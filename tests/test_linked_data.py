@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from measures.domain.eligibility import ApplicationInfo, Department
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
+from measures.public.timeline import last_change
 from tests.data import add_award
 
 VOCABULARY = json.loads((Path(__file__).parent / "vocabulary" / "schemaorg-subset.json").read_text("utf-8"))
@@ -182,6 +183,9 @@ def test_an_expired_policy_is_not_in_force(client, real_policy):
 def test_a_measure_is_part_of_its_policy_and_about_its_awards_in_cny(client, real_policy):
     measure = linked_data(client, "/policies/kjcx-2025/measures/3/")["@graph"][0]
     assert (measure["name"], measure["position"]) == ("拓展科技交流合作平台", 3)
+    # The version is the day of the change the page names under its title (最后修改).
+    latest = last_change(Measure.objects.get(policy=real_policy, number=3).pk)
+    assert measure["legislationDateVersion"] == timezone.localdate(latest.date).isoformat()
     assert measure["isPartOf"]["legislationIdentifier"] == "厦委发〔2025〕1号"
     grants = measure["about"]
     assert [grant["name"] for grant in grants] == list(

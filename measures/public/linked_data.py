@@ -46,9 +46,10 @@ def policy_document(policy) -> dict:
     return node
 
 
-def measure_document(measure, awards) -> dict:
+def measure_document(measure, awards, changed_at=None) -> dict:
     """A measure page: the measure, part of its policy, about its published awards (`awards`, each with
-    `facts`: measures.domain.eligibility.attach_eligibility), and how to apply for those where it is known."""
+    `facts`: measures.domain.eligibility.attach_eligibility), and how to apply for those where it is known.
+    Its version is `changed_at`, the latest public change the page shows, else its rows' latest save."""
     policy = measure.policy
     url = _measure_url(policy, measure)
     with translation.override("zh-hans"):
@@ -62,7 +63,7 @@ def measure_document(measure, awards) -> dict:
         "position": measure.number,
         "inLanguage": "zh-Hans",
         "legislationLegalForce": LEGAL_FORCE[policy.validity_status(timezone.localdate())],
-        "legislationDateVersion": _local_date(_measure_changed_at(measure)),
+        "legislationDateVersion": _local_date(changed_at or _measure_changed_at(measure)),
         "isPartOf": _policy_node(policy),
     }
     if grants:
