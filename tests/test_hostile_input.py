@@ -68,6 +68,7 @@ PATTERN_PATHS = {
     "changes": ["/changes/"],
     "changes_feed": ["/changes/feed/"],
     "downloads": ["/downloads/"],
+    "data_package": ["/downloads/datapackage.json"],
     "accessibility": ["/accessibility/"],
     "download": [
         "/downloads/awards.csv",

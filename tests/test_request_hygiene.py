@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     "/changes/feed/",
     "/downloads/",
     "/downloads/awards.csv",
+    "/downloads/datapackage.json",
     "/accessibility/",
     "/sitemap.xml",
     "/robots.txt",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("changes/feed/", read_only(history.ChangesFeed()), name="changes_feed"),
     path("downloads/", read_only(downloads.downloads), name="downloads"),
+    path("downloads/datapackage.json", read_only(downloads.package), name="data_package"),
     # 无障碍声明: fixed text, linked from every footer.
     path(
         "accessibility/",

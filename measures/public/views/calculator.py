@@ -58,7 +58,7 @@ def calculator_export_csv(request):
         lines = [_("查询条件有误：")] + [message for _name, message in query.errors]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     response = exports.csv_response(exports.CALCULATOR_COLUMNS, answer.every_award(), site_url)
-    response["Content-Disposition"] = 'attachment; filename="calculator.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("calculator", "csv")}"'
     return response
 
 
