@@ -24,8 +24,8 @@ from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/):
 # The matches, then the clauses shown; on PostgreSQL first the token counts that choose the plan
-# (measures/search/table.py); then the recipient kinds the words name.
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql") + 1
+# (measures/search/table.py); then the recipient kinds and the related documents the words name.
+RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql") + 2
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
 

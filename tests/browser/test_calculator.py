@@ -16,7 +16,7 @@ def test_an_incubator_on_a_phone_sees_its_award_its_source_and_the_pending_facts
     expect(page.get_by_label("只看有效政策")).to_be_checked()
 
     page.get_by_role("checkbox", name=re.compile("^科技型企业孵化器")).check()
-    page.get_by_role("button", name="查看可以申请的奖补").click()
+    page.get_by_role("button", name="查看可能适用的奖补").click()
 
     awards = page.locator("li.calculator-award")
     expect(awards).to_have_count(1)
@@ -36,7 +36,7 @@ def test_an_incubator_on_a_phone_sees_its_award_its_source_and_the_pending_facts
     # The choice is kept in the form: add a second kind.
     expect(page.get_by_role("checkbox", name=re.compile("^科技型企业孵化器"))).to_be_checked()
     page.get_by_role("checkbox", name=re.compile("^国家级国际科技合作基地")).check()
-    page.get_by_role("button", name="查看可以申请的奖补").click()
+    page.get_by_role("button", name="查看可能适用的奖补").click()
     expect(page.locator("li.calculator-award")).to_have_count(3)
     expect(page.locator(".calculator-totals li")).to_have_text(
         ["一次性奖励合计 200 = 200万元", "每年合计最高 500 = 500万元", "未注明频次的金额合计最高 100 = 100万元"]

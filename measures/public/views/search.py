@@ -1,9 +1,10 @@
 """The search page, /search/?q=: what a match is, how results are ranked and highlighted is
-decided in measures/search/query.py. Two SQL queries for a results page (query.find) and one for
-the recipient kinds (申报主体) the words name, none for the empty form."""
+decided in measures/search/query.py. Two SQL queries for a results page (query.find), one for
+the recipient kinds (申报主体) the words name and one for the related documents, none for the empty form."""
 
 from django.shortcuts import render
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind
 from measures.public.alerts import follow_url
 from measures.search import query as finder
@@ -30,6 +31,8 @@ def search(request):
         "hits": hits,
         # Kinds of applicant named by the words: each leads to the calculator with it chosen.
         "kinds": list(RecipientKind.objects.public().named(query.words)) if query.words else [],
+        # Related documents (相关文件) the words name: a draft implementing rule is found by its subject.
+        "documents": list(RelatedDocument.objects.named(query.words)) if query.words else [],
         "example_terms": EXAMPLE_TERMS,
         "max_query_length": finder.MAX_QUERY_LENGTH,
         "max_terms": finder.MAX_TERMS,
