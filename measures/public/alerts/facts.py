@@ -45,7 +45,7 @@ def unsent(subscription: Subscription) -> list[tuple[str, int]]:
     return found
 
 
-def settle(subscription: Subscription, saves: list[tuple[str, int]], now) -> None:
+def record_mailed(subscription: Subscription, saves: list[tuple[str, int]], now) -> None:
     """Record `saves` as mailed to the subscription (the unique constraint keeps it to once)."""
     Delivery.objects.bulk_create(
         [

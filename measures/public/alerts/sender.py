@@ -136,7 +136,7 @@ def _settle_facts(subscription: Subscription, now, outbox: Outbox, report: Repor
     saves = facts.unsent(subscription)
     if not saves:
         return
-    facts.settle(subscription, saves, now)
+    facts.record_mailed(subscription, saves, now)
     subscription.last_sent_at = now
     subscription.save(update_fields=["last_sent_at"])
     outbox.send(mail.facts_entered(subscription))
