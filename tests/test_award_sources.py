@@ -36,7 +36,7 @@ def test_a_card_follows_its_clause_when_the_clause_is_official_text(client, real
 
 def test_the_calculator_says_what_may_apply_and_each_awards_condition_first(client, real_policy):
     html = page(client, "/calculator/?kind=national-key-laboratory")
-    assert '<h2 id="calculator-answer">可能适用的奖补</h2>' in html
+    assert '<h2 id="calculator-answer" tabindex="-1" data-focus-on-arrival>可能适用的奖补</h2>' in html
     assert "可以申请的奖补" not in html
     award = card(html, "一次性3000万元")
     condition = between(award, '<p class="award__condition">', "</p>")

@@ -221,7 +221,7 @@ def test_the_policy_facet_lists_the_largest_policies_and_the_rest_are_searched_o
     client, real_policy, small_policy, monkeypatch
 ):
     monkeypatch.setattr(facets, "POLICIES_SHOWN", 1)
-    policies = between(page(client, "/awards/?min=1&sort=amount"), 'class="facet facet--policy"', "</div>")
+    policies = between(page(client, "/awards/?min=1&sort=amount"), 'class="facet facet--policy"', "</details>")
     # 9 awards: the real policy's 8 (the one listed) and the small policy's 1.
     assert (
         '<a class="chip chip--selected" href="/awards/?min=1&amp;sort=amount" aria-current="true">不限 (9)</a>'

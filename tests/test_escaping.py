@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from measures.public.formatting import web_url
 from measures.search.query import highlight
 from tests.admin_forms import clause_url, form_data
 from tests.data import REAL_POLICY_FILE
+from tests.kept_rows import KEPT, keepable
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +75,18 @@ def edit(row, editor, **values):
 
 
 @pytest.fixture
-def hostile(editor):
+def hostile(db):
     """A featured policy made of hostile text, then edited once (so that every history page, the
     change log and the feed show hostile text in reasons and diffs). Rows are created with the ORM,
-    which, like a restored backup, does not validate: the source addresses are javascript: URLs."""
+    which, like a restored backup, does not validate: the source addresses are javascript: URLs.
+    Built once for the tests in a row that ask for it (tests/kept_rows.py)."""
+    kept = KEPT.get("hostile")
+    return Policy.objects.get(pk=kept if kept is not None else _build_hostile())
+
+
+@keepable("hostile")
+def _build_hostile():
+    editor = User.objects.create_user("hostile-editor", is_staff=True)
     policy = Policy.objects.create(
         slug=SLUG,
         title=POLICY_TITLE,
@@ -128,7 +138,7 @@ def hostile(editor):
     edit(measure, editor, title=MEASURE_TITLE)
     edit(clause, editor, text=CLAUSE_TEXT)
     edit(award, editor, recipient=RECIPIENT)
-    return policy
+    return policy.pk
 
 
 # --- reading HTML ------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ def award_finder(request):
         facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder_facets(finder, request)],
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
+        # What the phones' 筛选 button says is already chosen: the facets and the amounts typed.
+        chosen_count=len(selected) + sum(finder.form.cleaned_data.get(name) is not None for name in ("min", "max")),
         csv_url=with_query(reverse("measures:awards_csv"), request.GET),
         # 关注 these filters: mail when an award they list appears or changes (not the page or order).
         follow_url=follow_url(kind="awards", filters=_filters_query(request)),

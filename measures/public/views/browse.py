@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.eligibility import ApplicationFacts, attach_eligibility
+from measures.domain.eligibility import ApplicationFacts, RecipientKind, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
 from measures.public.formatting import site_url
 from measures.public.qrcode import qr_svg
+from measures.public.timeline import last_change
 from measures.public.views import history
 
 # How many of the largest awards the policy page lists among its headline figures.
@@ -37,13 +38,15 @@ def policy_detail(request, slug):
 
 
 def _render_policy(request, policy, *, is_home):
-    """The policy page: five queries for the policy and its tree (for_overview), two for the
-    headline figures, one for the award chart, two for the related documents and their measures."""
+    """The policy page: five queries for the policy and its tree (for_overview), one for who may apply,
+    two for the headline figures, one for the award chart, two for the related documents and their
+    measures."""
     policy_awards = Award.objects.published().in_policy(policy)
     largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
     context = {
         **_policy_context(policy),
         "is_home": is_home,
+        "audience_groups": audience_groups(policy_awards),
         "award_count": policy_awards.count(),
         "largest_awards": list(largest_awards),
         "award_chart": award_chart(policy_awards.for_listing()),
@@ -53,6 +56,13 @@ def _render_policy(request, policy, *, is_home):
         "follow_kind": "policy",
     }
     return render(request, "measures/policy.html", context)
+
+
+def audience_groups(awards) -> list[str]:
+    """The groups of recipient kinds (创新平台, 孵化载体…) that these awards are open to, in the groups'
+    order: who the policy is for, as far as its awards are recorded. One query."""
+    found = set(RecipientKind.objects.filter(award_links__award__in=awards).values_list("group", flat=True))
+    return [label for value, label in RecipientKind.Group.choices if value in found]
 
 
 def pillar_detail(request, slug, number):
@@ -118,6 +128,8 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
+        # When the page last changed and why, under its title (one query).
+        "last_change": last_change(measure.pk),
         **(extra or {}),
     }
     if "as_of" in request.GET:
