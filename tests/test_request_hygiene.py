@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     "/policies/test-policy/pillars/1/",
     "/policies/test-policy/measures/1/",
     "/policies/test-policy/measures/1/history/",
+    "/policies/test-policy/measures/1/feed/",
     "/awards/",
     "/awards/policies/",
     "/awards/export.csv",

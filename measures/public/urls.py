@@ -20,6 +20,11 @@ urlpatterns = [
         read_only(history.measure_history),
         name="measure_history",
     ),
+    path(
+        "policies/<slug:slug>/measures/<int:number>/feed/",
+        read_only(history.MeasureChangesFeed()),
+        name="measure_feed",
+    ),
     path("awards/", read_only(awards.award_finder), name="awards"),
     path("awards/policies/", read_only(awards.award_policies), name="award_policies"),
     path("awards/export.csv", read_only(awards.award_export_csv), name="awards_csv"),

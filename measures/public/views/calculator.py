@@ -4,8 +4,8 @@ Both read the question through measures.public.calculator.CalculatorQuery, so th
 the same awards. A question that cannot be answered whole is a 400 with its messages and the form, never
 a partial list. Queries, whatever the amount of data: the form's kinds and counts two, the policies in
 force one, the kinds asked one, the answer three (the policies in force, the kinds it lists, the amounts:
-measures.public.calculator) and its page five (awards, their kinds, the measures' and the awards'
-application facts with their departments and guides)."""
+measures.public.calculator) and its page six (awards, their kinds, the measures' and the awards'
+application facts with their departments and guides, the measures' related documents)."""
 
 from urllib.parse import urlencode
 
@@ -40,7 +40,7 @@ def calculator_page(request):
         "kinds": query.kinds,
         "chosen_chips": chosen_chips(request.GET, query.kinds),
         "results": results,
-        "groups_listed": calculator.grouped(results) if results else [],
+        "groups_listed": calculator.with_documents(calculator.grouped(results)) if results else [],
         "count": answer.count if answer else 0,
         "totals": answer.totals if answer else [],
         "notes": calculator.NOTES,
