@@ -285,3 +285,15 @@ def test_a_calculator_follow_link_naming_no_answer_is_a_clear_message(client, re
     response = client.get("/follow/", {"kind": "calculator", "kinds": kinds})
     assert response.status_code == 400
     assert "政策计算器的条件" in response.content.decode()
+
+
+def test_a_reminder_is_in_the_language_of_the_sign_up(measure_3, follower, mailoutbox):
+    window(measure_3)
+    subscription = asking(follower(measure_3))
+    subscription.language = "en"
+    subscription.save(update_fields=["language"])
+    assert run("2027-03-17") == 1
+    (message,) = mailoutbox
+    assert message.subject.endswith("closes in 14 days")
+    assert "Application period: 2027-03-01 — 2027-03-31" in message.body
+    assert "申报时间" not in message.body

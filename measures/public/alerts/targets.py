@@ -22,6 +22,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Policy, measure_path
@@ -288,7 +289,7 @@ def describe_kinds(slugs: list[str]) -> str:
     kinds = list(RecipientKind.objects.public().filter(slug__in=slugs).in_order())
     if not kinds:
         return ""
-    separator = _("、")  # between two kinds: an enumeration comma in Chinese
+    separator = pgettext("between the items of a list", "、")
     return _("政策计算器：%(kinds)s") % {"kinds": separator.join(kind.name for kind in kinds)}
 
 
