@@ -5,6 +5,7 @@ is waited on. The windows are this module's own: no source gives the real policy
 
 import datetime
 import io
+import json
 import re
 
 import pytest
@@ -297,3 +298,22 @@ def test_a_reminder_is_in_the_language_of_the_sign_up(measure_3, follower, mailo
     assert message.subject.endswith("closes in 14 days")
     assert "Application period: 2027-03-01 — 2027-03-31" in message.body
     assert "申报时间" not in message.body
+
+
+def test_reminders_sent_stay_out_of_backups_like_the_subscriptions_they_belong_to(measure_3, follower, mailoutbox):
+    window(measure_3)
+    asking(follower(measure_3))
+    run("2027-03-01")
+    out = io.StringIO()
+    call_command("export_content", stdout=out)
+    models = {row["model"] for row in json.loads(out.getvalue())["objects"]}
+    assert Reminder.objects.exists() and "measures.reminder" not in models
+
+
+def test_editors_see_how_many_asked_for_reminders_but_not_who(measure_3, follower, editor_client):
+    asking(follower(measure_3))
+    follower(measure_3, email="li@example.cn")
+    html = editor_client.get("/admin/measures/subscription/").content.decode()
+    assert "其中要申报提醒" in html and "example.cn" not in html
+    row = re.search(r"<tr><td>措施</td><td>.*?</tr>", html).group(0)
+    assert re.findall(r"<td>(\d+)</td>", row) == ["2", "2", "0", "1", "0"]
