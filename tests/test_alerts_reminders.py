@@ -317,3 +317,17 @@ def test_editors_see_how_many_asked_for_reminders_but_not_who(measure_3, followe
     assert "其中要申报提醒" in html and "example.cn" not in html
     row = re.search(r"<tr><td>措施</td><td>.*?</tr>", html).group(0)
     assert re.findall(r"<td>(\d+)</td>", row) == ["2", "2", "0", "1", "0"]
+
+
+def test_a_subscription_is_looked_at_once_a_day_however_often_the_sender_runs(
+    measure_3, follower, mailoutbox, monkeypatch
+):
+    window(measure_3)
+    asking(follower(measure_3))
+    follower(measure_3.policy, email="li@example.cn")
+    assert run("2027-08-17") == 2  # the policy's last six months, to both; the window is long closed
+    assert run("2027-03-01") == 1
+    looked_at = []
+    monkeypatch.setattr(reminders, "lock", lambda pk: looked_at.append(pk))
+    assert run("2027-03-01") == 0 and run("2027-08-17") == 0
+    assert looked_at == []

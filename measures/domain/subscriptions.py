@@ -82,6 +82,8 @@ class Subscription(models.Model):
     # 申报提醒: also a mail when a followed application window opens, and 14 and 3 days before it closes
     # (measures/public/alerts/reminders.py). Not offered for a search, which follows clauses, not awards.
     reminders = models.BooleanField("申报提醒", default=False)
+    # The day its reminders were last settled: the sender, run every minute, looks at each once a day.
+    reminded_on = models.DateField("上次查看提醒", null=True, blank=True)
     # The secret of this subscription's confirm and unsubscribe links; given on the first save.
     key = models.CharField(max_length=SECRET_LENGTH, editable=False)
     # The secret of the manage link of its address, shared by the address's subscriptions (save()).

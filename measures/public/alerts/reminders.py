@@ -5,7 +5,8 @@ days before it closes; every follower of a policy or of its measures is mailed o
 enters its last six months. Only real windows (按申报时间段 with dates) of public measures and awards of
 policies not expired count. Each reminder is recorded under a unique constraint (Reminder) in the
 transaction that mails it, its subscription locked as sender.py locks it, so each goes once even with
-two senders. `today` is a parameter (the command's --today): a test or a late run names the day.
+two senders; each subscription is looked at once a day (reminded_on), however often the sender runs.
+`today` is a parameter (the command's --today): a test or a late run names the day.
 """
 
 import calendar
@@ -130,11 +131,11 @@ def windows_of(subscription: Subscription, windows: list[DueWindow]) -> list[Due
     by_measure = {w.info.measure_id: w for w in windows if w.info.measure_id}
     found = []
     if by_award:
-        found += [by_award[pk] for pk in covered.filter(pk__in=by_award).values_list("pk", flat=True)]
+        found += [by_award[pk] for pk in covered.filter(pk__in=list(by_award)).values_list("pk", flat=True)]
     if by_measure:
         own_window = ApplicationInfo.objects.exclude(window_kind=WindowKind.UNPUBLISHED).filter(award__isnull=False)
         measures = set(
-            covered.filter(clause__measure_id__in=by_measure)
+            covered.filter(clause__measure_id__in=list(by_measure))
             .exclude(pk__in=own_window.values("award_id"))
             .values_list("clause__measure_id", flat=True)
         )
@@ -178,12 +179,24 @@ def expiring_notices(today: datetime.date) -> dict[int, list[Policy]]:
         Q(kind=Kind.POLICY, target_id__in=by_id) | Q(kind=Kind.MEASURE, target_id__in=policy_of_measure)
     )
     chosen: dict[tuple[str, int], int] = {}
-    for pk, email, kind, target in followers.order_by("pk").values_list("pk", "email", "kind", "target_id"):
+    settled = set()
+    rows = followers.order_by("pk").values_list("pk", "email", "kind", "target_id", "reminded_on")
+    for pk, email, kind, target, reminded_on in rows:
         policy_id = target if kind == Kind.POLICY else policy_of_measure[target]
         chosen.setdefault((email, policy_id), pk)
+        if reminded_on == today:
+            settled.add(pk)
+    # Chosen among all of an address's subscriptions, then those already told passed by: choosing
+    # among the rest would tell the address again through another.
+    told = set(
+        Reminder.objects.filter(occasion=Occasion.POLICY_EXPIRING, object_id__in=by_id).values_list(
+            "subscription_id", "object_id"
+        )
+    )
     notices: dict[int, list[Policy]] = {}
     for (_email, policy_id), pk in chosen.items():
-        notices.setdefault(pk, []).append(by_id[policy_id])
+        if pk not in settled and (pk, policy_id) not in told:
+            notices.setdefault(pk, []).append(by_id[policy_id])
     return notices
 
 
@@ -201,7 +214,7 @@ def send_reminders(today: datetime.date | None = None, now: datetime.datetime | 
     pks = set(notices)
     if windows:
         asked = Subscription.objects.confirmed().filter(reminders=True, kind__in=WITH_REMINDERS)
-        pks.update(asked.values_list("pk", flat=True))
+        pks.update(asked.exclude(reminded_on=today).values_list("pk", flat=True))
     with Outbox() as outbox:
         for pk in sorted(pks):
             try:
@@ -219,6 +232,10 @@ def _remind(pk, windows: list[DueWindow], policies: list[Policy], today, now, ou
         if subscription is None:
             report.busy += 1
             return
+        # Settled for today, whatever is due: the next run of the day passes it by. (A window recorded
+        # later today is reminded of tomorrow: an opening up to a week late, a closing until it closes.)
+        subscription.reminded_on = today
+        subscription.save(update_fields=["reminded_on"])
         mine = windows_of(subscription, windows) if subscription.reminders else []
         due = {(occasion, w.info.pk, day): w for w in mine for occasion, day in w.day_of.items()}
         due |= {(Occasion.POLICY_EXPIRING, p.pk, p.expiry_date): p for p in policies}
