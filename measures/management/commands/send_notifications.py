@@ -26,5 +26,5 @@ class Command(BaseCommand):
             f"{report.mails} mails ({report.changes} changes), {report.passed_over} changes not matching, "
             f"{report.busy} subscriptions left to another sender, {report.purged} unconfirmed sign-ups deleted."
         )
-        if reminded:
+        if reminded is not None:
             self.stdout.write(f"{reminded.mails} reminder mails ({reminded.reminders} reminders).")

@@ -169,14 +169,15 @@ def in_last_months(policy: Policy, today: datetime.date) -> bool:
 def expiring_notices(today: datetime.date) -> dict[int, list[Policy]]:
     """The policies in their last six months, by the subscription that is to hear of each: of each
     address following the policy or one of its measures, its oldest such subscription, so the address
-    is mailed once. Two senders choose the same one. Two queries, three when some policy is expiring."""
+    is mailed once (again only if the policy's last day changes). Two senders choose the same one. One
+    query; four when some policy is in its last six months."""
     policies = [p for p in Policy.objects.all() if in_last_months(p, today)]
     if not policies:
         return {}
     policy_of_measure = dict(Measure.objects.filter(policy__in=policies).values_list("pk", "policy_id"))
     by_id = {policy.pk: policy for policy in policies}
     followers = Subscription.objects.confirmed().filter(
-        Q(kind=Kind.POLICY, target_id__in=by_id) | Q(kind=Kind.MEASURE, target_id__in=policy_of_measure)
+        Q(kind=Kind.POLICY, target_id__in=list(by_id)) | Q(kind=Kind.MEASURE, target_id__in=list(policy_of_measure))
     )
     chosen: dict[tuple[str, int], int] = {}
     settled = set()
@@ -189,13 +190,13 @@ def expiring_notices(today: datetime.date) -> dict[int, list[Policy]]:
     # Chosen among all of an address's subscriptions, then those already told passed by: choosing
     # among the rest would tell the address again through another.
     told = set(
-        Reminder.objects.filter(occasion=Occasion.POLICY_EXPIRING, object_id__in=by_id).values_list(
-            "subscription_id", "object_id"
+        Reminder.objects.filter(occasion=Occasion.POLICY_EXPIRING, object_id__in=list(by_id)).values_list(
+            "subscription_id", "object_id", "day"
         )
     )
     notices: dict[int, list[Policy]] = {}
     for (_email, policy_id), pk in chosen.items():
-        if pk not in settled and (pk, policy_id) not in told:
+        if pk not in settled and (pk, policy_id, by_id[policy_id].expiry_date) not in told:
             notices.setdefault(pk, []).append(by_id[policy_id])
     return notices
 
