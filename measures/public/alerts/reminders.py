@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class Report:
+class ReminderReport:
     mails: int = 0
     reminders: int = 0
     busy: int = 0
@@ -204,12 +204,12 @@ def expiring_notices(today: datetime.date) -> dict[int, list[Policy]]:
 # --- sending --------------------------------------------------------------------------------------
 
 
-def send_reminders(today: datetime.date | None = None, now: datetime.datetime | None = None) -> Report:
+def send_reminders(today: datetime.date | None = None, now: datetime.datetime | None = None) -> ReminderReport:
     """Mail every reminder due `today` (Xiamen's date by default). Raises sender.SendingFailed (after
     recording nothing for the subscription it was on) when the mail server fails."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    report = Report()
+    report = ReminderReport()
     windows = due_windows(today)
     notices = expiring_notices(today)
     pks = set(notices)
@@ -227,7 +227,7 @@ def send_reminders(today: datetime.date | None = None, now: datetime.datetime | 
     return report
 
 
-def _remind(pk, windows: list[DueWindow], policies: list[Policy], today, now, outbox: Outbox, report: Report):
+def _remind(pk, windows: list[DueWindow], policies: list[Policy], today, now, outbox: Outbox, report: ReminderReport):
     with transaction.atomic():
         subscription = lock(pk)
         if subscription is None:
