@@ -15,6 +15,7 @@ from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import ApplicationFacts, RecipientKind, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
 from measures.domain.upcoming import scheduled_publications
+from measures.public import linked_data
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
 from measures.public.formatting import site_url
@@ -55,6 +56,7 @@ def _render_policy(request, policy, *, is_home):
         "qr_code": page_qr_code(reverse("measures:policy", kwargs={"slug": policy.slug})),
         "follow_url": follow_url(kind="policy", policy=policy.slug),
         "follow_kind": "policy",
+        "linked_data": linked_data.script(linked_data.policy_document(policy)),
     }
     return render(request, "measures/policy.html", context)
 
@@ -96,19 +98,27 @@ def measure_detail(request, slug, number):
     return render_measure(request, measure)
 
 
-def render_measure(request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None):
+def render_measure(
+    request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None, public=True
+):
     """A measure's page from the measure `for_detail()` gives (its clauses and their awards prefetched):
     the public page, and the editors' preview of a draft (measures/public/views/preview.py), which
     passes its own template, its `eligibility` reading for awards not yet saved where they will be,
-    and `extra` context."""
+    and `extra` context, and is not `public` (no JSON-LD: only published content is described)."""
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
     pending_facts = False
+    structured = None
+    # When the page last changed and why, under its title (one query); the JSON-LD gives the same date.
+    latest = last_change(measure.pk)
     if "as_of" not in request.GET:
         awards = eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
         # Said once on paper (the page says it under each award): no source gives how to apply.
         pending_facts = any(len(award.facts.missing) == len(ApplicationFacts.__dataclass_fields__) for award in awards)
+        if public:  # the measure as the public sees it today, not as it stood on a day
+            changed_at = latest.date if latest else None
+            structured = linked_data.script(linked_data.measure_document(measure, awards, changed_at))
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
@@ -130,8 +140,8 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
-        # When the page last changed and why, under its title (one query).
-        "last_change": last_change(measure.pk),
+        "last_change": latest,
+        "linked_data": structured,
         "validity_warning": policy.validity_warning(timezone.localdate()),
         # 已知的后续变化: only that a reviewed change is scheduled and when (one query); not ?as_of.
         "scheduled_publications": [] if "as_of" in request.GET else scheduled_publications(measure),
