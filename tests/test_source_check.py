@@ -37,7 +37,7 @@ def test_marking_a_measure_checked_today_shows_on_its_page_with_who_in_its_histo
     assert PublicChange.objects.count() == public_changes
 
 
-def test_the_date_checked_is_in_the_api_the_downloads_and_both_languages(client, real_policy):
+def test_the_date_checked_is_in_the_api_the_downloads_their_package_and_both_languages(client, real_policy):
     measure = real_policy.measures.get(number=3)
     Measure.objects.filter(pk=measure.pk).update(checked_on=datetime.date(2026, 12, 1))
 
@@ -54,6 +54,11 @@ def test_the_date_checked_is_in_the_api_the_downloads_and_both_languages(client,
     assert {row["measure_checked_on"] for row in rows if row["measure_number"] == 3} == {"2026-12-01"}
     assert {row["measure_checked_on"] for row in rows if row["measure_number"] == 1} == {""}
     assert "措施核对日期" in page(client, "/downloads/awards.csv").splitlines()[0]
+    package = json.loads(page(client, "/downloads/datapackage.json"))
+    clauses = next(r for r in package["resources"] if r["name"] == "clauses-json")
+    assert {"name": "measure_checked_on", "type": "date"}.items() <= next(
+        f for f in clauses["schema"]["fields"] if f["name"] == "measure_checked_on"
+    ).items()
 
 
 def test_the_start_page_lists_measures_not_checked_for_too_long(editor_client, real_policy, settings):
