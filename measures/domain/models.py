@@ -303,14 +303,16 @@ class Policy(Audited):
         return self.ValidityStatus.IN_FORCE
 
     def validity_warning(self, today: datetime.date | None = None) -> "ValidityWarning | None":
-        """What every page of the policy warns of: its last months in force ("将于…失效"), or its expiry."""
+        """What every page of the policy warns of: its last months in force ("将于…失效": from six months
+        before the day it ends, so 2028-02-16's last day from 2027-08-17), or its expiry. The 关注 mails
+        announce the same months (measures/public/alerts/reminders.py)."""
         if self.expiry_date is None:
             return None
         today = today or timezone.localdate()
         ends_on = self.expiry_date + datetime.timedelta(days=1)
         if today >= ends_on:
             return ValidityWarning(expired=True, last_day=self.expiry_date, ends_on=ends_on)
-        if today > months_before(self.expiry_date, EXPIRY_WARNING_MONTHS):
+        if today >= months_before(ends_on, EXPIRY_WARNING_MONTHS):
             return ValidityWarning(expired=False, last_day=self.expiry_date, ends_on=ends_on)
         return None
 
