@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from measures.domain.eligibility import ApplicationInfo, WindowKind
-from measures.domain.models import Award, Measure, PublicationStatus
+from measures.domain.models import Award, Measure, PublicationStatus, months_before
 from measures.domain.subscriptions import Reminder, Subscription
 from measures.public.alerts import reminders
 from measures.public.alerts.reminders import send_reminders
@@ -169,9 +169,9 @@ def test_followers_of_a_policy_or_its_measures_are_mailed_once_as_it_enters_its_
 
 
 def test_the_last_six_months_are_counted_from_the_day_after_the_last_day():
-    assert reminders.months_before(day("2028-02-17"), 6) == LAST_SIX_MONTHS
-    assert reminders.months_before(day("2027-08-31"), 6) == day("2027-02-28")
-    assert reminders.months_before(day("2027-03-31"), 6) == day("2026-09-30")
+    assert months_before(day("2028-02-17"), 6) == LAST_SIX_MONTHS
+    assert months_before(day("2027-08-31"), 6) == day("2027-02-28")
+    assert months_before(day("2027-03-31"), 6) == day("2026-09-30")
 
 
 # --- once -----------------------------------------------------------------------------------------
