@@ -162,8 +162,8 @@ def test_followers_of_a_policy_or_its_measures_are_mailed_once_as_it_enters_its_
     assert run("2027-08-17") == 2
     assert sorted(message.to[0] for message in mailoutbox) == ["li@example.cn", "wang@example.cn"]
     message = mailoutbox[0]
-    assert message.subject == "【厦门科技创新政策库】《若干措施》将于2028-02-16失效"
-    assert "您关注的《若干措施》将于2028-02-16失效" in message.body
+    assert message.subject == "【厦门科技创新政策库】《若干措施》将于2028-02-17失效（有效期至2028-02-16）"
+    assert "您关注的《若干措施》将于2028-02-17失效（有效期至2028-02-16" in message.body
     assert run("2027-08-18") == 0 and run("2028-02-16") == 0
     assert run("2028-02-17") == 0  # expired
 
