@@ -4,13 +4,14 @@ template filters by measures/templatetags/measures_extras.py and called by views
 Dates are Django's own `date` filter: DATE_FORMAT reads "2025年2月17日" in Chinese (Django's format)
 and "17 February 2025" in English (xmpolicy/formats/en/formats.py)."""
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from xmpolicy.locale import is_english
@@ -46,18 +47,47 @@ def html_lang(language_code):
     return "-".join([language.lower(), *fixed])
 
 
-def zh(text):
+def zh(text, element="span"):
     """Policy content (always Chinese) inside an English page, as <span lang="zh-Hans">, so that a screen
-    reader reads it with a Chinese voice (WCAG 3.1.2, language of parts). On a Chinese page, and when
-    empty, the text as it is."""
+    reader reads it with a Chinese voice (WCAG 3.1.2, language of parts); inside an SVG <text>, `element`
+    is "tspan". On a Chinese page, and when empty, the text as it is."""
     if text in (None, "") or not is_english(translation.get_language()):
         return text
-    return format_html('<span lang="zh-Hans">{}</span>', text)
+    tag = "tspan" if element == "tspan" else "span"
+    return format_html('<{} lang="zh-Hans">{}</{}>', tag, text, tag)
 
 
 def zh_lang():
     """` lang="zh-Hans"` for an element holding policy content on an English page; '' on a Chinese one."""
     return mark_safe(' lang="zh-Hans"') if is_english(translation.get_language()) else ""
+
+
+def kind_name(kind):
+    """A recipient kind as the reader names it: its Chinese name on a Chinese page; on an English one its
+    English name (RecipientKind.name_en, an unofficial gloss) with the policy's own words after it, or
+    the Chinese name alone where no gloss is recorded."""
+    if not is_english(translation.get_language()):
+        return kind.name
+    if getattr(kind, "name_en", ""):
+        return format_html('{} (<span lang="zh-Hans">{}</span>)', kind.name_en, kind.name)
+    return format_html('<span lang="zh-Hans">{}</span>', kind.name)
+
+
+# A run of Chinese inside English text: Han characters and CJK punctuation (〔〕《》、，), with the digits,
+# curly quotes and ASCII punctuation between them (a source's text sometimes writes "，" as ","), and the
+# digits that lead into them (500万以上, 厦委发〔2025〕1号).
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CHINESE_RUN = re.compile(f"[0-9.]*[{_CJK}](?:[{_CJK}0-9.“”,;:!?()%]*[{_CJK}])?")
+
+
+def zh_runs(text):
+    """Interface text in English that quotes Chinese ("Minimum (万元, RMB 10,000)"), escaped, with each
+    Chinese run in <span lang="zh-Hans"> (WCAG 3.1.2); on a Chinese page, the text as it is. A safe
+    string (a blocktranslate's asvar) is taken as text already escaped: it must hold no markup."""
+    if text in (None, "") or not is_english(translation.get_language()):
+        return text
+    marked = _CHINESE_RUN.sub(lambda run: f'<span lang="zh-Hans">{run.group()}</span>', conditional_escape(text))
+    return mark_safe(marked)  # escaped above: only the spans are markup
 
 
 _WEB_URL = URLValidator()  # the rule of the models' URLField: http, https, ftp or ftps, well formed
