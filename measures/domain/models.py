@@ -205,6 +205,17 @@ class PolicyQuerySet(ContentQuerySet):
         )
 
 
+def english_gloss_field():
+    """A title's English gloss for the English pages: this site's own translation, shown there as an
+    unofficial translation beside the Chinese title, the only official one."""
+    return models.CharField(
+        "英文译名（非官方）",
+        max_length=300,
+        blank=True,
+        help_text="英文界面在中文标题旁显示，并注明“非官方译文”；只翻译原文已有的标题，不得增添内容。可留空。",
+    )
+
+
 class Policy(Audited):
     class ValidityStatus(models.TextChoices):
         NOT_YET = "not_yet", _("尚未施行")
@@ -216,6 +227,7 @@ class Policy(Audited):
     )
     title = models.CharField("标题", max_length=200, help_text="政策全称，不含书名号。")
     short_title = models.CharField("简称", max_length=50, blank=True, help_text="如“若干措施”，不含书名号。")
+    title_en = english_gloss_field()
     document_number = models.CharField(
         "文号", max_length=50, blank=True, help_text="如 厦委发〔2025〕1号，括号用六角括号〔〕。"
     )
@@ -336,6 +348,7 @@ class Pillar(Audited):
     policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="pillars")
     number = models.PositiveSmallIntegerField("序号", help_text="政策中的第几个方面，从1开始。")
     title = models.CharField("标题", max_length=200)
+    title_en = english_gloss_field()
 
     duplicate_number_message = "该政策中已有相同序号的方面，请换一个序号。"
 
@@ -381,7 +394,7 @@ class MeasureQuerySet(ContentQuerySet):
 
     def for_tree(self):
         """What a list of measures needs: numbers and titles, none of the clause text."""
-        return self.only("id", "number", "title", "policy_id", "pillar_id")
+        return self.only("id", "number", "title", "title_en", "policy_id", "pillar_id")
 
     def for_detail(self):
         """One measure page: its policy and pillar joined, its clauses and their awards prefetched."""
@@ -400,6 +413,7 @@ class Measure(Audited):
     pillar = models.ForeignKey(Pillar, verbose_name="所属方面", on_delete=models.PROTECT, related_name="measures")
     number = models.PositiveSmallIntegerField("条目编号", help_text="政策中的第几条措施（1–12）。")
     title = models.CharField("标题", max_length=200, help_text="措施标题，按原文录入。")
+    title_en = english_gloss_field()
 
     objects = MeasureQuerySet.as_manager()
     status = status_field()

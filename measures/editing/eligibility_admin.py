@@ -25,7 +25,7 @@ class RecipientKindAdmin(EditorModelAdmin):
     search_fields = ("name", "slug", "explanation")
     ordering = ("group", "order", "slug")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "group", "order", "explanation")}),
+        (None, {"fields": ("name", "name_en", "slug", "group", "order", "explanation")}),
         ("记录", {"fields": LAST_SAVED_FIELDS}),
     )
 

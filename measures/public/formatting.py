@@ -62,6 +62,25 @@ def zh_lang():
     return mark_safe(' lang="zh-Hans"') if is_english(translation.get_language()) else ""
 
 
+def gloss(item):
+    """A policy's, pillar's or measure's English gloss (title_en) after its Chinese title on an English
+    page, marked as an unofficial translation; '' on a Chinese page or where no gloss is recorded."""
+    text = getattr(item, "title_en", "")
+    if not text or not is_english(translation.get_language()):
+        return ""
+    return format_html(
+        ' <span class="gloss"><span class="gloss__label">{}</span> {}</span>', translation.gettext("非官方译文："), text
+    )
+
+
+def kind_label(name, name_en=""):
+    """A recipient kind's name as plain text for a label (a finder chip): "English (中文)" on an English
+    page where a gloss is recorded, else the Chinese name; a template marks its Chinese with zh_runs."""
+    if name_en and is_english(translation.get_language()):
+        return f"{name_en} ({name})"
+    return name
+
+
 def kind_name(kind):
     """A recipient kind as the reader names it: its Chinese name on a Chinese page; on an English one its
     English name (RecipientKind.name_en, an unofficial gloss) with the policy's own words after it, or

@@ -7,6 +7,17 @@ from measures.public import formatting
 
 register = template.Library()
 
-for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "site_url", "zh", "zh_runs", "kind_name"):
+FILTERS = (
+    "zh_numeral",
+    "pillar_numeral",
+    "html_lang",
+    "web_url",
+    "site_url",
+    "zh",
+    "zh_runs",
+    "kind_name",
+    "gloss",
+)
+for name in FILTERS:
     register.filter(name, getattr(formatting, name))
 register.simple_tag(formatting.zh_lang, name="zh_lang")
