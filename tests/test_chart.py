@@ -8,8 +8,9 @@ from django.utils import translation
 
 from measures.domain.models import Award, Clause, Measure
 from measures.public.charts import PLOT_WIDTH, award_chart, scale_step, scaled
+from measures.public.formatting import amount
 from tests.data import add_more_data
-from tests.html import between, page
+from tests.html import between, page, text_of
 from tests.query_budgets import POLICY_PAGE_QUERIES
 
 # The real policy's awards in policy order (measure, clause, position), as the chart labels them.
@@ -175,7 +176,7 @@ def test_the_data_table_lists_the_same_eight_amounts_under_their_measure_numbers
         heading = re.search(
             r'<th class="award-chart__table-measure" scope="rowgroup" colspan="3"><a href="([^"]+)">([^<]*)</a>', body
         )
-        amounts = re.findall(r'<td class="award-chart__amount"><a [^>]*>([^<]*)</a></td>', body)
+        amounts = [text_of(a) for a in re.findall(r'<td class="award-chart__amount"><a [^>]*>(.*?)</a></td>', body)]
         groups.append((heading[1], heading[2], amounts))
     assert groups == [
         ("/policies/kjcx-2025/measures/2/", "第2条 加强高能级创新平台建设", ["一次性3000万元"]),
@@ -194,8 +195,8 @@ def test_the_data_table_lists_the_same_eight_amounts_under_their_measure_numbers
 
 def test_each_amount_in_the_table_links_to_its_clause(client, real_policy):
     table = table_of(page(client, "/"))
-    assert '<a href="/policies/kjcx-2025/measures/2/#clause-2">一次性3000万元</a>' in table
-    assert '<a href="/policies/kjcx-2025/measures/3/#clause-1">最高1000万元</a>' in table
+    assert f'<a href="/policies/kjcx-2025/measures/2/#clause-2">{amount("一次性3000万元")}</a>' in table
+    assert f'<a href="/policies/kjcx-2025/measures/3/#clause-1">{amount("最高1000万元")}</a>' in table
 
 
 # Edge cases

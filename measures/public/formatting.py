@@ -73,6 +73,22 @@ def gloss(item):
     )
 
 
+# The figure of an amount with its unit, as money.format_award writes it: 3000万元, 0.5亿元, RMB 30 million.
+_FIGURE = re.compile(r"RMB [0-9][0-9,.]*(?: (?:million|billion))?|[0-9][0-9,.]*[万亿]?元")
+
+
+def amount(text):
+    """An award's display text, escaped, with its figure and unit in <span class="amount-figure">, which the
+    stylesheet keeps on one line: at 200% zoom in the 长辈版 the words around it may wrap, the figure never
+    splits ("一次性3000 / 万元")."""
+    if not text:
+        return text
+    marked = _FIGURE.sub(
+        lambda figure: f'<span class="amount-figure">{figure.group()}</span>', conditional_escape(text)
+    )
+    return mark_safe(marked)  # escaped above: only the spans are markup
+
+
 def kind_label(name, name_en=""):
     """A recipient kind's name as plain text for a label (a finder chip): "English (中文)" on an English
     page where a gloss is recorded, else the Chinese name; a template marks its Chinese with zh_runs."""

@@ -17,6 +17,7 @@ FILTERS = (
     "zh_runs",
     "kind_name",
     "gloss",
+    "amount",
 )
 for name in FILTERS:
     register.filter(name, getattr(formatting, name))
