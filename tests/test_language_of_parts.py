@@ -3,9 +3,9 @@ screen reader reads the policy's words, the kinds' names and a visitor's Chinese
 voice instead of spelling them out in an English one.
 
 The check reads a page's <body> as a tree and finds each text node holding a Han character whose nearest
-lang is not zh-Hans. Two places cannot mark a run: <script> (data, not read) and an SVG <title> or <desc>,
-plain text by definition, read as the chart's name; the chart's figures are also in its table, which
-marks them."""
+lang is not zh-Hans. What cannot mark a run is left out: the <head> (its <title> is plain text), <script>
+(data, not read) and an SVG <title> or <desc>, plain text read as the chart's name; the chart's figures
+are also in its table, which marks them."""
 
 import re
 from html.parser import HTMLParser
