@@ -6,11 +6,12 @@ tests/browser/pa11y_pages.js runs it, one browser for every page."""
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT
-
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's (scripts/install-system-packages); pa11y_pages.js names it too
 PA11Y = ROOT / "node_modules" / "pa11y"
 RUNNER = ROOT / "tests" / "browser" / "pa11y_pages.js"
 ELDER = "elder=on"
