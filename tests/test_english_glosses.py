@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from measures.domain.eligibility import RecipientKind
-from measures.domain.models import Pillar
+from measures.domain.models import Measure, Pillar
 from tests.admin_forms import form_data
 from tests.html import between, page
 
@@ -68,3 +68,16 @@ def test_an_editor_changes_a_gloss_in_the_admin_and_its_history_keeps_who_and_wh
     assert (latest.history_user, latest.history_change_reason) == (editor, "改进英文译名")
     english = page(editor_client, "/policies/kjcx-2025/pillars/2/", HTTP_COOKIE="django_language=en")
     assert "Deepening the reform of sci-tech management and services" in english
+
+
+def test_a_gloss_changed_shows_in_the_measures_history_labelled_and_marked_english(client, real_policy):
+    measure = Measure.objects.get(policy=real_policy, number=2)
+    measure.title_en = "Building top-level innovation platforms"
+    measure._change_reason = "改进英文译名"
+    measure.save()
+    chinese = between(page(client, f"{MEASURE_2}history/"), '<dl class="change__fields">', "</dl>")
+    diff = 'lang="en">Building <del>high</del><ins>top</ins>-level'
+    assert f'<dt>英文译名（非官方）</dt><dd class="diff" {diff}' in chinese
+    client.cookies["django_language"] = "en"
+    english = between(page(client, f"{MEASURE_2}history/"), '<dl class="change__fields">', "</dl>")
+    assert '<dt>English title (unofficial translation)</dt><dd class="diff" lang="en">Building' in english
