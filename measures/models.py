@@ -2,7 +2,7 @@
 as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
 who can apply and how (eligibility.py), the public history (public_history.py), the e-mail alerts'
 subscriptions (subscriptions.py) and the review of drafts (review.py); and search's own table on
-PostgreSQL (measures/search/rows.py)."""
+PostgreSQL (measures/search/rows.py) and its synonym list (measures/search/synonyms.py)."""
 
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.eligibility import (
@@ -19,6 +19,7 @@ from measures.domain.review import DraftReview, ReviewEvent
 from measures.domain.revision import ContentRevision
 from measures.domain.subscriptions import Delivery, Subscription
 from measures.search.rows import SearchRow
+from measures.search.synonyms import SearchSynonym
 
 __all__ = [
     "ApplicationDepartment",
@@ -42,5 +43,6 @@ __all__ = [
     "RelatedDocumentMeasure",
     "ReviewEvent",
     "SearchRow",
+    "SearchSynonym",
     "Subscription",
 ]

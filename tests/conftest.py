@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import email
 import email.policy
+import gc
 import socket
 import threading
 from pathlib import Path
@@ -33,9 +34,18 @@ from measures.public.finder import tally
 from measures.public.page_cache.revision_watch import WATCH
 from tests import migrated_database
 from tests.data import REAL_POLICY_FILE
-from tests.kept_rows import KEPT
+from tests.kept_rows import KEPT, keepable
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_sessionstart(session):
+    """The collector, left as it is, scans Django's and the modules' long-lived objects over and over in
+    a run that makes millions of short-lived ones: those are set aside (frozen) and it runs less often.
+    A test process lives a few minutes; the site's processes keep Python's defaults."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def pytest_collection_modifyitems(items):
@@ -161,7 +171,7 @@ def pytest_runtest_setup(item):
     the same (tests/kept_rows.py); a test that uses no database leaves them as they are."""
     if _uses_database(item):
         blocker = item.config.stash[blocking_manager_key]
-        KEPT.switch_to(KEPT.wanted(item, _commits(item)), KEPT_BUILDERS, blocker)
+        KEPT.switch_to(KEPT.wanted(item, _commits(item)), blocker)
     return (yield)
 
 
@@ -223,6 +233,7 @@ def empty_database(request, db, django_db_setup):
         _empty_the_database()
 
 
+@keepable("empty_database")
 def _empty_the_database():
     with connection.cursor() as cursor:
         for table in FILLED_TABLES:
@@ -234,9 +245,10 @@ def _empty_the_database():
 def small_policy(db):
     """A two-pillar, three-measure policy with one award, for tests that need no real data."""
     kept = KEPT.get("small_policy")
-    return Policy.objects.get(pk=kept) if kept is not None else _build_small_policy()
+    return Policy.objects.get(pk=kept if kept is not None else _build_small_policy())
 
 
+@keepable("small_policy")
 def _build_small_policy():
     policy = Policy.objects.create(
         slug="test-policy",
@@ -269,11 +281,7 @@ def _build_small_policy():
         recipient="孵化器",
         source_phrase="给予每年每家最高500万元奖励",
     )
-    return policy
-
-
-# What each keepable fixture builds, when kept (tests/kept_rows.py).
-KEPT_BUILDERS = {"empty_database": _empty_the_database, "small_policy": lambda: _build_small_policy().pk}
+    return policy.pk
 
 
 @pytest.fixture

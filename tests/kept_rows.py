@@ -6,8 +6,20 @@ class's rows). docs/testing.md says when a test gets them this way."""
 from django.db import transaction
 
 # The fixtures that can be kept, in the order they are applied (each test's fixtures ask for
-# empty_database before the rows they build: conftest.py).
-KEEPABLE = ("empty_database", "small_policy")
+# empty_database before the rows they build: conftest.py), and what each builds when kept: a function
+# of no argument returning what the fixture then finds it by (an id). conftest.py registers its own,
+# a test module those only it uses.
+KEEPABLE = {}
+
+
+def keepable(name):
+    """Register the decorated function as the builder of the keepable fixture `name`."""
+
+    def register(builder):
+        KEEPABLE[name] = builder
+        return builder
+
+    return register
 
 
 class KeptRows:
@@ -31,7 +43,7 @@ class KeptRows:
             return ()  # asked for in another order than KEEPABLE's: built in the test, as asked
         return names
 
-    def switch_to(self, names, builders, blocker):
+    def switch_to(self, names, blocker):
         """Keep exactly `names` (roll back what was kept for other tests, build what is asked)."""
         if names == self.names and self.atomic is not None:
             return
@@ -43,7 +55,7 @@ class KeptRows:
             self.atomic.__enter__()
             self.names = names
             for name in names:
-                self.built[name] = builders[name]()
+                self.built[name] = KEEPABLE[name]()
 
     def get(self, name):
         """What the kept fixture `name` built, or None when the test builds its own."""

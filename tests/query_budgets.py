@@ -5,13 +5,13 @@ for what each one reads)."""
 CONTENT_REVISION_QUERIES = 1
 
 # Then each page's own, after that fingerprint (measures/public/page_cache/middleware.py):
-# policy, sources, pillars, their measures, all measures; award count, largest awards, chart; related
+# policy, sources, pillars, their measures, all measures; who may apply; award count, largest awards, chart; related
 # documents and the measures they concern
-POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
+POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 11
 PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures
 # measure with policy and pillar, clauses, awards, sources, sibling measures, related documents; the awards'
-# kinds, their application facts, the facts' departments and guides
-MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
+# kinds, their application facts, the facts' departments and guides; the latest public change
+MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 11
 
 # The award finder's tally, read once per content revision by the first question (finder page or API):
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies

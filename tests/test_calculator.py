@@ -89,7 +89,7 @@ def test_the_calculator_lists_the_kinds_in_their_groups_with_their_counts(client
     assert "科技型企业孵化器" in incubators and "（1 项）" in incubators
     bases = between(html, f'value="{INTERNATIONAL_BASE}"', "</li>")
     assert "（2 项）" in bases
-    assert "calculator-answer" not in html
+    assert 'id="calculator-answer"' not in html
 
 
 def test_search_finds_a_kind_by_its_name_and_leads_to_the_calculator_with_it_chosen(client, real_policy):
@@ -108,7 +108,9 @@ def test_an_incubator_sees_its_yearly_award_its_source_phrase_and_pending_facts(
     assert "每年每家最高500万元" in answer
     assert "<q>给予每年每家最高500万元奖励</q>" in answer
     assert "/policies/kjcx-2025/measures/6/#clause-1" in answer
-    assert answer.count("待录入") == 6  # 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话
+    # No source gives any of the six facts: one line, and a 关注 of the measure instead of six 待录入.
+    assert "待录入" not in answer and "申报信息尚未公布" in answer
+    assert 'href="/follow/?kind=measure&amp;policy=kjcx-2025&amp;measure=6">录入后通知我' in answer
     assert "每年合计最高 500 = 500万元" in answer
     assert "原文未说明能否同时享受" in answer
     assert "3000万元" not in answer
@@ -121,6 +123,23 @@ def test_two_kinds_get_every_award_open_to_either_once_with_sums_by_nature(clien
     assert answer.count('class="award calculator-award"') == 3
     assert "一次性奖励合计 200 = 200万元" in answer
     assert "未注明频次的金额合计最高 100 + 50 = 150万元" in answer
+
+
+def test_the_form_leads_to_the_answer_sending_one_policy_scope_and_each_chosen_kind_is_a_chip_removing_it(
+    client, real_policy
+):
+    html = page(client, f"/calculator/?kind={INTERNATIONAL_BASE}&kind={CHINA_TAIWAN_BASE}&valid=0")
+    assert 'action="/calculator/#calculator-answer"' in html
+    assert html.count('name="valid"') == 2 and 'type="hidden" name="valid"' not in html
+    assert 'name="valid" value="0" checked' in html
+    chips = between(html, 'class="chosen-kinds__list"', "</ul>")
+    # Removing one kind keeps the other and the scope asked for, and comes back to the answer.
+    assert f'href="/calculator/?kind={CHINA_TAIWAN_BASE}&amp;valid=0#calculator-answer"' in chips
+    assert f'href="/calculator/?kind={INTERNATIONAL_BASE}&amp;valid=0#calculator-answer"' in chips
+    assert 'href="#calculator-form"' in between(html, 'class="chosen-kinds"', "</div>")
+    # The last kind removed leaves the form, where a new one is chosen.
+    only = between(page(client, f"/calculator/?kind={INCUBATOR}"), 'class="chosen-kinds__list"', "</ul>")
+    assert 'href="/calculator/#calculator-form"' in only
 
 
 def test_a_long_answer_is_listed_a_page_at_a_time_summed_whole_and_exported_whole(client, real_policy, monkeypatch):
@@ -178,7 +197,7 @@ def test_a_question_that_cannot_be_answered_whole_is_a_400_with_its_message_and_
 ):
     html = page(client, f"/calculator/?{query}", status=400)
     assert message in between(html, 'role="alert"', "</div>")
-    assert "calculator-answer" not in html and "calculator-award" not in html
+    assert 'id="calculator-answer"' not in html and "calculator-award" not in html
 
 
 def test_a_kind_whose_awards_are_all_in_an_expired_policy_is_refused_unless_expired_ones_are_asked_for(
@@ -193,9 +212,9 @@ def test_a_kind_whose_awards_are_all_in_an_expired_policy_is_refused_unless_expi
 
 
 # The content revision; the kinds asked; policies in force, the kinds listed, the amounts (count and totals);
-# the page's awards, their kinds, application facts, the facts' departments and guides; the form's policies
-# in force, counts and kinds.
-CALCULATOR_QUERIES = 1 + 1 + 3 + 5 + 3
+# the page's awards, their kinds, application facts, the facts' departments and guides, the measures' related
+# documents; the form's policies in force, counts and kinds.
+CALCULATOR_QUERIES = 1 + 1 + 3 + 6 + 3
 
 
 @pytest.mark.parametrize("facts", [False, True])
@@ -216,7 +235,7 @@ def test_a_measure_page_says_who_can_apply_linking_to_the_calculator_and_how_or_
     award = between(html, "每年每家最高500万元", "</li>")
     assert f'<a href="/calculator/?kind={INCUBATOR}">科技型企业孵化器</a>' in award
     assert '<a href="/calculator/?kind=accelerator">加速器</a>' in award
-    assert "谁可以申请" in award and award.count("待录入") == 6
+    assert "谁可以申请" in award and "申报信息尚未公布 · " in award and "待录入" not in award
 
 
 def test_the_page_is_cached_by_revision_and_follows_an_edit(client, real_policy):
@@ -338,7 +357,7 @@ def test_kinds_departments_and_application_facts_have_editors_pages(editor_clien
 
 def test_the_finder_has_a_kind_facet_with_counts_and_filters_by_kind(client, real_policy):
     html = page(client, "/awards/")
-    facet = between(html, 'class="facet facet--kind"', "</div>")
+    facet = between(html, 'class="facet facet--kind"', "</details>")
     assert "申报主体" in facet
     assert "不限 (8)" in facet  # every award once, though several are open to more than one kind
     assert "国家级国际科技合作基地 (2)" in facet and "科技型企业孵化器 (1)" in facet
@@ -417,7 +436,7 @@ def test_an_awards_tags_have_a_history_page_with_who_and_why(editor_client, real
 
 
 def test_the_kind_facets_any_count_follows_the_other_filters_once_a_kind_is_chosen(client, real_policy):
-    facet = between(page(client, "/awards/?kind=accelerator&min=200"), 'class="facet facet--kind"', "</div>")
+    facet = between(page(client, "/awards/?kind=accelerator&min=200"), 'class="facet facet--kind"', "</details>")
     assert "不限 (6)" in facet  # 3000, 200, 300, 1000, 500 and 3000万元: the awards of ≥ 200万元, whatever their kinds
 
 

@@ -17,6 +17,7 @@ from measures.search import query as search
 from measures.search import table as search_table
 from measures.text import money, tokens
 from tests.data import naive_scan
+from tests.kept_rows import KEPT, keepable
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,20 @@ def content():
     )
 
 
+@pytest.fixture
+def generated_corpus(empty_database):
+    """The corpus generate() makes, for tests that only read it: built once for the tests in a row
+    that ask for it (tests/kept_rows.py)."""
+    if KEPT.get("generated_corpus") is None:
+        _generate_corpus()
+
+
+@keepable("generated_corpus")
+def _generate_corpus():
+    generate()
+    return True
+
+
 def empty_the_database():
     """Delete the content (children first: the foreign keys protect their parents)."""
     for model in (Award, Clause, Measure, Pillar, PolicySource, Policy):
@@ -123,10 +138,8 @@ def test_the_corpus_has_as_many_policies_and_clauses_as_asked_each_marked_synthe
     assert Policy.objects.featured().first() == policies[0]
 
 
-@pytest.mark.usefixtures("empty_database")
+@pytest.mark.usefixtures("empty_database", "generated_corpus")
 def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like_policy_text():
-    generate()
-
     for measure in Measure.objects.prefetch_related("clauses"):
         assert [c.position for c in measure.clauses.all()] == list(range(1, measure.clauses.count() + 1))
         assert measure.pillar.policy_id == measure.policy_id
@@ -143,9 +156,8 @@ def test_every_measure_has_clauses_numbered_from_one_and_every_clause_reads_like
     assert Clause.objects.published().count() == POLICIES * CLAUSES
 
 
-@pytest.mark.usefixtures("empty_database")
+@pytest.mark.usefixtures("empty_database", "generated_corpus")
 def test_each_award_is_open_to_the_kind_its_recipient_names_and_the_calculator_answers_for_three(client):
-    generate()
     links = list(AwardRecipientKind.objects.select_related("award", "kind"))
     assert len(links) == Award.objects.count()  # one kind per award
     for link in links:
@@ -179,10 +191,8 @@ def test_about_two_clauses_in_five_name_one_or_two_awards_each_worded_in_its_cla
     assert {a.per_recipient for a in awards} == {True, False}
 
 
-@pytest.mark.usefixtures("empty_database")
+@pytest.mark.usefixtures("empty_database", "generated_corpus")
 def test_everything_is_published():
-    generate()
-
     for model in (Measure, Clause, Award):
         assert set(model.objects.values_list("status", flat=True)) == {PublicationStatus.PUBLISHED}
 
@@ -285,10 +295,9 @@ def test_options_below_their_minimum_are_refused(args, message):
 # Searchable, with history, indexed
 
 
-@pytest.mark.usefixtures("empty_database")
+@pytest.mark.usefixtures("empty_database", "generated_corpus")
 @pytest.mark.parametrize("query", ["高新技术企业", "中试", "金砖", "专精特新“小巨人”", "人工智能 孵化器", "脑科学"])
 def test_search_finds_vocabulary_terms_exactly_as_a_substring_scan_does(query):
-    generate()
     parsed = search.parse_query(query)
 
     results = search.find(parsed, limit=POLICIES * CLAUSES)
@@ -325,10 +334,9 @@ def test_history_rows_are_written_and_the_content_revision_changes():
         assert set(history.values_list("history_type", "history_change_reason")) == {("+", corpus.CHANGE_REASON)}
 
 
-@pytest.mark.usefixtures("empty_database")
+@pytest.mark.usefixtures("empty_database", "generated_corpus")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 def test_on_postgresql_the_search_index_is_there_after_generating():
-    generate()
 
     assert search_index_exists()
 

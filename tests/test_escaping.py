@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from measures.public.formatting import web_url
 from measures.search.query import highlight
 from tests.admin_forms import clause_url, form_data
 from tests.data import REAL_POLICY_FILE
+from tests.kept_rows import KEPT, keepable
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +75,18 @@ def edit(row, editor, **values):
 
 
 @pytest.fixture
-def hostile(editor):
+def hostile(db):
     """A featured policy made of hostile text, then edited once (so that every history page, the
     change log and the feed show hostile text in reasons and diffs). Rows are created with the ORM,
-    which, like a restored backup, does not validate: the source addresses are javascript: URLs."""
+    which, like a restored backup, does not validate: the source addresses are javascript: URLs.
+    Built once for the tests in a row that ask for it (tests/kept_rows.py)."""
+    kept = KEPT.get("hostile")
+    return Policy.objects.get(pk=kept if kept is not None else _build_hostile())
+
+
+@keepable("hostile")
+def _build_hostile():
+    editor = User.objects.create_user("hostile-editor", is_staff=True)
     policy = Policy.objects.create(
         slug=SLUG,
         title=POLICY_TITLE,
@@ -128,7 +138,7 @@ def hostile(editor):
     edit(measure, editor, title=MEASURE_TITLE)
     edit(clause, editor, text=CLAUSE_TEXT)
     edit(award, editor, recipient=RECIPIENT)
-    return policy
+    return policy.pk
 
 
 # --- reading HTML ------------------------------------------------------------------------------
@@ -136,14 +146,15 @@ def hostile(editor):
 
 class Markup(HTMLParser):
     """What a browser would make of a page: its elements with their attributes, its text (the
-    character data outside scripts, joined, so that text split by <mark> reads whole) and the
-    content of its inline scripts."""
+    character data outside scripts, joined, so that text split by <mark> reads whole), the
+    content of its inline scripts and that of its data blocks (JSON-LD), which no browser runs."""
 
     def __init__(self, html):
         super().__init__(convert_charrefs=True)
         self.elements = []  # (tag, {attribute: value})
         self.chunks = []
         self.scripts = []
+        self.data_blocks = []
         self.in_script = False
         self.feed(html)
         self.close()
@@ -151,13 +162,17 @@ class Markup(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, {name: value or "" for name, value in attrs}))
         self.in_script = tag == "script"
+        self.in_data_block = self.in_script and ("type", "application/ld+json") in attrs
 
     def handle_endtag(self, tag):
         if tag == "script":
             self.in_script = False
 
     def handle_data(self, data):
-        (self.scripts if self.in_script else self.chunks).append(data)
+        if self.in_script:
+            (self.data_blocks if self.in_data_block else self.scripts).append(data)
+        else:
+            self.chunks.append(data)
 
     @property
     def text(self):
@@ -188,11 +203,15 @@ def assert_inert(html, *, inline_scripts_allowed=False):
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         for name in LINK_ATTRIBUTES & attrs.keys():
             assert not is_script_url(attrs[name]), (tag, attrs)
-        # The site's own script files are fine (static/js/page-tools.js on every content page): what the
-        # payload must never become is a script of its own.
-        if tag == "script" and not inline_scripts_allowed and not attrs.get("src", "").startswith("/static/js/"):
+        # The site's own script files are fine (static/js/page-tools.js on every content page), and so is
+        # the JSON-LD data block, which no browser runs (its text is checked by the SCRIPT test above):
+        # what the payload must never become is a script of its own.
+        own = attrs.get("src", "").startswith("/static/js/") or attrs.get("type") == "application/ld+json"
+        if tag == "script" and not inline_scripts_allowed and not own:
             pytest.fail(f"a <script> element on a public page: {attrs}")
     assert not any("alert(1)" in script for script in markup.scripts)
+    for block in markup.data_blocks:
+        json.loads(block)  # the payload stayed inside the data's strings: the block is still whole JSON
     return markup
 
 

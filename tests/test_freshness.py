@@ -19,6 +19,7 @@ from measures.domain.eligibility import (
 )
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.domain.revision import ContentRevision, content_revision, models_with_history, tables_with_triggers
+from measures.search.synonyms import SearchSynonym
 
 
 @pytest.mark.django_db
@@ -198,6 +199,8 @@ WRITES = {
         lambda w: _renamed(w.public_award, "amount_yuan", 6_000_000),
     ),
     RelatedDocument: (ALWAYS_PUBLIC, lambda w: _renamed(w.document, "title", "改过的配套文件")),
+    # Search's synonyms change what every search page finds.
+    SearchSynonym: (ALWAYS_PUBLIC, lambda w: SearchSynonym.objects.create(words="孵化、加速")),
     RelatedDocumentMeasure: (
         lambda w: written_and_gone(RelatedDocumentMeasure, document=w.document, measure=w.draft),
         lambda w: RelatedDocumentMeasure.objects.create(document=w.document, measure=w.published),

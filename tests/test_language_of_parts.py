@@ -75,11 +75,11 @@ def test_the_finders_chips_mark_the_kinds_and_pillars_chinese_names(english, rea
     assert 'Pillar 1: <span lang="zh-Hans">提升科技与产业协同创新平台功能</span> (6)' in facets
 
 
-def test_the_calculators_chosen_line_marks_each_kind(english, real_policy):
+def test_the_calculators_chosen_kinds_mark_their_chinese_names(english, real_policy):
     html = page(english, "/calculator/?kind=tech-business-incubator&kind=taiwan-cooperation-base")
-    chosen = between(html, '<span class="finder-summary__count">', "</span> ·")
-    assert unmarked_chinese(f"<body>{chosen}</span></body>") == []
-    assert "Chosen:" in chosen
+    chosen = between(html, '<div class="chosen-kinds">', "</ul>")
+    assert unmarked_chinese(f"<body>{chosen}</ul></div></body>") == []
+    assert "对台科技合作与交流基地" in chosen
 
 
 def test_a_change_summary_on_the_change_log_marks_its_chinese(english, real_policy):

@@ -7,6 +7,7 @@ from measures.text.money import (
     format_amount,
     format_amount_en,
     format_award,
+    notations,
     read_amount,
     read_number,
     wan_to_yuan,
@@ -180,3 +181,17 @@ def test_an_award_reads_the_same_way_in_both_languages(fields, chinese, english)
     assert format_award(yuan, **fields, language=None) == chinese
     assert format_award(yuan, **fields, language="en") == english
     assert format_award(yuan, **fields, language="en-gb") == english
+
+
+@pytest.mark.parametrize(
+    ("yuan", "written"),
+    [
+        (500_000, ["50万元", "0.005亿元", "500,000元"]),
+        (30_000_000, ["3000万元", "0.3亿元", "30,000,000元"]),
+        (5_000, ["0.5万元", "5,000元"]),  # 0.00005亿元 would be a worse way to say it
+        (123_456_789, ["12345.6789万元", "123,456,789元"]),
+    ],
+)
+def test_an_amount_is_written_in_every_notation_a_reader_may_search_with(yuan, written):
+    assert notations(yuan) == written
+    assert all(read_amount(each) == yuan for each in written)

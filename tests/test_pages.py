@@ -48,6 +48,27 @@ def test_the_home_page_shows_the_validity_period_and_its_provisional_end_date(cl
     assert "暂定" in validity
 
 
+def test_the_home_page_opens_with_who_may_apply_the_largest_award_and_until_when_before_the_progress(
+    client, real_policy
+):
+    html = page(client, "/")
+    summary = between(html, 'class="policy-summary"', "</section>")
+    assert html.index('class="policy-summary"') < html.index('class="meta"') < html.index('class="figures"')
+    who = between(summary, "<dt>谁可以申请</dt>", "</dd>")
+    assert "创新平台、合作基地、孵化载体、项目" in who and "据已录入的 6 / 12 条措施" in who
+    largest = between(summary, "<dt>最高奖补</dt>", "</dd>")
+    assert "一次性3000万元" in largest and 'href="/policies/kjcx-2025/measures/2/#clause-2"' in largest
+    # The end date follows from an issue date the sources do not confirm: said so, as in the details.
+    until = between(summary, "<dt>有效期</dt>", "</dd>")
+    assert "3年，至2028年2月16日" in until and "暂定" in until and "印发日期确认后可能变化" in until
+
+
+def test_the_policy_page_has_a_contents_list_leading_to_its_measures(client, real_policy):
+    contents = between(page(client, "/"), 'class="contents"', "</nav>")
+    assert '<a href="#pillars-heading">措施（按方面）</a>' in contents
+    assert '<a href="#figures-heading">要点</a>' in contents
+
+
 def test_a_confirmed_issue_date_is_shown_plainly_with_a_firm_end_date(client, small_policy):
     html = page(client, "/policies/test-policy/")
     assert "2025年1月10日" in between(html, "<dt>印发日期</dt>", "</dd>")

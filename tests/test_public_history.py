@@ -43,10 +43,17 @@ def public_urls(policies) -> list[str]:
         base = f"/policies/{policy.slug}/"
         urls.append(base)
         urls += [f"{base}pillars/{n}/" for n in range(1, 5)]
-        for number in range(1, policy.declared_measure_count + 1):
+        for number in measure_numbers(policy):
             urls += [f"{base}measures/{number}/", f"{base}measures/{number}/history/"]
             urls.append(f"{base}measures/{number}/?as_of={today}")
     return urls
+
+
+def measure_numbers(policy) -> list[int]:
+    """The numbers of the policy's measures that exist or ever existed. The page of a number that never
+    had a measure (in any state) shows the policy's name and the number, and nothing a story wrote."""
+    numbers = Measure.history.filter(policy_id=policy.pk).values_list("number", flat=True)
+    return sorted(set(numbers) | set(policy.measures.values_list("number", flat=True)))
 
 
 def public_text(client, policies=None) -> str:

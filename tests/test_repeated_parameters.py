@@ -56,12 +56,12 @@ def test_the_calculators_kinds_are_still_given_several_at_once(client, real_poli
     assert client.get(url).status_code == 200
 
 
-def test_the_calculators_form_sends_its_checkbox_after_a_hidden_default_and_the_last_value_wins(client, real_policy):
-    # What the form sends with 只看有效政策 ticked, then unticked (templates/measures/calculator.html).
+def test_links_from_the_calculators_old_form_still_work_the_last_value_winning(client, real_policy):
+    # What the form sent before issue 28 with 只看有效政策 ticked, then unticked: a hidden 0 before the box.
     ticked = client.get(f"/calculator/?{KINDS}&valid=0&valid=1").content.decode()
     unticked = client.get(f"/calculator/?{KINDS}&valid=0").content.decode()
     assert 'name="valid" value="1" checked' in ticked
-    assert 'name="valid" value="1" checked' not in unticked
+    assert 'name="valid" value="1" checked' not in unticked and 'name="valid" value="0" checked' in unticked
 
 
 def test_the_api_document_says_each_parameter_may_be_given_once_but_kind(client, real_policy):

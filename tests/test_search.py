@@ -17,15 +17,19 @@ from django.test.utils import CaptureQueriesContext
 from measures.domain.models import Award, Clause, Measure
 from measures.search import query as search
 from measures.search import table as search_table
+from measures.search.synonyms import SearchSynonym
 from measures.text import tokens
 from tests.data import naive_scan
 from tests.html import page
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/):
-# The matches, then the clauses shown; on PostgreSQL first the token counts that choose the plan
-# (measures/search/table.py); then the recipient kinds the words name.
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 2 + (connection.vendor == "postgresql") + 1
+# the synonyms and kinds' aliases that widen the words (measures/search/widening.py); the matches, then the
+# clauses shown; on PostgreSQL first the token counts that choose the plan (measures/search/table.py);
+# then the recipient kinds and the related documents the words name.
+RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 1 + 2 + (connection.vendor == "postgresql") + 2
+# Nothing found: no clause to read, but the suggestions' kinds and the count of the words they offer.
+EMPTY_RESULTS_PAGE_QUERIES = RESULTS_PAGE_QUERIES - 1 + 2
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
 
@@ -437,7 +441,7 @@ def test_a_search_runs_the_same_queries_however_many_results_and_none_without_a_
         add_clause(measure, f"孵化器第{position}段", position=position)
     with django_assert_num_queries(RESULTS_PAGE_QUERIES):
         assert "找到 60 段" in search_page(client, "孵化器 段")
-    with django_assert_num_queries(RESULTS_PAGE_QUERIES - 1):  # nothing found: no clause to read
+    with django_assert_num_queries(EMPTY_RESULTS_PAGE_QUERIES):
         assert "找到 0 段" in search_page(client, "不存在的词")
 
 
@@ -544,7 +548,9 @@ def test_the_api_pages_through_the_capped_matches_in_the_policys_order(client, c
 
 @pytest.mark.usefixtures("empty_database")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
-def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_search_table(client, small_policy):
+@pytest.mark.parametrize("query", ["中试", "小试"], ids=["a term", "a term widened by a synonym"])
+def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_search_table(client, small_policy, query):
+    SearchSynonym.objects.create(words="中试、小试")  # 小试 finds 中试: one of two words' tokens, still the index
     rng = random.Random(3)
     measure = Measure.objects.get(policy=small_policy, number=2)
     filler = "科技创新产业发展支持建设平台服务企业研发机构项目资金管理"
@@ -563,11 +569,11 @@ def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_sear
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE measures_clause, {search_table.TABLE}")
     with CaptureQueriesContext(connection) as queries:
-        html = search_page(client, "中试")
+        html = search_page(client, query)
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
-    # The ETag's fingerprint (measures/public/page_cache/), the token counts, the matches, the clause shown,
-    # the recipient kinds the word names.
-    _fingerprint, _counts, matches, _shown, _kinds = queries.captured_queries
+    # The ETag's fingerprint (measures/public/page_cache/), the synonyms and aliases, the token counts, the
+    # matches, the clause shown, the recipient kinds and the related documents the word names.
+    _fingerprint, _widening, _counts, matches, _shown, _kinds, _documents = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute(matches["sql"].replace("SELECT", "EXPLAIN SELECT", 1))  # with the settings it ran with
         while cursor.description is None:

@@ -23,8 +23,9 @@ NEW_TEXT = "支持孵化器建设，给予每年每家最高800万元奖励。"
 # the policy and the measure as the public knows it; the newest entries, their measures and policies
 HISTORY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5
 CHANGES_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 3  # the same, without the policy and measure
-# the measure page's five; the measure's, its clauses' and their awards' records that day
-AS_OF_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 8
+# the measure page's five and its latest public change; the measure's, its clauses' and their awards'
+# records that day
+AS_OF_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 9
 
 
 def xiamen(year, month, day, hour=12):
@@ -202,9 +203,21 @@ def test_a_withdrawn_measure_keeps_the_history_it_had_in_public_and_says_it_was_
     assert "暂时撤回" in page(client, "/changes/")
 
 
-def test_the_measure_page_links_its_history(client, dated_policy):
+def test_the_measure_page_says_under_its_title_when_it_last_changed_and_why_linking_its_history(client, edited_clause):
     html = page(client, "/policies/test-policy/measures/1/")
-    assert '<a href="/policies/test-policy/measures/1/history/">修改记录</a>' in html
+    line = between(html, 'class="page-header__history"', "</p>")
+    assert "最后修改：" in line and ">2025-03-01</time>" in line and "更正金额：原文为800万元" in line
+    assert '<a href="/policies/test-policy/measures/1/history/">全部修改记录</a>' in line
+
+
+def test_a_measure_loaded_with_its_text_shows_one_first_entry_holding_its_paragraphs_and_amounts(client, real_policy):
+    html = page(client, "/policies/kjcx-2025/measures/3/history/")
+    assert html.count('class="change ') == 1
+    entry = between(html, 'class="change change--created"', "</ol>")
+    assert "首次录入" in entry and "导入政策数据文件" in entry
+    parts = between(entry, 'class="change__parts"', "</ul>")
+    assert parts.count("<li ") == 6  # its paragraph and its five amounts, each still linkable
+    assert 'id="change-clause-' in parts and "第1段的奖补金额" in parts and "最高1000万元支持" in parts
 
 
 # The measure page on a day (?as_of=)
@@ -367,6 +380,35 @@ def test_the_change_feed_is_valid_atom_with_an_entry_per_public_change(client, e
     assert len(set(ids)) == len(ids)
 
 
+def test_each_measure_has_its_own_feed_linked_from_its_page(client, edited_clause):
+    html = page(client, "/policies/test-policy/measures/1/")
+    assert 'href="/policies/test-policy/measures/1/feed/"' in between(
+        html, '<link rel="alternate" type="application/atom+xml" title="第1条的修改记录"', ">"
+    )
+    assert 'href="/policies/test-policy/measures/1/feed/"' in page(client, "/policies/test-policy/measures/1/history/")
+    response = client.get("/policies/test-policy/measures/1/feed/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.find(f"{ATOM}title").text.startswith("第1条 ")
+    self_link = [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert self_link == ["http://testserver/policies/test-policy/measures/1/feed/"]
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries and all(
+        e.find(f"{ATOM}link").get("href").startswith("http://testserver/policies/test-policy/measures/1/history/")
+        for e in entries
+    )
+    assert client.get("/policies/test-policy/measures/99/feed/").status_code == 404
+    assert client.get("/policies/no-such-policy/measures/1/feed/").status_code == 404
+
+
+def test_the_feeds_give_each_time_with_its_offset_from_utc(client, edited_clause):
+    for url in ("/changes/feed/", "/policies/test-policy/measures/1/feed/"):
+        feed = ET.fromstring(client.get(url).content)
+        entry = feed.find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}updated").text == "2025-03-01T12:00:00+08:00", url
+        assert "时间：2025-03-01 12:00 UTC+8" in entry.find(f"{ATOM}summary").text, url
+
+
 # Query counts, whatever the number of changes
 
 
@@ -388,12 +430,15 @@ def test_the_history_pages_run_a_fixed_number_of_queries(
     make_changes(dated_policy, editor, count)
     with django_assert_num_queries(HISTORY_PAGE_QUERIES):
         html = page(client, "/policies/test-policy/measures/1/history/")
-    assert html.count('class="change ') == min(3 * count + 3, 50)
+    # The first load of the measure, its clause and its award reads as one entry there.
+    assert html.count('class="change ') == min(3 * count + 1, 50)
     with django_assert_num_queries(CHANGES_PAGE_QUERIES):
         html = page(client, "/changes/")
     assert html.count('class="change ') == min(3 * count + 5, 50)
     with django_assert_num_queries(CHANGES_PAGE_QUERIES):
         client.get("/changes/feed/")
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES):
+        client.get("/policies/test-policy/measures/1/feed/")
     with django_assert_num_queries(AS_OF_PAGE_QUERIES):
         page(client, "/policies/test-policy/measures/1/?as_of=2025-02-01")
 

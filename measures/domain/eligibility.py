@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.domain.models import Audited, Award, BatchedHistory, ContentQuerySet, Measure
 from measures.text import vocabulary
+from measures.text.word_lists import join_words, split_words
 
 
 class RecipientKindQuerySet(ContentQuerySet):
@@ -30,10 +31,11 @@ class RecipientKindQuerySet(ContentQuerySet):
         return self.order_by("order", "slug")
 
     def named(self, words):
-        """The kinds whose name holds every one of `words` (Latin letters in any case), for search."""
+        """The kinds whose name or one of whose aliases holds every one of `words` (Latin letters in any
+        case), for search."""
         kinds = self
         for word in words:
-            kinds = kinds.filter(name__icontains=word)
+            kinds = kinds.filter(models.Q(name__icontains=word) | models.Q(aliases__icontains=word))
         return kinds.in_order()
 
 
@@ -63,6 +65,13 @@ class RecipientKind(Audited):
         blank=True,
         help_text="简短说明这类主体是什么、出自哪条措施的哪句话；不写原文没有的条件。",
     )
+    aliases = models.CharField(
+        "常见叫法",
+        max_length=300,
+        blank=True,
+        help_text="人们常用、但政策原文不用的叫法，用顿号（、）分开，如“国家重点实验室”。"
+        "搜索这些叫法时，也按上面的名称搜索，并列出这类主体。",
+    )
     group = models.CharField("类别", max_length=12, choices=Group.choices, help_text="政策计算器按类别分组列出。")
     order = models.PositiveSmallIntegerField("排序", default=100, help_text="同类别中的先后，小的在前。")
     awards = models.ManyToManyField(
@@ -85,6 +94,16 @@ class RecipientKind(Audited):
 
     def __str__(self):
         return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_words(self.aliases)
+
+    def clean(self):
+        super().clean()
+        if self.name in self.alias_list:
+            raise ValidationError({"aliases": "常见叫法不必重复名称本身。"})
+        self.aliases = join_words(self.alias_list)
 
 
 class AwardRecipientKind(Audited):

@@ -2,8 +2,8 @@
 
 A database trigger on each content table (policies, sources, pillars, measures, clauses, awards:
 migration 0006; related documents, recipient kinds and application facts: migrations 0008, 0010 and
-0017) counts a change in the one row of ContentRevision, stamped with the database's
-clock, in the same transaction, whenever the row it writes is visible to the public before or
+0017; search's synonyms: 0022) counts a change in the one row of ContentRevision, stamped with the
+database's clock, in the same transaction, whenever the row it writes is visible to the public before or
 after the write (measures/domain/public_history.py says what visible means). So the counter moves on every
 public change, whatever writes it — a save in the admin, the loader, a publication, a restore, a
 QuerySet.update() or a bulk write — and on nothing else: an editor saving a draft changes no ETag

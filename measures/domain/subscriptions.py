@@ -127,7 +127,9 @@ class Delivery(models.Model):
     passed over because it did not match (an award change outside the followed filters, judged once).
     The unique constraint is what makes each change go to each subscription once, whichever sender
     gets there first. A change is named by its historical record (subject and history id), which a
-    replay of the public history (public_history.rebuild) gives again, so a rebuild never mails it twice."""
+    replay of the public history (public_history.rebuild) gives again, so a rebuild never mails it twice.
+    A save of a followed measure's application facts is settled here too, named by its own history record
+    (measures/public/alerts/facts.py), with no public change (change_id 0)."""
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     subject = models.CharField(max_length=10)

@@ -29,6 +29,8 @@ EDITOR_PERMISSIONS = {
     "applicationinfo": ("view", "add", "change", "delete"),
     "applicationdepartment": ("view", "add", "change", "delete"),
     "applicationguide": ("view", "add", "change", "delete"),
+    # Search's synonym list (measures/search/synonyms.py): words, not content; a row may simply go.
+    "searchsynonym": ("view", "add", "change", "delete"),
     # How many people follow what, never who: the addresses need `view_subscriber_address`, which
     # the group does not have (an administrator gives it to a person, in the user's page).
     "subscription": ("view",),

@@ -19,13 +19,13 @@ from measures.editing.admin import LAST_SAVED_FIELDS, EditorInline, EditorModelA
 
 @admin.register(RecipientKind)
 class RecipientKindAdmin(EditorModelAdmin):
-    list_display = ("name", "slug", "group", "order", "award_count", "updated_at")
+    list_display = ("name", "aliases", "slug", "group", "order", "award_count", "updated_at")
     list_display_links = ("name",)
     list_filter = ("group",)
-    search_fields = ("name", "slug", "explanation")
+    search_fields = ("name", "slug", "aliases", "explanation")
     ordering = ("group", "order", "slug")
     fieldsets = (
-        (None, {"fields": ("name", "name_en", "slug", "group", "order", "explanation")}),
+        (None, {"fields": ("name", "name_en", "aliases", "slug", "group", "order", "explanation")}),
         ("记录", {"fields": LAST_SAVED_FIELDS}),
     )
 

@@ -22,6 +22,7 @@ from measures.domain import public_history
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.search.synonyms import SearchSynonym
 from measures.text import money
 
 # The reasons (变更说明) the loader's saves carry into history, by which it knows its own versions.
@@ -76,6 +77,9 @@ class PolicyLoader:
             kind_fields = dict(kind)
             kinds[kind["slug"]] = self._sync(RecipientKind, {"slug": kind_fields.pop("slug")}, kind_fields)
 
+        for row in data.get("search_synonyms", []):
+            self._synonyms(row["words"])
+
         measures = {}
         for item in data["measures"]:
             measure = measures[item["number"]] = self._sync(
@@ -127,6 +131,23 @@ class PolicyLoader:
         link = AwardRecipientKind(**key)
         link._change_reason = OVERWRITE_REASON if removed else IMPORT_REASON
         link.save()
+        self.report.created += 1
+
+    def _synonyms(self, words: str):
+        """Add a row of search's synonyms. A row is its words: it is created when missing, unless the
+        loader created it before and it has changed or gone since, which means an editor changed it
+        (kept so, unless `force`)."""
+        if SearchSynonym.objects.filter(words=words).exists():
+            self.report.unchanged += 1
+            return
+        loaded = SearchSynonym.history.filter(words=words, history_change_reason__in=LOADER_REASONS).exists()
+        if loaded and not self.force:
+            self.report.kept.append(f"搜索近义词「{words}」（已由编辑修改或删除）")
+            return
+        row = SearchSynonym(words=words)
+        row.full_clean()
+        row._change_reason = OVERWRITE_REASON if loaded else IMPORT_REASON
+        row.save()
         self.report.created += 1
 
     def _sync(self, model, key: dict, values: dict):

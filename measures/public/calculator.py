@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from measures.domain.documents import RelatedDocumentMeasure
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.text import money
@@ -56,7 +57,8 @@ class CalculatorQuery:
         if any(has_nul(key, *values) for key, values in params.lists()):
             query.errors.append(("kind", str(_("查询条件中有无效字符（NUL），请重新选择。"))))
             return query
-        # The form sends valid=0 then, when the box is ticked, valid=1: the last value wins ("" is not given).
+        # The form sends one value (two radio buttons). Until issue 28 it sent a hidden valid=0 before a
+        # checkbox's valid=1, so shared links may repeat it: the last value wins ("" is not given).
         valid = (params.getlist("valid") or [""])[-1]
         if valid not in ("", "0", "1"):
             query.errors.append(("valid", str(_("“只看有效政策”的值只能是 1 或 0。"))))
@@ -138,7 +140,9 @@ def answer(query: CalculatorQuery) -> "Answer | None":
     for kind in query.kinds:
         if kind.pk not in listed:
             if query.valid_only and open_awards(False).filter(pk__in=kind.award_links.values("award_id")).exists():
-                message = _("“%(kind)s”的奖补都属于已失效或尚未施行的政策；如需查看，请取消勾选“只看有效政策”。")
+                message = _(
+                    "“%(kind)s”的奖补都属于已失效或尚未施行的政策；如需查看，请在“政策范围”中选择“也看已失效和尚未施行的政策”。"
+                )
             else:  # public when the question was read, its last award withdrawn since
                 message = _("“%(kind)s”还没有已发布的奖补。")
             query.errors.append(("kind", str(message % {"kind": kind.name})))
@@ -280,6 +284,7 @@ def totals(awards) -> list[Total]:
 class MeasureGroup:
     measure: object
     awards: list
+    documents: list = field(default_factory=list)  # its related documents (相关文件), in their policy's order
 
 
 @dataclass
@@ -299,4 +304,22 @@ def grouped(awards) -> list[PolicyGroup]:
         if not measures or measures[-1].measure.pk != measure.pk:
             measures.append(MeasureGroup(measure, []))
         measures[-1].awards.append(award)
+    return policies
+
+
+def with_documents(policies: list[PolicyGroup]) -> list[PolicyGroup]:
+    """The groups, each measure with the related documents that concern it (a draft implementing rule
+    beside the awards it will govern): one query, none without measures."""
+    groups = [group for policy in policies for group in policy.measures]
+    if groups:
+        links = (
+            RelatedDocumentMeasure.objects.filter(measure_id__in=[group.measure.pk for group in groups])
+            .select_related("document")
+            .order_by("document__position", "document_id")
+        )
+        by_measure: dict[int, list] = {}
+        for link in links:
+            by_measure.setdefault(link.measure_id, []).append(link.document)
+        for group in groups:
+            group.documents = by_measure.get(group.measure.pk, [])
     return policies

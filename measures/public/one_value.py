@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from xmpolicy.api_errors import is_api
 
-# The parameters a view reads all the values of, by view name. The calculator's form sends `valid` as a
-# hidden 0 followed by its checkbox's 1 when ticked (so that an unticked box is told from a first visit):
-# the last value is the visitor's choice (measures/public/calculator.py).
+# The parameters a view reads all the values of, by view name. The calculator's form once sent `valid` as
+# a hidden 0 followed by its checkbox's 1 when ticked; links shared then still work, the last value being
+# the visitor's choice (measures/public/calculator.py).
 MULTI_VALUED = {
     "measures:calculator": {"kind", "valid"},
     "measures:calculator_csv": {"kind", "valid"},

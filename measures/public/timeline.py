@@ -33,6 +33,10 @@ LATEST_CHANGES = 50
 Kind = PublicChange.Kind
 MODELS = {"measure": Measure, "clause": Clause, "award": Award}
 
+# How close to its measure's first entry a clause's or award's first entry, with the same reason, counts
+# as part of the same first load (one save of the measure with its clauses, or one run of load_policy).
+FIRST_LOAD_WINDOW = datetime.timedelta(minutes=1)
+
 # Fields a public diff leaves out: the links between rows (ids mean nothing to a reader; where a row
 # sits is said by the change's subject, and a move by its own line).
 NOT_SHOWN = {"measure", "clause", "policy", "pillar"}
@@ -69,6 +73,7 @@ class Change:
     fields: list[FieldChange]
     measure: PublicMeasure
     summary: str = ""  # what a row said when it appeared, in a sentence (instead of its fields)
+    parts: list["Change"] = field(default_factory=list)  # a first load's clauses and awards, shown as one entry
 
     @property
     def anchor(self) -> str:
@@ -123,10 +128,44 @@ def public_measure(policy: Policy, number: int) -> PublicMeasure | None:
 
 
 def measure_changes(measure: PublicMeasure, limit: int = LATEST_CHANGES) -> list[Change]:
-    """The measure's public changes, newest first, at most `limit` (those of rows moved out of it
-    included). Three queries."""
-    entries = PublicChange.objects.filter(Q(measure_id=measure.id) | Q(moved_from_measure_id=measure.id))
-    return _changes(entries[:limit])
+    """The measure's public changes, newest first, at most `limit` entries (those of rows moved out of
+    it included), its first load shown as one (first_load_as_one). Three queries."""
+    return first_load_as_one(_changes(_entries_of(measure.id)[:limit]))
+
+
+def last_change(measure_id: int) -> PublicChange | None:
+    """The measure's latest public change (its date and reason: what its page says under its title).
+    One query."""
+    entry = _entries_of(measure_id).only("date", "reason", "kind").first()
+    if entry is not None:
+        entry.reason = one_line(entry.reason)
+    return entry
+
+
+def _entries_of(measure_id: int):
+    return PublicChange.objects.filter(Q(measure_id=measure_id) | Q(moved_from_measure_id=measure_id))
+
+
+def first_load_as_one(changes: list[Change]) -> list[Change]:
+    """A measure's changes (newest first) with the clauses and awards that first appeared with the
+    measure itself — the same reason, within FIRST_LOAD_WINDOW — folded into its 首次录入 entry as
+    `parts`: a measure loaded with its text reads as one entry, not one per paragraph and amount."""
+    first = next((c for c in changes if c.subject == "measure" and c.kind == Kind.CREATED), None)
+    if first is None:
+        return changes
+
+    def loaded_with_it(change):
+        return (
+            change is not first
+            and change.kind == Kind.CREATED
+            and change.reason == first.reason
+            and change.measure.id == first.measure.id
+            and abs(change.date - first.date) <= FIRST_LOAD_WINDOW
+        )
+
+    first.parts = sorted((c for c in changes if loaded_with_it(c)), key=lambda c: (c.date, c.key))
+    folded = {id(c) for c in first.parts}
+    return [c for c in changes if id(c) not in folded]
 
 
 def recent_changes(limit: int = LATEST_CHANGES) -> list[Change]:

@@ -23,6 +23,23 @@ def word_matches(word: str, text: str, title: str) -> Q:
     return Q(**{f"{text}__{lookup}": word}) | Q(**{f"{title}__{lookup}": word})
 
 
+def any_word_matches(words, text: str, title: str) -> Q:
+    """The rows holding one of `words` at least: a query term and the words it is widened to (its
+    synonyms, the name a kind's alias stands for: measures/search/widening.py)."""
+    matching = Q()
+    for word in words:
+        matching |= word_matches(word, text, title)
+    return matching
+
+
+def any_word_rank(words, text: str, title: str):
+    """How much a match of one of `words` weighs: every occurrence of each counts."""
+    rank = word_rank(words[0], text, title)
+    for word in words[1:]:
+        rank = rank + word_rank(word, text, title)
+    return rank
+
+
 def word_rank(word: str, text: str, title: str):
     """How much a match of `word` weighs: each occurrence in `text`, and TITLE_WEIGHT per one in `title`."""
     return _occurrences(text, word) + TITLE_WEIGHT * _occurrences(title, word)

@@ -85,6 +85,14 @@ class AmountTerm:
         return meaning
 
     @property
+    def notations(self) -> list[str]:
+        """One amount as other notations write it, without the term's own (五十万: 50万元, 0.005亿元,
+        500,000元): what the search also finds for it."""
+        if not self.exact:
+            return []
+        return [written for written in money.notations(self.low) if written != self.term]
+
+    @property
     def finder_url(self) -> str | None:
         """The same amounts in the award finder (/awards/?min=…&max=…, in 万元, inclusive); None beyond
         any award, where the finder would list nothing but an error. An end above the finder's largest
@@ -126,11 +134,22 @@ def read_amount_term(term: str) -> AmountTerm | None:
 
 
 @dataclass(frozen=True)
+class Widening:
+    """A query term searched with other words too (measures/search/widening.py): its synonyms, and the
+    name of the recipient kind whose common alias it holds, as (alias, name) in `aliases`."""
+
+    term: str
+    words: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[str, ...]
     truncated: bool = False  # the query was longer than MAX_QUERY_LENGTH and was cut
     dropped_terms: bool = False  # it had more than MAX_TERMS terms, the rest were dropped
     amounts: tuple[AmountTerm, ...] = ()  # the terms read as amounts or ranges, in query order
+    widenings: tuple[Widening, ...] = ()  # the word terms also searched with other words, in query order
 
     def __bool__(self):
         return bool(self.terms)
@@ -148,6 +167,21 @@ class ParsedQuery:
         """The terms searched as text only (not amounts)."""
         return tuple(term for term in self.terms if self.amount_of(term) is None)
 
+    def alternatives(self, term: str) -> tuple[str, ...]:
+        """`term` and the words it is widened to: a clause holding one of them matches the term."""
+        widening = next((widening for widening in self.widenings if widening.term == term), None)
+        return (term, *widening.words) if widening else (term,)
+
+    @property
+    def word_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Each text term with its alternatives: a match holds one word of every group."""
+        return tuple(self.alternatives(term) for term in self.words)
+
+    @property
+    def marked(self) -> tuple[str, ...]:
+        """What a snippet marks: every term as written, and every word a term was widened to."""
+        return (*self.terms, *(word for widening in self.widenings for word in widening.words))
+
 
 def parse_query(raw: str | None) -> ParsedQuery:
     """Split a query on white space (ASCII or full-width) into at most MAX_TERMS distinct terms, and
@@ -161,8 +195,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
 
 
 def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = True) -> QuerySet:
-    """Clauses matching every term, best first: each occurrence of a term counts, one in the
-    measure's title match.TITLE_WEIGHT times; ties go to document order. `rank` is annotated.
+    """Clauses matching every term (or a word it is widened to), best first: each occurrence of a term
+    counts, one in the measure's title match.TITLE_WEIGHT times; ties go to document order. `rank` is annotated.
     indexed=False: the naive scan, the benchmark's baseline (an amount's clauses as a plain IN list)."""
     if not query:
         return clauses.none()
@@ -174,8 +208,9 @@ def search_clauses(clauses: QuerySet, query: ParsedQuery, *, indexed: bool = Tru
         if amount is not None:
             matching &= _with_award(amount, postgresql)
             continue
-        matching &= match.word_matches(term, "text", "measure__title")
-        rank = rank + match.word_rank(term, "text", "measure__title")
+        words = query.alternatives(term)
+        matching &= match.any_word_matches(words, "text", "measure__title")
+        rank = rank + match.any_word_rank(words, "text", "measure__title")
     return clauses.filter(matching).annotate(rank=rank).order_by("-rank", *DOCUMENT_ORDER)
 
 
@@ -231,7 +266,7 @@ class Matches:
         if not query:
             return
         if indexed and table.available():
-            self.plan = table.Plan(query.words, query.amounts)
+            self.plan = table.Plan(query.word_groups, query.amounts)
             found = table.find(self.plan, MAX_RANKED + 1)
             rows = found.rows
             if found.in_order and len(rows) > MAX_RANKED:
@@ -331,6 +366,22 @@ def _spans(text: str, terms: tuple[str, ...], amounts: tuple[AmountTerm, ...]) -
     return spans
 
 
+_FIGURE = re.compile(r"[0-9０-９]+(?:[.,．，][0-9０-９]+)*[%％]?")
+
+
+def _outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
+    """The window [start, end) widened so that neither end falls inside a figure or an amount of `text`
+    ("…0万元支持" would misstate 300万元): an end inside one moves to the figure's edge, outside."""
+    figures = [match.span() for match in _FIGURE.finditer(text)]
+    figures += [(amount.start, amount.end) for amount in money.find_amounts(text)]
+    for figure_start, figure_end in figures:
+        if figure_start < start < figure_end:
+            start = figure_start
+        if figure_start < end < figure_end:
+            end = figure_end
+    return start, end
+
+
 def highlight(
     text: str, terms: tuple[str, ...], width: int | None = SNIPPET_WIDTH, amounts: tuple[AmountTerm, ...] = ()
 ) -> SafeString:
@@ -343,6 +394,7 @@ def highlight(
         start = max(0, first[0] - width // 3) if first else 0
         end = min(len(text), max(start + width, first[1] if first else 0))
         start = max(0, min(start, end - width))  # near the end: fill the window backwards
+        start, end = _outside_figures(text, start, end)
     parts = ["…" if start > 0 else ""]
     position = start
     for span_start, span_end in spans:

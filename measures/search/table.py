@@ -47,15 +47,16 @@ class Found:
 class Plan:
     """One query's SQL over the search table: its conditions, its rank, its tokens."""
 
-    def __init__(self, words: tuple[str, ...], amounts: tuple):
+    def __init__(self, groups: tuple[tuple[str, ...], ...], amounts: tuple):
+        # `groups`: per text term, the term and the words it is widened to (a match holds one of them).
         # `confirm`: what every path tests on a candidate row (the words); `like`: that and what the index
         # has as tokens (the amounts), for the paths that walk the rows in document order.
         confirm, rank, self.confirm_params, self.rank_params = [], ["0"], [], []
-        for word in words:
-            sql, params = _on_rows(match.word_matches(word, "text", "title"))
+        for words in groups:
+            sql, params = _on_rows(match.any_word_matches(words, "text", "title"))
             confirm.append(f"({sql})")
             self.confirm_params += params
-            sql, params = _on_rows(match.word_rank(word, "text", "title"))
+            sql, params = _on_rows(match.any_word_rank(words, "text", "title"))
             rank.append(sql)
             self.rank_params += params
         # An amount term (query.AmountTerm): a published award of that amount (or in that range) on the
@@ -83,36 +84,51 @@ class Plan:
         self.like = " AND ".join(confirm + walked) or "true"
         self.params = self.confirm_params + walked_params
         self.rank = " + ".join(rank)
-        word_tokens = (token for word in words for token in tokens.query_tokens(word))
-        self.tokens = list(dict.fromkeys([*word_tokens, *self.exact_tokens]))  # a match holds every one
+        # A term alone: its tokens, all held by a match. A widened term: per word its tokens, a match
+        # holding all of one word's (`either`); a word without tokens ('%') leaves its group to `confirm`.
+        single = [tokens.query_tokens(words[0]) for words in groups if len(words) == 1]
+        self.either = [
+            alternatives
+            for words in groups
+            if len(words) > 1 and all(alternatives := [tokens.query_tokens(word) for word in words])
+        ]
+        self.tokens = list(dict.fromkeys([*(token for wanted in single for token in wanted), *self.exact_tokens]))
         self.range_tokens = []  # per range, the amount tokens in it (a match holds one), as share() finds them
-        self.words = words
+        self.groups = groups
         self.published = 0  # published clauses, as counted by share()
         self.candidates = 0  # at most as many rows as the index gives, as counted by share()
 
     def share(self, cursor) -> float:
         """The share of the published clauses expected to match, from the token counts: a term matches at
-        most as many clauses as hold its rarest pair, an amount as many as hold its token, a range as
-        many as hold one of the amounts in it (the counts name them); terms are taken as independent.
-        One query."""
+        most as many clauses as hold its rarest pair, a widened term as many as its words together, an
+        amount as many as hold its token, a range as many as hold one of the amounts in it (the counts
+        name them); terms are taken as independent. One query."""
         sql = f"SELECT token, clauses FROM {FREQUENCY} WHERE token = ANY(%s)"
         if self.ranges:  # every amount of a published award, read through a partial index (migration 0015)
             sql += f" UNION ALL SELECT token, clauses FROM {FREQUENCY} WHERE token LIKE '{AMOUNT}%%'"
-        cursor.execute(sql, [[PUBLISHED, *self.tokens]])
+        either = [token for alternatives in self.either for wanted in alternatives for token in wanted]
+        cursor.execute(sql, [list(dict.fromkeys([PUBLISHED, *self.tokens, *either]))])
         counts = dict(cursor.fetchall())
         held = {int(token[len(AMOUNT) :]): token for token, clauses in counts.items() if _is_amount(token) and clauses}
         self.range_tokens = [[held[yuan] for yuan in sorted(held) if amount.contains(yuan)] for amount in self.ranges]
         range_counts = [sum(counts[token] for token in in_range) for in_range in self.range_tokens]
+
+        def rarest(wanted):
+            return min(counts.get(token, 0) for token in wanted)
+
+        either_counts = [sum(rarest(wanted) for wanted in alternatives) for alternatives in self.either]
         self.published = published = counts.get(PUBLISHED, 0)
         # The index's candidates are at most the clauses holding the rarest token asked for.
-        self.candidates = min([*(counts.get(token, 0) for token in self.tokens), *range_counts], default=published)
+        self.candidates = min(
+            [*(counts.get(token, 0) for token in self.tokens), *range_counts, *either_counts], default=published
+        )
         if not published:
             return 0.0
         share = 1.0
-        for word in self.words:
-            wanted = tokens.query_tokens(word)
-            if wanted:
-                share *= min(counts.get(token, 0) for token in wanted) / published
+        for words in self.groups:
+            wanted = [tokens.query_tokens(word) for word in words]
+            if all(wanted):
+                share *= min(1.0, sum(rarest(each) for each in wanted) / published)
         for count in [*(counts.get(token, 0) for token in self.exact_tokens), *range_counts]:
             share *= min(1.0, count / published)
         return share
@@ -134,7 +150,7 @@ class Plan:
     def sorted(self) -> bool:
         """Whether the index's matches are read in document order: when its candidates are few enough to
         sort them all (SORTED_CANDIDATES), a capped listing is then what was read, with no walk to a page."""
-        return bool(self.tokens or self.ranges) and self.candidates <= SORTED_CANDIDATES
+        return bool(self.tokens or self.ranges or self.either) and self.candidates <= SORTED_CANDIDATES
 
     def indexed(self, cursor, limit: int) -> list:
         """Matches through the GIN index, `limit` at most, in no particular order."""
@@ -142,6 +158,9 @@ class Plan:
         if self.tokens:
             indexed.append("tokens @> %s::text[]")
             indexed_params.append(self.tokens)
+        for alternatives in self.either:  # every token of one of the words
+            indexed.append("(" + " OR ".join(["tokens @> %s::text[]"] * len(alternatives)) + ")")
+            indexed_params += alternatives
         for in_range in self.range_tokens:
             indexed.append("tokens && %s::text[]")
             indexed_params.append(in_range)

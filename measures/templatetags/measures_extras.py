@@ -18,6 +18,7 @@ FILTERS = (
     "kind_name",
     "gloss",
     "amount",
+    "zoned_time",
 )
 for name in FILTERS:
     register.filter(name, getattr(formatting, name))

@@ -71,6 +71,17 @@ def format_amount(yuan: int) -> str:
     return f"{yuan_to_wan(yuan)}万元"
 
 
+def notations(yuan: int) -> list[str]:
+    """The same amount as a reader may write it: in 万元, in 亿元 (while at most four decimals say it
+    exactly) and in grouped yuan. 500000 -> ['50万元', '0.005亿元', '500,000元']."""
+    written = [f"{yuan_to_wan(yuan)}万元"]
+    in_yi = _plain(_shifted(Decimal(yuan), YUAN_PER_YI, divide=True))
+    if -in_yi.as_tuple().exponent <= 4:
+        written.append(f"{in_yi}亿元")
+    written.append(f"{yuan:,}元")
+    return written
+
+
 def format_amount_en(yuan: int) -> str:
     """The English display: 'RMB 30 million' (3000万元), 'RMB 120 million' (1.2亿元), 'RMB 1 billion'
     (10亿元), 'RMB 5,000' (0.5万元).

@@ -15,6 +15,8 @@ PAGES = {
     "award-policies": ("/awards/policies/?min=1000", ".policy-choices"),
     "search": ("/search/?q=孵化器", "li.search-result mark"),
     "amount-search": ("/search/?q=孵化器 500万以上", ".search-understood a"),
+    "widened-search": ("/search/?q=国家重点实验室", ".search-widened"),
+    "search-suggestions": ("/search/?q=孵化器建设方案", ".search-suggestions a"),
     "not-found": ("/no/such/page/", "text=页面不存在"),
     "measure-history": ("/policies/kjcx-2025/measures/3/history/", "h1"),
     "changes": ("/changes/", "h1"),

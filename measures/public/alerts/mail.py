@@ -101,7 +101,8 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
                 "每日汇总：%(what)s 有 %(count)s 项更新", "每日汇总：%(what)s 有 %(count)s 项更新", count
             ) % {"what": what, "count": count}
         elif count == 1:
-            subject = _("%(what)s：%(change)s") % {"what": what, "change": items[0]["title"]}
+            headline = change_headline(shown[0], entry_of[shown[0].key])
+            subject = _("%(change)s · %(what)s") % {"what": what, "change": headline}
         else:
             subject = ngettext("%(what)s 有 %(count)s 项更新", "%(what)s 有 %(count)s 项更新", count) % {
                 "what": what,
@@ -113,6 +114,61 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         return _message(subscription, subject, "changes", context, headers)
+
+
+def facts_entered(subscription: Subscription) -> EmailMultiAlternatives:
+    """The mail telling a measure's follower that its application facts (申兑信息) were entered or changed
+    (measures/public/alerts/facts.py): what is followed, and a link to its page, where they are shown.
+    Two queries."""
+    with translation.override(subscription.language):
+        what, followed_path = targets.followed(subscription)
+        unsubscribe_url = links.absolute(links.unsubscribe_path(subscription))
+        context = {
+            "what": what,
+            "follow_url": links.absolute(followed_path),
+            "manage_url": links.absolute(links.manage_path(subscription)),
+            "unsubscribe_url": unsubscribe_url,
+            "frequency": subscription.get_frequency_display(),
+        }
+        subject = _("%(what)s：申报信息已录入或更新") % {"what": what}
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return _message(subscription, subject, "facts", context, headers)
+
+
+# A value short enough to state in a subject, before and after ("50万元→60万元"); a longer text is only named.
+SUBJECT_VALUE_LENGTH = 30
+
+
+def change_headline(change, entry) -> str:
+    """One change stated in a line, for a mail's subject: '第3条：对台科技合作与交流基地奖励上限 50万元→60万元',
+    '第3条第1段：条件 新入选→新获批', '第3条：新增 最高300万元支持（金砖创新合作项目）'; else what changed and how
+    ('第3条 第1段 修改')."""
+    measure = _("第%(number)s条") % {"number": change.measure.number}
+    if change.summary:
+        text = change.summary
+        if len(text) > SUBJECT_VALUE_LENGTH:
+            text = text[:SUBJECT_VALUE_LENGTH] + "…"
+        return _("%(measure)s：%(kind)s %(what)s") % {"measure": measure, "kind": change.kind_label, "what": text}
+    short = [f for f in change.fields if f.old and f.new and max(len(f.old), len(f.new)) <= SUBJECT_VALUE_LENGTH]
+    if not short:
+        return timeline.change_title(change)
+    field = next((f for f in short if f.name == "amount_yuan"), short[0])
+    values = entry.new_values or {}
+    if field.name == "amount_yuan" and values.get("recipient"):
+        nature = Award.Nature(values["nature"]).label if values.get("nature") in Award.Nature.values else ""
+        ceiling = _("上限") if values.get("limit") == Award.Limit.CEILING else ""
+        what = f"{values['recipient']}{nature}{ceiling}"
+    else:
+        what = field.label
+    return _("%(measure)s：%(what)s %(old)s→%(new)s") % {
+        "measure": measure,
+        "what": what,
+        "old": field.old,
+        "new": field.new,
+    }
 
 
 def _award_text(entry) -> str:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from measures.domain.subscriptions import Delivery, Subscription
-from measures.public.alerts import mail, targets
+from measures.public.alerts import facts, mail, targets
 
 # A mail lists at most this many changes; more wait for the next mail (the next run, or the next day).
 MAX_PER_MAIL = 50
@@ -98,6 +98,7 @@ def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
         digest = subscription.frequency == Subscription.Frequency.DAILY
         if digest and not _digest_due(subscription, now):
             return
+        _settle_facts(subscription, now, outbox, report)
         judged = list(targets.candidates(subscription)[:MAX_JUDGED])
         if not judged:
             return
@@ -128,6 +129,18 @@ def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
         outbox.send(mail.changes(subscription, mailed, digest=digest))
         report.mails += 1
         report.changes += len(mailed)
+
+
+def _settle_facts(subscription: Subscription, now, outbox: Outbox, report: Report) -> None:
+    """A followed measure's application facts entered or changed: one mail saying so (facts.py)."""
+    saves = facts.unsent(subscription)
+    if not saves:
+        return
+    facts.record_mailed(subscription, saves, now)
+    subscription.last_sent_at = now
+    subscription.save(update_fields=["last_sent_at"])
+    outbox.send(mail.facts_entered(subscription))
+    report.mails += 1
 
 
 def _lock(pk: int) -> Subscription | None:

@@ -28,6 +28,7 @@ from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.subscriptions import Delivery, Subscription
 from measures.public.finder.filters import AMOUNT_BANDS, AwardFilter
 from measures.search import query as finder
+from measures.search.widening import widen
 from measures.text import money
 
 Kind = Subscription.Kind
@@ -297,7 +298,7 @@ def matching(subscription: Subscription, entries: list) -> list:
         found = set(listed.qs.values_list("pk", flat=True))
         return [entry for entry in entries if entry.object_id in found]
     clause_of = {entry.pk: _clause_id(entry) for entry in entries}
-    query = finder.parse_query(subscription.query)
+    query = widen(finder.parse_query(subscription.query))  # what the search page finds for it
     published = Clause.objects.published().filter(pk__in={c for c in clause_of.values() if c is not None})
     found = set(finder.search_clauses(published, query).values_list("pk", flat=True))
     return [entry for entry in entries if clause_of[entry.pk] in found]

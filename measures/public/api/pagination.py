@@ -26,7 +26,8 @@ class Pages(PageNumberPagination):
 
 
 class SearchPagination(Pages):
-    """The search's pages, and how its amount terms were understood (`amounts`, added by the view)."""
+    """The search's pages, how its amount terms were understood (`amounts`) and which words its terms were
+    widened to (`widened`), both added by the view."""
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
@@ -53,5 +54,17 @@ class SearchPagination(Pages):
                 "required": ["term", "min_yuan", "max_yuan", "exact", "description", "beyond_any_award", "finder_url"],
             },
         }
-        schema["required"] = [*schema.get("required", []), "amounts"]
+        schema["properties"]["widened"] = {
+            "type": "array",
+            "description": "同时搜索的词：检索词的近义词，或申报主体常见叫法对应的正式名称",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "term": {"type": "string", "example": "补贴"},
+                    "words": {"type": "array", "items": {"type": "string"}, "example": ["补助", "资助"]},
+                },
+                "required": ["term", "words"],
+            },
+        }
+        schema["required"] = [*schema.get("required", []), "amounts", "widened"]
         return schema

@@ -371,7 +371,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
     def get_snippet(self, clause) -> str:
         """The part of the clause around the first term found, as on /search/, without highlighting."""
         query = self.context["query"]
-        return plain(finder.highlight(clause.text, query.terms, amounts=query.amounts))
+        return plain(finder.highlight(clause.text, query.marked, amounts=query.amounts))
 
     def get_url(self, clause) -> str:
         return site_url(clause.get_absolute_url())

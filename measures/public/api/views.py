@@ -40,6 +40,7 @@ from measures.public.api.schema import (
 from measures.public.finder.filters import finder_awards
 from measures.public.finder.tally import KnownCountPaginator, finder_count
 from measures.search import query as finder
+from measures.search.widening import widen
 from xmpolicy.nul import has_nul
 
 
@@ -249,7 +250,8 @@ class CalculatorView(APIView):
             description=(
                 "检索词，以空格分隔；每个词都须出现在条款或其措施标题中。读作金额的词（三千万、3000万元、0.3亿）"
                 "也找到有该金额奖补的条款，不论原文怎样写；金额范围（500万以上、100万到300万、300万以内，含两端）"
-                "只保留有该范围内奖补的条款。与网站的 /search/ 相同。"
+                "只保留有该范围内奖补的条款。检索词也按近义词（补贴：补助、资助）和申报主体的常见叫法"
+                "（国家重点实验室：全国重点实验室）搜索，见 `widened`。与网站的 /search/ 相同。"
             ),
         )
     ]
@@ -257,7 +259,8 @@ class CalculatorView(APIView):
 class SearchView(generics.ListAPIView):
     """Published clauses matching every term of `q`, best first, as on /search/; an empty `q` finds nothing.
     At most 1000 are listed (`count` is then 1000): when more match, the first 1000 in the policies' order.
-    `amounts` says how the terms read as amounts were understood, with the same amounts in the award finder."""
+    `amounts` says how the terms read as amounts were understood, with the same amounts in the award finder;
+    `widened`, which words a term was also searched with (its synonyms, a kind's name for its alias)."""
 
     schema = ApiSchema()
     serializer_class = serializers.SearchResultSerializer
@@ -269,12 +272,13 @@ class SearchView(generics.ListAPIView):
         understood = serializers.AmountTermSerializer(
             self.get_query().amounts, many=True, context={"request": self.request}
         )
-        response.data = {**response.data, "amounts": understood.data}
+        widened = [{"term": widening.term, "words": list(widening.words)} for widening in self.get_query().widenings]
+        response.data = {**response.data, "amounts": understood.data, "widened": widened}
         return response
 
     def get_query(self):
         if not hasattr(self, "_query"):
-            self._query = finder.parse_query(self.request.query_params.get("q"))
+            self._query = widen(finder.parse_query(self.request.query_params.get("q")))
         return self._query
 
     def get_queryset(self):

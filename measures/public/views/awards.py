@@ -54,6 +54,8 @@ def award_finder(request):
         facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in finder_facets(finder, request)],
         # The form carries the facets chosen by links, so that typing an amount keeps them.
         kept_params=selected.items(),
+        # What the phones' 筛选 button says is already chosen: the facets and the amounts typed.
+        chosen_count=len(selected) + sum(finder.form.cleaned_data.get(name) is not None for name in ("min", "max")),
         csv_url=with_query(reverse("measures:awards_csv"), request.GET),
         # 关注 these filters: mail when an award they list appears or changes (not the page or order).
         follow_url=follow_url(kind="awards", filters=_filters_query(request)),
@@ -119,7 +121,7 @@ def award_export_csv(request):
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     # The finder's columns of measures.public.exports (shared with the bulk downloads).
     response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), site_url)
-    response["Content-Disposition"] = 'attachment; filename="awards.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("finder", "csv")}"'
     return response
 
 

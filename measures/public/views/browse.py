@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.eligibility import ApplicationFacts, attach_eligibility
+from measures.domain.eligibility import ApplicationFacts, RecipientKind, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
+from measures.public import linked_data
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
 from measures.public.formatting import site_url
 from measures.public.qrcode import qr_svg
+from measures.public.timeline import last_change
 from measures.public.views import history
 
 # How many of the largest awards the policy page lists among its headline figures.
@@ -37,13 +39,15 @@ def policy_detail(request, slug):
 
 
 def _render_policy(request, policy, *, is_home):
-    """The policy page: five queries for the policy and its tree (for_overview), two for the
-    headline figures, one for the award chart, two for the related documents and their measures."""
+    """The policy page: five queries for the policy and its tree (for_overview), one for who may apply,
+    two for the headline figures, one for the award chart, two for the related documents and their
+    measures."""
     policy_awards = Award.objects.published().in_policy(policy)
     largest_awards = policy_awards.for_listing().largest_first()[:LARGEST_AWARDS_SHOWN]
     context = {
         **_policy_context(policy),
         "is_home": is_home,
+        "audience_groups": audience_groups(policy_awards),
         "award_count": policy_awards.count(),
         "largest_awards": list(largest_awards),
         "award_chart": award_chart(policy_awards.for_listing()),
@@ -51,8 +55,16 @@ def _render_policy(request, policy, *, is_home):
         "qr_code": page_qr_code(reverse("measures:policy", kwargs={"slug": policy.slug})),
         "follow_url": follow_url(kind="policy", policy=policy.slug),
         "follow_kind": "policy",
+        "linked_data": linked_data.script(linked_data.policy_document(policy)),
     }
     return render(request, "measures/policy.html", context)
+
+
+def audience_groups(awards) -> list[str]:
+    """The groups of recipient kinds (创新平台, 孵化载体…) that these awards are open to, in the groups'
+    order: who the policy is for, as far as its awards are recorded. One query."""
+    found = set(RecipientKind.objects.filter(award_links__award__in=awards).values_list("group", flat=True))
+    return [label for value, label in RecipientKind.Group.choices if value in found]
 
 
 def pillar_detail(request, slug, number):
@@ -84,19 +96,27 @@ def measure_detail(request, slug, number):
     return render_measure(request, measure)
 
 
-def render_measure(request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None):
+def render_measure(
+    request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None, public=True
+):
     """A measure's page from the measure `for_detail()` gives (its clauses and their awards prefetched):
     the public page, and the editors' preview of a draft (measures/public/views/preview.py), which
     passes its own template, its `eligibility` reading for awards not yet saved where they will be,
-    and `extra` context."""
+    and `extra` context, and is not `public` (no JSON-LD: only published content is described)."""
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
     pending_facts = False
+    structured = None
+    # When the page last changed and why, under its title (one query); the JSON-LD gives the same date.
+    latest = last_change(measure.pk)
     if "as_of" not in request.GET:
         awards = eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
         # Said once on paper (the page says it under each award): no source gives how to apply.
         pending_facts = any(len(award.facts.missing) == len(ApplicationFacts.__dataclass_fields__) for award in awards)
+        if public:  # the measure as the public sees it today, not as it stood on a day
+            changed_at = latest.date if latest else None
+            structured = linked_data.script(linked_data.measure_document(measure, awards, changed_at))
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
@@ -118,6 +138,8 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
+        "last_change": latest,
+        "linked_data": structured,
         **(extra or {}),
     }
     if "as_of" in request.GET:

@@ -4,8 +4,10 @@ Both read the question through measures.public.calculator.CalculatorQuery, so th
 the same awards. A question that cannot be answered whole is a 400 with its messages and the form, never
 a partial list. Queries, whatever the amount of data: the form's kinds and counts two, the policies in
 force one, the kinds asked one, the answer three (the policies in force, the kinds it lists, the amounts:
-measures.public.calculator) and its page five (awards, their kinds, the measures' and the awards'
-application facts with their departments and guides)."""
+measures.public.calculator) and its page six (awards, their kinds, the measures' and the awards'
+application facts with their departments and guides, the measures' related documents)."""
+
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -36,8 +38,9 @@ def calculator_page(request):
         "errors": [message for _name, message in query.errors],
         "query": query,
         "kinds": query.kinds,
+        "chosen_chips": chosen_chips(request.GET, query.kinds),
         "results": results,
-        "groups_listed": calculator.grouped(results) if results else [],
+        "groups_listed": calculator.with_documents(calculator.grouped(results)) if results else [],
         "count": answer.count if answer else 0,
         "totals": answer.totals if answer else [],
         "notes": calculator.NOTES,
@@ -55,8 +58,23 @@ def calculator_export_csv(request):
         lines = [_("查询条件有误：")] + [message for _name, message in query.errors]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     response = exports.csv_response(exports.CALCULATOR_COLUMNS, answer.every_award(), site_url)
-    response["Content-Disposition"] = 'attachment; filename="calculator.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("calculator", "csv")}"'
     return response
+
+
+def chosen_chips(params, kinds) -> list[dict]:
+    """Each chosen kind with the address of the same question without it: back to the answer while
+    kinds remain, to the form when it was the last one. The policies asked about are kept."""
+    path = reverse("measures:calculator")
+    valid = (params.getlist("valid") or [""])[-1]  # as CalculatorQuery reads it: one value from now on
+    chips = []
+    for kind in kinds:
+        rest = [("kind", other.slug) for other in kinds if other is not kind]
+        if valid:
+            rest.append(("valid", valid))
+        fragment = "#calculator-answer" if len(kinds) > 1 else "#calculator-form"
+        chips.append({"kind": kind, "remove_url": f"{path}?{urlencode(rest)}{fragment}" if rest else path + fragment})
+    return chips
 
 
 def _without_page(query):

@@ -1,35 +1,45 @@
 """The search page, /search/?q=: what a match is, how results are ranked and highlighted is
-decided in measures/search/query.py. Two SQL queries for a results page (query.find) and one for
-the recipient kinds (申报主体) the words name, none for the empty form."""
+decided in measures/search/query.py, which words a term is widened to in measures/search/widening.py.
+One SQL query for the widening, two for a results page (query.find), one for the recipient kinds
+(申报主体) the words name and one for the related documents; a page without results adds those of its
+suggestions; none for the empty form."""
 
 from django.shortcuts import render
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind
 from measures.public.alerts import follow_url
 from measures.search import query as finder
+from measures.search import suggestions
+from measures.search.widening import widen
 
 # Offered on the empty search page: words of the policy a reader might look for.
 EXAMPLE_TERMS = ["孵化器", "中试", "金砖", "苏颂", "概念验证", "实验室"]
 
 
 def search(request):
-    query = finder.parse_query(request.GET.get("q"))
+    query = widen(finder.parse_query(request.GET.get("q")))
     results = finder.find(query)
     hits = [
         (
             clause,
-            finder.highlight(clause.measure.title, query.terms, width=None, amounts=query.amounts),
-            finder.highlight(clause.text, query.terms, amounts=query.amounts),
+            finder.highlight(clause.measure.title, query.marked, width=None, amounts=query.amounts),
+            finder.highlight(clause.text, query.marked, amounts=query.amounts),
         )
         for clause in results.clauses
     ]
+    kinds = list(RecipientKind.objects.public().named(query.words)) if query.words else []
     context = {
         "query": query,
         "search_value": query.text,
         "results": results,
         "hits": hits,
         # Kinds of applicant named by the words: each leads to the calculator with it chosen.
-        "kinds": list(RecipientKind.objects.public().named(query.words)) if query.words else [],
+        "kinds": kinds,
+        # Related documents (相关文件) the words name: a draft implementing rule is found by its subject.
+        "documents": list(RelatedDocument.objects.named(query.words)) if query.words else [],
+        # Nothing found: kinds and words that do find something, each a link that gives results.
+        "suggestions": suggestions.suggest(query) if query and not results.total and not kinds else None,
         "example_terms": EXAMPLE_TERMS,
         "max_query_length": finder.MAX_QUERY_LENGTH,
         "max_terms": finder.MAX_TERMS,

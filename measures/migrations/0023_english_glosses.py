@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0021_draft_reviews'),
+        ('measures', '0022_words_aliases_synonyms'),
     ]
 
     operations = [
