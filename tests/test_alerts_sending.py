@@ -308,7 +308,7 @@ def test_a_subscription_another_sender_holds_is_left_to_it(real_policy, follower
     measure = Measure.objects.get(policy=real_policy, number=3)
     follower(measure)
     edit(measure, "修改", title="新标题")
-    monkeypatch.setattr(sender, "_lock", lambda pk: None)
+    monkeypatch.setattr(sender, "lock", lambda pk: None)
     assert send_due().busy == 1
     assert mailoutbox == []
 

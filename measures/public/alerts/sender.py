@@ -91,7 +91,7 @@ def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
     docs/architecture.md#sending-each-change-once); send_due() settles each in turn, and bench/alerting.py
     times them one by one."""
     with transaction.atomic():
-        subscription = _lock(pk)
+        subscription = lock(pk)
         if subscription is None:
             report.busy += 1
             return
@@ -143,7 +143,7 @@ def _settle_facts(subscription: Subscription, now, outbox: Outbox, report: Repor
     report.mails += 1
 
 
-def _lock(pk: int) -> Subscription | None:
+def lock(pk: int) -> Subscription | None:
     """The confirmed subscription, locked for this transaction; None if another sender holds it (or
     it was deleted or is no longer confirmed)."""
     subscriptions = Subscription.objects.confirmed().filter(pk=pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind
 from measures.public import calculator, exports
+from measures.public.alerts import follow_url
 from measures.public.formatting import site_url
 from measures.public.query_urls import pager_urls, with_query
 
@@ -25,6 +26,7 @@ def calculator_page(request):
     answer = calculator.answer(query)
     results = answer.page(request.GET.get("page")) if answer else None
     chosen = {kind.slug for kind in query.kinds}
+    chosen_slugs = [kind.slug for kind in query.kinds]
     kinds = calculator.kinds_with_counts(query.valid_only)
     groups = []
     for value, label in RecipientKind.Group.choices:
@@ -47,6 +49,9 @@ def calculator_page(request):
         # The file holds every award: the page number is no part of its question.
         "csv_url": with_query(reverse("measures:calculator_csv"), _without_page(request.GET)),
         **(pager_urls(request, results) if results else {}),
+        # 关注: an answer's changes, and its windows' reminders when asked for (measures/public/alerts/).
+        "follow_url": follow_url(kind="calculator", kinds=",".join(chosen_slugs)) if answer else None,
+        "follow_kind": "calculator",
     }
     return render(request, "measures/calculator.html", context, status=400 if query.errors else 200)
 

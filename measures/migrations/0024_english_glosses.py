@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0022_words_aliases_synonyms'),
+        ('measures', '0023_remind_reminders'),
     ]
 
     operations = [
