@@ -243,3 +243,9 @@ def test_a_feed_refuses_a_bad_question_with_a_clear_400(client, windows, url):
 
 def test_the_real_policys_feed_is_a_valid_calendar_without_events(client, real_policy):
     assert events_of(client.get("/calendar.ics")) == {}
+
+
+def test_the_measure_page_and_the_calculator_link_to_their_feeds(client, windows):
+    assert 'href="/policies/test-policy/measures/1/calendar.ics"' in page(client, "/policies/test-policy/measures/1/")
+    answer = page(client, "/calculator/?kind=incubator&page=1")
+    assert 'href="/calculator/calendar.ics?kind=incubator"' in answer

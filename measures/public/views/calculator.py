@@ -46,6 +46,8 @@ def calculator_page(request):
         "notes": calculator.NOTES,
         # The file holds every award: the page number is no part of its question.
         "csv_url": with_query(reverse("measures:calculator_csv"), _without_page(request.GET)),
+        # The windows of the same awards, for a calendar program (measures/public/views/calendar.py).
+        "ics_url": with_query(reverse("measures:calculator_ics"), _without_page(request.GET)),
         **(pager_urls(request, results) if results else {}),
     }
     return render(request, "measures/calculator.html", context, status=400 if query.errors else 200)
