@@ -204,6 +204,8 @@ def test_each_event_reminds_14_and_3_days_before_the_close_at_nine_in_xiamen(cli
     ]  # 09:00 in Xiamen (UTC+8)
     assert triggers == expected
     assert all(alarm["ACTION"] == "DISPLAY" and alarm["DESCRIPTION"] for alarm in event.walk("VALARM"))
+    # Absolute triggers say so: without VALUE=DATE-TIME a TRIGGER is read as a duration (RFC 5545 3.8.6.3).
+    assert b"TRIGGER;VALUE=DATE-TIME:" in event.to_ical()
 
 
 def test_the_uid_stays_when_the_window_moves(client, windows):

@@ -92,5 +92,6 @@ def _alarm(closes: datetime.date, days: int, title: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", _("%(days)d天后截止：%(title)s") % {"days": days, "title": title})
-    alarm.add("trigger", timezone.make_aware(when).astimezone(datetime.UTC))
+    # An absolute trigger must say so (VALUE=DATE-TIME): a TRIGGER's default type is a duration.
+    alarm.add("trigger", timezone.make_aware(when).astimezone(datetime.UTC), parameters={"VALUE": "DATE-TIME"})
     return alarm
