@@ -251,3 +251,14 @@ def test_the_measure_page_and_the_calculator_link_to_their_feeds(client, windows
     assert 'href="/policies/test-policy/measures/1/calendar.ics"' in page(client, "/policies/test-policy/measures/1/")
     answer = page(client, "/calculator/?kind=incubator&page=1")
     assert 'href="/calculator/calendar.ics?kind=incubator"' in answer
+
+
+def test_an_awards_own_window_wins_over_its_measures(client, windows):
+    clause = windows["inherited"].clause
+    own = add_award(clause, 2, 2_000_000, source_phrase="给予补助二")
+    ApplicationInfo.objects.create(award=own, window_kind="annual_notice")
+    html = page(client, "/calendar/?policy=test-policy")
+    assert "一次性最高200万元" in section(html, "annual-notice")
+    assert "一次性最高200万元" not in section(html, "open")
+    feed = events_of(client.get("/policies/test-policy/measures/1/calendar.ics"))
+    assert list(feed) == [f"award-{windows['inherited'].pk}-window@testserver"]
