@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind, attach_eligibility
-from measures.domain.models import Measure
+from measures.domain.models import LISTING_ORDER, Measure
 from measures.public import calculator
 from measures.public.calendar import ics, windows
 from measures.public.finder.filters import AwardFilter, finder_awards, finder_policies
@@ -119,7 +119,9 @@ def calculator_ics(request):
 
 
 def _feed(awards, name, page, filename):
-    listed = attach_eligibility(windows.in_order(awards, None).for_finder())
+    # In the policies' order, not by date: a calendar program places the events itself, and ordering by
+    # each award's window reads it award by award (measures/public/calendar/windows.py, in_order).
+    listed = attach_eligibility(list(awards.order_by(*LISTING_ORDER).for_finder()))
     response = HttpResponse(ics.calendar_of(listed, name, page), content_type=ics.CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
