@@ -15,9 +15,12 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import ApplicationInfo, WindowKind
-from measures.domain.models import LISTING_ORDER, Clause, Policy
+from measures.domain.models import LISTING_ORDER, Policy
 
 CLOSING_SOON_DAYS = 30
+# A measure as one number, policy × MEASURE_KEY + number, matched in one hashed IN: measure numbers are
+# small integers (PositiveSmallIntegerField), far below it.
+MEASURE_KEY = 100_000
 DATES = WindowKind.DATES
 
 
@@ -74,6 +77,7 @@ def calendar_awards(awards, today: datetime.date):
     expired policy's windows are no longer anyone's to apply for. One query (the policies; there are few)."""
     policies = Policy.objects.only("id", "issue_date", "effective_date", "validity_years")
     expired = [p.pk for p in policies if p.validity_status(today) == Policy.ValidityStatus.EXPIRED]
+    awards = with_measure_key(awards)
     return awards.exclude(listed_policy_id__in=expired) if expired else awards
 
 
@@ -98,10 +102,20 @@ def whose_window(condition: Q) -> Q:
     probes it per award, rather than looking the records up award by award."""
     windows = ApplicationInfo.objects.exclude(window_kind=WindowKind.UNPUBLISHED)
     own = windows.filter(award_id__isnull=False)
-    measures = windows.filter(condition, measure_id__isnull=False).values("measure_id")
-    return Q(pk__in=own.filter(condition).values("award_id")) | (
-        ~Q(pk__in=own.values("award_id")) & Q(clause_id__in=Clause.objects.filter(measure_id__in=measures).values("pk"))
+    measures = (
+        windows.filter(condition, measure_id__isnull=False)
+        .annotate(key=F("measure__policy_id") * MEASURE_KEY + F("measure__number"))
+        .values("key")
     )
+    return Q(pk__in=own.filter(condition).values("award_id")) | (
+        ~Q(pk__in=own.values("award_id")) & Q(measure_key__in=measures)
+    )
+
+
+def with_measure_key(awards):
+    """Each award with `measure_key`, its measure named by the policy and number copied onto the award
+    (whose_window matches it against the measures' records without reading the clauses)."""
+    return awards.alias(measure_key=F("listed_policy_id") * MEASURE_KEY + F("listed_measure_number"))
 
 
 def in_section(awards, slug: str, today: datetime.date):
