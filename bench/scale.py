@@ -7,6 +7,7 @@ measured against its baseline in the same run.
 
 --only pages measures the page rows alone (4, 5 and 6), e.g. on a small corpus:
     .venv/bin/python bench/scale.py --only pages --policies 20 --database mybench --redis-db 13
+--only calendar measures the query counts (1) and the application calendar's rows (3) alone.
 
 1. Query counts per page on a small corpus (5 policies), then on the whole one: they must not grow.
 2. Search: sampled Chinese terms answered through the index, against the naive substring scan (the same
@@ -18,7 +19,8 @@ measured against its baseline in the same run.
    three recipient kinds (its awards with their kinds and application facts, and the totals): p95, and
    its queries on the small corpus and on the whole one (equal); the e-mail alerts: each of 60
    subscriptions (a policy, a measure, finder filters, search words) settled after an edit: p95, and the
-   most queries one took, on the small corpus and on the whole one (equal) (bench/alerting.py).
+   most queries one took, on the small corpus and on the whole one (equal) (bench/alerting.py); the
+   application calendar's page (sections, months, filters) and the calculator's calendar feed: p95.
 4. Pages served by gunicorn (2 workers) against a static file of the same bytes served by the same
    gunicorn and whitenoise, side by side with wrk: requests per second, p50 and p99.
 5. Two gunicorn instances sharing PostgreSQL and a Redis cache: an edit saved in the admin of one is
@@ -87,6 +89,11 @@ PAGES = {
     "changes": "/changes/",
     "sitemap": "/sitemap.xml",
     "API awards": "/api/v1/awards/?min=100",
+    "calendar": "/calendar/",
+    "calendar of a month": "/calendar/?month=2026-06&pillar=2",
+    "measure's calendar feed": f"/policies/{FEATURED}/measures/1/calendar.ics",
+    "calculator's calendar feed (3 kinds)": "/calculator/calendar.ics?valid=0"
+    + "".join(f"&kind=synthetic-kind-{rank:02d}" for rank in CALCULATOR_COUNTED_KINDS),
 }
 
 
@@ -103,8 +110,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("pages",),
-        help="pages: only the page-throughput and two-instance rows (4, 5), on the corpus of --policies",
+        choices=("pages", "calendar"),
+        help="pages: only the page-throughput and two-instance rows (4, 5), on the corpus of --policies; "
+        "calendar: only the query counts and the calendar's rows",
     )
     parser.add_argument("--database", default=DATABASE, help="the benchmark database's name (dropped first)")
     parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the Redis database to use (emptied)")
@@ -126,6 +134,15 @@ def main() -> int:
 
         if args.only == "pages":
             corpus(args.policies)
+        elif args.only == "calendar":
+            corpus(SMALL_POLICIES)
+            small_counts = query_counts()
+            corpus(args.policies)
+            vacuum(db.name)
+            count_rows(table, query_counts(), small_counts)
+            calendar_rows(table)
+            table.print()
+            return 1 if table.failed else 0
         else:
             corpus(SMALL_POLICIES)
             small_counts = {**query_counts(), "calculator answer (3 kinds)": calculator_query_count()}
@@ -133,10 +150,7 @@ def main() -> int:
             corpus(args.policies)
             vacuum(db.name)
             large_counts = {**query_counts(), "calculator answer (3 kinds)": calculator_query_count()}
-            for name, count in large_counts.items():
-                table.add(
-                    f"SQL queries: {name}", count, small_counts[name], "", "= baseline", count == small_counts[name]
-                )
+            count_rows(table, large_counts, small_counts)
 
             search_rows(table)
             amount_search_rows(table, SEARCH_P95_MS)  # bench/reading.py: amounts in any notation, ranges
@@ -144,6 +158,7 @@ def main() -> int:
             one_line_rows(table)  # a 1 MB one-line paragraph full of amounts: linear, bounded memory
             finder_rows(table)
             calculator_rows(table)
+            calendar_rows(table)
             alert_rows(table, small_alert_queries)
 
         db.manage("create_editor", EDITOR, env_extra={"XMPOLICY_EDITOR_PASSWORD": EDITOR_PASSWORD}, capture=True)
@@ -207,6 +222,11 @@ def query_counts() -> dict[str, int]:
             raise RuntimeError(f"{path}: HTTP {response.status_code}")
         counts[name] = len(queries)
     return counts
+
+
+def count_rows(table: Table, large_counts: dict, small_counts: dict) -> None:
+    for name, count in large_counts.items():
+        table.add(f"SQL queries: {name}", count, small_counts[name], "", "= baseline", count == small_counts[name])
 
 
 def timed(function, *args, **kwargs) -> tuple[float, object]:
@@ -371,17 +391,22 @@ def calculator_query_count() -> int:
     return len(queries)
 
 
-def calculator_rows(table: Table, count: int = 60) -> None:
+def tail_ranks() -> list[int]:
+    """The ranks of the kinds the calculator is timed on: the long tail, with awards."""
     from bench.corpus.generate import KIND_SLUG
     from measures.public.calculator import kinds_with_counts
 
-    rng = random.Random(SEED)
     ranks = {kind.slug: kind.order for kind in kinds_with_counts(valid_only=False) if kind.award_count}
-    tail = sorted(
+    return sorted(
         rank
         for slug, rank in ranks.items()
         if rank >= CALCULATOR_TIMED_FROM_RANK and slug == KIND_SLUG.format(index=rank)
     )
+
+
+def calculator_rows(table: Table, count: int = 60) -> None:
+    rng = random.Random(SEED)
+    tail = tail_ranks()
     times, listed = [], []
     for _ in range(count):
         took, awards = timed(calculator_answer, rng.sample(tail, 3))
@@ -495,6 +520,55 @@ def flush_redis(url: str) -> None:
     import redis
 
     redis.Redis.from_url(url).flushdb()
+
+
+def calendar_urls(count: int = 60) -> list[str]:
+    """Calendar pages as visitors ask for them: the overview, a section or a month, filtered or not."""
+    from bench.corpus.generate import KIND_SLUG
+
+    rng = random.Random(SEED)
+    choices = {
+        "kind": [KIND_SLUG.format(index=rank) for rank in range(1, 30)],
+        "pillar": ["1", "2", "3", "4"],
+        "policy": [f"synthetic-{SEED}-{index:04d}" for index in (1, 42, 137, 250, 499)],
+    }
+    parts = [None, "closing-soon", "open", "opening-soon", "closed", "year-round", "annual-notice", "unpublished"]
+    urls = []
+    for number in range(count):
+        params = {name: rng.choice(values) for name, values in choices.items() if rng.random() < 0.3}
+        if number % 3 == 1:
+            params["month"] = f"{rng.choice((2026, 2027, 2028))}-{rng.randint(1, 12):02d}"
+        elif number % 3 == 2 and (part := rng.choice(parts)):
+            params["section"] = part
+        urls.append("/calendar/?" + urllib.parse.urlencode(params))
+    return urls
+
+
+def calendar_rows(table: Table, count: int = 60) -> None:
+    """The application calendar's page and the calculator's calendar feed (three kinds from the long
+    tail, as calculator_rows asks), each URL asked once (no page cache): p95 within the calculator's budget."""
+    from bench.corpus.generate import KIND_SLUG
+
+    browser = client()
+    rng = random.Random(SEED)
+    tail = tail_ranks()
+    feeds = [
+        "/calculator/calendar.ics?valid=0"
+        + "".join(f"&kind={KIND_SLUG.format(index=rank)}" for rank in rng.sample(tail, 3))
+        for _ in range(count)
+    ]
+    for name, urls in (
+        ("calendar page p95: overview, a section or a month, filtered", calendar_urls(count)),
+        ("calculator's calendar feed p95: 3 kinds' dated windows", feeds),
+    ):
+        times = []
+        for path in urls:
+            took, response = timed(browser.get, path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status_code}")
+            times.append(took)
+        p95 = percentile(times, 95)
+        table.add(name, f"{p95:.1f} ms", "", "", f"≤ {CALCULATOR_P95_MS} ms", p95 <= CALCULATOR_P95_MS)
 
 
 if __name__ == "__main__":

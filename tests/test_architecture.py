@@ -48,6 +48,7 @@ PUBLIC_ROOMS = {
     # The features the faces and the alerts share, and the middleware of the public answers.
     "measures.public.finder": 1,
     "measures.public.calculator": 1,
+    "measures.public.calendar": 1,
     "measures.public.timeline": 1,
     "measures.public.exports": 1,
     "measures.public.linked_data": 1,

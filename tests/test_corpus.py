@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bench.corpus import generate as corpus
-from measures.domain.eligibility import AwardRecipientKind
+from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, WindowKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 from measures.domain.revision import content_revision
 from measures.search import query as search
@@ -81,6 +81,17 @@ def content():
                 "basis",
                 "source_phrase",
             )
+        ),
+        windows=sorted(
+            ApplicationInfo.objects.values_list(
+                "measure__policy__slug",
+                "measure__number",
+                "award__source_phrase",
+                "window_kind",
+                "window_opens",
+                "window_closes",
+            ),
+            key=str,
         ),
     )
 
@@ -169,6 +180,24 @@ def test_each_award_is_open_to_the_kind_its_recipient_names_and_the_calculator_a
     assert response.content.decode().count('class="award calculator-award"') == sum(
         1 for link in links if link.kind.slug in slugs
     )
+
+
+@pytest.mark.usefixtures("empty_database", "generated_corpus")
+def test_measures_and_some_awards_have_windows_of_every_kind_and_the_calendar_and_its_feed_read_them(client):
+    windows = list(ApplicationInfo.objects.all())
+    assert {info.window_kind for info in windows if info.measure_id} == {
+        WindowKind.DATES,
+        WindowKind.YEAR_ROUND,
+        WindowKind.ANNUAL_NOTICE,
+    }
+    assert any(info.award_id for info in windows)
+    assert Measure.objects.exclude(application_info__isnull=False).exists()  # some 未公布
+    dated = [info for info in windows if info.window_kind == WindowKind.DATES]
+    assert all(info.window_opens or info.window_closes for info in dated)
+    assert all(info.window_opens <= info.window_closes for info in dated if info.window_opens and info.window_closes)
+    assert client.get("/calendar/").status_code == 200
+    feed = client.get("/calendar.ics")
+    assert feed.status_code == 200 and feed.content.count(b"BEGIN:VEVENT") > 0
 
 
 @pytest.mark.usefixtures("empty_database")

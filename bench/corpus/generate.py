@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from measures.domain import public_history
-from measures.domain.eligibility import AwardRecipientKind, RecipientKind
+from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, RecipientKind, WindowKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.search import table as search_table
 from measures.text import money, tokens
@@ -51,6 +51,13 @@ MIN_CLAUSES_PER_POLICY = MEASURES_PER_POLICY  # every measure has at least one c
 CLAUSE_MIN_CHARS = 60
 CLAUSE_MAX_CHARS = 250
 AWARD_SHARE = 0.4  # the share of clauses that name an amount
+# Application windows (申报时间), for the calendar: each measure's kind of window drawn with these shares
+# (the rest have none: 未公布), and a share of awards with a window of their own. Dated windows fall in
+# the three years from WINDOW_BASE, so that whatever the day of a run some are open, some closing soon,
+# some to come and some closed.
+MEASURE_WINDOW_SHARES = ((WindowKind.DATES, 0.35), (WindowKind.YEAR_ROUND, 0.15), (WindowKind.ANNUAL_NOTICE, 0.15))
+OWN_WINDOW_SHARE = 0.1
+WINDOW_BASE = datetime.date(2026, 1, 1)
 
 # Rows held in memory between two writes: small enough to stay light, large enough for few round trips.
 CLAUSES_PER_FLUSH = 5_000
@@ -289,6 +296,7 @@ class PolicyRows:
     measures: list[Measure]
     clauses: list[Clause]
     awards: list[Award]
+    windows: list[ApplicationInfo]
 
 
 def build_policy(seed: int, index: int, clauses_per_policy: int) -> PolicyRows:
@@ -349,7 +357,41 @@ def build_policy(seed: int, index: int, clauses_per_policy: int) -> PolicyRows:
             clause.search_tokens = tokens.clause_tokens(measure.title, clause.text)
             clauses.append(clause)
             awards.extend(clause_awards)
-    return PolicyRows(policy, sources, pillars, measures, clauses, awards)
+    windows = _windows(random.Random(f"{seed}:{index}:windows"), measures, awards)
+    return PolicyRows(policy, sources, pillars, measures, clauses, awards, windows)
+
+
+def _windows(rng: random.Random, measures: list[Measure], awards: list[Award]) -> list[ApplicationInfo]:
+    """The measures' and some awards' application windows, a mix of every kind. A generator of its own
+    (rng), so that adding windows left the rest of the corpus as it was."""
+    infos = []
+    for measure in measures:
+        draw, kind = rng.random(), None
+        for candidate, share in MEASURE_WINDOW_SHARES:
+            if draw < share:
+                kind = candidate
+                break
+            draw -= share
+        if kind is not None:
+            infos.append(ApplicationInfo(measure=measure, window_kind=kind, **_dates(rng, kind)))
+    for award in awards:
+        if rng.random() < OWN_WINDOW_SHARE:
+            kind = rng.choice((WindowKind.DATES, WindowKind.DATES, WindowKind.YEAR_ROUND))
+            infos.append(ApplicationInfo(award=award, window_kind=kind, **_dates(rng, kind)))
+    return infos
+
+
+def _dates(rng: random.Random, kind: str) -> dict:
+    if kind != WindowKind.DATES:
+        return {}
+    opens = WINDOW_BASE + datetime.timedelta(days=rng.randrange(3 * 365))
+    closes = opens + datetime.timedelta(days=rng.randrange(14, 120))
+    known = rng.random()
+    if known < 0.1:
+        return {"window_closes": closes}  # a notice giving only its deadline
+    if known < 0.15:
+        return {"window_opens": opens}
+    return {"window_opens": opens, "window_closes": closes}
 
 
 def _awards(rng: random.Random, clause: Clause) -> list[Award]:
@@ -593,6 +635,7 @@ def _write(
             (Clause, [clause for one in built for clause in one.clauses]),
             (Award, [award for one in built for award in one.awards]),
             (AwardRecipientKind, kind_links([award for one in built for award in one.awards], kinds)),
+            (ApplicationInfo, [info for one in built for info in one.windows]),
         ):
             # The plain manager and the history written alongside, as simple_history's bulk helper does:
             # the content QuerySets would record each bulk write under their own reason.
@@ -612,7 +655,7 @@ def _analyze(announce: Callable[[str], None]) -> None:
     if connection.vendor != "postgresql":
         return
     announce("更新查询统计信息（ANALYZE）……")
-    models = (Policy, PolicySource, Pillar, Measure, Clause, Award, RecipientKind, AwardRecipientKind)
+    models = (Policy, PolicySource, Pillar, Measure, Clause, Award, RecipientKind, AwardRecipientKind, ApplicationInfo)
     tables = [model._meta.db_table for model in models]
     tables += [search_table.TABLE, search_table.FREQUENCY]
     tables += [model.history.model._meta.db_table for model in models]

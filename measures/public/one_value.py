@@ -20,6 +20,7 @@ from xmpolicy.api_errors import is_api
 MULTI_VALUED = {
     "measures:calculator": {"kind", "valid"},
     "measures:calculator_csv": {"kind", "valid"},
+    "measures:calculator_ics": {"kind", "valid"},
     "api:calculator": {"kind"},
 }
 NOT_CHECKED_NAMESPACES = {"admin"}

@@ -1,5 +1,6 @@
 """sitemap.xml: every policy, pillar and measure page, each measure's history, and the pages that list
-across them (home, finder and its list of policies, calculator, search, changes, downloads), and the 无障碍声明.
+across them (home, finder and its list of policies, calculator, calendar, search, changes, downloads), and
+the 无障碍声明.
 
 Each section is read in one query (its items' policy joined), so the sitemap costs four queries
 whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
@@ -94,6 +95,7 @@ class StaticSitemap(Sitemap):
             "measures:awards",
             "measures:award_policies",
             "measures:calculator",
+            "measures:calendar",
             "measures:search",
             "measures:changes",
             "measures:downloads",

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 from django.views.generic import TemplateView
 
 from measures.public.sitemaps import SITEMAPS
-from measures.public.views import awards, browse, calculator, downloads, history, search
+from measures.public.views import awards, browse, calculator, calendar, downloads, history, search
 from xmpolicy.read_only import read_only
 
 app_name = "measures"
@@ -30,6 +30,15 @@ urlpatterns = [
     path("awards/export.csv", read_only(awards.award_export_csv), name="awards_csv"),
     path("calculator/", read_only(calculator.calculator_page), name="calculator"),
     path("calculator/export.csv", read_only(calculator.calculator_export_csv), name="calculator_csv"),
+    # 申报日历 and its iCalendar feeds (the whole calendar, a measure's, a calculator answer's).
+    path("calendar/", read_only(calendar.calendar_page), name="calendar"),
+    path("calendar.ics", read_only(calendar.calendar_ics), name="calendar_ics"),
+    path(
+        "policies/<slug:slug>/measures/<int:number>/calendar.ics",
+        read_only(calendar.measure_ics),
+        name="measure_ics",
+    ),
+    path("calculator/calendar.ics", read_only(calendar.calculator_ics), name="calculator_ics"),
     path("search/", read_only(search.search), name="search"),
     path("changes/", read_only(history.changes), name="changes"),
     path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -25,6 +25,8 @@ PAGES = {
     "follow": ("/follow/?kind=measure&policy=kjcx-2025&measure=3", "form.follow-form"),
     "downloads": ("/downloads/", "h1"),
     "accessibility": ("/accessibility/", "text=GB/T 37668-2019"),
+    "calendar": ("/calendar/", ".calendar-section--unpublished"),
+    "calendar-unpublished": ("/calendar/?section=unpublished", "li.calendar-entry"),
 }
 CASES = [(name, "zh") for name in PAGES] + [(name, "en") for name in ("home", "measure", "awards")]
 

@@ -48,6 +48,8 @@ def calculator_page(request):
         "notes": calculator.NOTES,
         # The file holds every award: the page number is no part of its question.
         "csv_url": with_query(reverse("measures:calculator_csv"), _without_page(request.GET)),
+        # The windows of the same awards, for a calendar program (measures/public/views/calendar.py).
+        "ics_url": with_query(reverse("measures:calculator_ics"), _without_page(request.GET)),
         **(pager_urls(request, results) if results else {}),
         # 关注: an answer's changes, and its windows' reminders when asked for (measures/public/alerts/).
         "follow_url": follow_url(kind="calculator", kinds=",".join(chosen_slugs)) if answer else None,

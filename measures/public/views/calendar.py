@@ -1,0 +1,186 @@
+"""The application calendar (/calendar/) and its iCalendar feeds: the whole calendar (/calendar.ics), a
+measure's (/policies/<slug>/measures/<n>/calendar.ics) and a calculator answer's (/calculator/calendar.ics).
+
+The page and /calendar.ics read `kind`, `pillar` and `policy` as the award finder does (its AwardFilter),
+the calculator's feed reads its question as the calculator does (CalculatorQuery): a parameter they
+cannot read is a 400 that says why, never a partial answer. Queries are fixed whatever the data: the
+policies once, each section's count and its first awards (measures/public/calendar/windows.py), and the
+application facts of the awards listed (four).
+"""
+
+import datetime
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from measures.domain.eligibility import RecipientKind, attach_eligibility
+from measures.domain.models import LISTING_ORDER, Measure
+from measures.public import calculator
+from measures.public.calendar import ics, windows
+from measures.public.finder.filters import AwardFilter, finder_awards, finder_policies
+from measures.public.formatting import site_url
+from measures.public.query_urls import pager_urls, query_with, with_query
+from measures.public.views.awards import RESULTS_PER_PAGE
+
+FILTERS = ("kind", "pillar", "policy")
+PER_SECTION = 10  # awards shown in each section of the overview; its own page lists them all
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def calendar_page(request):
+    today = timezone.localdate()
+    finder = AwardFilter(_filter_params(request.GET))
+    errors = finder.error_messages() if not finder.is_valid() else []
+    section, month = request.GET.get("section", ""), request.GET.get("month", "")
+    if section and section not in windows.SECTIONS_BY_SLUG and section != windows.UNPUBLISHED:
+        errors.append(("section", _("“%(value)s”不是日历的一部分。") % {"value": section[:60]}))
+    first_day = _month(month)
+    if month and first_day is None:
+        errors.append(("month", _("月份无效：请写成 2026-03 这样的年份和月份。")))
+    context = {
+        "today": today,
+        "form": finder.form,
+        "filters": _filters_chosen(finder) if not errors else {},
+        "errors": [message for _name, message in errors],
+        "kinds": RecipientKind.objects.public().in_order(),
+        "policies": finder_policies().order_by("slug").only("slug", "title", "short_title"),
+        "months": [],
+    }
+    if errors:
+        return render(request, "measures/calendar.html", context, status=400)
+    awards = windows.calendar_awards(finder.qs, today)
+    year = first_day.year if first_day else today.year
+    context["months"] = [{"first_day": day, "url": _month_url(request, day)} for day in windows.year_of_months(year)]
+    context.update(
+        year=year,
+        month=first_day,
+        previous_year_url=_month_url(request, datetime.date(year - 1, 12, 1)),
+        next_year_url=_month_url(request, datetime.date(year + 1, 1, 1)),
+        feed_url=with_query(reverse("measures:calendar_ics"), _filter_params(request.GET)),
+    )
+    if first_day or section:
+        chosen = windows.in_month(awards, first_day) if first_day else windows.in_section(awards, section, today)
+        listed = windows.in_order(chosen, None if first_day else section).for_finder()
+        results = _page(listed, request.GET.get("page"))
+        context.update(
+            chosen_section=windows.SECTIONS_BY_SLUG.get(section),
+            unpublished_chosen=section == windows.UNPUBLISHED,
+            results=results,
+            overview_url=_overview_url(request),
+            **pager_urls(request, results),
+        )
+        return render(request, "measures/calendar.html", context)
+    context["overview"] = [_section(request, awards, one, today) for one in windows.SECTIONS]
+    attach_eligibility([award for item in context["overview"] for award in item["awards"]])
+    context["unpublished_count"] = windows.in_section(awards, windows.UNPUBLISHED, today).count()
+    context["unpublished_url"] = query_with(request, "section", windows.UNPUBLISHED)
+    context["known_count"] = sum(item["count"] for item in context["overview"])
+    return render(request, "measures/calendar.html", context)
+
+
+def calendar_ics(request):
+    """Every dated window of the calendar, with the page's filters."""
+    finder = AwardFilter(_filter_params(request.GET))
+    if not finder.is_valid():
+        return _refused([message for _name, message in finder.error_messages()])
+    awards = windows.dated(windows.calendar_awards(finder.qs, timezone.localdate()))
+    page = site_url(with_query(reverse("measures:calendar"), _filter_params(request.GET)))
+    return _feed(awards, _("申报日历 · 厦门科技创新政策库"), page, "calendar.ics")
+
+
+def measure_ics(request, slug, number):
+    measure = Measure.objects.published().filter(policy__slug=slug, number=number).select_related("policy").first()
+    if measure is None:
+        raise Http404(_("没有这条措施。"))
+    awards = windows.dated(
+        windows.calendar_awards(
+            finder_awards().filter(listed_policy=measure.policy, listed_measure_number=number),
+            timezone.localdate(),
+        )
+    )
+    name = _("第%(number)d条 %(title)s · 申报日历") % {"number": number, "title": measure.title}
+    return _feed(awards, name, site_url(measure.get_absolute_url()), f"measure-{number}.ics")
+
+
+def calculator_ics(request):
+    query = calculator.CalculatorQuery.from_params(request.GET, require_kind=True)
+    answer = calculator.answer(query)
+    if query.errors:
+        return _refused([message for _name, message in query.errors])
+    awards = windows.dated(windows.calendar_awards(answer.awards, timezone.localdate()))
+    names = "、".join(kind.name for kind in query.kinds)
+    page = site_url(with_query(reverse("measures:calculator"), request.GET))
+    return _feed(awards, _("%(kinds)s · 申报日历") % {"kinds": names}, page, "calculator.ics")
+
+
+def _feed(awards, name, page, filename):
+    # In the policies' order, not by date: a calendar program places the events itself, and ordering by
+    # each award's window reads it award by award (measures/public/calendar/windows.py, in_order).
+    listed = attach_eligibility(list(awards.order_by(*LISTING_ORDER).for_finder()))
+    response = HttpResponse(ics.calendar_of(listed, name, page), content_type=ics.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _refused(messages):
+    lines = [_("查询条件有误：")] + messages
+    return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def _section(request, awards, section, today):
+    """A section of the overview: its count and first awards (two queries; their facts are read with
+    every section's, by the caller)."""
+    chosen = windows.in_section(awards, section.slug, today)
+    first = list(windows.in_order(chosen, section.slug).for_finder()[:PER_SECTION])
+    count = chosen.count()
+    return {
+        "section": section,
+        "awards": first,
+        "count": count,
+        "more_url": query_with(request, "section", section.slug) if count > len(first) else None,
+    }
+
+
+def _page(listed, number):
+    page = Paginator(listed, RESULTS_PER_PAGE).get_page(number)
+    page.object_list = attach_eligibility(list(page.object_list))
+    return page
+
+
+def _filter_params(params):
+    kept = params.copy()
+    for name in list(kept):
+        if name not in FILTERS:
+            del kept[name]
+    return kept
+
+
+def _filters_chosen(finder):
+    cleaned = finder.form.cleaned_data
+    return {name: cleaned.get(name) for name in FILTERS if cleaned.get(name) not in (None, "")}
+
+
+def _month(value):
+    found = MONTH.match(value)
+    if not found:
+        return None
+    year, month = int(found[1]), int(found[2])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return datetime.date(year, month, 1)
+
+
+def _overview_url(request):
+    return with_query(request.path, _filter_params(request.GET))
+
+
+def _month_url(request, first_day):
+    """The calendar of that month, with the same filters (not the section nor the page)."""
+    query = _filter_params(request.GET)
+    query["month"] = first_day.strftime("%Y-%m")
+    return with_query(request.path, query)
