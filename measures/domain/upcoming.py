@@ -21,10 +21,16 @@ def _on_published_measures(reviews, measures):
     measures = measures.filter(status=PublicationStatus.PUBLISHED)
     clauses = Clause.objects.filter(measure__in=measures).values("pk")
     awards = Award.objects.filter(clause__measure__in=measures).values("pk")
+    # The content types by name, joined in the same query: ContentType's cache is empty in a new process,
+    # and its lookups would be a page's queries that come and go.
     return reviews.filter(
-        Q(content_type=ContentType.objects.get_for_model(Clause), object_id__in=clauses)
-        | Q(content_type=ContentType.objects.get_for_model(Award), object_id__in=awards)
+        Q(content_type__in=_content_type(Clause), object_id__in=clauses)
+        | Q(content_type__in=_content_type(Award), object_id__in=awards)
     )
+
+
+def _content_type(model):
+    return ContentType.objects.filter(app_label=model._meta.app_label, model=model._meta.model_name).values("pk")
 
 
 def scheduled_publications(measure: Measure) -> list[datetime.datetime]:
