@@ -108,7 +108,7 @@ def test_an_incubator_sees_its_yearly_award_its_source_phrase_and_pending_facts(
     assert "每年每家最高500万元" in answer
     assert "<q>给予每年每家最高500万元奖励</q>" in answer
     assert "/policies/kjcx-2025/measures/6/#clause-1" in answer
-    assert answer.count("待录入") == 6  # 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话
+    assert answer.count("待录入") == 7  # 办理入口, 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话
     assert "每年合计最高 500 = 500万元" in answer
     assert "原文未说明能否同时享受" in answer
     assert "3000万元" not in answer
@@ -176,7 +176,7 @@ def test_a_recorded_fact_replaces_its_pending_mark_and_an_award_overrides_its_me
     answer = between(html, 'id="calculator-answer"', "</article>")
     assert "0592-1111111" in answer and "0592-0000000" not in answer
     assert "依申请" in answer and "测试责任单位" in answer
-    assert answer.count("待录入") == 3
+    assert answer.count("待录入") == 4  # 办理入口, 申报时间, 申兑指南, 所需材料
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ def test_a_measure_page_says_who_can_apply_linking_to_the_calculator_and_how_or_
     award = between(html, "每年每家最高500万元", "</li>")
     assert f'<a href="/calculator/?kind={INCUBATOR}">科技型企业孵化器</a>' in award
     assert '<a href="/calculator/?kind=accelerator">加速器</a>' in award
-    assert "谁可以申请" in award and award.count("待录入") == 6
+    assert "谁可以申请" in award and award.count("待录入") == 7
 
 
 def test_the_page_is_cached_by_revision_and_follows_an_edit(client, real_policy):
@@ -404,7 +404,8 @@ def test_an_award_in_the_api_says_who_can_apply_and_which_facts_are_pending(clie
     assert [kind["slug"] for kind in award["recipient_kinds"]] == [INCUBATOR, "accelerator"]
     facts = award["application"]
     assert facts["departments"] == [] and facts["delivery_mode"] is None and facts["window"] is None
-    assert facts["pending"] == ["departments", "delivery_mode", "window", "guides", "materials", "hotline"]
+    assert facts["pending"] == ["departments", "delivery_mode", "window", "guides", "materials", "hotline", "entry"]
+    assert facts["entry"] is None and facts["expected_window"] is None
     measure = client.get("/api/v1/measures/?measure=6").json()["results"][0]
     assert measure["application"]["pending"] == facts["pending"]
 

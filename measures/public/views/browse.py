@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.eligibility import ApplicationFacts, RecipientKind, attach_eligibility
+from measures.domain.eligibility import RecipientKind, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
@@ -102,11 +102,14 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
+    # The measure's own facts too, for its 去办理 under the title (`measure.facts`, from the same queries).
     pending_facts = False
+    measure_facts = None
     if "as_of" not in request.GET:
-        awards = eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
+        awards = eligibility((award for clause in measure.clauses.all() for award in clause.awards.all()), measure)
+        measure_facts = measure.facts
         # Said once on paper (the page says it under each award): no source gives how to apply.
-        pending_facts = any(len(award.facts.missing) == len(ApplicationFacts.__dataclass_fields__) for award in awards)
+        pending_facts = any(award.facts.nothing_known for award in awards)
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
@@ -128,6 +131,7 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
+        "measure_facts": measure_facts,
         # When the page last changed and why, under its title (one query).
         "last_change": last_change(measure.pk),
         **(extra or {}),
