@@ -23,7 +23,7 @@ def test_an_incubator_on_a_phone_sees_its_award_its_source_and_the_pending_facts
     award = awards.first
     expect(award.locator(".award__amount")).to_have_text("每年每家最高500万元")
     expect(award.locator("q")).to_have_text("给予每年每家最高500万元奖励")
-    expect(award.locator(".tag--pending")).to_have_count(6)
+    expect(award.locator(".tag--pending")).to_have_count(7)  # 办理入口 and the six facts
     expect(award.get_by_role("link", name="第6条第1段")).to_have_attribute(
         "href", "/policies/kjcx-2025/measures/6/#clause-1"
     )
