@@ -13,7 +13,7 @@ from django.utils import translation
 from measures.domain.eligibility import ApplicationInfo, WindowKind, attach_measure_facts, merge_facts
 from measures.domain.models import Award, Measure
 from tests.admin_forms import form_data
-from tests.html import between, page
+from tests.html import between, page, result_items
 
 INCUBATOR = "tech-business-incubator"
 YEARLY_AWARD = "给予每年每家最高500万元奖励"
@@ -88,6 +88,15 @@ def test_an_awards_own_entry_wins_over_its_measures(client, small_policy):
     card = between(page(client, "/policies/test-policy/measures/1/"), '<li class="award">', "</li>")
     assert 'href="https://other.example.gov.cn/"' in card and "另一个办理系统" in card
     assert "apply.example.gov.cn" not in card
+
+
+def test_the_finders_award_cards_link_to_their_entry_or_say_it_is_pending(client, real_policy):
+    record(award=yearly_award(), **ENTRY)
+    cards = result_items(page(client, "/awards/"))
+    (known,) = [card for card in cards if "每年每家最高500万元" in card]
+    assert '<a class="apply-link__button" href="https://apply.example.gov.cn/start" rel="noopener external">' in known
+    others = [card for card in cards if card is not known]
+    assert others and all('办理入口：</span><span class="tag tag--pending">待录入</span>' in card for card in others)
 
 
 def test_the_calculator_links_each_award_to_its_entry(client, real_policy):

@@ -391,6 +391,12 @@ class ApplicationFacts:
         return len(self.missing) == len(self.FACT_NAMES) and self.expected_window is None
 
 
+def _entry(info: ApplicationInfo | None) -> Entry | None:
+    if info is None or not (info.entry_name or info.entry_url):
+        return None
+    return Entry(info.entry_name, info.entry_url, info.entry_online)
+
+
 def _own(info: ApplicationInfo | None) -> ApplicationFacts:
     if info is None:
         return ApplicationFacts()
@@ -400,9 +406,6 @@ def _own(info: ApplicationInfo | None) -> ApplicationFacts:
     expected = None
     if info.expected_opens or info.expected_closes:
         expected = Window(WindowKind.DATES, info.expected_opens, info.expected_closes, True, info.expected_basis)
-    entry = None
-    if info.entry_name or info.entry_url:
-        entry = Entry(info.entry_name, info.entry_url, info.entry_online)
     return ApplicationFacts(
         departments=info.listed_departments,
         delivery_mode=None if info.delivery_mode == DeliveryMode.UNSPECIFIED else info.delivery_mode,
@@ -410,7 +413,7 @@ def _own(info: ApplicationInfo | None) -> ApplicationFacts:
         guides=info.listed_guides,
         materials=info.materials,
         hotline=info.hotline,
-        entry=entry,
+        entry=_entry(info),
         expected_window=expected,
     )
 
@@ -496,4 +499,24 @@ def attach_eligibility(awards, measure: Measure | None = None) -> list[Award]:
         award.facts = merge_facts(by_measure.get(award.clause.measure_id), by_award.get(award.pk))
     if measure is not None:
         measure.facts = merge_facts(by_measure.get(measure.pk), None)
+    return awards
+
+
+def attach_entries(awards) -> list[Award]:
+    """These awards (their clauses loaded), each with `facts` holding only its `entry`: the award's own
+    record's, else its measure's, as merge_facts has it. One query, none without awards: for lists
+    (the finder's cards) that show where to apply and nothing else of the facts."""
+    awards = list(awards)
+    if not awards:
+        return awards
+    infos = ApplicationInfo.objects.filter(
+        models.Q(award_id__in=[award.pk for award in awards])
+        | models.Q(measure_id__in={award.clause.measure_id for award in awards})
+    ).only("measure_id", "award_id", "entry_name", "entry_url", "entry_online")
+    by_measure, by_award = {}, {}
+    for info in infos:
+        (by_award if info.award_id else by_measure)[info.award_id or info.measure_id] = info
+    for award in awards:
+        entry = _entry(by_award.get(award.pk)) or _entry(by_measure.get(award.clause.measure_id))
+        award.facts = ApplicationFacts(entry=entry)
     return awards
