@@ -350,7 +350,7 @@ class Window:
 
 
 @dataclass(frozen=True)
-class Entry:
+class ApplicationEntry:
     """Where to apply (办): the official system or office, by the name it gives itself; `url` is empty
     for an office without one, `online` None where no source says."""
 
@@ -370,7 +370,7 @@ class ApplicationFacts:
     guides: list = field(default_factory=list)
     materials: str = ""
     hotline: str = ""
-    entry: Entry | None = None
+    entry: ApplicationEntry | None = None
     expected_window: Window | None = None
 
     # The facts a source gives, or 待录入: an expected window is an editor's estimate, not one of them.
@@ -391,10 +391,10 @@ class ApplicationFacts:
         return len(self.missing) == len(self.FACT_NAMES) and self.expected_window is None
 
 
-def _entry(info: ApplicationInfo | None) -> Entry | None:
+def _entry(info: ApplicationInfo | None) -> ApplicationEntry | None:
     if info is None or not (info.entry_name or info.entry_url):
         return None
-    return Entry(info.entry_name, info.entry_url, info.entry_online)
+    return ApplicationEntry(info.entry_name, info.entry_url, info.entry_online)
 
 
 def _own(info: ApplicationInfo | None) -> ApplicationFacts:
