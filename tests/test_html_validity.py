@@ -8,6 +8,7 @@ A page that a new feature adds goes into PAGES below.
 """
 
 import contextlib
+import datetime
 import json
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from measures.domain.documents import RelatedDocument
+from measures.domain.eligibility import ApplicationInfo
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.validator]
@@ -145,6 +147,16 @@ def edited_policy(real_policy):
     award.recipient += "（校对）"
     award._change_reason = "补充支持对象"
     award.save()
+    # A 去办理 link and an expected window (预计), the test's own: no source gives either for the policy.
+    ApplicationInfo.objects.create(
+        measure=Measure.objects.get(policy=real_policy, number=2),
+        entry_name="测试办理系统",
+        entry_url="https://apply.example.gov.cn/start",
+        entry_online=True,
+        expected_opens=datetime.date(2027, 3, 1),
+        expected_closes=datetime.date(2027, 3, 31),
+        expected_basis="以往年度通知于3月发布",
+    )
     return real_policy
 
 
