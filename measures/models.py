@@ -17,7 +17,7 @@ from measures.domain.models import Award, Clause, Measure, Pillar, Policy, Polic
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.review import DraftReview, ReviewEvent
 from measures.domain.revision import ContentRevision
-from measures.domain.subscriptions import Delivery, Subscription
+from measures.domain.subscriptions import Delivery, Reminder, Subscription
 from measures.search.rows import SearchRow
 from measures.search.synonyms import SearchSynonym
 
@@ -41,6 +41,7 @@ __all__ = [
     "RecipientKind",
     "RelatedDocument",
     "RelatedDocumentMeasure",
+    "Reminder",
     "ReviewEvent",
     "SearchRow",
     "SearchSynonym",

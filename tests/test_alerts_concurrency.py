@@ -6,46 +6,20 @@ On PostgreSQL the senders share the test database (and work side by side: SKIP L
 in-memory test database) they share a copy of it in a file (and take turns: the write lock)."""
 
 import collections
-import os
 import re
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from measures.domain.models import Award, Measure
 from measures.domain.public_history import PublicChange
+from tests.sender_processes import database_url, sender
 
-PROJECT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = 8
 # Every mail server answers MAIL FROM after this long: a batch takes a second or two.
 SLOW = 0.1
 # The server of the first sender to reach its second mail holds that mail this long: it is killed meanwhile.
 HOLD = 60
-
-
-def database_url(tmp_path) -> str:
-    """The test database, as a URL another process can open."""
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = settings["USER"] or "postgres"
-        password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-        host = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-        return f"postgres://{user}{password}@{host}/{settings['NAME']}"
-    path = tmp_path / "senders.sqlite3"
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(path)])  # the in-memory test database, committed, into a file
-    return f"sqlite:///{path}"
-
-
-def sender(database, port, **popen):
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "EMAIL_URL", "SITE_URL"}}
-    env.update(DATABASE_URL=database, EMAIL_URL=f"smtp://127.0.0.1:{port}", XMPOLICY_ENV="local")
-    command = [sys.executable, "manage.py", "send_notifications"]
-    return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -67,9 +67,7 @@ def test_a_measure_withdrawn_and_retitled_in_draft_is_named_by_its_public_title_
     assert len(alerts) == len(TARGETS)
     for message in alerts:
         assert DRAFT_TITLE not in everything_shown(message), message.subject
-    (withdrawal,) = [
-        message for message in alerts if message.subject.startswith(f"【厦门科技创新政策库】{PUBLIC_NAME}")
-    ]
+    (withdrawal,) = [message for message in alerts if message.subject.endswith(f" · {PUBLIC_NAME}")]
     assert "撤回" in withdrawal.subject
     pages = []
     for message in alerts:

@@ -78,7 +78,11 @@ def test_a_published_edit_of_a_followed_measure_is_mailed_with_its_reason_diff_a
     assert report.mails == 1 and report.changes == 1
     (message,) = mailoutbox
     assert message.to == ["wang@example.cn"]
-    assert message.subject.startswith("【厦门科技创新政策库】《若干措施》第3条 拓展科技交流合作平台")
+    # The subject states the change first, then what is followed.
+    assert message.subject == (
+        "【厦门科技创新政策库】第3条：国家级国际科技合作基地、对台科技合作与交流基地奖励 200万元→250万元"
+        " · 《若干措施》第3条 拓展科技交流合作平台"
+    )
     assert "变更说明：按新通知调整金额" in message.body
     # Amounts whole, not marked digit by digit.
     assert "金额：200万元 → 250万元" in message.body
@@ -304,7 +308,7 @@ def test_a_subscription_another_sender_holds_is_left_to_it(real_policy, follower
     measure = Measure.objects.get(policy=real_policy, number=3)
     follower(measure)
     edit(measure, "修改", title="新标题")
-    monkeypatch.setattr(sender, "_lock", lambda pk: None)
+    monkeypatch.setattr(sender, "lock", lambda pk: None)
     assert send_due().busy == 1
     assert mailoutbox == []
 
@@ -326,5 +330,7 @@ def test_a_kind_follower_hears_when_a_published_award_is_tagged_with_it(real_pol
     send_due()
     (message,) = mailoutbox
     assert "金砖项目也可由孵化器申报" in message.body and "科技型企业孵化器" in message.body
-    assert "第1段奖补的申报主体" in message.subject
+    changed = "第3条：申报主体 金砖创新合作项目→金砖创新合作项目、科技型企业孵化器"
+    assert message.subject.startswith(f"【厦门科技创新政策库】{changed}")
+    assert "第1段奖补的申报主体" in message.body
     assert send_due().mails == 0

@@ -56,7 +56,7 @@ def test_a_sign_up_confirmation_and_an_alert_arrive_over_smtp(client, real_polic
     assert send_due().mails == 1
     assert inbox.wait_for(2)
     alert, _recipients = inbox.messages[1]
-    assert alert["Subject"].strip().startswith("【厦门科技创新政策库】《若干措施》第3条 拓展科技交流合作平台：")
+    assert alert["Subject"].strip().endswith(" · 《若干措施》第3条 拓展科技交流合作平台")
     unsubscribe = re.fullmatch(
         rf"<({re.escape(SITE)}/follow/unsubscribe/\S+/)>", str(alert["List-Unsubscribe"]).strip()
     )

@@ -57,7 +57,7 @@ def display_texts(client, url):
         ("/api/v1/measures/", 6),
         ("/api/v1/clauses/", 7),
         ("/api/v1/awards/", 8),
-        ("/api/v1/related-documents/", 2),
+        ("/api/v1/related-documents/", 3),
     ],
 )
 def test_each_list_holds_the_real_policys_records_in_pages(client, real_policy, url, count):

@@ -57,11 +57,18 @@ def test_a_measure_page_links_to_the_official_entry_under_its_title_and_on_each_
     assert "办理入口：" not in html
 
 
-def test_an_unknown_entry_is_pending_and_links_nowhere(client, real_policy):
-    html = page(client, "/policies/kjcx-2025/measures/6/")
-    award = between(html, "每年每家最高500万元", "</li>")
+def test_an_unknown_entry_is_pending_once_some_fact_is_known(client, small_policy):
+    record(measure=small_measure(small_policy), hotline="0592-0000000")
+    html = page(client, "/policies/test-policy/measures/1/")
+    award = between(html, '<li class="award">', "</li>")
     assert '办理入口：</span><span class="tag tag--pending">待录入</span>' in award
     assert "apply-link__button" not in html
+
+
+def test_with_no_fact_known_the_facts_one_line_speaks_for_the_entry_too(client, real_policy):
+    # 申报信息尚未公布 · 录入后通知我 already says that where to apply is not known: no 待录入 beside it.
+    html = page(client, "/policies/kjcx-2025/measures/6/")
+    assert "申报信息尚未公布" in html and 'class="apply-link' not in html
 
 
 def test_an_office_without_an_address_is_named_without_a_link(client, small_policy):
@@ -90,13 +97,14 @@ def test_an_awards_own_entry_wins_over_its_measures(client, small_policy):
     assert "apply.example.gov.cn" not in card
 
 
-def test_the_finders_award_cards_link_to_their_entry_or_say_it_is_pending(client, real_policy):
+def test_the_finders_award_cards_link_to_their_entry(client, real_policy):
     record(award=yearly_award(), **ENTRY)
     cards = result_items(page(client, "/awards/"))
     (known,) = [card for card in cards if "每年每家最高500万元" in card]
     assert '<a class="apply-link__button" href="https://apply.example.gov.cn/start" rel="noopener external">' in known
+    # The finder reads only the entry: a card without one says nothing of where to apply.
     others = [card for card in cards if card is not known]
-    assert others and all('办理入口：</span><span class="tag tag--pending">待录入</span>' in card for card in others)
+    assert others and not any("apply-link" in card for card in others)
 
 
 def test_the_calculator_links_each_award_to_its_entry(client, real_policy):
@@ -232,3 +240,24 @@ def test_the_downloads_carry_the_entry_and_the_expected_window(client, real_poli
     assert row["expected_window_basis"] == "以往年度通知于3月发布"
     others = [row for row in document["rows"] if row["measure_number"] != 6]
     assert others and all(row["entry_name"] == "" and row["expected_window"] == "" for row in others)
+
+
+def test_the_data_package_describes_the_entry_and_the_expected_window(client, real_policy):
+    package = client.get("/downloads/datapackage.json").json()
+    (awards,) = [resource for resource in package["resources"] if resource["path"].endswith("/awards.json")]
+    fields = {field["name"]: field for field in awards["schema"]["fields"]}
+    assert fields["entry_url"]["format"] == "uri"
+    assert {"entry_name", "entry_mode", "expected_window", "expected_window_basis"} <= fields.keys()
+
+
+def test_the_linked_data_names_the_official_entry_as_a_channel(client, real_policy):
+    record(award=yearly_award(), **ENTRY, **EXPECTED)
+    html = page(client, "/policies/kjcx-2025/measures/6/")
+    document = json.loads(between(html, '<script type="application/ld+json">', "</script>").split(">", 1)[1])
+    (service,) = [node for node in document["@graph"] if node["@type"] == "GovernmentService"]
+    assert service["availableChannel"] == {
+        "@type": "ServiceChannel",
+        "name": "测试办理系统",
+        "serviceUrl": "https://apply.example.gov.cn/start",
+    }
+    assert "2027" not in json.dumps(service)  # an expected window is an estimate, not a fact to publish

@@ -43,11 +43,14 @@ PUBLIC_ROOMS = {
     "measures.public.sitemaps": 3,
     # The e-mail alerts: their own pages, and the follow links the faces show.
     "measures.public.alerts": 2,
+    # The downloads described as one Data Package (it reads the exports' columns).
+    "measures.public.data_package": 2,
     # The features the faces and the alerts share, and the middleware of the public answers.
     "measures.public.finder": 1,
     "measures.public.calculator": 1,
     "measures.public.timeline": 1,
     "measures.public.exports": 1,
+    "measures.public.linked_data": 1,
     "measures.public.charts": 1,
     "measures.public.qrcode": 1,
     "measures.public.page_cache": 1,

@@ -108,7 +108,9 @@ def test_an_incubator_sees_its_yearly_award_its_source_phrase_and_pending_facts(
     assert "每年每家最高500万元" in answer
     assert "<q>给予每年每家最高500万元奖励</q>" in answer
     assert "/policies/kjcx-2025/measures/6/#clause-1" in answer
-    assert answer.count("待录入") == 7  # 办理入口, 责任单位, 兑现方式, 申报时间, 申兑指南, 所需材料, 咨询电话
+    # No source gives any of the six facts: one line, and a 关注 of the measure instead of six 待录入.
+    assert "待录入" not in answer and "申报信息尚未公布" in answer
+    assert 'href="/follow/?kind=measure&amp;policy=kjcx-2025&amp;measure=6">录入后通知我' in answer
     assert "每年合计最高 500 = 500万元" in answer
     assert "原文未说明能否同时享受" in answer
     assert "3000万元" not in answer
@@ -210,9 +212,9 @@ def test_a_kind_whose_awards_are_all_in_an_expired_policy_is_refused_unless_expi
 
 
 # The content revision; the kinds asked; policies in force, the kinds listed, the amounts (count and totals);
-# the page's awards, their kinds, application facts, the facts' departments and guides; the form's policies
-# in force, counts and kinds.
-CALCULATOR_QUERIES = 1 + 1 + 3 + 5 + 3
+# the page's awards, their kinds, application facts, the facts' departments and guides, the measures' related
+# documents; the form's policies in force, counts and kinds.
+CALCULATOR_QUERIES = 1 + 1 + 3 + 6 + 3
 
 
 @pytest.mark.parametrize("facts", [False, True])
@@ -233,7 +235,7 @@ def test_a_measure_page_says_who_can_apply_linking_to_the_calculator_and_how_or_
     award = between(html, "每年每家最高500万元", "</li>")
     assert f'<a href="/calculator/?kind={INCUBATOR}">科技型企业孵化器</a>' in award
     assert '<a href="/calculator/?kind=accelerator">加速器</a>' in award
-    assert "谁可以申请" in award and award.count("待录入") == 7
+    assert "谁可以申请" in award and "申报信息尚未公布 · " in award and "待录入" not in award
 
 
 def test_the_page_is_cached_by_revision_and_follows_an_edit(client, real_policy):

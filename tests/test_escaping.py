@@ -146,14 +146,15 @@ def _build_hostile():
 
 class Markup(HTMLParser):
     """What a browser would make of a page: its elements with their attributes, its text (the
-    character data outside scripts, joined, so that text split by <mark> reads whole) and the
-    content of its inline scripts."""
+    character data outside scripts, joined, so that text split by <mark> reads whole), the
+    content of its inline scripts and that of its data blocks (JSON-LD), which no browser runs."""
 
     def __init__(self, html):
         super().__init__(convert_charrefs=True)
         self.elements = []  # (tag, {attribute: value})
         self.chunks = []
         self.scripts = []
+        self.data_blocks = []
         self.in_script = False
         self.feed(html)
         self.close()
@@ -161,13 +162,17 @@ class Markup(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, {name: value or "" for name, value in attrs}))
         self.in_script = tag == "script"
+        self.in_data_block = self.in_script and ("type", "application/ld+json") in attrs
 
     def handle_endtag(self, tag):
         if tag == "script":
             self.in_script = False
 
     def handle_data(self, data):
-        (self.scripts if self.in_script else self.chunks).append(data)
+        if self.in_script:
+            (self.data_blocks if self.in_data_block else self.scripts).append(data)
+        else:
+            self.chunks.append(data)
 
     @property
     def text(self):
@@ -198,11 +203,15 @@ def assert_inert(html, *, inline_scripts_allowed=False):
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         for name in LINK_ATTRIBUTES & attrs.keys():
             assert not is_script_url(attrs[name]), (tag, attrs)
-        # The site's own script files are fine (static/js/page-tools.js on every content page): what the
-        # payload must never become is a script of its own.
-        if tag == "script" and not inline_scripts_allowed and not attrs.get("src", "").startswith("/static/js/"):
+        # The site's own script files are fine (static/js/page-tools.js on every content page), and so is
+        # the JSON-LD data block, which no browser runs (its text is checked by the SCRIPT test above):
+        # what the payload must never become is a script of its own.
+        own = attrs.get("src", "").startswith("/static/js/") or attrs.get("type") == "application/ld+json"
+        if tag == "script" and not inline_scripts_allowed and not own:
             pytest.fail(f"a <script> element on a public page: {attrs}")
     assert not any("alert(1)" in script for script in markup.scripts)
+    for block in markup.data_blocks:
+        json.loads(block)  # the payload stayed inside the data's strings: the block is still whole JSON
     return markup
 
 

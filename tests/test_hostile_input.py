@@ -59,6 +59,7 @@ PATTERN_PATHS = {
     "pillar": [f"/policies/{SLUG}/pillars/1/", f"/policies/{SLUG}/pillars/4/"],
     "measure": [f"/policies/{SLUG}/measures/{n}/" for n in (1, 2, 6, 7, 12)],
     "measure_history": [f"/policies/{SLUG}/measures/1/history/", f"/policies/{SLUG}/measures/6/history/"],
+    "measure_feed": [f"/policies/{SLUG}/measures/3/feed/"],
     "awards": ["/awards/"],
     "awards_csv": ["/awards/export.csv"],
     "award_policies": ["/awards/policies/"],
@@ -68,6 +69,7 @@ PATTERN_PATHS = {
     "changes": ["/changes/"],
     "changes_feed": ["/changes/feed/"],
     "downloads": ["/downloads/"],
+    "data_package": ["/downloads/datapackage.json"],
     "accessibility": ["/accessibility/"],
     "download": [
         "/downloads/awards.csv",

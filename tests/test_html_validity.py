@@ -121,6 +121,7 @@ PAGES = [
     Page("search with suggestions", "/search/?q=孵化器建设方案"),
     Page("follow a measure", "/follow/?kind=measure&policy=kjcx-2025&measure=3"),
     Page("follow the finder's filters", "/follow/?kind=awards&filters=min%3D1000"),
+    Page("follow a calculator answer", "/follow/?kind=calculator&kinds=tech-business-incubator,accelerator"),
     Page("follow: confirmation sent", "/follow/sent/"),
     Page("follow: a tampered link", "/follow/confirm/not-a-token/", 400),
     Page("changes", "/changes/"),

@@ -22,14 +22,22 @@ TRANSFER_QUOTE = (
     "促进科技成果转化,根据《厦门市促进科技成果转移转化若干规定》(厦府办规[2020]20号)、《关于深化拓展科技创新引领工程"
     "推动科技创新和产业创新深度融合的若干措施》(厦委发[2025]1号)等相关政策,结合本市实际,制定本规程。"
 )
+RESEARCH_RULES = "厦门市新型研发机构管理办法"
+RESEARCH_QUOTE = (
+    "第一条 为贯彻落实《中华人民共和国科学技术进步法》《关于促进新型研发机构发展的指导意见》"
+    "《福建省人民政府关于鼓励社会资本建设和发展新型研发机构若干措施的通知》"
+    "《关于深入实施科技创新引领工程 争创国家区域科技创新中心的若干措施》"
+    "《关于深化拓展科技创新引领工程 推动科技创新和产业创新深度融合的若干措施》等文件精神,"
+    "进一步加快新型研发机构建设和发展,推动产学研用合作和优秀科研成果在我市转化,特制定本办法。"
+)
 INCUBATOR_QUOTE = (
     "第一条 为推动科技创新和产业创新深度融合,促进科技型企业孵化器高质量发展,……根据……和厦门市委、市政府"
     "《关于深化拓展科技创新引领工程推动科技创新和产业创新深度融合的若干措施》等要求,结合厦门实际,制定本办法。"
 )
 
 
-def test_the_two_documents_citing_the_policy_are_loaded_with_exactly_the_sources_facts(real_policy):
-    transfer, incubator = RelatedDocument.objects.filter(policy=real_policy).order_by("position")
+def test_the_three_documents_citing_the_policy_are_loaded_with_exactly_the_sources_facts(real_policy):
+    transfer, incubator, research = RelatedDocument.objects.filter(policy=real_policy).order_by("position")
     assert (transfer.title, transfer.relation, transfer.quotation) == (TRANSFER_RULES, "implements", TRANSFER_QUOTE)
     # No source gives its 文号 or (in the readable part) its issuing body: left empty, never guessed.
     assert (transfer.document_number, transfer.issuing_body) == ("", "")
@@ -46,13 +54,21 @@ def test_the_two_documents_citing_the_policy_are_loaded_with_exactly_the_sources
     assert (str(incubator.date), incubator.date_kind) == ("2025-09-03", "published")
     assert incubator.url == "http://sti.xm.gov.cn/xxgk/tzgg/202509/t20250905_2954194.htm"
     assert [m.number for m in incubator.measures.all()] == [6]
-    assert RelatedDocument.objects.count() == 2
+
+    # The third, in force, with its 文号 and issuing body; it names no measure the known text has.
+    assert (research.title, research.relation, research.quotation) == (RESEARCH_RULES, "implements", RESEARCH_QUOTE)
+    assert (research.document_number, research.issuing_body) == ("厦科规〔2025〕4号", "厦门市科学技术局")
+    assert (str(research.date), research.date_kind) == ("2025-08-08", "issued")
+    assert research.url == "http://sti.xm.gov.cn/xxgk/zfxxgk/zc/xzgfxwj/202508/t20250808_2949567.htm"
+    assert list(research.measures.all()) == []
+    assert RelatedDocument.objects.count() == 3
 
 
-def test_the_policy_page_lists_both_with_their_quotations_and_pending_facts(client, real_policy):
+def test_the_policy_page_lists_all_three_with_their_quotations_and_pending_facts(client, real_policy):
     html = between(page(client, "/policies/kjcx-2025/"), 'id="related-docs-heading"', "</section>")
     assert f"《{TRANSFER_RULES}》" in html and f"《{INCUBATOR_RULES}》" in html
-    assert TRANSFER_QUOTE in html and INCUBATOR_QUOTE in html
+    assert TRANSFER_QUOTE in html and INCUBATOR_QUOTE in html and RESEARCH_QUOTE in html
+    assert f"《{RESEARCH_RULES}》" in html and "厦科规〔2025〕4号" in html and "印发日期" in html
     assert "配套文件" in html and "征求意见稿" in html
     assert html.count("tag--pending") == 3  # two 文号 and one issuing body: 待录入
     assert "转载日期" in html and "2025年5月19日" in html and "发布日期" in html and "2025年9月3日" in html
@@ -68,7 +84,7 @@ def test_a_measure_page_shows_the_documents_concerning_it_only(client, real_poli
 
 def test_the_api_gives_them_in_the_policy_and_on_their_own(client, real_policy):
     policy = json.loads(client.get("/api/v1/policies/kjcx-2025/").content)
-    assert [d["title"] for d in policy["related_documents"]] == [TRANSFER_RULES, INCUBATOR_RULES]
+    assert [d["title"] for d in policy["related_documents"]] == [TRANSFER_RULES, INCUBATOR_RULES, RESEARCH_RULES]
     listed = json.loads(client.get("/api/v1/related-documents/?measure=6").content)
     assert listed["count"] == 1
     (document,) = listed["results"]
@@ -83,10 +99,10 @@ def test_the_api_gives_them_in_the_policy_and_on_their_own(client, real_policy):
 
 def test_the_downloads_hold_them_as_csv_and_json(client, real_policy):
     rows = list(csv.DictReader(io.StringIO(client.get("/downloads/documents.csv").content.decode("utf-8-sig"))))
-    assert [row["标题"] for row in rows] == [TRANSFER_RULES, INCUBATOR_RULES]
+    assert [row["标题"] for row in rows] == [TRANSFER_RULES, INCUBATOR_RULES, RESEARCH_RULES]
     assert rows[1]["涉及的措施"] == "6" and rows[1]["引用原文"] == INCUBATOR_QUOTE
     document = json.loads(client.get("/downloads/documents.json").content)
-    assert document["count"] == 2 and document["rows"][0]["date"] == "2025-05-19"
+    assert document["count"] == 3 and document["rows"][0]["date"] == "2025-05-19"
     assert 'href="/downloads/documents.csv"' in page(client, "/downloads/")
 
 

@@ -30,6 +30,7 @@ SURFACES = [
     "/downloads/awards.csv",
     "/downloads/clauses.json",
     "/downloads/clauses.csv",
+    "/downloads/datapackage.json",
 ]
 
 

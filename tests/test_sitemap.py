@@ -26,7 +26,7 @@ def lastmod_of(xml, url):
     return entry and entry[1]
 
 
-def test_the_sitemap_lists_every_page_of_the_real_policy_and_the_two_finder_pages(client, real_policy):
+def test_the_sitemap_lists_every_page_of_the_real_policy_the_finder_and_the_calculator(client, real_policy):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
@@ -38,6 +38,8 @@ def test_the_sitemap_lists_every_page_of_the_real_policy_and_the_two_finder_page
         *(f"{base}/measures/{number}/history/" for number in (1, 2, 3, 4, 5, 6)),
         "http://testserver/",
         "http://testserver/awards/",
+        "http://testserver/awards/policies/",
+        "http://testserver/calculator/",
         "http://testserver/search/",
         "http://testserver/changes/",
         "http://testserver/downloads/",
@@ -57,7 +59,7 @@ def test_the_sitemap_uses_the_host_and_scheme_of_the_site_not_of_the_request(cli
     response = client.get("/sitemap.xml", headers={"host": "127.0.0.1"})
     assert response.status_code == 200
     urls = locations(response.content.decode())
-    assert len(urls) == 23  # 1 policy, 4 pillars, 6 measures and their histories, 5 listing pages, 无障碍声明
+    assert len(urls) == 25  # 1 policy, 4 pillars, 6 measures and their histories, 7 listing pages, 无障碍声明
     assert all(url.startswith("https://kjj.xm.gov.cn/") for url in urls)
 
 
@@ -96,8 +98,8 @@ def test_the_sitemap_needs_the_same_number_of_queries_whatever_the_data(
     add_more_data(small_policy)
     with django_assert_num_queries(SITEMAP_QUERIES):
         after = locations(page(client, "/sitemap.xml"))
-    assert len(before) == 1 + 2 + 3 + 3 + 6
-    assert len(after) == 1 + 3 + 5 + 5 + 6
+    assert len(before) == 1 + 2 + 3 + 3 + 8
+    assert len(after) == 1 + 3 + 5 + 5 + 8
 
 
 def test_robots_txt_is_plain_text_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):

@@ -380,6 +380,35 @@ def test_the_change_feed_is_valid_atom_with_an_entry_per_public_change(client, e
     assert len(set(ids)) == len(ids)
 
 
+def test_each_measure_has_its_own_feed_linked_from_its_page(client, edited_clause):
+    html = page(client, "/policies/test-policy/measures/1/")
+    assert 'href="/policies/test-policy/measures/1/feed/"' in between(
+        html, '<link rel="alternate" type="application/atom+xml" title="第1条的修改记录"', ">"
+    )
+    assert 'href="/policies/test-policy/measures/1/feed/"' in page(client, "/policies/test-policy/measures/1/history/")
+    response = client.get("/policies/test-policy/measures/1/feed/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.find(f"{ATOM}title").text.startswith("第1条 ")
+    self_link = [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert self_link == ["http://testserver/policies/test-policy/measures/1/feed/"]
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries and all(
+        e.find(f"{ATOM}link").get("href").startswith("http://testserver/policies/test-policy/measures/1/history/")
+        for e in entries
+    )
+    assert client.get("/policies/test-policy/measures/99/feed/").status_code == 404
+    assert client.get("/policies/no-such-policy/measures/1/feed/").status_code == 404
+
+
+def test_the_feeds_give_each_time_with_its_offset_from_utc(client, edited_clause):
+    for url in ("/changes/feed/", "/policies/test-policy/measures/1/feed/"):
+        feed = ET.fromstring(client.get(url).content)
+        entry = feed.find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}updated").text == "2025-03-01T12:00:00+08:00", url
+        assert "时间：2025-03-01 12:00 UTC+8" in entry.find(f"{ATOM}summary").text, url
+
+
 # Query counts, whatever the number of changes
 
 
@@ -408,6 +437,8 @@ def test_the_history_pages_run_a_fixed_number_of_queries(
     assert html.count('class="change ') == min(3 * count + 5, 50)
     with django_assert_num_queries(CHANGES_PAGE_QUERIES):
         client.get("/changes/feed/")
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES):
+        client.get("/policies/test-policy/measures/1/feed/")
     with django_assert_num_queries(AS_OF_PAGE_QUERIES):
         page(client, "/policies/test-policy/measures/1/?as_of=2025-02-01")
 

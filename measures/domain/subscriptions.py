@@ -1,6 +1,7 @@
 """关注: e-mail alerts without an account. A subscription is an address, one thing it follows (a
-policy, a measure, the award finder's filters or a search query), how often it wants mail, whether
-the address has confirmed it, and what has been mailed to it.
+policy, a measure, the award finder's filters, a calculator answer or a search query), how often it
+wants mail, whether it wants application reminders, whether the address has confirmed it, and what has
+been mailed to it (Delivery: changes; Reminder: reminders).
 
 The addresses are personal data: they are never public (no page, API, download or backup holds them;
 measures/editing/backup.py leaves these tables out), and the admin shows editors counts, not
@@ -60,6 +61,7 @@ class Subscription(models.Model):
         MEASURE = "measure", _("措施")
         AWARDS = "awards", _("奖补查询")
         SEARCH = "search", _("搜索")
+        CALCULATOR = "calculator", _("政策计算器")
 
     class Frequency(models.TextChoices):
         INSTANT = "instant", _("即时")
@@ -70,12 +72,18 @@ class Subscription(models.Model):
     # The policy's or the measure's id (a plain id, as in the public history: the row may go, the
     # subscription's mail about its deletion must not); 0 for the finder and search.
     target_id = models.BigIntegerField("对象编号", default=0)
-    # The finder's filters as a query string ("min=100&pillar=1"), or the search's terms.
+    # The finder's filters as a query string ("min=100&pillar=1"), the calculator's kinds
+    # ("kind=incubator&kind=lab"), or the search's terms.
     query = models.CharField("条件", max_length=500, blank=True)
     # What is followed, in words, as it read at sign-up: shown if the policy or measure is gone since.
     label = models.CharField("关注内容", max_length=300)
     frequency = models.CharField("频率", max_length=10, choices=Frequency.choices, default=Frequency.INSTANT)
     language = models.CharField("邮件语言", max_length=10, default="zh-hans")
+    # 申报提醒: also a mail when a followed application window opens, and 14 and 3 days before it closes
+    # (measures/public/alerts/reminders.py). Not offered for a search, which follows clauses, not awards.
+    reminders = models.BooleanField("申报提醒", default=False)
+    # The day its reminders were last settled: the sender, run every minute, looks at each once a day.
+    reminded_on = models.DateField("上次查看提醒", null=True, blank=True)
     # The secret of this subscription's confirm and unsubscribe links; given on the first save.
     key = models.CharField(max_length=SECRET_LENGTH, editable=False)
     # The secret of the manage link of its address, shared by the address's subscriptions (save()).
@@ -127,7 +135,9 @@ class Delivery(models.Model):
     passed over because it did not match (an award change outside the followed filters, judged once).
     The unique constraint is what makes each change go to each subscription once, whichever sender
     gets there first. A change is named by its historical record (subject and history id), which a
-    replay of the public history (public_history.rebuild) gives again, so a rebuild never mails it twice."""
+    replay of the public history (public_history.rebuild) gives again, so a rebuild never mails it twice.
+    A save of a followed measure's application facts is settled here too, named by its own history record
+    (measures/public/alerts/facts.py), with no public change (change_id 0)."""
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     subject = models.CharField(max_length=10)
@@ -147,3 +157,36 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.history_id} → {self.subscription_id}"
+
+
+class Reminder(models.Model):
+    """That one reminder went to one subscription: a followed window opened or is about to close, or a
+    followed policy entered its last months of validity. The unique constraint, not a check, is what sends
+    each once, whichever sender gets there first (measures/public/alerts/reminders.py). A reminder names its
+    window by the application record that gives it and the day it concerns (the opening or closing day),
+    so a deadline an editor moves is a new window, reminded of again; a policy by its id and last day."""
+
+    class Occasion(models.TextChoices):
+        OPENS = "opens", _("开始申报")
+        CLOSES_IN_14 = "closes_14", _("14天后截止")
+        CLOSES_IN_3 = "closes_3", _("3天后截止")
+        POLICY_EXPIRING = "expiring", _("政策即将失效")
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="reminders_sent")
+    occasion = models.CharField("提醒", max_length=10, choices=Occasion.choices)
+    # The ApplicationInfo's id for a window, the Policy's for its validity: a plain id, as in Delivery.
+    object_id = models.BigIntegerField("对象编号")
+    day = models.DateField("日期")
+    sent_at = models.DateTimeField("发送时间")
+
+    class Meta:
+        verbose_name = "已发送的提醒"
+        verbose_name_plural = "已发送的提醒"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "occasion", "object_id", "day"], name="one_reminder_per_occasion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.occasion} {self.object_id} {self.day} → {self.subscription_id}"

@@ -37,7 +37,7 @@ USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_a
 DERIVED = {"contentrevision", "publicchange", "publicstate"}
 # Subscribers' addresses are personal data, not policy content: never written to a backup file, which
 # editors handle and keep (measures/domain/subscriptions.py).
-PERSONAL = {"subscription", "delivery"}
+PERSONAL = {"subscription", "delivery", "reminder"}
 
 
 class BackupError(Exception):

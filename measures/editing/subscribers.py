@@ -30,6 +30,7 @@ def follower_counts():
             unconfirmed=Count("pk", filter=~confirmed),
             instant=Count("pk", filter=confirmed & Q(frequency=Subscription.Frequency.INSTANT)),
             daily=Count("pk", filter=confirmed & Q(frequency=Subscription.Frequency.DAILY)),
+            reminders=Count("pk", filter=confirmed & Q(reminders=True)),
         )
         .order_by("-confirmed", "kind", "target_id", "query")
     )
@@ -37,10 +38,20 @@ def follower_counts():
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ("email", "kind", "label", "frequency", "confirmed_at", "last_sent_at")
-    list_filter = ("kind", "frequency", ("confirmed_at", admin.EmptyFieldListFilter))
+    list_display = ("email", "kind", "label", "frequency", "reminders", "confirmed_at", "last_sent_at")
+    list_filter = ("kind", "frequency", "reminders", ("confirmed_at", admin.EmptyFieldListFilter))
     search_fields = ("email",)
-    readonly_fields = ("email", "kind", "target_id", "query", "label", "frequency", "language", "created_at")
+    readonly_fields = (
+        "email",
+        "kind",
+        "target_id",
+        "query",
+        "label",
+        "frequency",
+        "reminders",
+        "language",
+        "created_at",
+    )
     fields = (*readonly_fields, "confirmed_at", "last_sent_at")
 
     def has_add_permission(self, request):

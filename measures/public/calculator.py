@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from measures.domain.documents import RelatedDocumentMeasure
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind, attach_eligibility
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.text import money
@@ -283,6 +284,7 @@ def totals(awards) -> list[Total]:
 class MeasureGroup:
     measure: object
     awards: list
+    documents: list = field(default_factory=list)  # its related documents (相关文件), in their policy's order
 
 
 @dataclass
@@ -302,4 +304,22 @@ def grouped(awards) -> list[PolicyGroup]:
         if not measures or measures[-1].measure.pk != measure.pk:
             measures.append(MeasureGroup(measure, []))
         measures[-1].awards.append(award)
+    return policies
+
+
+def with_documents(policies: list[PolicyGroup]) -> list[PolicyGroup]:
+    """The groups, each measure with the related documents that concern it (a draft implementing rule
+    beside the awards it will govern): one query, none without measures."""
+    groups = [group for policy in policies for group in policy.measures]
+    if groups:
+        links = (
+            RelatedDocumentMeasure.objects.filter(measure_id__in=[group.measure.pk for group in groups])
+            .select_related("document")
+            .order_by("document__position", "document_id")
+        )
+        by_measure: dict[int, list] = {}
+        for link in links:
+            by_measure.setdefault(link.measure_id, []).append(link.document)
+        for group in groups:
+            group.documents = by_measure.get(group.measure.pk, [])
     return policies

@@ -75,7 +75,6 @@ AWARD_COLUMNS = [
         "金额编号",
         _("奖补金额在本站的编号（整数），同一笔金额在各次下载中不变。"),
         lambda a, _u: a.pk,
-        in_finder=False,
     ),
     *_place_columns(lambda award: award.clause.measure),
     Column("clause_position", "段落", _("金额所在条款是措施的第几段（整数）。"), lambda a, _u: a.clause.position),
@@ -172,6 +171,7 @@ DOCUMENT_COLUMNS = [
     ),
 ]
 
+# The award finder's CSV: its id first, so that its rows join the bulk download's (金额编号).
 FINDER_AWARD_COLUMNS = [column for column in AWARD_COLUMNS if column.in_finder]
 
 
@@ -259,6 +259,11 @@ ELIGIBILITY_COLUMNS = [
 
 # The calculator's CSV (/calculator/export.csv): the finder's columns, then who can apply and how.
 CALCULATOR_COLUMNS = [*FINDER_AWARD_COLUMNS, *ELIGIBILITY_COLUMNS]
+
+
+def filename(dataset: str, fmt: str) -> str:
+    """Every file's name, one scheme: xmpolicy-awards.csv, xmpolicy-finder.csv, xmpolicy-calculator.csv…"""
+    return f"xmpolicy-{dataset}.{fmt}"
 
 
 def published_awards() -> QuerySet:

@@ -4,12 +4,13 @@ template filters by measures/templatetags/measures_extras.py and called by views
 Dates are Django's own `date` filter: DATE_FORMAT reads "2025年2月17日" in Chinese (Django's format)
 and "17 February 2025" in English (xmpolicy/formats/en/formats.py)."""
 
+import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -103,3 +104,17 @@ def on_site(link: str | None) -> str | None:
         return None
     _scheme, _host, path, query, fragment = urlsplit(link)
     return site_url(urlunsplit(("", "", path, query, fragment)))
+
+
+def zoned_time(value) -> str:
+    """A moment as a mail or a feed's reader reads it wherever they are: local time (TIME_ZONE) with its
+    offset from UTC, '2025-03-01 09:30 UTC+8'. Empty for no moment."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    offset = local.utcoffset() or datetime.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    zone = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{local:%Y-%m-%d %H:%M} {zone}"

@@ -1,5 +1,5 @@
 """sitemap.xml: every policy, pillar and measure page, each measure's history, and the pages that list
-across them (home, finder, search, changes, downloads), and the 无障碍声明.
+across them (home, finder and its list of policies, calculator, search, changes, downloads), and the 无障碍声明.
 
 Each section is read in one query (its items' policy joined), so the sitemap costs four queries
 whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
@@ -92,6 +92,8 @@ class StaticSitemap(Sitemap):
         return [
             "measures:home",
             "measures:awards",
+            "measures:award_policies",
+            "measures:calculator",
             "measures:search",
             "measures:changes",
             "measures:downloads",

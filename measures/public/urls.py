@@ -20,6 +20,11 @@ urlpatterns = [
         read_only(history.measure_history),
         name="measure_history",
     ),
+    path(
+        "policies/<slug:slug>/measures/<int:number>/feed/",
+        read_only(history.MeasureChangesFeed()),
+        name="measure_feed",
+    ),
     path("awards/", read_only(awards.award_finder), name="awards"),
     path("awards/policies/", read_only(awards.award_policies), name="award_policies"),
     path("awards/export.csv", read_only(awards.award_export_csv), name="awards_csv"),
@@ -30,6 +35,7 @@ urlpatterns = [
     path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("changes/feed/", read_only(history.ChangesFeed()), name="changes_feed"),
     path("downloads/", read_only(downloads.downloads), name="downloads"),
+    path("downloads/datapackage.json", read_only(downloads.package), name="data_package"),
     # 无障碍声明: fixed text, linked from every footer.
     path(
         "accessibility/",

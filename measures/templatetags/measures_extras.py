@@ -7,6 +7,6 @@ from measures.public import formatting
 
 register = template.Library()
 
-for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "official_url", "site_url", "zh"):
+for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "official_url", "site_url", "zh", "zoned_time"):
     register.filter(name, getattr(formatting, name))
 register.simple_tag(formatting.zh_lang, name="zh_lang")

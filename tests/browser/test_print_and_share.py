@@ -51,7 +51,7 @@ def test_the_policy_page_prints_without_navigation_and_with_its_related_document
     assert pdf_pages(document) >= 1
     expect(page.locator(".site-nav")).to_be_hidden()
     expect(page.locator(".language-switch")).to_be_hidden()
-    expect(page.locator(".related-doc")).to_have_count(2)
+    expect(page.locator(".related-doc")).to_have_count(3)
     expect(page.locator(".related-doc").first).to_be_visible()
 
 

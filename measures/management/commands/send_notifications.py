@@ -1,18 +1,23 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from measures.public.alerts.sender import SendingFailed, send_due
+from measures.public.alerts.reminders import send_reminders
+from measures.public.alerts.sender import DIGEST_HOUR, SendingFailed, send_due
 
 
 class Command(BaseCommand):
     help = (
         "Mail the published changes that people follow (关注) and that are due, and delete sign-ups "
-        "never confirmed. Safe to run every minute (cron, a systemd timer), twice at once, or again after "
-        "a crash: each change is mailed to each subscription once (measures/public/alerts/sender.py)."
+        "never confirmed; from 8:00 also the reminders due today (send_reminders). Safe to run every "
+        "minute (cron, a systemd timer), twice at once, or again after a crash: each change is mailed to "
+        "each subscription once (measures/public/alerts/sender.py)."
     )
 
     def handle(self, *args, **options):
         try:
             report = send_due()
+            # Reminders go out in the morning with the digests, not at midnight.
+            reminded = send_reminders() if timezone.localtime().hour >= DIGEST_HOUR else None
         except SendingFailed as error:
             raise CommandError(
                 f"Stopped: {error}. Nothing was recorded for that subscription; the next run retries."
@@ -21,3 +26,5 @@ class Command(BaseCommand):
             f"{report.mails} mails ({report.changes} changes), {report.passed_over} changes not matching, "
             f"{report.busy} subscriptions left to another sender, {report.purged} unconfirmed sign-ups deleted."
         )
+        if reminded is not None:
+            self.stdout.write(f"{reminded.mails} reminder mails ({reminded.reminders} reminders).")

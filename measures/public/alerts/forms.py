@@ -38,6 +38,9 @@ class FollowForm(forms.Form):
         },
     )
 
+    # 申报提醒: offered where the target follows awards (targets.WITH_REMINDERS); ignored elsewhere.
+    reminders = forms.BooleanField(label=_("申报提醒"), required=False)
+
     def clean_email(self):
         # Addresses are compared and kept in lower case: Name@Example.cn and name@example.cn are one
         # subscriber (no mail service here tells them apart).

@@ -1,4 +1,5 @@
-"""The alerts' mail: the confirmation of a sign-up, and the changes a subscription follows.
+"""The alerts' mail: the confirmation of a sign-up, the changes a subscription follows, and reminders
+(a followed window opening or about to close, a followed policy entering its last six months).
 
 Each is plain text with an HTML alternative, in the subscriber's language, with absolute links on the
 site's own address (SITE_URL). A mail of changes lists each change as the public history pages show it
@@ -18,8 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from measures.domain.models import Award
-from measures.domain.subscriptions import CONFIRMATION_DAYS, Subscription
+from measures.domain.models import Award, Policy, measure_path
+from measures.domain.subscriptions import CONFIRMATION_DAYS, Reminder, Subscription
 from measures.public import timeline
 from measures.public.alerts import links, targets
 from measures.public.formatting import html_lang
@@ -101,7 +102,8 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
                 "每日汇总：%(what)s 有 %(count)s 项更新", "每日汇总：%(what)s 有 %(count)s 项更新", count
             ) % {"what": what, "count": count}
         elif count == 1:
-            subject = _("%(what)s：%(change)s") % {"what": what, "change": items[0]["title"]}
+            headline = change_headline(shown[0], entry_of[shown[0].key])
+            subject = _("%(change)s · %(what)s") % {"what": what, "change": headline}
         else:
             subject = ngettext("%(what)s 有 %(count)s 项更新", "%(what)s 有 %(count)s 项更新", count) % {
                 "what": what,
@@ -113,6 +115,143 @@ def changes(subscription: Subscription, entries: list, *, digest: bool) -> Email
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         return _message(subscription, subject, "changes", context, headers)
+
+
+def facts_entered(subscription: Subscription) -> EmailMultiAlternatives:
+    """The mail telling a measure's follower that its application facts (申兑信息) were entered or changed
+    (measures/public/alerts/facts.py): what is followed, and a link to its page, where they are shown.
+    Two queries."""
+    with translation.override(subscription.language):
+        what, followed_path = targets.followed(subscription)
+        unsubscribe_url = links.absolute(links.unsubscribe_path(subscription))
+        context = {
+            "what": what,
+            "follow_url": links.absolute(followed_path),
+            "manage_url": links.absolute(links.manage_path(subscription)),
+            "unsubscribe_url": unsubscribe_url,
+            "frequency": subscription.get_frequency_display(),
+        }
+        subject = _("%(what)s：申报信息已录入或更新") % {"what": what}
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return _message(subscription, subject, "facts", context, headers)
+
+
+# A value short enough to state in a subject, before and after ("50万元→60万元"); a longer text is only named.
+SUBJECT_VALUE_LENGTH = 30
+
+
+def change_headline(change, entry) -> str:
+    """One change stated in a line, for a mail's subject: '第3条：对台科技合作与交流基地奖励上限 50万元→60万元',
+    '第3条第1段：条件 新入选→新获批', '第3条：新增 最高300万元支持（金砖创新合作项目）'; else what changed and how
+    ('第3条 第1段 修改')."""
+    measure = _("第%(number)s条") % {"number": change.measure.number}
+    if change.summary:
+        text = change.summary
+        if len(text) > SUBJECT_VALUE_LENGTH:
+            text = text[:SUBJECT_VALUE_LENGTH] + "…"
+        return _("%(measure)s：%(kind)s %(what)s") % {"measure": measure, "kind": change.kind_label, "what": text}
+    short = [f for f in change.fields if f.old and f.new and max(len(f.old), len(f.new)) <= SUBJECT_VALUE_LENGTH]
+    if not short:
+        return timeline.change_title(change)
+    field = next((f for f in short if f.name == "amount_yuan"), short[0])
+    values = entry.new_values or {}
+    if field.name == "amount_yuan" and values.get("recipient"):
+        nature = Award.Nature(values["nature"]).label if values.get("nature") in Award.Nature.values else ""
+        ceiling = _("上限") if values.get("limit") == Award.Limit.CEILING else ""
+        what = f"{values['recipient']}{nature}{ceiling}"
+    else:
+        what = field.label
+    return _("%(measure)s：%(what)s %(old)s→%(new)s") % {
+        "measure": measure,
+        "what": what,
+        "old": field.old,
+        "new": field.new,
+    }
+
+
+def reminders(subscription: Subscription, due: list, today) -> EmailMultiAlternatives:
+    """The mail of reminders due today (reminders.py): `due` holds (occasion, DueWindow) for a window that
+    opened or is about to close, (occasion, Policy) for a policy entering its last six months. A window
+    is listed once with all its occasions. Two queries to describe what is followed."""
+    with translation.override(subscription.language):
+        what, followed_path = targets.followed(subscription)
+        windows: dict[int, dict] = {}
+        policies = []
+        for occasion, item in due:
+            if isinstance(item, Policy):
+                policies.append(_expiring(item, today))
+                continue
+            entry = windows.setdefault(id(item), _window(item, today))
+            entry["opened"] = entry["opened"] or occasion == Reminder.Occasion.OPENS
+        items = list(windows.values())
+        unsubscribe_url = links.absolute(links.unsubscribe_path(subscription))
+        context = {
+            "what": what,
+            "windows": items,
+            "policies": policies,
+            "follow_url": links.absolute(followed_path),
+            "manage_url": links.absolute(links.manage_path(subscription)),
+            "unsubscribe_url": unsubscribe_url,
+            "reminders": subscription.reminders,
+        }
+        if len(items) == 1:
+            subject = _("申报提醒：%(name)s %(when)s") % {"name": items[0]["name"], "when": items[0]["when"]}
+        elif items:
+            subject = ngettext("申报提醒：%(count)s 项申报时间", "申报提醒：%(count)s 项申报时间", len(items)) % {
+                "count": len(items)
+            }
+        else:
+            subject = policies[0]["headline"]
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return _message(subscription, subject, "reminders", context, headers)
+
+
+def _window(due_window, today) -> dict:
+    """A window in a reminder: whose it is, its dates, and what is happening (开始申报, N天后截止)."""
+    info = due_window.info
+    measure = info.owner_measure
+    policy = measure.policy
+    name = _("《%(policy)s》第%(number)s条 %(title)s") % {
+        "policy": policy.short_title or policy.title,
+        "number": measure.number,
+        "title": measure.title,
+    }
+    award = ""
+    if info.award_id:
+        award = f"{info.award.localized_display_text} {info.award.get_nature_display()}（{info.award.recipient}）"
+    closes = info.window_closes
+    left = (closes - today).days if closes else None
+    if left == 0:
+        when = _("今天截止")
+    elif any(occasion != Reminder.Occasion.OPENS for occasion in due_window.occasions):
+        when = ngettext("%(days)s天后截止", "%(days)s天后截止", left) % {"days": left}
+    else:
+        when = _("已开始申报")
+    return {
+        "name": name,
+        "award": award,
+        "opens": info.window_opens,
+        "closes": closes,
+        "when": when,
+        "opened": False,
+        "url": links.absolute(measure_path(policy.slug, measure.number)),
+    }
+
+
+def _expiring(policy: Policy, today) -> dict:
+    title = f"《{policy.short_title or policy.title}》"
+    return {
+        "title": title,
+        "expiry": policy.expiry_date,
+        "headline": _("%(policy)s将于%(date)s失效") % {"policy": title, "date": policy.expiry_date.isoformat()},
+        "url": links.absolute(policy.get_absolute_url()),
+    }
 
 
 def _award_text(entry) -> str:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from measures.domain.subscriptions import Delivery, Subscription
-from measures.public.alerts import mail, targets
+from measures.public.alerts import facts, mail, targets
 
 # A mail lists at most this many changes; more wait for the next mail (the next run, or the next day).
 MAX_PER_MAIL = 50
@@ -91,13 +91,14 @@ def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
     docs/architecture.md#sending-each-change-once); send_due() settles each in turn, and bench/alerting.py
     times them one by one."""
     with transaction.atomic():
-        subscription = _lock(pk)
+        subscription = lock(pk)
         if subscription is None:
             report.busy += 1
             return
         digest = subscription.frequency == Subscription.Frequency.DAILY
         if digest and not _digest_due(subscription, now):
             return
+        _settle_facts(subscription, now, outbox, report)
         judged = list(targets.candidates(subscription)[:MAX_JUDGED])
         if not judged:
             return
@@ -130,7 +131,19 @@ def settle(pk: int, now, outbox: Outbox, report: Report) -> None:
         report.changes += len(mailed)
 
 
-def _lock(pk: int) -> Subscription | None:
+def _settle_facts(subscription: Subscription, now, outbox: Outbox, report: Report) -> None:
+    """A followed measure's application facts entered or changed: one mail saying so (facts.py)."""
+    saves = facts.unsent(subscription)
+    if not saves:
+        return
+    facts.record_mailed(subscription, saves, now)
+    subscription.last_sent_at = now
+    subscription.save(update_fields=["last_sent_at"])
+    outbox.send(mail.facts_entered(subscription))
+    report.mails += 1
+
+
+def lock(pk: int) -> Subscription | None:
     """The confirmed subscription, locked for this transaction; None if another sender holds it (or
     it was deleted or is no longer confirmed)."""
     subscriptions = Subscription.objects.confirmed().filter(pk=pk)

@@ -1,6 +1,5 @@
-"""What can be followed, and which public changes concern it.
-
-Four kinds of target, each reached from a 关注 link on its page:
+"""What can be followed, and which public changes concern it. Five kinds of target, each reached from a
+关注 link on its page:
 
 - a policy (`kind=policy&policy=<slug>`): every public change of its measures, clauses and awards;
 - a measure (`kind=measure&policy=<slug>&measure=<n>`): every public change of it, its clauses and
@@ -8,10 +7,11 @@ Four kinds of target, each reached from a 关注 link on its page:
 - the award finder's filters (`kind=awards&filters=<the finder's query string>`): a new, published or
   changed award that matches them, judged by the finder's own FilterSet (measures/public/finder/filters.py);
 - a search (`kind=search&q=<terms>`): a new, published or changed clause, or award of a clause, that
-  matches the query, judged by the search's own rule (measures/search/query.py).
-
-Changes are the public history's entries (measures/domain/public_history.py's PublicChange): what
-the public could see, with public values only, never a draft.
+  matches the query, judged by the search's own rule (measures/search/query.py);
+- a calculator answer (`kind=calculator&kinds=<slug>,<slug>`, one kind or more): a new, published or
+  changed award the calculator (measures/public/calculator.py) lists for them.
+Changes are the public history's entries (measures/domain/public_history.py's PublicChange): public
+values only, never a draft.
 """
 
 from dataclasses import dataclass, field
@@ -22,10 +22,13 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Policy, measure_path
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.subscriptions import Delivery, Subscription
+from measures.public import calculator
 from measures.public.finder.filters import AMOUNT_BANDS, AwardFilter
 from measures.search import query as finder
 from measures.search.widening import widen
@@ -36,6 +39,9 @@ Kind = Subscription.Kind
 NEWS = (PublicChange.Kind.CREATED, PublicChange.Kind.PUBLISHED, PublicChange.Kind.CHANGED)
 # The finder's parameters a follow keeps: its filters, not the order or the page it was on.
 FINDER_FILTERS = ("min", "max", "band", "policy", "pillar", "kind", "recurrence", "limit")
+# What may ask for reminders (申报提醒, reminders.py): what follows awards and their windows; a search
+# follows clauses.
+WITH_REMINDERS = (Kind.POLICY, Kind.MEASURE, Kind.AWARDS, Kind.CALCULATOR)
 MAX_FILTERS_LENGTH = 500
 MAX_SLUG_LENGTH = 50
 
@@ -56,6 +62,10 @@ class Target:
     query: str = ""
     path: str = ""  # the page of what is followed
     params: dict = field(default_factory=dict)  # the follow link's parameters, as the form posts them again
+
+    @property
+    def offers_reminders(self) -> bool:
+        return self.kind in WITH_REMINDERS
 
 
 def follow_params(target: Target) -> str:
@@ -97,6 +107,11 @@ def from_params(data) -> Target:
             raise TargetError(_("请写出要关注的搜索词。"))
         path = f"{reverse('measures:search')}?{urlencode({'q': parsed.text})}"
         return Target(kind, 0, parsed.text, path, {"kind": kind, "q": parsed.text})
+    if kind == Kind.CALCULATOR:
+        question = calculator_question(_text(data, "kinds"))
+        path = f"{reverse('measures:calculator')}?{question}"
+        slugs = ",".join(QueryDict(question).getlist("kind"))
+        return Target(kind, 0, question, path, {"kind": kind, "kinds": slugs})
     raise TargetError(
         _("这个关注链接不完整：不知道要关注什么。请从政策、措施、奖补查询或搜索结果页面上的“关注”链接进入。")
     )
@@ -127,6 +142,20 @@ def awards_filters(text: str) -> dict:
         messages = "；".join(message for _name, message in checked.error_messages())
         raise TargetError(_("奖补查询的条件有误，无法关注：%(errors)s") % {"errors": messages})
     return filters
+
+
+def calculator_question(slugs: str) -> str:
+    """The calculator's question for the kinds named ("incubator,lab"), checked by the calculator's own
+    reading and kept in its order ("kind=incubator&kind=lab"); TargetError naming what is wrong. One query."""
+    if len(slugs) > MAX_FILTERS_LENGTH:
+        raise TargetError(_("政策计算器的条件太长，无法关注。"))
+    params = QueryDict(mutable=True)
+    params.setlist("kind", [slug for slug in slugs.split(",") if slug.strip()])
+    question = calculator.CalculatorQuery.from_params(params, require_kind=True)
+    if not question.is_valid:
+        messages = "；".join(message for _name, message in question.errors)
+        raise TargetError(_("政策计算器的条件有误，无法关注：%(errors)s") % {"errors": messages})
+    return urlencode([("kind", kind.slug) for kind in question.kinds])
 
 
 # --- in words ---------------------------------------------------------------------------------
@@ -163,14 +192,17 @@ def _page_of(subscription: Subscription, row: Policy | PublicMeasure | None) -> 
         return row.get_absolute_url() if row else None
     if subscription.kind == Kind.MEASURE:
         return measure_path(row.policy.slug, row.number) if row and row.visible else None
+    words = subscription.query
+    if subscription.kind == Kind.CALCULATOR:
+        words = ",".join(QueryDict(words).getlist("kind"))
     try:
-        return from_params({"kind": subscription.kind, _QUERY_PARAMETER[subscription.kind]: subscription.query}).path
+        return from_params({"kind": subscription.kind, _QUERY_PARAMETER[subscription.kind]: words}).path
     except TargetError:
         return None
 
 
-# Where a finder or search subscription keeps its words, as the follow link names them.
-_QUERY_PARAMETER = {Kind.AWARDS: "filters", Kind.SEARCH: "q"}
+# Where a finder, search or calculator subscription keeps its words, as the follow link names them.
+_QUERY_PARAMETER = {Kind.AWARDS: "filters", Kind.SEARCH: "q", Kind.CALCULATOR: "kinds"}
 
 
 def _followed_row(subscription: Subscription) -> Policy | PublicMeasure | None:
@@ -198,6 +230,8 @@ def _described(subscription: Subscription, row: Policy | PublicMeasure | None) -
         return f"《{row.title}》" if kind == Kind.POLICY else describe_measure(row)
     if kind == Kind.AWARDS:
         return describe_filters(QueryDict(subscription.query)) or subscription.label
+    if kind == Kind.CALCULATOR:
+        return describe_kinds(QueryDict(subscription.query).getlist("kind")) or subscription.label
     return _("搜索：%(terms)s") % {"terms": subscription.query}
 
 
@@ -249,6 +283,16 @@ def describe_filters(filters) -> str:
     return _("奖补查询：%(filters)s") % {"filters": separator.join(str(p) for p in parts) if parts else _("全部奖补")}
 
 
+def describe_kinds(slugs: list[str]) -> str:
+    """'政策计算器：科技型企业孵化器、新型研发机构', the kinds as the public sees them now; empty if none is
+    public any more. One query."""
+    kinds = list(RecipientKind.objects.public().filter(slug__in=slugs).in_order())
+    if not kinds:
+        return ""
+    separator = pgettext("between the items of a list", "、")
+    return _("政策计算器：%(kinds)s") % {"kinds": separator.join(kind.name for kind in kinds)}
+
+
 def _amount(wan_text: str) -> str:
     try:
         return money.format_amount_in(money.wan_to_yuan(wan_text), translation.get_language())
@@ -275,7 +319,7 @@ def candidates(subscription: Subscription):
         measures = PublicState.objects.filter(subject=PublicChange.Subject.MEASURE, values__policy_id=target)
         ids = measures.values("object_id")
         entries = entries.filter(Q(measure_id__in=ids) | Q(moved_from_measure_id__in=ids))
-    elif kind == Kind.AWARDS:
+    elif kind in (Kind.AWARDS, Kind.CALCULATOR):
         # An award's kinds too: tagging it changes which kind filters list it.
         entries = entries.filter(subject__in=(PublicChange.Subject.AWARD, PublicChange.Subject.KINDS), kind__in=NEWS)
     else:
@@ -296,6 +340,13 @@ def matching(subscription: Subscription, entries: list) -> list:
         if not listed.is_valid():  # a filter that no longer holds (a policy renamed): nothing matches
             return []
         found = set(listed.qs.values_list("pk", flat=True))
+        return [entry for entry in entries if entry.object_id in found]
+    if subscription.kind == Kind.CALCULATOR:
+        ids = {entry.object_id for entry in entries}
+        slugs = QueryDict(subscription.query).getlist("kind")
+        links = AwardRecipientKind.objects.filter(kind__in=RecipientKind.objects.public().filter(slug__in=slugs))
+        listed = calculator.open_awards(valid_only=True).filter(pk__in=ids).filter(pk__in=links.values("award_id"))
+        found = set(listed.values_list("pk", flat=True))
         return [entry for entry in entries if entry.object_id in found]
     clause_of = {entry.pk: _clause_id(entry) for entry in entries}
     query = widen(finder.parse_query(subscription.query))  # what the search page finds for it

@@ -78,7 +78,8 @@ def follow(request):
         context["form"] = form
         return _private(render(request, "alerts/follow.html", context, status=400))
     try:
-        _sign_up(target, form.cleaned_data["email"], form.cleaned_data["frequency"])
+        reminders = form.cleaned_data["reminders"] and target.offers_reminders
+        _sign_up(target, form.cleaned_data["email"], form.cleaned_data["frequency"], reminders)
     except (smtplib.SMTPException, OSError) as error:
         logger.error("the confirmation mail could not be sent: %s", error)
         return _notice(
@@ -99,7 +100,7 @@ def _over_address_limit(email: str) -> bool:
     return bool(rate and over_limit("follow-address", rate, digest))
 
 
-def _sign_up(target: targets.Target, email: str, frequency: str) -> None:
+def _sign_up(target: targets.Target, email: str, frequency: str, reminders: bool = False) -> None:
     """Record the sign-up (or leave a confirmed one as it is) and send its one mail."""
     if _over_address_limit(email):
         return  # enough mail to this address for now; the page says the same as ever
@@ -109,15 +110,22 @@ def _sign_up(target: targets.Target, email: str, frequency: str) -> None:
     try:
         with transaction.atomic():
             subscription, created = Subscription.objects.get_or_create(
-                **key, defaults={"label": label[:300], "frequency": frequency, "language": translation.get_language()}
+                **key,
+                defaults={
+                    "label": label[:300],
+                    "frequency": frequency,
+                    "reminders": reminders,
+                    "language": translation.get_language(),
+                },
             )
     except IntegrityError:  # the same sign-up sent twice at once: the other one made it
         subscription, created = Subscription.objects.get(**key), False
     if not created and not subscription.is_confirmed:
         # Not confirmed yet: the newest choice counts. A confirmed one changes only on its manage page.
         subscription.frequency = frequency
+        subscription.reminders = reminders
         subscription.language = translation.get_language()
-        subscription.save(update_fields=["frequency", "language"])
+        subscription.save(update_fields=["frequency", "reminders", "language"])
     mail.confirmation(subscription, already_confirmed=subscription.is_confirmed).send()
 
 
@@ -169,10 +177,16 @@ def confirm(request, token):
         message = _("您已确认关注“%(what)s”，无需再次确认。") % {"what": what}
         return _notice(request, _("已确认"), message, link=manage, link_text=_("查看、修改或取消您的关注"))
     if request.method != "POST":
-        context = {"what": what, "subscription": subscription}
+        offers = subscription.kind in targets.WITH_REMINDERS
+        context = {"what": what, "subscription": subscription, "offers_reminders": offers}
         return _private(render(request, "alerts/confirm.html", context))
     subscription.confirmed_at = timezone.now()
-    subscription.save(update_fields=["confirmed_at"])
+    fields = ["confirmed_at"]
+    if request.POST.get("reminders-shown") and subscription.kind in targets.WITH_REMINDERS:
+        # The page offered the choice: what it posts is the answer (an unticked box posts nothing).
+        subscription.reminders = bool(request.POST.get("reminders"))
+        fields.append("reminders")
+    subscription.save(update_fields=fields)
     message = _("您已关注“%(what)s”。以后有已发布的修改时，我们会按您选择的频率（%(frequency)s）发邮件给您。") % {
         "what": what,
         "frequency": subscription.get_frequency_display(),
@@ -222,14 +236,17 @@ def manage(request, token):
     if request.method == "POST":
         notice = _apply_changes(managed, subscriptions, request.POST)
         subscriptions = list(managed.all())  # read again: `managed` holds the rows as they were
-    rows = [{"subscription": s, "what": targets.describe(s)} for s in subscriptions]
+    rows = [
+        {"subscription": s, "what": targets.describe(s), "offers_reminders": s.kind in targets.WITH_REMINDERS}
+        for s in subscriptions
+    ]
     context = {"email": email, "rows": rows, "notice": notice, "frequencies": Subscription.Frequency.choices}
     return _private(render(request, "alerts/manage.html", context))
 
 
 def _apply_changes(managed, subscriptions: list, data) -> str:
-    """Apply the manage form to the subscriptions its link manages: every subscription's frequency, and
-    those to cancel (or all)."""
+    """Apply the manage form to the subscriptions its link manages: every subscription's frequency and
+    reminders (申报提醒), and those to cancel (or all)."""
     if data.get("action") == "cancel-all":
         managed.delete()
         return _("已取消这个邮箱的全部关注，这个页面的链接随之失效。")
@@ -239,6 +256,11 @@ def _apply_changes(managed, subscriptions: list, data) -> str:
         if data.get(f"cancel-{subscription.pk}"):
             subscription.delete()
             continue
+        if data.get(f"reminders-shown-{subscription.pk}") and subscription.kind in targets.WITH_REMINDERS:
+            reminders = bool(data.get(f"reminders-{subscription.pk}"))
+            if reminders != subscription.reminders:
+                subscription.reminders = reminders
+                subscription.save(update_fields=["reminders"])
         frequency = data.get(f"frequency-{subscription.pk}")
         if frequency is None:
             continue

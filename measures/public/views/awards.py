@@ -125,7 +125,7 @@ def award_export_csv(request):
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     # The finder's columns of measures.public.exports (shared with the bulk downloads).
     response = exports.csv_response(exports.FINDER_AWARD_COLUMNS, finder.qs.for_finder(), site_url)
-    response["Content-Disposition"] = 'attachment; filename="awards.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("finder", "csv")}"'
     return response
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
+from measures.public import linked_data
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
 from measures.public.formatting import site_url
@@ -54,6 +55,7 @@ def _render_policy(request, policy, *, is_home):
         "qr_code": page_qr_code(reverse("measures:policy", kwargs={"slug": policy.slug})),
         "follow_url": follow_url(kind="policy", policy=policy.slug),
         "follow_kind": "policy",
+        "linked_data": linked_data.script(linked_data.policy_document(policy)),
     }
     return render(request, "measures/policy.html", context)
 
@@ -94,22 +96,30 @@ def measure_detail(request, slug, number):
     return render_measure(request, measure)
 
 
-def render_measure(request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None):
+def render_measure(
+    request, measure, *, template="measures/measure.html", eligibility=attach_eligibility, extra=None, public=True
+):
     """A measure's page from the measure `for_detail()` gives (its clauses and their awards prefetched):
     the public page, and the editors' preview of a draft (measures/public/views/preview.py), which
     passes its own template, its `eligibility` reading for awards not yet saved where they will be,
-    and `extra` context."""
+    and `extra` context, and is not `public` (no JSON-LD: only published content is described)."""
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
     # The measure's own facts too, for its 去办理 under the title (`measure.facts`, from the same queries).
     pending_facts = False
     measure_facts = None
+    structured = None
+    # When the page last changed and why, under its title (one query); the JSON-LD gives the same date.
+    latest = last_change(measure.pk)
     if "as_of" not in request.GET:
         awards = eligibility((award for clause in measure.clauses.all() for award in clause.awards.all()), measure)
         measure_facts = measure.facts
         # Said once on paper (the page says it under each award): no source gives how to apply.
         pending_facts = any(award.facts.nothing_known for award in awards)
+        if public:  # the measure as the public sees it today, not as it stood on a day
+            changed_at = latest.date if latest else None
+            structured = linked_data.script(linked_data.measure_document(measure, awards, changed_at))
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
@@ -132,8 +142,8 @@ def render_measure(request, measure, *, template="measures/measure.html", eligib
         "follow_kind": "measure",
         "pending_facts": pending_facts,
         "measure_facts": measure_facts,
-        # When the page last changed and why, under its title (one query).
-        "last_change": last_change(measure.pk),
+        "last_change": latest,
+        "linked_data": structured,
         **(extra or {}),
     }
     if "as_of" in request.GET:

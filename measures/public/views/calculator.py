@@ -4,8 +4,8 @@ Both read the question through measures.public.calculator.CalculatorQuery, so th
 the same awards. A question that cannot be answered whole is a 400 with its messages and the form, never
 a partial list. Queries, whatever the amount of data: the form's kinds and counts two, the policies in
 force one, the kinds asked one, the answer three (the policies in force, the kinds it lists, the amounts:
-measures.public.calculator) and its page five (awards, their kinds, the measures' and the awards'
-application facts with their departments and guides)."""
+measures.public.calculator) and its page six (awards, their kinds, the measures' and the awards'
+application facts with their departments and guides, the measures' related documents)."""
 
 from urllib.parse import urlencode
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.eligibility import RecipientKind
 from measures.public import calculator, exports
+from measures.public.alerts import follow_url
 from measures.public.formatting import site_url
 from measures.public.query_urls import pager_urls, with_query
 
@@ -25,6 +26,7 @@ def calculator_page(request):
     answer = calculator.answer(query)
     results = answer.page(request.GET.get("page")) if answer else None
     chosen = {kind.slug for kind in query.kinds}
+    chosen_slugs = [kind.slug for kind in query.kinds]
     kinds = calculator.kinds_with_counts(query.valid_only)
     groups = []
     for value, label in RecipientKind.Group.choices:
@@ -40,13 +42,16 @@ def calculator_page(request):
         "kinds": query.kinds,
         "chosen_chips": chosen_chips(request.GET, query.kinds),
         "results": results,
-        "groups_listed": calculator.grouped(results) if results else [],
+        "groups_listed": calculator.with_documents(calculator.grouped(results)) if results else [],
         "count": answer.count if answer else 0,
         "totals": answer.totals if answer else [],
         "notes": calculator.NOTES,
         # The file holds every award: the page number is no part of its question.
         "csv_url": with_query(reverse("measures:calculator_csv"), _without_page(request.GET)),
         **(pager_urls(request, results) if results else {}),
+        # 关注: an answer's changes, and its windows' reminders when asked for (measures/public/alerts/).
+        "follow_url": follow_url(kind="calculator", kinds=",".join(chosen_slugs)) if answer else None,
+        "follow_kind": "calculator",
     }
     return render(request, "measures/calculator.html", context, status=400 if query.errors else 200)
 
@@ -58,7 +63,7 @@ def calculator_export_csv(request):
         lines = [_("查询条件有误：")] + [message for _name, message in query.errors]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     response = exports.csv_response(exports.CALCULATOR_COLUMNS, answer.every_award(), site_url)
-    response["Content-Disposition"] = 'attachment; filename="calculator.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("calculator", "csv")}"'
     return response
 
 

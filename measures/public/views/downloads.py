@@ -4,7 +4,8 @@ The columns, their headers, keys and descriptions come from measures.public.expo
 each file runs a fixed number of queries whatever the amount of data (one; the awards' five, with their
 kinds and application facts), and the page none. A file is built in memory:
 the whole library is a few hundred kilobytes at most (the real policy's files are a few kilobytes),
-so streaming would buy nothing and would lose the Content-Length.
+so streaming would buy nothing and would lose the Content-Length. The page also describes the finder's
+and the calculator's CSVs, and datapackage.json describes every file (measures/public/data_package.py).
 """
 
 import json
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from measures.public import exports
+from measures.public import data_package, exports
 from measures.public.formatting import site_url
 
 DATASETS = {
@@ -41,10 +42,6 @@ DATASETS = {
 FORMATS = ("csv", "json")
 
 
-def filename(dataset: str, fmt: str) -> str:
-    return f"xmpolicy-{dataset}.{fmt}"
-
-
 def downloads(request):
     datasets = [
         {
@@ -56,14 +53,38 @@ def downloads(request):
                 {
                     "format": fmt.upper(),
                     "url": reverse("measures:download", kwargs={"dataset": name, "fmt": fmt}),
-                    "filename": filename(name, fmt),
+                    "filename": exports.filename(name, fmt),
                 }
                 for fmt in FORMATS
             ],
         }
         for name, spec in DATASETS.items()
     ]
-    return render(request, "measures/downloads.html", {"datasets": datasets})
+    # The finder's and the calculator's files answer a question: described here, downloaded from their pages.
+    datasets += [
+        {
+            "name": "finder",
+            "title": _("奖补查询的导出"),
+            "description": _("奖补查询按所选条件导出的奖补金额（不加条件时为全部），文件名 %(filename)s。")
+            % {"filename": exports.filename("finder", "csv")},
+            "columns": exports.FINDER_AWARD_COLUMNS,
+            "files": [],
+            "page": reverse("measures:awards"),
+            "page_label": _("打开奖补查询"),
+        },
+        {
+            "name": "calculator",
+            "title": _("政策计算器的导出"),
+            "description": _("政策计算器对所选申报主体类别的回答，文件名 %(filename)s。")
+            % {"filename": exports.filename("calculator", "csv")},
+            "columns": exports.CALCULATOR_COLUMNS,
+            "files": [],
+            "page": reverse("measures:calculator"),
+            "page_label": _("打开政策计算器"),
+        },
+    ]
+    context = {"datasets": datasets, "package_url": reverse("measures:data_package")}
+    return render(request, "measures/downloads.html", context)
 
 
 def download(request, dataset, fmt):
@@ -79,7 +100,7 @@ def download(request, dataset, fmt):
             response = exports.csv_response(columns, objects, site_url)
         else:
             response = _json(columns, objects, site_url)
-    response["Content-Disposition"] = f'attachment; filename="{filename(dataset, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(dataset, fmt)}"'
     return response
 
 
@@ -94,6 +115,15 @@ def _json(columns, objects, absolute):
         ],
         "rows": rows,
     }
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def package(request):
+    """/downloads/datapackage.json: every download described (measures/public/data_package.py)."""
+    document = data_package.descriptor(DATASETS)
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",

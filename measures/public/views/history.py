@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from measures.domain.models import Pillar, Policy
 from measures.public import timeline
-from measures.public.formatting import site_url
+from measures.public.formatting import site_url, zoned_time
 
 # XML 1.0 has no place for most control characters (a vertical tab pasted from Word, say), and
 # Django's feed writer raises on them: the feed drops them from the texts it writes.
@@ -126,18 +126,53 @@ class ChangesFeed(Feed):
     def item_guid_is_permalink(self, change):
         return False
 
+    # In Xiamen's time with its offset (+08:00), as the pages and mails give it, rather than in UTC.
     def item_pubdate(self, change):
-        return change.date
+        return timezone.localtime(change.date)
 
     def item_updateddate(self, change):
-        return change.date
+        return timezone.localtime(change.date)
 
     def item_author_name(self, change):
         return str(change.who)
 
     def item_description(self, change):
-        # Readers take an Atom summary as HTML: every piece of content is escaped here.
+        # Readers take an Atom summary as HTML: every piece of content is escaped here. The time is written
+        # with its offset from UTC: a reader shows the summary as it is, wherever its reader is.
         reason = change.reason or _("（未填写变更说明）")
         fields = format_html_join("", "<li>{}：{} → {}</li>", ((f.label, f.old, f.new) for f in change.fields))
         summary = format_html("<p>{}</p>", change.summary) if change.summary else ""
-        return NOT_XML.sub("", format_html("<p>{}{}</p>{}<ul>{}</ul>", _("变更说明："), reason, summary, fields))
+        when = format_html("<p>{}{}</p>", _("时间："), zoned_time(change.date))
+        return NOT_XML.sub(
+            "", format_html("{}<p>{}{}</p>{}<ul>{}</ul>", when, _("变更说明："), reason, summary, fields)
+        )
+
+
+class MeasureChangesFeed(ChangesFeed):
+    """/policies/<slug>/measures/<n>/feed/: the same changes as the measure's history page, as Atom (the
+    page links it with <link rel="alternate">). Like that page, it stays for a measure the public once saw."""
+
+    def get_object(self, request, slug, number):
+        policy = Policy.objects.filter(slug=slug).first()
+        measure = timeline.public_measure(policy, number) if policy else None
+        if measure is None:
+            raise Http404(_("没有这条措施。"))
+        return measure
+
+    def title(self, measure):
+        return NOT_XML.sub(
+            "",
+            _("第%(number)s条 %(title)s · 修改记录") % {"number": measure.number, "title": measure.title},
+        )
+
+    def subtitle(self, measure):
+        return NOT_XML.sub("", _("《%(policy)s》这条措施已发布的修改，最新的在前。") % {"policy": measure.policy_title})
+
+    def link(self, measure):
+        return site_url(reverse("measures:measure_history", args=[measure.policy_slug, measure.number]))
+
+    def feed_url(self, measure):
+        return site_url(reverse("measures:measure_feed", args=[measure.policy_slug, measure.number]))
+
+    def items(self, measure):
+        return timeline.measure_changes(measure)

@@ -52,6 +52,7 @@ def preview(request, kind, pk):
         template="measures/measure_preview.html",
         eligibility=_eligibility,
         extra={"draft": draft, "draft_kind": kind},
+        public=False,
     )
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)

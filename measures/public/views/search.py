@@ -1,10 +1,12 @@
 """The search page, /search/?q=: what a match is, how results are ranked and highlighted is
 decided in measures/search/query.py, which words a term is widened to in measures/search/widening.py.
-One SQL query for the widening, two for a results page (query.find) and one for the recipient kinds
-(申报主体) the words name; a page without results adds those of its suggestions; none for the empty form."""
+One SQL query for the widening, two for a results page (query.find), one for the recipient kinds
+(申报主体) the words name and one for the related documents; a page without results adds those of its
+suggestions; none for the empty form."""
 
 from django.shortcuts import render
 
+from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind
 from measures.public.alerts import follow_url
 from measures.search import query as finder
@@ -34,6 +36,8 @@ def search(request):
         "hits": hits,
         # Kinds of applicant named by the words: each leads to the calculator with it chosen.
         "kinds": kinds,
+        # Related documents (相关文件) the words name: a draft implementing rule is found by its subject.
+        "documents": list(RelatedDocument.objects.named(query.words)) if query.words else [],
         # Nothing found: kinds and words that do find something, each a link that gives results.
         "suggestions": suggestions.suggest(query) if query and not results.total and not kinds else None,
         "example_terms": EXAMPLE_TERMS,

@@ -25,7 +25,7 @@ class AddTextColumnKeepingTriggers(migrations.AddField):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0022_words_aliases_synonyms'),
+        ('measures', '0023_remind_reminders'),
     ]
 
     operations = [
