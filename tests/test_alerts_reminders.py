@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from measures.domain.eligibility import ApplicationInfo, WindowKind
-from measures.domain.models import Award, Measure, PublicationStatus
+from measures.domain.models import Award, Measure, PublicationStatus, months_before
 from measures.domain.subscriptions import Reminder, Subscription
 from measures.public.alerts import reminders
 from measures.public.alerts.reminders import send_reminders
@@ -162,16 +162,16 @@ def test_followers_of_a_policy_or_its_measures_are_mailed_once_as_it_enters_its_
     assert run("2027-08-17") == 2
     assert sorted(message.to[0] for message in mailoutbox) == ["li@example.cn", "wang@example.cn"]
     message = mailoutbox[0]
-    assert message.subject == "【厦门科技创新政策库】《若干措施》将于2028-02-16失效"
-    assert "您关注的《若干措施》将于2028-02-16失效" in message.body
+    assert message.subject == "【厦门科技创新政策库】《若干措施》将于2028-02-17失效（有效期至2028-02-16）"
+    assert "您关注的《若干措施》将于2028-02-17失效（有效期至2028-02-16" in message.body
     assert run("2027-08-18") == 0 and run("2028-02-16") == 0
     assert run("2028-02-17") == 0  # expired
 
 
 def test_the_last_six_months_are_counted_from_the_day_after_the_last_day():
-    assert reminders.months_before(day("2028-02-17"), 6) == LAST_SIX_MONTHS
-    assert reminders.months_before(day("2027-08-31"), 6) == day("2027-02-28")
-    assert reminders.months_before(day("2027-03-31"), 6) == day("2026-09-30")
+    assert months_before(day("2028-02-17"), 6) == LAST_SIX_MONTHS
+    assert months_before(day("2027-08-31"), 6) == day("2027-02-28")
+    assert months_before(day("2027-03-31"), 6) == day("2026-09-30")
 
 
 # --- once -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -28,6 +29,7 @@ from django.utils import timezone
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import ApplicationInfo
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.review import DraftReview, ReviewState
 
 pytestmark = [pytest.mark.django_db, pytest.mark.validator]
 
@@ -74,6 +76,34 @@ def nothing_published_yet():
         cache.clear()  # nothing rendered from the empty site is served afterwards
 
 
+@contextlib.contextmanager
+def checked_expiring_and_scheduled():
+    """The measure checked against its sources, a change scheduled on it (已知的后续变化) and its policy
+    in its last months (将于…失效), undone afterwards."""
+    try:
+        with transaction.atomic():
+            today = timezone.localdate()
+            measure = Measure.objects.get(policy__slug="kjcx-2025", number=2)
+            Measure.objects.filter(pk=measure.pk).update(checked_on=today)
+            Policy.objects.filter(pk=measure.policy_id).update(
+                validity_years=1, effective_date=today.replace(year=today.year - 1) + datetime.timedelta(days=30)
+            )
+            DraftReview.objects.create(
+                content_type=ContentType.objects.get_for_model(Clause),
+                object_id=measure.clauses.first().pk,
+                subject="修改草稿",
+                state=ReviewState.SCHEDULED,
+                reason="校对",
+                fingerprint="-",
+                publish_at=timezone.now() + datetime.timedelta(days=1),
+            )
+            cache.clear()
+            yield
+            raise _Undo
+    except _Undo:
+        cache.clear()
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -100,6 +130,7 @@ PAGES = [
     Page("measure as of a future date", f"{MEASURE}?as_of=2999-01-01"),
     Page("measure as of a bad date", f"{MEASURE}?as_of=yesterday", 400),
     Page("measure history", f"{MEASURE}history/"),
+    Page("measure checked, expiring, a change scheduled", MEASURE, situation=checked_expiring_and_scheduled),
     Page("pending measure", "/policies/kjcx-2025/measures/9/", 404),
     Page("award finder", "/awards/"),
     Page("award finder with filters", "/awards/?min=100&max=3000&pillar=1&sort=amount"),

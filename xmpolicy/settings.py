@@ -210,6 +210,12 @@ if PUBLIC_CACHE_SECONDS < 0:
 # person can only work by allowing it, and says so here, explicitly.
 REVIEW_ALLOW_SELF_APPROVAL = env_bool("REVIEW_ALLOW_SELF_APPROVAL", False)
 
+# 核对 (measures/editing/source_check.py): the editors' start page lists the published measures not
+# checked against their sources for more than this many days.
+SOURCE_CHECK_MAX_AGE_DAYS = env_int("SOURCE_CHECK_MAX_AGE_DAYS", 180)
+if SOURCE_CHECK_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured(f"SOURCE_CHECK_MAX_AGE_DAYS must be 1 or more; got {SOURCE_CHECK_MAX_AGE_DAYS}.")
+
 # Admin logins are throttled by django-axes: its backend refuses a locked-out username and address
 # before the password is even checked; ModelBackend does the real authentication.
 AUTHENTICATION_BACKENDS = [

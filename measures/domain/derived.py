@@ -72,7 +72,8 @@ STORES = (
         holds="measures_contentrevision: one counter and the time of the last public change",
         derived_from="every write the public can see on the 15 content tables (migrations 0006, 0008, "
         "0010, 0017; 0022: search's synonyms, which every search reads), and ContentRevision.bump() for a "
-        "new public history entry",
+        "new public history entry and for a publication scheduled or lifted on a published measure "
+        "(measures/domain/upcoming.py: its page says one is coming)",
         kept_by="database triggers (insert, update, delete) on every content table, on every write",
         databases=BOTH,
         checked="a counter cannot be recomputed: its coverage is checked, every content table (a model "

@@ -4,8 +4,10 @@ Labels and help texts are written for the editors who read them in the admin. Th
 read through the named QuerySet methods below, which own the query shapes (joins, prefetches).
 """
 
+import calendar
 import datetime
 import functools
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -205,6 +207,24 @@ class PolicyQuerySet(ContentQuerySet):
         )
 
 
+# A policy's pages warn of its expiry in its last months in force (the policy's own words: 有效期).
+EXPIRY_WARNING_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class ValidityWarning:
+    expired: bool
+    last_day: datetime.date  # the last day in force
+    ends_on: datetime.date  # the first day it no longer is
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier, or that month's last day: 31 August less 6 months is 28/29 February."""
+    years, month_index = divmod(day.month - 1 - months, 12)
+    year, month = day.year + years, month_index + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
 class Policy(Audited):
     class ValidityStatus(models.TextChoices):
         NOT_YET = "not_yet", _("尚未施行")
@@ -281,6 +301,20 @@ class Policy(Audited):
         if self.expiry_date is not None and today > self.expiry_date:
             return self.ValidityStatus.EXPIRED
         return self.ValidityStatus.IN_FORCE
+
+    def validity_warning(self, today: datetime.date | None = None) -> "ValidityWarning | None":
+        """What every page of the policy warns of: its last months in force ("将于…失效": from six months
+        before the day it ends, so 2028-02-16's last day from 2027-08-17), or its expiry. The 关注 mails
+        announce the same months (measures/public/alerts/reminders.py)."""
+        if self.expiry_date is None:
+            return None
+        today = today or timezone.localdate()
+        ends_on = self.expiry_date + datetime.timedelta(days=1)
+        if today >= ends_on:
+            return ValidityWarning(expired=True, last_day=self.expiry_date, ends_on=ends_on)
+        if today >= months_before(ends_on, EXPIRY_WARNING_MONTHS):
+            return ValidityWarning(expired=False, last_day=self.expiry_date, ends_on=ends_on)
+        return None
 
     @property
     def recorded_measure_numbers(self) -> list[int]:
@@ -400,6 +434,15 @@ class Measure(Audited):
     pillar = models.ForeignKey(Pillar, verbose_name="所属方面", on_delete=models.PROTECT, related_name="measures")
     number = models.PositiveSmallIntegerField("条目编号", help_text="政策中的第几条措施（1–12）。")
     title = models.CharField("标题", max_length=200, help_text="措施标题，按原文录入。")
+    # 核对: when an editor last compared the whole page with its sources. A stamp, not content: the
+    # public history leaves it out (measures/domain/public_history.py), this history keeps who set it.
+    checked_on = models.DateField(
+        "与来源核对日期",
+        null=True,
+        blank=True,
+        help_text="最近一次对照信息来源逐段核对本条措施（条款、金额、申兑信息）的日期，向公众显示。"
+        "可在措施列表中选中后用“标记为今天已与来源核对”填写，历史记录会记下核对人。",
+    )
 
     objects = MeasureQuerySet.as_manager()
     status = status_field()

@@ -110,8 +110,9 @@ KINDS = PublicChange.Subject.KINDS
 MODELS = {MEASURE: Measure, CLAUSE: Clause, AWARD: Award}
 KIND_NAMES = "names"  # the one value of an award's KINDS row: its kinds' names, in the kinds' order
 
-# Columns that say where a row is shown, or whether, rather than what it says.
-NOT_PUBLIC_VALUES = {"status", "draft_of", "is_public", *LISTED_FIELDS}
+# Columns that say where a row is shown, or whether, rather than what it says; and the date a measure
+# was checked against its sources (核对), which changes nothing the page says.
+NOT_PUBLIC_VALUES = {"status", "draft_of", "is_public", "checked_on", *LISTED_FIELDS}
 
 
 def public_attnames(model) -> list[str]:

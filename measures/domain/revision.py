@@ -50,7 +50,8 @@ class ContentRevision(models.Model):
 
     @classmethod
     def bump(cls):
-        """Count a public change that is not a content row's (a new public history entry)."""
+        """Count a public change that is not a content row's: a new public history entry, or a publication
+        scheduled or lifted on a published measure (measures/domain/upcoming.py)."""
         updated = cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now())
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"counter": 1, "changed_at": timezone.now()})

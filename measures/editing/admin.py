@@ -28,6 +28,7 @@ from measures.editing.list_columns import yes_no_column
 from measures.editing.locking import StaleEditAdmin, StaleEditInline
 from measures.editing.publishing import is_draft
 from measures.editing.review_admin import submit_drafts_for_review
+from measures.editing.source_check import DueForCheckFilter, mark_checked_today
 from measures.text import money
 from xmpolicy.nul import query_has_nul
 
@@ -270,10 +271,10 @@ class ClauseInline(EditorInline, admin.StackedInline):
 
 @admin.register(Measure)
 class MeasureAdmin(DraftPreviewAdmin):
-    list_display = ("number", "title", "pillar", "policy", "status", "updated_at")
+    list_display = ("number", "title", "pillar", "policy", "status", "checked_on", "updated_at")
     list_display_links = ("number", "title")
-    list_filter = ("status", "policy", "pillar")
-    actions = (submit_drafts_for_review, publish_selected_drafts)
+    list_filter = ("status", DueForCheckFilter, "policy", "pillar")
+    actions = (submit_drafts_for_review, publish_selected_drafts, mark_checked_today)
     list_select_related = ("policy", "pillar")
     search_fields = ("title", "clauses__text")
     ordering = ("policy", "number")

@@ -1,10 +1,12 @@
 """The editor's start page, above the admin's index: the drafts by state (mine, waiting for review,
-returned, scheduled), the awards whose amount their source phrase does not say, and what is still 待录入
-(measures not yet recorded or without text, application facts missing), each with a link to where it is
-fixed. A fixed number of queries plus the amount check's reading of every award (consistency.py)."""
+returned, scheduled), the awards whose amount their source phrase does not say, what is still 待录入
+(measures not yet recorded or without text, application facts missing) and the measures due for a check
+against their sources (核对), each with a link to where it is fixed. A fixed number of queries plus
+the amount check's reading of every award (consistency.py)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from measures.domain.review import OPEN_STATES, DraftReview, ReviewState
 from measures.editing import review
 from measures.editing.consistency import disagreements
 from measures.editing.review_admin import submit_url
+from measures.editing.source_check import measures_due_for_check
 
 FACT_NAMES = {
     "departments": "责任单位",
@@ -128,6 +131,15 @@ def missing_facts() -> list[Entry]:
     return entries
 
 
+def due_for_check() -> list[Entry]:
+    """The published measures not checked against their sources for too long (核对), oldest first."""
+    entries = []
+    for measure in measures_due_for_check()[:LIMIT]:
+        note = f"上次核对：{measure.checked_on:%Y-%m-%d}" if measure.checked_on else "从未核对"
+        entries.append(Entry(str(measure), _change_url(measure), note))
+    return entries
+
+
 def start_page(user) -> dict:
     return {
         "mine": my_drafts(user),
@@ -137,5 +149,7 @@ def start_page(user) -> dict:
         "amount_failures": amount_failures(),
         "pending_measures": pending_measures(),
         "missing_facts": missing_facts(),
+        "due_for_check": due_for_check(),
+        "due_for_check_title": f"超过{settings.SOURCE_CHECK_MAX_AGE_DAYS}天未与来源核对的措施",
         "is_reviewer": review.is_reviewer(user),
     }

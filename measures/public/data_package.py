@@ -27,6 +27,7 @@ TYPES = {
     "per_recipient": "boolean",
     "is_complete": "boolean",
     "date": "date",
+    "measure_checked_on": "date",
 }
 URLS = {"clause_url", "source_url", "url", "entry_url"}
 UNITS = {"amount_yuan": "CNY", "amount_wan": "10000 CNY (万元)"}

@@ -66,6 +66,13 @@ def _place_columns(measure_of: Callable[[Any], Any]) -> list[Column]:
         ),
         Column("measure_number", "措施编号", _("措施在政策中的编号（整数）。"), lambda o, _u: measure_of(o).number),
         Column("measure_title", "措施标题", _("措施标题，按原文。"), lambda o, _u: measure_of(o).title),
+        Column(
+            "measure_checked_on",
+            "措施核对日期",
+            _("编辑最近一次将这条措施与来源核对的日期（YYYY-MM-DD），空白表示尚未记录。"),
+            lambda o, _u: measure_of(o).checked_on.isoformat() if measure_of(o).checked_on else "",
+            in_finder=False,
+        ),
     ]
 
 

@@ -245,11 +245,15 @@ def _window(due_window, today) -> dict:
 
 
 def _expiring(policy: Policy, today) -> dict:
+    """A policy in its last months, said as its pages say it (Policy.validity_warning): the day it is
+    no longer in force, and its last day in force."""
     title = f"《{policy.short_title or policy.title}》"
+    warning = policy.validity_warning(today)
+    dates = {"ends_on": warning.ends_on.isoformat(), "last_day": warning.last_day.isoformat()}
     return {
         "title": title,
-        "expiry": policy.expiry_date,
-        "headline": _("%(policy)s将于%(date)s失效") % {"policy": title, "date": policy.expiry_date.isoformat()},
+        **dates,
+        "headline": _("%(policy)s将于%(ends_on)s失效（有效期至%(last_day)s）") % {"policy": title, **dates},
         "url": links.absolute(policy.get_absolute_url()),
     }
 

@@ -9,7 +9,6 @@ two senders; each subscription is looked at once a day (reminded_on), however of
 `today` is a parameter (the command's --today): a test or a late run names the day.
 """
 
-import calendar
 import datetime
 import logging
 from dataclasses import dataclass, field
@@ -33,7 +32,6 @@ Kind = Subscription.Kind
 CLOSING_LEAD = {Occasion.CLOSES_IN_14: 14, Occasion.CLOSES_IN_3: 3}
 # A window's opening is still announced this many days late (a sender that was down, a late sign-up).
 OPENING_GRACE_DAYS = 7
-VALIDITY_NOTICE_MONTHS = 6
 
 logger = logging.getLogger(__name__)
 
@@ -150,20 +148,11 @@ def windows_of(subscription: Subscription, windows: list[DueWindow]) -> list[Due
 # --- the validity notice -------------------------------------------------------------------------
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def in_last_months(policy: Policy, today: datetime.date) -> bool:
-    """Whether `today` is in the policy's last six months in force: from six months before the day after
-    its last day (2028-02-16 → from 2027-08-17) to that last day."""
-    last = policy.expiry_date
-    if last is None or policy.validity_status(today) != Policy.ValidityStatus.IN_FORCE:
-        return False
-    return months_before(last + datetime.timedelta(days=1), VALIDITY_NOTICE_MONTHS) <= today
+    """Whether `today` is in the policy's last six months in force, by the rule its pages warn by
+    (Policy.validity_warning: 2028-02-16 → from 2027-08-17 to that last day)."""
+    warning = policy.validity_warning(today)
+    return warning is not None and policy.validity_status(today) == Policy.ValidityStatus.IN_FORCE
 
 
 def expiring_notices(today: datetime.date) -> dict[int, list[Policy]]:

@@ -243,7 +243,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measure
-        fields = ["id", "number", "title", "pillar", "policy", "url", "application"]
+        fields = ["id", "number", "title", "pillar", "policy", "url", "checked_on", "application"]
 
     def get_url(self, measure) -> str:
         return site_url(measure.get_absolute_url())

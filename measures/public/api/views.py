@@ -112,7 +112,7 @@ class MeasureViewSet(AttachedViewSet):
     queryset = (
         Measure.objects.published()
         .select_related("policy", "pillar")
-        .only("id", "number", "title", "status", "policy__slug", "pillar__number")
+        .only("id", "number", "title", "status", "checked_on", "policy__slug", "pillar__number")
         .order_by("policy__slug", "number")
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind, attach_eligibility
 from measures.domain.models import Award, Measure, Policy
+from measures.domain.upcoming import scheduled_publications
 from measures.public import linked_data
 from measures.public.alerts import follow_url
 from measures.public.charts import award_chart
@@ -91,7 +92,8 @@ def measure_detail(request, slug, number):
         policy = get_object_or_404(Policy, slug=slug)
         if 1 <= number <= policy.declared_measure_count:
             # A declared measure whose text is not yet known: say so instead of a bare 404.
-            return render(request, "measures/measure_pending.html", {"policy": policy, "number": number}, status=404)
+            context = {"policy": policy, "number": number, "validity_warning": policy.validity_warning()}
+            return render(request, "measures/measure_pending.html", context, status=404)
         raise Http404("没有这条措施。")
     return render_measure(request, measure)
 
@@ -144,6 +146,9 @@ def render_measure(
         "measure_facts": measure_facts,
         "last_change": latest,
         "linked_data": structured,
+        "validity_warning": policy.validity_warning(timezone.localdate()),
+        # 已知的后续变化: only that a reviewed change is scheduled and when (one query); not ?as_of.
+        "scheduled_publications": [] if "as_of" in request.GET else scheduled_publications(measure),
         **(extra or {}),
     }
     if "as_of" in request.GET:
@@ -164,6 +169,7 @@ def _policy_context(policy):
         "policy": policy,
         # Today in Xiamen (TIME_ZONE), not on the server's clock.
         "validity_status": policy.validity_status(timezone.localdate()),
+        "validity_warning": policy.validity_warning(timezone.localdate()),
         "pending_numbers_text": number_ranges(policy.pending_measure_numbers),
     }
 

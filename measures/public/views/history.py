@@ -80,6 +80,7 @@ def measure_history(request, slug, number):
         "measure": measure,
         "changes": timeline.measure_changes(measure),
         "limit": timeline.LATEST_CHANGES,
+        "validity_warning": policy.validity_warning(timezone.localdate()),
     }
     return render(request, "measures/history.html", context)
 
