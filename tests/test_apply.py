@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from measures.domain.eligibility import ApplicationInfo, WindowKind, attach_measure_facts, merge_facts
 from measures.domain.models import Award, Measure
@@ -148,6 +148,22 @@ def test_an_expected_window_stays_beside_an_annual_notice_and_goes_when_dates_ar
     first, latest = info.history.order_by("history_id")
     assert first.window_kind == WindowKind.ANNUAL_NOTICE and first.expected_basis == "以往年度通知于3月发布"
     assert latest.window_kind == WindowKind.DATES and latest.expected_opens == datetime.date(2027, 3, 1)
+
+
+def test_an_expected_window_still_to_come_is_a_known_change_and_a_past_one_is_not(client, small_policy):
+    today = timezone.localdate()
+    info = record(
+        measure=small_measure(small_policy),
+        expected_opens=today + datetime.timedelta(days=60),
+        expected_closes=today + datetime.timedelta(days=90),
+        expected_basis="以往年度通知于3月发布",
+    )
+    upcoming = between(page(client, "/policies/test-policy/measures/1/"), 'id="upcoming-heading"', "</section>")
+    assert "预计</span> 申报时间：" in upcoming and "以往年度通知于3月发布" in upcoming
+    info.expected_opens = today - datetime.timedelta(days=30)
+    info.expected_closes = today - datetime.timedelta(days=1)
+    info.save()
+    assert 'id="upcoming-heading"' not in page(client, "/policies/test-policy/measures/1/")
 
 
 def test_an_awards_firm_window_hides_its_measures_expected_one(small_policy):

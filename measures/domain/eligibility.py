@@ -391,6 +391,13 @@ class ApplicationFacts:
         return len(self.missing) == len(self.FACT_NAMES) and self.expected_window is None
 
 
+def coming_expected_windows(facts, today: datetime.date) -> list[Window]:
+    """The expected windows (预计) among these ApplicationFacts that have not closed by `today`, each once,
+    in order: known changes not yet in force (已知的后续变化)."""
+    windows = (f.expected_window for f in facts if f.expected_window is not None)
+    return list(dict.fromkeys(w for w in windows if (w.closes or w.opens) >= today))
+
+
 def _entry(info: ApplicationInfo | None) -> ApplicationEntry | None:
     if info is None or not (info.entry_name or info.entry_url):
         return None
