@@ -37,11 +37,12 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
 locale/%/LC_MESSAGES/djangojs.mo: locale/%/LC_MESSAGES/djangojs.po $(BIN)/.installed-run
 	$(BIN)/pybabel --quiet compile --domain djangojs --locale $* --input-file $< --output-file $@
 
-# axe-core for the browser tests (tests/browser/) and the Nu HTML Checker (vnu-jar, run on Debian's Java
-# by tests/test_html_validity.py), reinstalled when the lock file changes. No install scripts: vnu-jar's
-# would download a Java runtime from outside the package registries.
+# axe-core and pa11y for the browser tests (tests/browser/; pa11y drives Debian's Chromium) and the Nu HTML
+# Checker (vnu-jar, run on Debian's Java by tests/test_html_validity.py), reinstalled when the lock file
+# changes. No install scripts: vnu-jar's would download a Java runtime, and puppeteer's (under pa11y) a
+# Chrome, from outside the package registries; PUPPETEER_SKIP_DOWNLOAD says so to puppeteer as well.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 # Debian's Chromium and a CJK font for the browser tests, Java for the HTML checker; installs only what

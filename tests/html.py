@@ -2,6 +2,10 @@
 
 import re
 
+from measures.public.formatting import amount
+
+TAGS = re.compile(r"<[^>]+>")
+
 
 def page(client, url, status=200, **environ):
     """The decoded body of GET `url`, after checking the status code."""
@@ -27,4 +31,15 @@ def result_items(html):
 
 def amounts(html):
     """The display text of each result, in the order listed."""
-    return [re.search(r'<strong class="award__amount">(.*?)</strong>', item).group(1) for item in result_items(html)]
+    found = [re.search(r'<strong class="award__amount">(.*?)</strong>', item).group(1) for item in result_items(html)]
+    return [text_of(amount) for amount in found]
+
+
+def text_of(html):
+    """What a part of a page reads, without its tags."""
+    return TAGS.sub("", html)
+
+
+def amount_html(display_text):
+    """An award's amount as the award cards write it: its figure and unit kept on one line."""
+    return f'<strong class="award__amount">{amount(display_text)}</strong>'

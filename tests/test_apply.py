@@ -100,7 +100,7 @@ def test_an_awards_own_entry_wins_over_its_measures(client, small_policy):
 def test_the_finders_award_cards_link_to_their_entry(client, real_policy):
     record(award=yearly_award(), **ENTRY)
     cards = result_items(page(client, "/awards/"))
-    (known,) = [card for card in cards if "每年每家最高500万元" in card]
+    (known,) = [card for card in cards if '每年每家最高<span class="amount-figure">500万元</span>' in card]
     assert '<a class="apply-link__button" href="https://apply.example.gov.cn/start" rel="noopener external">' in known
     # The finder reads only the entry: a card without one says nothing of where to apply.
     others = [card for card in cards if card is not known]

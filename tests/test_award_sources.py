@@ -3,16 +3,16 @@ from (政策原文 or 新闻摘要, and the clause, linked) and the calculator e
 related documents appear beside its awards in the calculator, and search finds them by name."""
 
 from measures.domain.models import Clause
-from tests.html import between, page
+from tests.html import amount_html, between, page
 
 INCUBATOR = "tech-business-incubator"
 INCUBATOR_RULES = "《厦门市科技型企业孵化器管理办法(征求意见稿)》"
 
 
 def card(html, amount):
-    """The award card holding `amount`, from its list item to its end."""
-    start = html.rindex("<li", 0, html.index(amount))
-    return html[start : html.index("</li>", html.index(amount))]
+    """The award card holding `amount` (a display text), from its list item to its end."""
+    shown = html.index(amount_html(amount))
+    return html[html.rindex("<li", 0, shown) : html.index("</li>", shown)]
 
 
 def test_a_finder_card_says_its_amount_is_a_news_summary_and_links_the_paragraph(client, real_policy):

@@ -14,7 +14,7 @@ from measures.domain.models import Award, Clause, Measure
 from measures.public.exports import spreadsheet_safe
 from measures.public.finder import facets
 from tests.data import LARGEST_FIRST, add_award
-from tests.html import amounts, between, page, result_items
+from tests.html import amounts, between, page, result_items, text_of
 from tests.query_budgets import CONTENT_REVISION_QUERIES, FINDER_TALLY_QUERIES
 
 # Each after the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/).
@@ -155,7 +155,7 @@ def test_each_result_links_to_its_clause(client, real_policy):
 
 def test_a_result_shows_its_nature_recipient_and_condition(client, real_policy):
     (result,) = result_items(page(client, "/awards/?min=3000&limit=exact"))
-    assert "一次性3000万元" in result
+    assert "一次性3000万元" in text_of(result)
     assert "奖励" in result
     assert "全国重点实验室、国家工程研究中心、国家技术创新中心、国家制造业创新中心等国家级创新平台" in result
     assert "新获批建设（含重组入列）" in result

@@ -8,8 +8,9 @@ from django.utils import translation
 
 from measures.domain.models import Award, Clause, Measure
 from measures.public.charts import PLOT_WIDTH, award_chart, scale_step, scaled
+from measures.public.formatting import amount
 from tests.data import add_more_data
-from tests.html import between, page
+from tests.html import between, page, text_of
 from tests.query_budgets import POLICY_PAGE_QUERIES
 
 # The real policy's awards in policy order (measure, clause, position), as the chart labels them.
@@ -169,13 +170,17 @@ def test_the_data_table_lists_the_same_eight_amounts_under_their_measure_numbers
     assert "<summary>查看数据表</summary>" in html
     table = table_of(html)
     assert '<caption id="award-chart-table-caption">各项奖补金额（与上图数据相同）</caption>' in table
-    assert re.findall(r'<th scope="col">([^<]*)</th>', table) == ["金额", "方式", "支持对象"]
+    assert re.findall(r'<th scope="col" id="[^"]+">([^<]*)</th>', table) == ["金额", "方式", "支持对象"]
     groups = []
     for body in re.findall(r"<tbody>(.*?)</tbody>", table, flags=re.S):
         heading = re.search(
-            r'<th class="award-chart__table-measure" scope="rowgroup" colspan="3"><a href="([^"]+)">([^<]*)</a>', body
+            r'<th class="award-chart__table-measure" scope="rowgroup" colspan="3" id="[^"]+">'
+            r'<a href="([^"]+)">([^<]*)</a>',
+            body,
         )
-        amounts = re.findall(r'<td class="award-chart__amount"><a [^>]*>([^<]*)</a></td>', body)
+        amounts = [
+            text_of(a) for a in re.findall(r'<td class="award-chart__amount"[^>]*><a [^>]*>(.*?)</a></td>', body)
+        ]
         groups.append((heading[1], heading[2], amounts))
     assert groups == [
         ("/policies/kjcx-2025/measures/2/", "第2条 加强高能级创新平台建设", ["一次性3000万元"]),
@@ -192,10 +197,18 @@ def test_the_data_table_lists_the_same_eight_amounts_under_their_measure_numbers
     assert "企业自主建设的国家级制造业中试平台" in table
 
 
+def test_each_cell_of_the_table_names_its_measure_and_its_column(client, real_policy):
+    table = table_of(page(client, "/"))
+    assert '<th scope="col" id="award-chart-amount">金额</th>' in table
+    assert 'scope="rowgroup" colspan="3" id="award-chart-measure-6">' in table
+    cells = re.findall(r'<td class="award-chart__amount" headers="([^"]+)">', table)
+    assert len(cells) == 8 and cells[-1] == "award-chart-measure-6 award-chart-amount"
+
+
 def test_each_amount_in_the_table_links_to_its_clause(client, real_policy):
     table = table_of(page(client, "/"))
-    assert '<a href="/policies/kjcx-2025/measures/2/#clause-2">一次性3000万元</a>' in table
-    assert '<a href="/policies/kjcx-2025/measures/3/#clause-1">最高1000万元</a>' in table
+    assert f'<a href="/policies/kjcx-2025/measures/2/#clause-2">{amount("一次性3000万元")}</a>' in table
+    assert f'<a href="/policies/kjcx-2025/measures/3/#clause-1">{amount("最高1000万元")}</a>' in table
 
 
 # Edge cases

@@ -8,10 +8,9 @@ from measures.domain.models import Award, Clause, PublicationStatus
 from measures.domain.public_history import PublicChange
 from measures.editing.publishing import PublishingError, publish_clause_draft, publish_draft, start_draft_of_change
 from tests.admin_forms import clause_url, form_data
-from tests.html import between, page
+from tests.html import amount_html, between, page, text_of
 
 MEASURE_3 = "/policies/kjcx-2025/measures/3/"
-AMOUNT = '<strong class="award__amount">{}</strong>'
 
 
 @pytest.fixture
@@ -58,7 +57,7 @@ def test_an_award_changed_in_a_draft_stays_unseen_until_the_draft_is_published(c
 
     published = Award.objects.get(pk=award.pk)  # the same row: the finder, anchors and history follow its id
     assert (published.clause_id, published.position, published.amount_yuan) == (clause.pk, 2, 1_200_000)
-    assert "最高120万元" in clause_section(client)
+    assert "最高120万元" in text_of(clause_section(client))
     assert client.get("/api/v1/awards/", {"min": 110, "max": 130}).json()["count"] == 1
     record = published.history.first()
     assert (record.history_change_reason, record.history_user) == ("上限提高到120万元；经局务会审定", editor)
@@ -90,7 +89,7 @@ def test_awards_added_and_removed_in_a_draft_are_added_and_removed_on_publicatio
     moved = Award.objects.get(pk=added.pk)  # the new award keeps the id it had in the draft
     assert (moved.clause_id, moved.draft_of_id, moved.position) == (clause.pk, None, 5)
     section = clause_section(client)
-    assert AMOUNT.format("一次性最高666万元") in section and AMOUNT.format("最高1000万元") not in section
+    assert amount_html("一次性最高666万元") in section and amount_html("最高1000万元") not in section
     kinds = set(PublicChange.objects.filter(subject="award").values_list("object_id", "kind"))
     assert {(dropped.pk, "deleted"), (added.pk, "published")} <= kinds
 

@@ -6,9 +6,7 @@ from django.contrib.auth.models import User
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.editing.publishing import start_draft_of_change
-from tests.html import between
-
-AMOUNT = '<strong class="award__amount">{}</strong>'
+from tests.html import amount_html, between
 
 
 @pytest.fixture
@@ -39,7 +37,7 @@ def test_an_editor_sees_a_draft_of_a_change_as_its_measure_page_will_be(editor_c
     html = response.content.decode()
     section = between(html, 'id="clause-1"', "</section>")
     assert "预览中的新措辞。" in section
-    assert AMOUNT.format("最高120万元") in section and AMOUNT.format("最高100万元") not in section
+    assert amount_html("最高120万元") in section and amount_html("最高100万元") not in section
     assert html.count('id="clause-1"') == 1
     assert "草稿预览" in html
     # Laid out as the public page: the same template, from the breadcrumb to the links to the next measures.
@@ -60,7 +58,7 @@ def test_a_preview_is_never_cached_nor_indexed(editor_client, draft):
     copy = draft.awards.get(draft_of__position=2)
     copy.amount_yuan = 1_300_000
     copy.save()
-    assert AMOUNT.format("最高130万元") in preview(editor_client, draft).content.decode()
+    assert amount_html("最高130万元") in preview(editor_client, draft).content.decode()
 
 
 def test_a_draft_measure_is_previewed_with_its_draft_clauses_and_awards(editor_client, real_policy):
@@ -88,7 +86,7 @@ def test_a_draft_measure_is_previewed_with_its_draft_clauses_and_awards(editor_c
 
     html = preview(editor_client, measure).content.decode()
 
-    assert "预览措施" in html and "预览措施的第一段。" in html and AMOUNT.format("一次性777万元") in html
+    assert "预览措施" in html and "预览措施的第一段。" in html and amount_html("一次性777万元") in html
     assert editor_client.get("/policies/kjcx-2025/measures/7/").status_code == 404  # still pending to the public
 
 
@@ -107,7 +105,7 @@ def test_a_draft_award_is_previewed_on_its_clause(editor_client, clause):
 
     html = preview(editor_client, award).content.decode()
 
-    assert AMOUNT.format("最高888万元") in between(html, 'id="clause-1"', "</section>")
+    assert amount_html("最高888万元") in between(html, 'id="clause-1"', "</section>")
 
 
 def test_a_visitor_is_sent_to_the_login_page(client, draft):

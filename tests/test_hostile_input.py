@@ -83,6 +83,7 @@ PATTERN_PATHS = {
 }
 SITE_PATHS = [
     "/robots.txt",
+    "/site-address.css",
     "/api/schema/",
     "/api/docs/",
     "/static/css/site.css",

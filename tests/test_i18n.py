@@ -20,7 +20,7 @@ from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.public.formatting import html_lang, pillar_numeral
 from measures.public.views.search import EXAMPLE_TERMS
-from tests.html import between, page
+from tests.html import amount_html, between, page, text_of
 from tests.query_budgets import MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django"
@@ -202,8 +202,8 @@ def test_the_switch_does_not_send_the_visitor_to_another_site(client, db):
 def test_measure_3_in_english_shows_its_amounts_in_millions(english, real_policy):
     html = page(english, "/policies/kjcx-2025/measures/3/")
     for text in ["one-off RMB 2 million", "up to RMB 1 million", "up to RMB 500,000", "up to RMB 10 million"]:
-        assert f'<strong class="award__amount">{text}</strong>' in html
-    award = between(html, ">up to RMB 10 million</strong>", "</li>")
+        assert amount_html(text) in html
+    award = between(html, f"{amount_html('up to RMB 10 million')}", "</li>")
     assert '<span class="award__nature">support</span>' in award
     assert "<dt>Recipient</dt>" in award
     assert "国家重点研发计划“政府间国际科技创新合作”项目成果" in award
@@ -213,7 +213,7 @@ def test_measure_3_in_english_shows_its_amounts_in_millions(english, real_policy
 def test_measure_2_in_english_shows_the_one_off_award_and_keeps_the_clause_chinese(english, real_policy):
     html = page(english, "/policies/kjcx-2025/measures/2/")
     second = between(html, 'id="clause-2"', "</section>")
-    assert '<strong class="award__amount">one-off RMB 30 million</strong>' in second
+    assert amount_html("one-off RMB 30 million") in second
     assert '<span class="award__nature">reward</span>' in second
     assert "News summary" in second
     assert "给予一次性3000万元奖励" in second
@@ -222,8 +222,8 @@ def test_measure_2_in_english_shows_the_one_off_award_and_keeps_the_clause_chine
 
 def test_measure_6_in_english_shows_a_yearly_award_per_organisation(english, real_policy):
     html = page(english, "/policies/kjcx-2025/measures/6/")
-    assert '<strong class="award__amount">up to RMB 5 million per year per organisation</strong>' in html
-    assert '<strong class="award__amount">up to RMB 30 million</strong>' in html
+    assert amount_html("up to RMB 5 million per year per organisation") in html
+    assert amount_html("up to RMB 30 million") in html
     assert "每年每家最高500万元" in html  # in the clause text and the quoted source phrase
 
 
@@ -236,7 +236,7 @@ def test_the_home_page_in_english_gives_dates_figures_and_status_in_english(engl
     assert "6 of 12 measures recorded" in html
     assert "Measures yet to be recorded: 7–12." in html
     largest = between(html, 'class="top-awards"', "</ol>")
-    assert largest.index("one-off RMB 30 million") < largest.index("up to RMB 30 million")
+    assert text_of(largest).index("one-off RMB 30 million") < text_of(largest).index("up to RMB 30 million")
     assert "2025年" not in between(html, '<dl class="meta">', "</dl>").replace(real_policy.issue_date_note, "")
 
 

@@ -9,7 +9,7 @@ from measures.domain.models import Clause, Measure, Policy
 from measures.public.formatting import zh_numeral
 from measures.public.views.browse import number_ranges
 from tests.data import add_more_data
-from tests.html import between, page
+from tests.html import amount_html, between, page, text_of
 from tests.query_budgets import CONTENT_REVISION_QUERIES, MEASURE_PAGE_QUERIES, PILLAR_PAGE_QUERIES, POLICY_PAGE_QUERIES
 
 
@@ -151,7 +151,8 @@ def test_the_home_page_shows_headline_figures_with_the_largest_award_first(clien
     figures = between(page(client, "/"), 'class="figures"', "</section>")
     assert '<span class="figure__value">8</span><span class="figure__label">已录入奖补金额（项）' in figures
     largest = between(figures, 'class="top-awards"', "</ol>")
-    assert largest.index("一次性3000万元") < largest.index("最高3000万元") < largest.index("最高1000万元")
+    read = text_of(largest)
+    assert read.index("一次性3000万元") < read.index("最高3000万元") < read.index("最高1000万元")
     assert 'href="/policies/kjcx-2025/measures/2/#clause-2"' in largest
 
 
@@ -214,12 +215,12 @@ def test_measure_3_shows_its_five_awards(client, real_policy):
     html = page(client, "/policies/kjcx-2025/measures/3/")
     assert "<h1>第3条 拓展科技交流合作平台</h1>" in html
     for text in ["一次性200万元", "最高100万元", "最高50万元", "最高300万元", "最高1000万元"]:
-        assert f'<strong class="award__amount">{text}</strong>' in html
+        assert amount_html(text) in html
     assert html.count('class="award"') == 5
 
 
 def test_measure_3_shows_each_awards_nature_recipient_condition_and_source_phrase(client, real_policy):
-    award = between(page(client, "/policies/kjcx-2025/measures/3/"), ">一次性200万元</strong>", "</li>")
+    award = between(page(client, "/policies/kjcx-2025/measures/3/"), amount_html("一次性200万元"), "</li>")
     assert "奖励" in award
     assert "国家级国际科技合作基地、对台科技合作与交流基地" in award
     assert "新入选" in award
@@ -256,8 +257,8 @@ def test_measure_2_shows_both_clauses_the_first_as_incomplete_policy_text(client
 
 def test_measure_6_shows_a_yearly_award_per_recipient_and_the_basis_of_another(client, real_policy):
     html = page(client, "/policies/kjcx-2025/measures/6/")
-    assert "每年每家最高500万元" in html
-    assert "按设备投入情况" in between(html, ">最高3000万元</strong>", "</li>")
+    assert amount_html("每年每家最高500万元") in html
+    assert "按设备投入情况" in between(html, amount_html("最高3000万元"), "</li>")
 
 
 def test_the_measure_page_has_a_breadcrumb_from_policy_to_pillar_to_measure(client, real_policy):

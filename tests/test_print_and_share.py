@@ -31,6 +31,7 @@ def test_every_content_page_has_the_print_stylesheet_the_print_button_and_its_ad
     for url in CONTENT_PAGES:
         html = page(client, url)
         assert '<link rel="stylesheet" href="/static/css/print.css" media="print">' in html, url
+        assert '<link rel="stylesheet" href="/site-address.css" media="print">' in html, url
         # Hidden until static/js/page-tools.js shows it: without JavaScript there is nothing to click.
         assert '<button type="button" class="page-tools__print" data-print hidden>打印</button>' in html, url
         assert '<script src="/static/js/page-tools.js" defer></script>' in html, url
@@ -44,9 +45,17 @@ def test_the_print_stylesheet_is_a4_without_chrome_and_prints_link_targets():
     hidden = css[: css.index("display: none !important")]
     for chrome in (".site-header", ".site-nav", ".language-switch", ".breadcrumb", ".page-tools", "button", "form"):
         assert f"\n{chrome}," in hidden or f"\n{chrome} " in hidden, chrome
-    assert 'a[href]::after {\n  content: " <" attr(href) ">";' in css
+    assert 'a[href]::after {\n  content: "<" attr(href) ">";' in css
+    assert 'a[href^="/"]::after {\n  content: "<" var(--site-address, "") attr(href) ">";' in css
     for card in (".clause", ".award", ".related-doc"):
         assert re.search(rf"\n{re.escape(card)},[^{{]*{{\s*break-inside: avoid", css), card
+
+
+def test_the_site_address_for_printed_links_is_site_url_whatever_host_asked(client, settings, db):
+    settings.SITE_URL = "https://policy.example.cn"
+    response = client.get("/site-address.css", headers={"host": "localhost"})
+    assert response["Content-Type"].startswith("text/css")
+    assert ':root {\n  --site-address: "https://policy.example.cn";\n}' in response.content.decode()
 
 
 @pytest.mark.parametrize(

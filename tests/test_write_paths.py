@@ -20,20 +20,21 @@ from measures.domain.public_history import PublicChange
 from measures.editing import backup
 from measures.editing.publishing import publish_draft, start_draft_of_change
 from measures.management.commands.check_derived import differences
-from tests.html import page
+from tests.html import page, text_of
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"
 
 
 def public_view(client):
-    """What the public sees of the small policy's awards: the finder, its count, the API, the page."""
-    finder = page(client, "/awards/")
+    """What the public sees of the small policy's awards: the finder, its count, the API, the page (the
+    finder and the page as their text reads)."""
+    finder = text_of(page(client, "/awards/"))
     api = client.get("/api/v1/awards/").json()
     return {
         "finder": finder,
         "api_amounts": sorted(award["amount_yuan"] for award in api["results"]),
         "api_count": api["count"],
-        "page": page(client, MEASURE_PAGE),
+        "page": text_of(page(client, MEASURE_PAGE)),
     }
 
 

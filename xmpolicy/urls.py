@@ -24,6 +24,12 @@ urlpatterns = [
         read_only(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
+    # The site's address for print.css, which writes it before the targets of the site's own links.
+    path(
+        "site-address.css",
+        read_only(TemplateView.as_view(template_name="site-address.css", content_type="text/css")),
+        name="site_address_css",
+    ),
     path(API_PREFIX.removeprefix("/"), include("measures.public.api.urls")),
     # 关注: e-mail alerts (sign-up, confirmation, managing, one-click unsubscribe); never cached.
     path("follow/", include("measures.public.alerts.urls")),

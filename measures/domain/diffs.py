@@ -38,7 +38,11 @@ LABELS = {
     "condition": _("条件"),
     "basis": _("计算依据"),
     "source_phrase": _("原文表述"),
+    "title_en": _("英文译名（非官方）"),
+    "name_en": _("英文名称（非官方）"),
 }
+# The fields written in English (the glosses): their diffs are marked lang="en" on every page.
+ENGLISH_FIELDS = {"title_en", "name_en"}
 
 
 # How many characters of unchanged text stay on each side of a change; more is cut to "…".
@@ -73,6 +77,10 @@ class FieldChange:
     old: str
     new: str
     whole: bool = False
+
+    @property
+    def is_english(self) -> bool:
+        return self.name in ENGLISH_FIELDS
 
     @property
     def segments(self) -> list[Segment]:

@@ -54,6 +54,12 @@ class RecipientKind(Audited):
         help_text="出现在政策计算器的网址中（/calculator/?kind=网址标识），只用小写字母、数字和连字符；发布后请勿修改。",
     )
     name = models.CharField("名称", max_length=100, unique=True, help_text="照政策原文的说法，如“科技型企业孵化器”。")
+    name_en = models.CharField(
+        "英文名称（非官方）",
+        max_length=200,
+        blank=True,
+        help_text="英文界面显示为“英文名称（中文名称）”，如“Tech business incubator”；非官方译名，可留空。",
+    )
     explanation = models.CharField(
         "说明",
         max_length=300,
@@ -492,13 +498,13 @@ def attach_eligibility(awards, measure: Measure | None = None) -> list[Award]:
     links = (
         AwardRecipientKind.objects.filter(award_id__in=ids)
         .order_by("kind__order", "kind__slug")
-        .values_list("award_id", "kind_id", "kind__slug", "kind__name", "kind__group", "kind__order")
+        .values_list("award_id", "kind_id", "kind__slug", "kind__name", "kind__name_en", "kind__group", "kind__order")
     )
     made: dict[int, RecipientKind] = {}
     kinds: dict[int, list] = {}
-    for award_id, kind_id, slug, name, group, order in links:
+    for award_id, kind_id, slug, name, name_en, group, order in links:
         if kind_id not in made:
-            made[kind_id] = RecipientKind(pk=kind_id, slug=slug, name=name, group=group, order=order)
+            made[kind_id] = RecipientKind(pk=kind_id, slug=slug, name=name, name_en=name_en, group=group, order=order)
         kinds.setdefault(award_id, []).append(made[kind_id])
     by_measure, by_award = _infos(models.Q(award_id__in=ids) | models.Q(measure_id__in=measure_ids))
     for award in awards:

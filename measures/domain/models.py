@@ -225,6 +225,17 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def english_gloss_field():
+    """A title's English gloss for the English pages: this site's own translation, shown there as an
+    unofficial translation beside the Chinese title, the only official one."""
+    return models.CharField(
+        "英文译名（非官方）",
+        max_length=300,
+        blank=True,
+        help_text="英文界面在中文标题旁显示，并注明“非官方译文”；只翻译原文已有的标题，不得增添内容。可留空。",
+    )
+
+
 class Policy(Audited):
     class ValidityStatus(models.TextChoices):
         NOT_YET = "not_yet", _("尚未施行")
@@ -236,6 +247,7 @@ class Policy(Audited):
     )
     title = models.CharField("标题", max_length=200, help_text="政策全称，不含书名号。")
     short_title = models.CharField("简称", max_length=50, blank=True, help_text="如“若干措施”，不含书名号。")
+    title_en = english_gloss_field()
     document_number = models.CharField(
         "文号", max_length=50, blank=True, help_text="如 厦委发〔2025〕1号，括号用六角括号〔〕。"
     )
@@ -370,6 +382,7 @@ class Pillar(Audited):
     policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="pillars")
     number = models.PositiveSmallIntegerField("序号", help_text="政策中的第几个方面，从1开始。")
     title = models.CharField("标题", max_length=200)
+    title_en = english_gloss_field()
 
     duplicate_number_message = "该政策中已有相同序号的方面，请换一个序号。"
 
@@ -415,7 +428,7 @@ class MeasureQuerySet(ContentQuerySet):
 
     def for_tree(self):
         """What a list of measures needs: numbers and titles, none of the clause text."""
-        return self.only("id", "number", "title", "policy_id", "pillar_id")
+        return self.only("id", "number", "title", "title_en", "policy_id", "pillar_id")
 
     def for_detail(self):
         """One measure page: its policy and pillar joined, its clauses and their awards prefetched."""
@@ -443,6 +456,7 @@ class Measure(Audited):
         help_text="最近一次对照信息来源逐段核对本条措施（条款、金额、申兑信息）的日期，向公众显示。"
         "可在措施列表中选中后用“标记为今天已与来源核对”填写，历史记录会记下核对人。",
     )
+    title_en = english_gloss_field()
 
     objects = MeasureQuerySet.as_manager()
     status = status_field()

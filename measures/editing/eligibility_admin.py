@@ -25,7 +25,7 @@ class RecipientKindAdmin(EditorModelAdmin):
     search_fields = ("name", "slug", "aliases", "explanation")
     ordering = ("group", "order", "slug")
     fieldsets = (
-        (None, {"fields": ("name", "aliases", "slug", "group", "order", "explanation")}),
+        (None, {"fields": ("name", "name_en", "aliases", "slug", "group", "order", "explanation")}),
         ("记录", {"fields": LAST_SAVED_FIELDS}),
     )
 

@@ -31,6 +31,12 @@ OVERWRITE_REASON = "按数据文件覆盖编辑修改"
 LOADER_REASONS = (IMPORT_REASON, OVERWRITE_REASON)
 
 
+def _given(item: dict, *names: str) -> dict:
+    """The fields of `names` that the file gives for `item`: an optional field it leaves out (an English
+    gloss) is left as the editors have it."""
+    return {name: item[name] for name in names if name in item}
+
+
 @dataclass
 class LoadReport:
     created: int = 0
@@ -63,7 +69,7 @@ class PolicyLoader:
         pillars = {}
         for pillar in data["pillars"]:
             pillars[pillar["number"]] = self._sync(
-                Pillar, {"policy": policy, "number": pillar["number"]}, {"title": pillar["title"]}
+                Pillar, {"policy": policy, "number": pillar["number"]}, _given(pillar, "title", "title_en")
             )
 
         kinds = {}
@@ -79,7 +85,7 @@ class PolicyLoader:
             measure = measures[item["number"]] = self._sync(
                 Measure,
                 {"policy": policy, "number": item["number"]},
-                {"title": item["title"], "pillar": pillars[item["pillar"]]},
+                {**_given(item, "title", "title_en"), "pillar": pillars[item["pillar"]]},
             )
             for position, clause_data in enumerate(item["clauses"], start=1):
                 clause_fields = {k: v for k, v in clause_data.items() if k != "awards"}

@@ -7,6 +7,20 @@ from measures.public import formatting
 
 register = template.Library()
 
-for name in ("zh_numeral", "pillar_numeral", "html_lang", "web_url", "official_url", "site_url", "zh", "zoned_time"):
+FILTERS = (
+    "zh_numeral",
+    "pillar_numeral",
+    "html_lang",
+    "web_url",
+    "official_url",
+    "site_url",
+    "zh",
+    "zh_runs",
+    "kind_name",
+    "gloss",
+    "amount",
+    "zoned_time",
+)
+for name in FILTERS:
     register.filter(name, getattr(formatting, name))
 register.simple_tag(formatting.zh_lang, name="zh_lang")

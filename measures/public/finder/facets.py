@@ -17,6 +17,7 @@ from measures.domain.models import Award
 from measures.public.finder.bands import AMOUNT_BANDS
 from measures.public.finder.filters import Facet, FacetOption
 from measures.public.finder.tally import ALL, LATEST, Question, revision_key, scope_of, within
+from measures.public.formatting import kind_label
 
 POLICIES_SHOWN = 8  # the policy facet lists the policies with the most awards; the rest are a click away
 
@@ -97,10 +98,10 @@ def _kind_facet(tally, cleaned, label):
     question = Question.of(cleaned)  # the kind and policy are scopes, not part of it
     chosen = cleaned.get("kind")
     options = []
-    for pk, slug, name in tally.kinds:
+    for pk, slug, name, name_en in tally.kinds:
         count = tally.count(("kind", pk), question)
         if count or (chosen is not None and chosen.pk == pk):
-            options.append(FacetOption(slug, name, count))
+            options.append(FacetOption(slug, kind_label(name, name_en), count))
     return Facet("kind", label, options)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import LISTING_ORDER, Award, Policy
 from measures.public.finder.bands import AMOUNT_BANDS, BANDS_BY_SLUG
+from measures.public.formatting import kind_label
 from measures.text import money
 from xmpolicy.nul import has_nul, without_nul
 
@@ -258,14 +259,17 @@ class AwardFilter(django_filters.FilterSet):
         awards = self._filtered_without("kind")
         rows = (
             AwardRecipientKind.objects.filter(award__in=awards.values("pk"))
-            .values("kind__slug", "kind__name", "kind__order")
+            .values("kind__slug", "kind__name", "kind__name_en", "kind__order")
             .annotate(count=Count("award_id"))
             .order_by("kind__order", "kind__slug")
         )
-        options = [FacetOption(row["kind__slug"], row["kind__name"], row["count"]) for row in rows]
+        options = [
+            FacetOption(row["kind__slug"], kind_label(row["kind__name"], row["kind__name_en"]), row["count"])
+            for row in rows
+        ]
         chosen = self.form.cleaned_data.get("kind")
         if chosen is not None and chosen.slug not in {option.value for option in options}:
-            options.append(FacetOption(chosen.slug, chosen.name, 0))
+            options.append(FacetOption(chosen.slug, kind_label(chosen.name, chosen.name_en), 0))
         return Facet("kind", self.filters["kind"].label, options)
 
     def _choice_facet(self, name, choices):

@@ -23,6 +23,9 @@ from measures.public.finder.filters import finder_awards
 from measures.text import money
 from xmpolicy.optional_cache import OptionalCache
 
+# Raised when what _count() returns changes shape (the kinds gained their English name: 2), so that a
+# shared cache never hands a new worker a tally of the old shape.
+TALLY_SHAPE = 2
 # Seconds a revision's counts stay in the shared cache: never stale (their key changes), and read only by
 # workers that have not built that revision's tally yet; they are large (docs/benchmarks.md), so an edit's
 # old counts go soon.
@@ -138,7 +141,7 @@ class Tally:
         self.titles_by_number = defaultdict(set)
         for (_, number), title in pillar_titles.items():
             self.titles_by_number[number].add(title)
-        self.kinds = kinds  # [(id, slug, name)], in the kinds' order
+        self.kinds = kinds  # [(id, slug, name, English name)], in the kinds' order
         self.policies = policies  # {id: (slug, label)}
         # The policies, most awards first (ties by address): the policy facet stops early along it.
         self.policies_by_size = sorted(
@@ -208,12 +211,16 @@ class _Latest:
 LATEST = _Latest()
 
 
+def cache_key(revision_key: str) -> str:
+    """Where a revision's counts are kept in the shared cache (read by tally_check too)."""
+    return f"award-tally:{TALLY_SHAPE}:{revision_key}"
+
+
 def _tally(key: str) -> Tally:
-    cache_key = f"award-tally:{key}"
-    parts = COUNTS.get(cache_key)  # None too when the cache fails: counted afresh
+    parts = COUNTS.get(cache_key(key))  # None too when the cache fails: counted afresh
     if parts is None:
         parts = _count()
-        COUNTS.set(cache_key, parts, TALLY_TIMEOUT)
+        COUNTS.set(cache_key(key), parts, TALLY_TIMEOUT)
     return Tally(*parts)
 
 
@@ -238,7 +245,7 @@ def _count() -> tuple:
         (policy, number): title
         for policy, number, title in Pillar.objects.filter(Exists(holding)).values_list("policy", "number", "title")
     }
-    kinds = list(RecipientKind.objects.public().in_order().values_list("pk", "slug", "name"))
+    kinds = list(RecipientKind.objects.public().in_order().values_list("pk", "slug", "name", "name_en"))
     listed = Policy.objects.filter(pk__in=awards.values("listed_policy"))
     policies = {
         pk: (slug, short or title)

@@ -21,7 +21,7 @@ def _comparable(parts) -> str:
 
 def finder_tally(repair: bool) -> list[str]:
     revision = tally.revision_key(request=None)  # no request: the revision as it is now
-    key = f"award-tally:{revision}"
+    key = tally.cache_key(revision)
     kept = tally.COUNTS.get(key)
     if kept is None:  # nothing counted for this revision yet (or no cache): the next question counts afresh
         return []

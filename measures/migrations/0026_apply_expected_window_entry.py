@@ -25,7 +25,7 @@ class AddTextColumnKeepingTriggers(migrations.AddField):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0024_current_checked_on'),
+        ('measures', '0025_english_glosses'),
     ]
 
     operations = [

@@ -1,0 +1,176 @@
+"""Every public page the site answers with, and the state each needs, in the order a reader meets them:
+read by the checks that go over every page (tests/test_html_validity.py, tests/test_language_of_parts.py).
+A page that a new feature adds goes into PAGES below."""
+
+import contextlib
+import datetime
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from unittest import mock
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import OperationalError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from measures.domain.documents import RelatedDocument
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.review import DraftReview, ReviewState
+
+MEASURE = "/policies/kjcx-2025/measures/2/"
+
+
+@contextlib.contextmanager
+def rate_limited():
+    """A search allowance of one a minute: the second search is the 429 page."""
+    cache.clear()  # no count left from an earlier search
+    with override_settings(SEARCH_RATE_LIMIT=(1, 60)):
+        yield
+
+
+@contextlib.contextmanager
+def database_down():
+    """Every use of the database fails as it does when the server is down: the 503 page."""
+    error = OperationalError("connection failed: Connection refused")
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=error):
+        yield
+
+
+class _Undo(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def nothing_published_yet():
+    """No policy at all, as on a new site (the home page says so), undone afterwards."""
+    try:
+        with transaction.atomic():
+            for model in (RelatedDocument, Award, Clause, Measure, Pillar, PolicySource, Policy):
+                model.objects.all().delete()
+            cache.clear()
+            yield
+            raise _Undo
+    except _Undo:
+        cache.clear()  # nothing rendered from the empty site is served afterwards
+
+
+@contextlib.contextmanager
+def checked_expiring_and_scheduled():
+    """The measure checked against its sources, a change scheduled on it (已知的后续变化) and its policy
+    in its last months (将于…失效), undone afterwards."""
+    try:
+        with transaction.atomic():
+            today = timezone.localdate()
+            measure = Measure.objects.get(policy__slug="kjcx-2025", number=2)
+            Measure.objects.filter(pk=measure.pk).update(checked_on=today)
+            Policy.objects.filter(pk=measure.policy_id).update(
+                validity_years=1, effective_date=today.replace(year=today.year - 1) + datetime.timedelta(days=30)
+            )
+            DraftReview.objects.create(
+                content_type=ContentType.objects.get_for_model(Clause),
+                object_id=measure.clauses.first().pk,
+                subject="修改草稿",
+                state=ReviewState.SCHEDULED,
+                reason="校对",
+                fingerprint="-",
+                publish_at=timezone.now() + datetime.timedelta(days=1),
+            )
+            cache.clear()
+            yield
+            raise _Undo
+    except _Undo:
+        cache.clear()
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    status: int = 200
+    # What puts the site in the state the page needs (a function returning a context manager); the
+    # page is the answer to the last of `requests` GETs of `url` made inside it.
+    situation: Callable[[], AbstractContextManager] = contextlib.nullcontext
+    requests: int = 1
+    # Cookies the visitor has besides the language's (the 长辈版's: xmpolicy/elder.py).
+    cookies: tuple[tuple[str, str], ...] = ()
+
+
+TODAY = "{today}"  # replaced by today's date in Xiamen
+
+PAGES = [
+    Page("home", "/"),
+    Page("home before any policy", "/", situation=nothing_published_yet),
+    Page("policy", "/policies/kjcx-2025/"),
+    Page("pillar", "/policies/kjcx-2025/pillars/1/"),
+    Page("measure", MEASURE),
+    Page("measure as of a date", f"{MEASURE}?as_of=2025-03-01"),
+    Page("measure as of today", f"{MEASURE}?as_of={TODAY}"),
+    Page("measure as of a future date", f"{MEASURE}?as_of=2999-01-01"),
+    Page("measure as of a bad date", f"{MEASURE}?as_of=yesterday", 400),
+    Page("measure history", f"{MEASURE}history/"),
+    Page("measure checked, expiring, a change scheduled", MEASURE, situation=checked_expiring_and_scheduled),
+    Page("pending measure", "/policies/kjcx-2025/measures/9/", 404),
+    Page("award finder", "/awards/"),
+    Page("award finder with filters", "/awards/?min=100&max=3000&pillar=1&sort=amount"),
+    Page("award finder with nothing found", "/awards/?min=99999"),
+    Page("award finder with errors", "/awards/?min=abc&band=nope&policy=nope"),
+    Page("award finder's policies", "/awards/policies/?min=1&q=若干"),
+    Page("award finder's policies, none found", "/awards/policies/?q=nothing"),
+    Page("award finder's policies with errors", "/awards/policies/?min=abc", status=400),
+    Page("calculator", "/calculator/"),
+    Page("calculator with an answer", "/calculator/?kind=tech-business-incubator&kind=taiwan-cooperation-base"),
+    Page("calculator with errors", "/calculator/?kind=no-such-kind&valid=2", 400),
+    Page("search", "/search/"),
+    Page("search with results", "/search/?q=孵化"),
+    Page("search with no results", "/search/?q=无此词语"),
+    Page("search by amount", "/search/?q=三千万"),
+    Page("search by a range of amounts", "/search/?q=孵化器+500万以上"),
+    Page("search widened by synonyms", "/search/?q=补贴"),
+    Page("search by a kind's common name", "/search/?q=国家重点实验室"),
+    Page("search with suggestions", "/search/?q=孵化器建设方案"),
+    Page("follow a measure", "/follow/?kind=measure&policy=kjcx-2025&measure=3"),
+    Page("follow the finder's filters", "/follow/?kind=awards&filters=min%3D1000"),
+    Page("follow a calculator answer", "/follow/?kind=calculator&kinds=tech-business-incubator,accelerator"),
+    Page("follow: confirmation sent", "/follow/sent/"),
+    Page("follow: a tampered link", "/follow/confirm/not-a-token/", 400),
+    Page("changes", "/changes/"),
+    Page("downloads", "/downloads/"),
+    Page("accessibility statement", "/accessibility/"),
+    Page("home, 长辈版", "/", cookies=(("elder", "on"),)),
+    Page("measure, 长辈版", MEASURE, cookies=(("elder", "on"),)),
+    Page("API docs", "/api/docs/"),
+    Page("not found", "/no/such/page/", 404),
+    Page("too many requests", "/search/?q=孵化", 429, rate_limited, requests=2),
+    Page("temporarily unavailable", "/", 503, database_down),
+]
+
+
+def edit_once(real_policy):
+    """One edit of a clause and of an award of the real policy, so that the history pages and /changes/
+    show changes as well as first versions."""
+    clause = Clause.objects.get(measure__policy=real_policy, measure__number=2, position=2)
+    clause.text = clause.text.replace("。", "；", 1) + "（校对）"
+    clause._change_reason = "校对条款文字"
+    clause.save()
+    award = Award.objects.filter(clause__measure__policy=real_policy, status=PublicationStatus.PUBLISHED).first()
+    award.recipient += "（校对）"
+    award._change_reason = "补充支持对象"
+    award.save()
+    return real_policy
+
+
+def render(page: Page, language: str) -> str:
+    client = Client(raise_request_exception=False)  # a 503 is an answer here, not an error of the test
+    client.cookies["django_language"] = language
+    for name, value in page.cookies:
+        client.cookies[name] = value
+    url = page.url.replace(TODAY, timezone.localdate().isoformat())
+    with page.situation():
+        for _ in range(page.requests):
+            response = client.get(url)
+    assert response.status_code == page.status, (page.name, language, response.status_code)
+    assert response["Content-Type"].startswith("text/html"), (page.name, language)
+    return response.content.decode()
