@@ -18,8 +18,8 @@ from tests.html import amounts, between, page, result_items, text_of
 from tests.query_budgets import CONTENT_REVISION_QUERIES, FINDER_TALLY_QUERIES
 
 # Each after the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/).
-# The page of results; its count and the facets' come from the tally.
-FINDER_QUERIES = CONTENT_REVISION_QUERIES + FINDER_TALLY_QUERIES + 1
+# The page of results and where to apply for them (去办理); its count and the facets' come from the tally.
+FINDER_QUERIES = CONTENT_REVISION_QUERIES + FINDER_TALLY_QUERIES + 2
 CSV_QUERIES = CONTENT_REVISION_QUERIES + 1  # the results
 POLICY_CHECK_QUERIES = 1  # a `policy` parameter is looked up
 POLICY_KINDS_QUERIES = 1  # the kinds of one policy's awards, counted by the database

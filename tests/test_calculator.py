@@ -178,7 +178,7 @@ def test_a_recorded_fact_replaces_its_pending_mark_and_an_award_overrides_its_me
     answer = between(html, 'id="calculator-answer"', "</article>")
     assert "0592-1111111" in answer and "0592-0000000" not in answer
     assert "依申请" in answer and "测试责任单位" in answer
-    assert answer.count("待录入") == 3
+    assert answer.count("待录入") == 4  # 办理入口, 申报时间, 申兑指南, 所需材料
 
 
 @pytest.mark.parametrize(
@@ -407,7 +407,8 @@ def test_an_award_in_the_api_says_who_can_apply_and_which_facts_are_pending(clie
     assert [kind["slug"] for kind in award["recipient_kinds"]] == [INCUBATOR, "accelerator"]
     facts = award["application"]
     assert facts["departments"] == [] and facts["delivery_mode"] is None and facts["window"] is None
-    assert facts["pending"] == ["departments", "delivery_mode", "window", "guides", "materials", "hotline"]
+    assert facts["pending"] == ["departments", "delivery_mode", "window", "guides", "materials", "hotline", "entry"]
+    assert facts["entry"] is None and facts["expected_window"] is None
     measure = client.get("/api/v1/measures/?measure=6").json()["results"][0]
     assert measure["application"]["pending"] == facts["pending"]
 

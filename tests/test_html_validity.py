@@ -7,6 +7,7 @@ checked in one run of the checker (one Java start for all of them). Any error it
 test, listed page by page.
 """
 
+import datetime
 import json
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from measures.domain.eligibility import ApplicationInfo
+from measures.domain.models import Measure
 from tests.public_pages import PAGES, edit_once, render
 
 pytestmark = [pytest.mark.django_db, pytest.mark.validator]
@@ -29,6 +32,16 @@ LANGUAGES = ("zh-hans", "en")
 @pytest.fixture
 def edited_policy(real_policy):
     edit_once(real_policy)
+    # A 去办理 link and an expected window (预计), the test's own: no source gives either for the policy.
+    ApplicationInfo.objects.create(
+        measure=Measure.objects.get(policy=real_policy, number=2),
+        entry_name="测试办理系统",
+        entry_url="https://apply.example.gov.cn/start",
+        entry_online=True,
+        expected_opens=datetime.date(2027, 3, 1),
+        expected_closes=datetime.date(2027, 3, 31),
+        expected_basis="以往年度通知于3月发布",
+    )
     return real_policy
 
 

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -167,6 +168,10 @@ class WindowKind(models.TextChoices):
     UNPUBLISHED = "unpublished", _("未公布")
 
 
+# The kinds that say when to apply; an expected window (预计) is shown only until one of them is recorded.
+FIRM_WINDOW_KINDS = (WindowKind.YEAR_ROUND, WindowKind.DATES)
+
+
 class ApplicationInfo(Audited):
     """How to apply for the awards of a measure (`measure` set), or for one award where it differs from
     its measure (`award` set). Fields left at their defaults are taken from the measure's record, and
@@ -208,6 +213,34 @@ class ApplicationInfo(Audited):
     window_closes = models.DateField("申报截止日期", null=True, blank=True)
     materials = models.TextField("所需材料", blank=True, help_text="照申报通知或指南录入；不知道时留空。")
     hotline = models.CharField("咨询电话", max_length=100, blank=True, help_text="不知道时留空。")
+    expected_opens = models.DateField("预计开始日期", null=True, blank=True)
+    expected_closes = models.DateField("预计截止日期", null=True, blank=True)
+    expected_basis = models.CharField(
+        "预计的依据",
+        max_length=200,
+        blank=True,
+        help_text="正式申报时间公布前，可按依据填写预计的起止日期，如“以往年度通知于3月发布”；公众页面标为“预计”。"
+        "正式时间公布后，把“申报时间”改为“按申报时间段”或“常年受理”：预计的时间不再显示，修改记录中两者都保留。",
+    )
+    entry_name = models.CharField(
+        "办理入口名称",
+        max_length=100,
+        blank=True,
+        help_text="官方办理系统或窗口的名称，照其网站或申报通知录入；不知道时留空，公众页面显示“待录入”。",
+    )
+    entry_url = models.URLField(
+        "办理入口网址",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="官方办理系统的网址，公众点“去办理”即打开该网站；不要填转载或复制的页面。",
+    )
+    entry_online = models.BooleanField(
+        "可网上办理",
+        null=True,
+        blank=True,
+        help_text="“是”：在上面的网址上在线办理；“否”：须到窗口办理。来源未写明时保持“未知”。",
+    )
     departments = models.ManyToManyField(
         Department,
         through="ApplicationDepartment",
@@ -245,6 +278,17 @@ class ApplicationInfo(Audited):
                 raise ValidationError({"window_closes": "截止日期不能早于开始日期。"})
         elif self.window_opens or self.window_closes:
             raise ValidationError({"window_kind": "填写了申报日期时，申报时间请选“按申报时间段”。"})
+        if self.expected_opens or self.expected_closes:
+            if not self.expected_basis.strip():
+                raise ValidationError({"expected_basis": "填写预计的申报日期时，请写明预计的依据。"})
+            if self.expected_opens and self.expected_closes and self.expected_opens > self.expected_closes:
+                raise ValidationError({"expected_closes": "预计截止日期不能早于预计开始日期。"})
+        elif self.expected_basis.strip():
+            raise ValidationError({"expected_opens": "写了预计的依据时，请至少填写预计开始或截止日期。"})
+        if self.entry_url and not self.entry_name.strip():
+            raise ValidationError({"entry_name": "填写办理入口网址时，请一并填写入口名称（公众页面的链接文字）。"})
+        if self.entry_online is not None and not (self.entry_name.strip() or self.entry_url):
+            raise ValidationError({"entry_online": "请先填写办理入口的名称或网址。"})
 
 
 class ApplicationDepartment(Audited):
@@ -297,9 +341,14 @@ class ApplicationGuide(Audited):
 
 @dataclass(frozen=True)
 class Window:
+    """When to apply. An expected window (`expected`, shown as 预计) has the dates an editor expects, of
+    kind "dates", and the `basis` they are expected on."""
+
     kind: str
     opens: datetime.date | None = None
     closes: datetime.date | None = None
+    expected: bool = False
+    basis: str = ""
 
     @property
     def label(self):
@@ -307,8 +356,19 @@ class Window:
 
 
 @dataclass(frozen=True)
+class ApplicationEntry:
+    """Where to apply (办): the official system or office, by the name it gives itself; `url` is empty
+    for an office without one, `online` None where no source says."""
+
+    name: str
+    url: str = ""
+    online: bool | None = None
+
+
+@dataclass(frozen=True)
 class ApplicationFacts:
-    """An award's application facts, each None where no record gives it (shown as 待录入)."""
+    """An award's application facts, each None where no record gives it (shown as 待录入).
+    `expected_window` is set only while no firm window (year-round or dates) is recorded."""
 
     departments: list = field(default_factory=list)
     delivery_mode: str | None = None
@@ -316,6 +376,11 @@ class ApplicationFacts:
     guides: list = field(default_factory=list)
     materials: str = ""
     hotline: str = ""
+    entry: ApplicationEntry | None = None
+    expected_window: Window | None = None
+
+    # The facts a source gives, or 待录入: an expected window is an editor's estimate, not one of them.
+    FACT_NAMES = ("departments", "delivery_mode", "window", "guides", "materials", "hotline", "entry")
 
     @property
     def delivery_mode_label(self):
@@ -324,15 +389,25 @@ class ApplicationFacts:
     @property
     def missing(self) -> list[str]:
         """The names of the facts no record gives (the API lists them)."""
-        names = {
-            "departments": self.departments,
-            "delivery_mode": self.delivery_mode,
-            "window": self.window,
-            "guides": self.guides,
-            "materials": self.materials,
-            "hotline": self.hotline,
-        }
-        return [name for name, value in names.items() if not value]
+        return [name for name in self.FACT_NAMES if not getattr(self, name)]
+
+    @property
+    def nothing_known(self) -> bool:
+        """No record gives any fact, nor an expected window (the pages then say so on one line)."""
+        return len(self.missing) == len(self.FACT_NAMES) and self.expected_window is None
+
+
+def coming_expected_windows(facts, today: datetime.date) -> list[Window]:
+    """The expected windows (预计) among these ApplicationFacts that have not closed by `today`, each once,
+    in order: known changes not yet in force (已知的后续变化)."""
+    windows = (f.expected_window for f in facts if f.expected_window is not None)
+    return list(dict.fromkeys(w for w in windows if (w.closes or w.opens) >= today))
+
+
+def _entry(info: ApplicationInfo | None) -> ApplicationEntry | None:
+    if info is None or not (info.entry_name or info.entry_url):
+        return None
+    return ApplicationEntry(info.entry_name, info.entry_url, info.entry_online)
 
 
 def _own(info: ApplicationInfo | None) -> ApplicationFacts:
@@ -341,6 +416,9 @@ def _own(info: ApplicationInfo | None) -> ApplicationFacts:
     window = None
     if info.window_kind != WindowKind.UNPUBLISHED:
         window = Window(info.window_kind, info.window_opens, info.window_closes)
+    expected = None
+    if info.expected_opens or info.expected_closes:
+        expected = Window(WindowKind.DATES, info.expected_opens, info.expected_closes, True, info.expected_basis)
     return ApplicationFacts(
         departments=info.listed_departments,
         delivery_mode=None if info.delivery_mode == DeliveryMode.UNSPECIFIED else info.delivery_mode,
@@ -348,16 +426,20 @@ def _own(info: ApplicationInfo | None) -> ApplicationFacts:
         guides=info.listed_guides,
         materials=info.materials,
         hotline=info.hotline,
+        entry=_entry(info),
+        expected_window=expected,
     )
 
 
 def merge_facts(measure_info: ApplicationInfo | None, award_info: ApplicationInfo | None) -> ApplicationFacts:
-    """Each fact the award's record gives, else the measure's. The records carry `listed_departments` and
-    `listed_guides` (attach_eligibility sets them)."""
+    """Each fact the award's record gives, else the measure's; the expected window only while neither
+    gives a firm one. The records carry `listed_departments` and `listed_guides` (attach_eligibility sets
+    them)."""
     measure, award = _own(measure_info), _own(award_info)
-    return ApplicationFacts(
-        **{name: getattr(award, name) or getattr(measure, name) for name in ApplicationFacts.__dataclass_fields__}
-    )
+    merged = {name: getattr(award, name) or getattr(measure, name) for name in ApplicationFacts.__dataclass_fields__}
+    if merged["window"] is not None and merged["window"].kind in FIRM_WINDOW_KINDS:
+        merged["expected_window"] = None
+    return ApplicationFacts(**merged)
 
 
 def _infos(condition) -> tuple[dict, dict]:
@@ -393,11 +475,12 @@ def attach_measure_facts(measures) -> list[Measure]:
     return measures
 
 
-def attach_eligibility(awards) -> list[Award]:
+def attach_eligibility(awards, measure: Measure | None = None) -> list[Award]:
     """These awards (their clauses loaded), each with `kinds` (its recipient kinds, in order) and `facts`
     (its ApplicationFacts): four queries whatever their number, none when there are none. Given as a
     QuerySet, the awards are named to the four queries by a subquery rather than a list of ids (a whole
-    library's awards are more ids than a statement may carry)."""
+    library's awards are more ids than a statement may carry). A `measure` (its page) gets its own
+    `facts` from the same queries (three of them when it has no awards)."""
     if isinstance(awards, models.QuerySet):
         ids = awards.order_by().values("pk")
         measure_ids = awards.order_by().values("clause__measure_id")
@@ -405,8 +488,10 @@ def attach_eligibility(awards) -> list[Award]:
     else:
         awards = list(awards)
         ids = [award.pk for award in awards]
-        measure_ids = {award.clause.measure_id for award in awards}
+        measure_ids = {award.clause.measure_id for award in awards} | ({measure.pk} if measure else set())
     if not awards:
+        if measure is not None:
+            attach_measure_facts([measure])
         return awards
     # (award, kind) pairs with the kind's few fields, each kind made once: thousands of links would
     # otherwise be thousands of link and kind objects (most of the calculator's time at scale).
@@ -425,4 +510,26 @@ def attach_eligibility(awards) -> list[Award]:
     for award in awards:
         award.kinds = kinds.get(award.pk, [])
         award.facts = merge_facts(by_measure.get(award.clause.measure_id), by_award.get(award.pk))
+    if measure is not None:
+        measure.facts = merge_facts(by_measure.get(measure.pk), None)
+    return awards
+
+
+def attach_entries(awards) -> list[Award]:
+    """These awards (their clauses loaded), each with `facts` holding only its `entry`: the award's own
+    record's, else its measure's, as merge_facts has it. One query, none without awards: for lists
+    (the finder's cards) that show where to apply and nothing else of the facts."""
+    awards = list(awards)
+    if not awards:
+        return awards
+    infos = ApplicationInfo.objects.filter(
+        models.Q(award_id__in=[award.pk for award in awards])
+        | models.Q(measure_id__in={award.clause.measure_id for award in awards})
+    ).only("measure_id", "award_id", "entry_name", "entry_url", "entry_online")
+    by_measure, by_award = {}, {}
+    for info in infos:
+        (by_award if info.award_id else by_measure)[info.award_id or info.measure_id] = info
+    for award in awards:
+        entry = _entry(by_award.get(award.pk)) or _entry(by_measure.get(award.clause.measure_id))
+        award.facts = ApplicationFacts(entry=entry)
     return awards

@@ -59,7 +59,7 @@ class ApplicationGuideInline(EditorInline, admin.TabularInline):
 
 @admin.register(ApplicationInfo)
 class ApplicationInfoAdmin(EditorModelAdmin):
-    list_display = ("__str__", "delivery_mode", "window_kind", "hotline", "updated_at")
+    list_display = ("__str__", "delivery_mode", "window_kind", "entry_name", "hotline", "updated_at")
     list_filter = ("delivery_mode", "window_kind")
     search_fields = ("measure__title", "award__recipient", "materials")
     list_select_related = ("measure", "award__clause__measure")
@@ -67,6 +67,20 @@ class ApplicationInfoAdmin(EditorModelAdmin):
     fieldsets = (
         ("属于", {"fields": ("measure", "award")}),
         ("申兑信息", {"fields": ("delivery_mode", "window_kind", "window_opens", "window_closes", "materials")}),
+        (
+            "预计申报时间",
+            {
+                "fields": ("expected_opens", "expected_closes", "expected_basis"),
+                "description": "正式申报时间公布前的预计时间，公众页面标为“预计”；有正式时间后不再显示。",
+            },
+        ),
+        (
+            "办理入口",
+            {
+                "fields": ("entry_name", "entry_url", "entry_online"),
+                "description": "公众页面“去办理”链接到的官方系统；只填官方网站，不填转载页面。",
+            },
+        ),
         ("咨询", {"fields": ("hotline",)}),
         ("记录", {"fields": LAST_SAVED_FIELDS}),
     )

@@ -26,6 +26,7 @@ FACT_NAMES = {
     "guides": "申兑指南",
     "materials": "所需材料",
     "hotline": "咨询电话",
+    "entry": "办理入口",
 }
 # Enough to act on; the full lists are one link away.
 LIMIT = 50

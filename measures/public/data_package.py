@@ -29,7 +29,7 @@ TYPES = {
     "date": "date",
     "measure_checked_on": "date",
 }
-URLS = {"clause_url", "source_url", "url"}
+URLS = {"clause_url", "source_url", "url", "entry_url"}
 UNITS = {"amount_yuan": "CNY", "amount_wan": "10000 CNY (万元)"}
 REQUIRED = {"id", "policy_slug", "measure_number", "amount_yuan", "clause_url"}
 # An award names its clause by the clause's policy, measure and position.

@@ -190,6 +190,12 @@ def _window_text(window) -> str:
     return f"{window.opens or ''}—{window.closes or ''}"
 
 
+def _entry_mode(entry) -> str:
+    if entry is None or entry.online is None:
+        return ""
+    return "网上办理" if entry.online else "线下办理"
+
+
 # Who can apply and how (measures/domain/eligibility.py). They read `kinds` and `facts`, which
 # eligibility.attach_eligibility sets on each award. An empty cell is a fact no source has given yet (the
 # pages show 待录入).
@@ -217,6 +223,36 @@ ELIGIBILITY_COLUMNS = [
         "申报时间",
         _("“常年受理”“以年度通知为准”，或申报起止日期；为空表示待录入。"),
         lambda a, _u: _window_text(a.facts.window),
+    ),
+    Column(
+        "expected_window",
+        "预计申报时间",
+        _("正式申报时间公布前，编辑按依据预计的起止日期；有正式申报时间后为空。"),
+        lambda a, _u: _window_text(a.facts.expected_window),
+    ),
+    Column(
+        "expected_window_basis",
+        "预计依据",
+        _("预计申报时间的依据，如“以往年度通知于3月发布”。"),
+        lambda a, _u: a.facts.expected_window.basis if a.facts.expected_window else "",
+    ),
+    Column(
+        "entry_name",
+        "办理入口",
+        _("官方办理系统或窗口的名称；为空表示待录入。"),
+        lambda a, _u: a.facts.entry.name if a.facts.entry else "",
+    ),
+    Column(
+        "entry_url",
+        "办理入口网址",
+        _("官方办理系统的网址；为空表示待录入或只能到窗口办理。"),
+        lambda a, _u: a.facts.entry.url if a.facts.entry else "",
+    ),
+    Column(
+        "entry_mode",
+        "办理方式",
+        _("“网上办理”或“线下办理”；为空表示待录入。"),
+        lambda a, _u: _entry_mode(a.facts.entry),
     ),
     Column(
         "guides",

@@ -142,6 +142,19 @@ def web_url(value):
     return value
 
 
+_OFFICIAL_SITE = URLValidator(schemes=["http", "https"])  # the rule of ApplicationInfo.entry_url
+
+
+def official_url(value):
+    """`value` if it is a web page's address (http or https, well formed), else '': where 去办理 may send
+    a reader, even when a restored backup holds what the admin would refuse."""
+    try:
+        _OFFICIAL_SITE(value)
+    except ValidationError:
+        return ""
+    return value
+
+
 def site_url(path: str) -> str:
     """`path` on the site's own address (SITE_URL), for what is read away from the site: the links in
     e-mails, the QR codes, a printed page's address. Not the request's host: a QR code or a mail must

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from measures.domain.models import Award, Policy, measure_path
-from measures.public.formatting import site_url, zh_lang
+from measures.public.formatting import official_url, site_url, zh_lang
 
 SCHEMA_ORG = "https://schema.org"
 CURRENCY = "CNY"  # every amount is in yuan (measures.text.money)
@@ -139,7 +139,7 @@ def _grant(award, measure_url) -> dict:
 
 
 def _known_facts(facts) -> bool:
-    return len(facts.missing) < len(facts.__dataclass_fields__)
+    return len(facts.missing) < len(facts.FACT_NAMES)
 
 
 def _service(award, measure_url) -> dict:
@@ -154,11 +154,18 @@ def _service(award, measure_url) -> dict:
         node["provider"] = [_department(department) for department in facts.departments]
     if facts.delivery_mode:
         node["serviceType"] = str(facts.delivery_mode_label)
+    channels = []
     if facts.hotline:
-        node["availableChannel"] = {
-            "@type": "ServiceChannel",
-            "servicePhone": {"@type": "ContactPoint", "telephone": facts.hotline},
-        }
+        phone = {"@type": "ContactPoint", "telephone": facts.hotline}
+        channels.append({"@type": "ServiceChannel", "servicePhone": phone})
+    if facts.entry:
+        # Where to apply (去办理): the official system's own address, as the page links it.
+        channel = {"@type": "ServiceChannel", "name": facts.entry.name}
+        if official_url(facts.entry.url):
+            channel["serviceUrl"] = facts.entry.url
+        channels.append(channel)
+    if channels:
+        node["availableChannel"] = channels[0] if len(channels) == 1 else channels
     if facts.guides:
         node["subjectOf"] = [{"@type": "CreativeWork", "name": guide.title, "url": guide.url} for guide in facts.guides]
     if facts.window is not None and facts.window.kind == "dates":

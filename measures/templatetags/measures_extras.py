@@ -12,6 +12,7 @@ FILTERS = (
     "pillar_numeral",
     "html_lang",
     "web_url",
+    "official_url",
     "site_url",
     "zh",
     "zh_runs",

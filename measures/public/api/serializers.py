@@ -171,6 +171,18 @@ class WindowSerializer(serializers.Serializer):
     closes = serializers.DateField(allow_null=True)
 
 
+class ExpectedWindowSerializer(serializers.Serializer):
+    opens = serializers.DateField(allow_null=True)
+    closes = serializers.DateField(allow_null=True)
+    basis = serializers.CharField(help_text="编辑预计的依据，如“以往年度通知于3月发布”")
+
+
+class EntrySerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="官方办理系统或窗口的名称")
+    url = serializers.CharField(help_text="官方办理系统的网址（http 或 https）；空字符串表示没有网址")
+    online = serializers.BooleanField(allow_null=True, help_text="true：网上办理；false：线下办理；null：待录入")
+
+
 class ApplicationFactsSerializer(serializers.Serializer):
     """How to apply (申兑信息). A fact no source gives is null or empty, and named in `pending` (待录入)."""
 
@@ -178,6 +190,10 @@ class ApplicationFactsSerializer(serializers.Serializer):
     delivery_mode = serializers.ChoiceField(choices=["automatic", "on_application"], allow_null=True)
     delivery_mode_label = serializers.CharField(allow_null=True)
     window = WindowSerializer(allow_null=True)
+    expected_window = ExpectedWindowSerializer(
+        allow_null=True, help_text="预计的申报时间（预计），只在没有正式申报时间（常年受理或起止日期）时给出"
+    )
+    entry = EntrySerializer(allow_null=True, help_text="去办理：官方办理入口；null 表示待录入")
     guides = GuideSerializer(many=True)
     materials = serializers.CharField()
     hotline = serializers.CharField()
@@ -185,7 +201,7 @@ class ApplicationFactsSerializer(serializers.Serializer):
 
     def to_representation(self, facts: ApplicationFacts):
         # Written out, as AwardSerializer's (fifty a page): the fields above describe it.
-        window = facts.window
+        window, expected, entry = facts.window, facts.expected_window, facts.entry
         return {
             "departments": [
                 {"name": d.name, "phone": d.phone, "website": d.website, "address": d.address}
@@ -201,6 +217,14 @@ class ApplicationFactsSerializer(serializers.Serializer):
                 "opens": window.opens.isoformat() if window.opens else None,
                 "closes": window.closes.isoformat() if window.closes else None,
             },
+            "expected_window": None
+            if expected is None
+            else {
+                "opens": expected.opens.isoformat() if expected.opens else None,
+                "closes": expected.closes.isoformat() if expected.closes else None,
+                "basis": expected.basis,
+            },
+            "entry": None if entry is None else {"name": entry.name, "url": entry.url, "online": entry.online},
             "guides": [{"title": guide.title, "url": guide.url} for guide in facts.guides],
             "materials": facts.materials,
             "hotline": facts.hotline,

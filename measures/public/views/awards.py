@@ -3,9 +3,10 @@
 
 All read the GET parameters through measures.public.finder.filters.AwardFilter, so the page and the file always
 hold the same awards in the same order. Queries, whatever the amount of data: the page runs one for the
-results; its count and its facets come from the finder's tally (measures/public/finder/tally.py, read
-once per revision, and finder/facets.py). A `policy` parameter adds two (checking it, counting the
-kinds of its awards), a `kind` two (checking it, counting the policies of its awards). The CSV runs one.
+results and one for where to apply (去办理); its count and its facets come from the finder's tally
+(measures/public/finder/tally.py, read once per revision, and finder/facets.py). A `policy` parameter
+adds two (checking it, counting the kinds of its awards), a `kind` two (checking it, counting the policies
+of its awards). The CSV runs one.
 """
 
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from measures.domain.eligibility import attach_entries
 from measures.domain.models import Policy
 from measures.public import exports
 from measures.public.alerts import follow_url
@@ -48,6 +50,8 @@ def award_finder(request):
     # number: the first page; past the end: the last one).
     paginator = KnownCountPaginator(finder.qs.for_finder(), RESULTS_PER_PAGE, count=finder_count(finder, request))
     results = paginator.get_page(request.GET.get("page"))
+    # Where to apply for each award on the page, for its 去办理 (one query).
+    results.object_list = attach_entries(results.object_list)
     context.update(
         results=results,
         **pager_urls(request, results),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.eligibility import ApplicationFacts, RecipientKind, attach_eligibility
+from measures.domain.eligibility import RecipientKind, attach_eligibility, coming_expected_windows
 from measures.domain.models import Award, Measure, Policy
 from measures.domain.upcoming import scheduled_publications
 from measures.public import linked_data
@@ -108,14 +108,21 @@ def render_measure(
     policy = measure.policy
     # Who can apply for each award and how (four queries, none without awards): on `award.kinds`, `award.facts`;
     # not on the measure as it stood on a day (?as_of), whose awards come from their history.
+    # The measure's own facts too, for its 去办理 under the title (`measure.facts`, from the same queries).
     pending_facts = False
+    measure_facts = None
+    expected_windows = []
     structured = None
     # When the page last changed and why, under its title (one query); the JSON-LD gives the same date.
     latest = last_change(measure.pk)
     if "as_of" not in request.GET:
-        awards = eligibility(award for clause in measure.clauses.all() for award in clause.awards.all())
+        awards = eligibility((award for clause in measure.clauses.all() for award in clause.awards.all()), measure)
+        measure_facts = measure.facts
         # Said once on paper (the page says it under each award): no source gives how to apply.
-        pending_facts = any(len(award.facts.missing) == len(ApplicationFacts.__dataclass_fields__) for award in awards)
+        pending_facts = any(award.facts.nothing_known for award in awards)
+        # 已知的后续变化 also lists the expected windows (预计) still to come (no query).
+        facts = [measure_facts, *(award.facts for award in awards)]
+        expected_windows = coming_expected_windows(facts, timezone.localdate())
         if public:  # the measure as the public sees it today, not as it stood on a day
             changed_at = latest.date if latest else None
             structured = linked_data.script(linked_data.measure_document(measure, awards, changed_at))
@@ -140,11 +147,13 @@ def render_measure(
         "follow_url": follow_url(kind="measure", policy=policy.slug, measure=measure.number),
         "follow_kind": "measure",
         "pending_facts": pending_facts,
+        "measure_facts": measure_facts,
         "last_change": latest,
         "linked_data": structured,
         "validity_warning": policy.validity_warning(timezone.localdate()),
         # 已知的后续变化: only that a reviewed change is scheduled and when (one query); not ?as_of.
         "scheduled_publications": [] if "as_of" in request.GET else scheduled_publications(measure),
+        "expected_windows": expected_windows,
         **(extra or {}),
     }
     if "as_of" in request.GET:

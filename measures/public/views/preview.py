@@ -23,10 +23,10 @@ from xmpolicy.read_only import read_only
 MODELS = {"measure": Measure, "clause": Clause, "award": Award}
 
 
-def _eligibility(awards):
+def _eligibility(awards, measure=None):
     """attach_eligibility, each copy of an award in a draft of a change keeping its own kinds and
     taking the application facts of the award it will be saved onto."""
-    awards = attach_eligibility(awards)
+    awards = attach_eligibility(awards, measure)
     copies = [award for award in awards if award.preview_of]
     originals = attach_eligibility(Award(pk=award.preview_of, clause=award.clause) for award in copies)
     for copy, original in zip(copies, originals, strict=True):
