@@ -58,6 +58,9 @@ def windows(small_policy):
             ApplicationInfo.objects.create(award=award, **window)
     department = Department.objects.create(name="厦门市科学技术局", website="https://example.org/kjj")
     info = ApplicationInfo.objects.get(award=awards["closing"])
+    ApplicationInfo.objects.filter(pk=info.pk).update(
+        entry_name="厦门市科技计划项目管理系统", entry_url="https://example.org/apply", entry_online=True
+    )
     ApplicationDepartment.objects.create(info=info, department=department)
     ApplicationGuide.objects.create(info=info, title="申报指南", url="https://example.org/guide")
     return awards
@@ -102,6 +105,7 @@ def test_an_entry_says_where_to_apply_or_that_it_is_pending(client, windows):
     assert '<a href="https://example.org/kjj">厦门市科学技术局</a>' in entry
     assert '<a href="https://example.org/guide">申报指南</a>' in entry
     assert 'href="/policies/test-policy/measures/3/calendar.ics"' in entry
+    assert '<a class="apply-link__button" href="https://example.org/apply" rel="noopener external">去办理' in entry
     pending = section(html, "open")
     assert "孵化器" in pending and "tag--pending" in pending
 
@@ -191,6 +195,7 @@ def test_the_calendar_feed_has_an_event_for_each_dated_window(client, windows):
     assert str(event["URL"]) == "http://testserver/policies/test-policy/measures/3/#clause-1"
     description = str(event["DESCRIPTION"])
     assert "厦门市科学技术局" in description and "https://example.org/guide" in description
+    assert "办理入口：厦门市科技计划项目管理系统 https://example.org/apply" in description
     assert "http://testserver/policies/test-policy/measures/3/#clause-1" in description
 
 

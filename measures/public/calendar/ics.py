@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from measures.domain.eligibility import WindowKind
+from measures.public.formatting import official_url
 
 REMINDER_DAYS = (14, 3)
 REMINDER_HOUR = 9  # in the site's time zone (Xiamen), when the reminder shows
@@ -83,6 +84,9 @@ def _description(award, window, page) -> list[str]:
     ]
     guides = [f"{guide.title} {guide.url}" for guide in facts.guides]
     lines.append(_("申兑指南：%(guides)s") % {"guides": "；".join(guides) or pending})
+    entry = facts.entry
+    where = f"{entry.name} {official_url(entry.url)}".strip() if entry else ""
+    lines.append(_("办理入口：%(entry)s") % {"entry": where or pending})
     lines.append(_("详情：%(page)s") % {"page": page})
     return lines
 
