@@ -27,7 +27,7 @@ from measures.public.formatting import site_url
 from measures.public.query_urls import pager_urls, query_with, with_query
 from measures.public.views.awards import RESULTS_PER_PAGE
 
-FILTERS = ("kind", "pillar", "policy")
+CALENDAR_FILTERS = ("kind", "pillar", "policy")
 PER_SECTION = 10  # awards shown in each section of the overview; its own page lists them all
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -155,14 +155,14 @@ def _page(listed, number):
 def _filter_params(params):
     kept = params.copy()
     for name in list(kept):
-        if name not in FILTERS:
+        if name not in CALENDAR_FILTERS:
             del kept[name]
     return kept
 
 
 def _filters_chosen(finder):
     cleaned = finder.form.cleaned_data
-    return {name: cleaned.get(name) for name in FILTERS if cleaned.get(name) not in (None, "")}
+    return {name: cleaned.get(name) for name in CALENDAR_FILTERS if cleaned.get(name) not in (None, "")}
 
 
 def _month(value):
