@@ -57,27 +57,33 @@ def nothing_published_yet():
         cache.clear()  # nothing rendered from the empty site is served afterwards
 
 
+def check_expire_and_schedule(measure, checked_on):
+    """The measure checked against its sources on `checked_on`, its policy in its last months in force
+    and a reviewed change scheduled on its first clause (tomorrow)."""
+    today = timezone.localdate()
+    Measure.objects.filter(pk=measure.pk).update(checked_on=checked_on)
+    Policy.objects.filter(pk=measure.policy_id).update(
+        validity_years=1, effective_date=today.replace(year=today.year - 1) + datetime.timedelta(days=30)
+    )
+    DraftReview.objects.create(
+        content_type=ContentType.objects.get_for_model(Clause),
+        object_id=measure.clauses.first().pk,
+        subject="修改草稿",
+        state=ReviewState.SCHEDULED,
+        reason="校对",
+        fingerprint="-",
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+
 @contextlib.contextmanager
 def checked_expiring_and_scheduled():
     """The measure checked against its sources, a change scheduled on it (已知的后续变化) and its policy
     in its last months (将于…失效), undone afterwards."""
     try:
         with transaction.atomic():
-            today = timezone.localdate()
             measure = Measure.objects.get(policy__slug="kjcx-2025", number=2)
-            Measure.objects.filter(pk=measure.pk).update(checked_on=today)
-            Policy.objects.filter(pk=measure.policy_id).update(
-                validity_years=1, effective_date=today.replace(year=today.year - 1) + datetime.timedelta(days=30)
-            )
-            DraftReview.objects.create(
-                content_type=ContentType.objects.get_for_model(Clause),
-                object_id=measure.clauses.first().pk,
-                subject="修改草稿",
-                state=ReviewState.SCHEDULED,
-                reason="校对",
-                fingerprint="-",
-                publish_at=timezone.now() + datetime.timedelta(days=1),
-            )
+            check_expire_and_schedule(measure, checked_on=timezone.localdate())
             cache.clear()
             yield
             raise _Undo

@@ -6,12 +6,10 @@ scheduled on it, of a policy in its last months, read on a phone (375 px) in the
 import datetime
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures.domain.models import Clause, Measure, Policy
-from measures.domain.review import DraftReview, ReviewState
+from measures.domain.models import Measure
+from tests.public_pages import check_expire_and_schedule
 
 MEASURE_3 = "/policies/kjcx-2025/measures/3/"
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -20,21 +18,7 @@ AAA_CONTRAST = {**WCAG_21_AA, "rules": {"color-contrast-enhanced": {"enabled": T
 
 @pytest.fixture
 def current_measure(site, real_policy):
-    today = timezone.localdate()
-    measure = Measure.objects.get(policy=real_policy, number=3)
-    Measure.objects.filter(pk=measure.pk).update(checked_on=datetime.date(2026, 12, 1))
-    Policy.objects.filter(pk=real_policy.pk).update(
-        validity_years=1, effective_date=today.replace(year=today.year - 1) + datetime.timedelta(days=30)
-    )
-    DraftReview.objects.create(
-        content_type=ContentType.objects.get_for_model(Clause),
-        object_id=measure.clauses.first().pk,
-        subject="修改草稿",
-        state=ReviewState.SCHEDULED,
-        reason="校对",
-        fingerprint="-",
-        publish_at=timezone.now() + datetime.timedelta(days=1),
-    )
+    check_expire_and_schedule(Measure.objects.get(policy=real_policy, number=3), checked_on=datetime.date(2026, 12, 1))
     return site
 
 
