@@ -1,20 +1,17 @@
 """The calendar reads each award's window from columns the database keeps on the award (its own record's,
 else its measure's; migration 0027): every way of writing a window moves the award to its section on the
-next page, and `check_derived` finds (and repairs) a window written below the triggers."""
+next page (a window written below the triggers: tests/test_check_derived.py)."""
 
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from measures.domain.eligibility import ApplicationInfo
 from measures.domain.models import Award, Clause, Measure
 from measures.management.commands.check_derived import differences
 from tests.admin_forms import form_data
-from tests.data import add_award
 from tests.html import between, page
-from tests.test_check_derived import triggers_off
 
 DAY = datetime.timedelta(days=1)
 CALENDAR = "/calendar/?policy=test-policy"
@@ -99,18 +96,6 @@ def test_a_clause_moved_to_another_measure_takes_that_measures_window(client, me
     ApplicationInfo.objects.create(measure=other, window_kind="annual_notice")
     Clause.objects.filter(measure=measure).update(measure=other)
     assert section_of(client) == "annual-notice"
-
-
-@pytest.mark.usefixtures("empty_database")
-def test_a_window_written_below_its_triggers_is_reported_and_repaired(client, measure):
-    award = add_award(Clause.objects.get(measure=measure), 2, 3_000_000)
-    ApplicationInfo.objects.create(award=award, window_kind="year_round")
-    with triggers_off("measures_award") as cursor:
-        cursor.execute("UPDATE measures_award SET listed_window_kind = NULL WHERE id = %s", [award.pk])
-    assert section_of(client, "300万元") == "unpublished"
-    assert {name for name, lines in differences().items() if lines} == {"award_window"}
-    call_command("check_derived", "--repair", verbosity=0)
-    assert section_of(client, "300万元") == "year-round"
 
 
 def _award_fields():

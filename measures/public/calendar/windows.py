@@ -1,6 +1,6 @@
 """Which awards' application windows fall in each part of the calendar. An award's window is its own
-record's, else its measure's (as merge_facts reads them, but in SQL), so that a section is found by the
-database whatever the size of the library: each section is one EXISTS over the application facts.
+record's, else its measure's (as merge_facts reads them), copied onto the award by the database
+(`listed_window_*`, migration 0027), so that a section or a month is a range of the award table's columns.
 
 Sections are disjoint for dated windows: 即将截止 (open, closing within CLOSING_SOON_DAYS), 正在受理 (the
 rest of those open), 即将开始 (opening later), 今年已截止 (closed earlier this year). 常年受理 and
@@ -18,9 +18,6 @@ from measures.domain.eligibility import WindowKind
 from measures.domain.models import LISTING_ORDER, Policy
 
 CLOSING_SOON_DAYS = 30
-# A measure as one number, policy × MEASURE_KEY + number, matched in one hashed IN: measure numbers are
-# small integers (PositiveSmallIntegerField), far below it.
-MEASURE_KEY = 100_000
 DATES = WindowKind.DATES
 
 
