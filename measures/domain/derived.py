@@ -75,7 +75,7 @@ STORES = (
         kept_by="database triggers on application records (insert, update, delete), on awards and on a "
         "clause moved to another measure, on every write",
         databases=BOTH,
-        checked="recomputed from the application records; repair has the triggers write the differing awards again",
+        checked="recomputed from the application records; repair writes the recomputed windows",
         check="measures.domain.derived_checks:award_window",
     ),
     Store(

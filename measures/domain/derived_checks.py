@@ -70,15 +70,16 @@ def award_window(repair: bool) -> list[str]:
             own[award_id] = tuple(window)
         elif measure_id is not None:
             measures[measure_id] = tuple(window)
-    found, differing = [], []
+    found, differing = [], {}
     for pk, measure_id, *kept in Award._base_manager.order_by("pk").values_list("pk", "clause__measure_id", *WINDOW):
         expected = own.get(pk) or measures.get(measure_id) or (None, None, None)
         if tuple(kept) != expected:
-            differing.append(pk)
+            differing.setdefault(expected, []).append(pk)
             found.append(f"award {pk}: its window copied as {tuple(kept)}, its records say {expected}")
-    if repair and differing:
-        # A write of the award's row: its window triggers (migration 0027) set the columns again.
-        Award._base_manager.filter(pk__in=differing).update(clause_id=F("clause_id"))
+    if repair:
+        # The recomputed windows, written as the triggers (migration 0027) would write them.
+        for window, pks in differing.items():
+            Award._base_manager.filter(pk__in=pks).update(**dict(zip(WINDOW, window, strict=True)))
     return found
 
 

@@ -21,21 +21,31 @@ REFRESH_ALL = f"UPDATE measures_award SET ({', '.join(COLUMNS)}) = {_WINDOW}"
 
 TRIGGER_PREFIX = "measures_award_window"
 
-# The rows whose writes change awards' windows: (name, table, events, which awards, for each row).
+# The rows whose writes change awards' windows: (name, table, event, the columns that matter on an
+# update, which awards).
 _INFO_AWARDS = (
     "id = {row}.award_id OR clause_id IN (SELECT id FROM measures_clause WHERE measure_id = {row}.measure_id)"
 )
+_INFO_COLUMNS = ("window_kind", "window_opens", "window_closes", "award_id", "measure_id")
 _SOURCES = (
-    ("info_insert", "measures_applicationinfo", "AFTER INSERT", [_INFO_AWARDS.format(row="NEW")]),
+    ("info_insert", "measures_applicationinfo", "INSERT", (), [_INFO_AWARDS.format(row="NEW")]),
     (
         "info_update",
         "measures_applicationinfo",
-        "AFTER UPDATE OF window_kind, window_opens, window_closes, award_id, measure_id",
+        "UPDATE",
+        _INFO_COLUMNS,
         [_INFO_AWARDS.format(row="OLD"), _INFO_AWARDS.format(row="NEW")],
     ),
-    ("info_delete", "measures_applicationinfo", "AFTER DELETE", [_INFO_AWARDS.format(row="OLD")]),
-    ("clause", "measures_clause", "AFTER UPDATE OF measure_id", ["clause_id = NEW.id"]),
+    ("info_delete", "measures_applicationinfo", "DELETE", (), [_INFO_AWARDS.format(row="OLD")]),
+    ("clause", "measures_clause", "UPDATE", ("measure_id",), ["clause_id = NEW.id"]),
 )
+
+
+def _changed(vendor: str, columns) -> str:
+    """The WHEN of an update trigger: only a real change, as Django's save() writes every column."""
+    distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"  # SQLite's, before 3.39
+    return " OR ".join(f"OLD.{column} {distinct} NEW.{column}" for column in columns)
+
 
 # PostgreSQL: the award's own row gets its window before it is written, whatever the writer put there.
 _POSTGRESQL_AWARD_FUNCTION = f"""
@@ -67,27 +77,28 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
     elif vendor == "sqlite":
         # SQLite cannot change the row being written: it rewrites it just after (Django leaves recursive
         # triggers off, so that rewrite fires nothing more).
-        for event in ("INSERT", "UPDATE OF clause_id"):
-            name = f"{TRIGGER_PREFIX}_award_{event.split()[0].lower()}"
-            create.append(
-                f"CREATE TRIGGER {name} AFTER {event} ON measures_award FOR EACH ROW "
-                f"BEGIN {REFRESH_ALL} WHERE id = NEW.id; END"
-            )
+        changed = f"UPDATE OF clause_id ON measures_award FOR EACH ROW WHEN ({_changed(vendor, ['clause_id'])})"
+        for event, on in (("insert", "INSERT ON measures_award FOR EACH ROW"), ("update", changed)):
+            name = f"{TRIGGER_PREFIX}_award_{event}"
+            create.append(f"CREATE TRIGGER {name} AFTER {on} BEGIN {REFRESH_ALL} WHERE id = NEW.id; END")
             drop.append(f"DROP TRIGGER IF EXISTS {name}")
     else:
         raise NotImplementedError(f"xmpolicy runs on PostgreSQL or SQLite, not {vendor}.")
-    for source, table, event, which in _SOURCES:
+    for source, table, action, columns, which in _SOURCES:
         name = f"{TRIGGER_PREFIX}_{source}"
         statements = " ".join(f"{REFRESH_ALL} WHERE {one};" for one in which)
+        event = f"AFTER {action} ON {table} FOR EACH ROW"
+        if columns:
+            event = f"AFTER UPDATE OF {', '.join(columns)} ON {table} FOR EACH ROW WHEN ({_changed(vendor, columns)})"
         if vendor == "postgresql":
             create.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
                 f"BEGIN {statements} RETURN NULL; END $$"
             )
-            create.append(f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
+            create.append(f"CREATE TRIGGER {name} {event} EXECUTE FUNCTION {name}()")
             drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
         else:
-            create.append(f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW BEGIN {statements} END")
+            create.append(f"CREATE TRIGGER {name} {event} BEGIN {statements} END")
             drop.append(f"DROP TRIGGER IF EXISTS {name}")
     return create, drop
 
