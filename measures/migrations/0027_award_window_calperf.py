@@ -4,7 +4,7 @@
 
 from django.db import migrations, models
 
-# Frozen here as the app had it when this migration was written (measures/domain/derived_window.py).
+# The rule as merge_facts reads it (measures/domain/eligibility.py), in SQL; check_derived recomputes it.
 # The award's own record first (a record saying 未公布 gives way to its measure's), then its measure's,
 # reached through its clause. (No alias for measures_award: SQLite allows none in a trigger's UPDATE.)
 _WINDOW = """(
