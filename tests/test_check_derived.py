@@ -12,9 +12,10 @@ from django.db import connection
 from django.utils.module_loading import import_string
 
 from measures.domain import derived
+from measures.domain.eligibility import ApplicationInfo
 from measures.domain.models import Award, Clause
 from measures.management.commands.check_derived import differences
-from tests.html import text_of
+from tests.html import between, page, text_of
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "derived-data.md"
 POSTGRESQL = "postgresql"
@@ -127,6 +128,21 @@ def test_a_listing_column_written_below_its_triggers_is_reported_and_repaired(cl
     assert client.get("/api/v1/awards/").json()["count"] == 0
     assert_reported_then_repaired("award_listing")
     assert client.get("/api/v1/awards/").json()["count"] == 1
+
+
+@pytest.mark.usefixtures("empty_database")
+def test_an_awards_window_written_below_its_triggers_is_reported_and_repaired(client, award):
+    ApplicationInfo.objects.create(award=award, window_kind="year_round")
+    with triggers_off("measures_award") as cursor:
+        cursor.execute("UPDATE measures_award SET listed_window_kind = NULL WHERE id = %s", [award.pk])
+    assert "500万元" not in year_round_of_calendar(client)
+    assert_reported_then_repaired("award_window")
+    assert "500万元" in year_round_of_calendar(client)
+
+
+def year_round_of_calendar(client):
+    html = page(client, "/calendar/?policy=test-policy")
+    return between(html, 'calendar-section--year-round"', "</section>")
 
 
 @pytest.mark.usefixtures("empty_database")

@@ -68,6 +68,17 @@ STORES = (
         check="measures.domain.derived_checks:award_listing",
     ),
     Store(
+        name="award_window",
+        holds="measures_award.listed_window_kind, listed_window_opens, listed_window_closes",
+        derived_from="the award's own application record (ApplicationInfo), else its measure's, a record "
+        "saying 未公布 giving way to its measure's (migration 0027); read by the calendar",
+        kept_by="database triggers on application records (insert, update, delete), on awards and on a "
+        "clause moved to another measure, on every write",
+        databases=BOTH,
+        checked="recomputed from the application records; repair writes the recomputed windows",
+        check="measures.domain.derived_checks:award_window",
+    ),
+    Store(
         name="content_revision",
         holds="measures_contentrevision: one counter and the time of the last public change",
         derived_from="every write the public can see on the 15 content tables (migrations 0006, 0008, "

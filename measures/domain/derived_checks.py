@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from measures.domain import public_history as history
+from measures.domain.eligibility import ApplicationInfo, WindowKind
 from measures.domain.models import Award, Clause
 from measures.domain.revision import REVISION_TABLE, TRIGGER_PREFIX, models_with_history
 from measures.text import tokens
@@ -53,6 +54,32 @@ def award_listing(repair: bool) -> list[str]:
     if repair and differing:
         # A write of the award's row: its listing triggers (migration 0005) set the columns again.
         Award._base_manager.filter(pk__in=differing).update(clause_id=F("clause_id"))
+    return found
+
+
+WINDOW = ("listed_window_kind", "listed_window_opens", "listed_window_closes")
+
+
+def award_window(repair: bool) -> list[str]:
+    """Each award's copied window against its own application record's, else its measure's."""
+    records = ApplicationInfo._base_manager.exclude(window_kind=WindowKind.UNPUBLISHED)
+    fields = ("award_id", "measure_id", "window_kind", "window_opens", "window_closes")
+    own, measures = {}, {}
+    for award_id, measure_id, *window in records.values_list(*fields):
+        if award_id is not None:
+            own[award_id] = tuple(window)
+        elif measure_id is not None:
+            measures[measure_id] = tuple(window)
+    found, differing = [], {}
+    for pk, measure_id, *kept in Award._base_manager.order_by("pk").values_list("pk", "clause__measure_id", *WINDOW):
+        expected = own.get(pk) or measures.get(measure_id) or (None, None, None)
+        if tuple(kept) != expected:
+            differing.setdefault(expected, []).append(pk)
+            found.append(f"award {pk}: its window copied as {tuple(kept)}, its records say {expected}")
+    if repair:
+        # The recomputed windows, written as the triggers (migration 0027) would write them.
+        for window, pks in differing.items():
+            Award._base_manager.filter(pk__in=pks).update(**dict(zip(WINDOW, window, strict=True)))
     return found
 
 

@@ -647,7 +647,15 @@ class Clause(Audited):
 # Where an award stands in its policy (migration 0005); policies in the order they were added.
 # The column, "listed_policy_id": ordering by "listed_policy" would sort by Policy's own ordering (a join).
 LISTING_ORDER = ("listed_policy_id", "listed_measure_number", "listed_clause_position", "position")
-LISTED_FIELDS = ("listed_policy", "listed_pillar_number", "listed_measure_number", "listed_clause_position")
+LISTED_FIELDS = (
+    "listed_policy",
+    "listed_pillar_number",
+    "listed_measure_number",
+    "listed_clause_position",
+    "listed_window_kind",
+    "listed_window_opens",
+    "listed_window_closes",
+)
 FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
 
 
@@ -739,6 +747,11 @@ class Award(Audited):
     listed_pillar_number = models.PositiveSmallIntegerField(null=True, editable=False)
     listed_measure_number = models.PositiveSmallIntegerField(null=True, editable=False)
     listed_clause_position = models.PositiveSmallIntegerField(null=True, editable=False)
+    # The award's application window, its own record's else its measure's (ApplicationInfo; none when
+    # neither says when: 未公布), read by the calendar; written only by database triggers (migration 0027).
+    listed_window_kind = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001 (NULL: no window, as the triggers write it)
+    listed_window_opens = models.DateField(null=True, editable=False)
+    listed_window_closes = models.DateField(null=True, editable=False)
 
     objects = AwardQuerySet.as_manager()
     status = status_field()
@@ -764,6 +777,12 @@ class Award(Audited):
                 include=FILTERED_FIELDS,
                 condition=models.Q(is_public=True),
                 name="award_listing_smallest",
+            ),
+            # The calendar's sections and months: ranges of the public awards' windows.
+            models.Index(
+                fields=["listed_window_kind", "listed_window_closes", "listed_window_opens"],
+                condition=models.Q(is_public=True),
+                name="award_window",
             ),
         ]
         constraints = [

@@ -1,6 +1,6 @@
 """Which awards' application windows fall in each part of the calendar. An award's window is its own
-record's, else its measure's (as merge_facts reads them, but in SQL), so that a section is found by the
-database whatever the size of the library: each section is one EXISTS over the application facts.
+record's, else its measure's (as merge_facts reads them), copied onto the award by the database
+(`listed_window_*`, migration 0027), so that a section or a month is a range of the award table's columns.
 
 Sections are disjoint for dated windows: 即将截止 (open, closing within CLOSING_SOON_DAYS), 正在受理 (the
 rest of those open), 即将开始 (opening later), 今年已截止 (closed earlier this year). 常年受理 and
@@ -11,16 +11,13 @@ Awards of expired policies drop out before any of this (`calendar_awards`).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from measures.domain.eligibility import ApplicationInfo, WindowKind
+from measures.domain.eligibility import WindowKind
 from measures.domain.models import LISTING_ORDER, Policy
 
 CLOSING_SOON_DAYS = 30
-# A measure as one number, policy × MEASURE_KEY + number, matched in one hashed IN: measure numbers are
-# small integers (PositiveSmallIntegerField), far below it.
-MEASURE_KEY = 100_000
 DATES = WindowKind.DATES
 
 
@@ -41,23 +38,29 @@ class Section:
 
 def _open(today):
     return (
-        Q(window_kind=DATES)
-        & (Q(window_opens__isnull=True) | Q(window_opens__lte=today))
-        & (Q(window_closes__isnull=True) | Q(window_closes__gte=today))
+        Q(listed_window_kind=DATES)
+        & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=today))
+        & (Q(listed_window_closes__isnull=True) | Q(listed_window_closes__gte=today))
     )
 
 
 def _closing_soon(today):
-    return _open(today) & Q(window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS))
+    return _open(today) & Q(listed_window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS))
 
 
 SECTION_RULES = {
     "closing-soon": _closing_soon,
-    "open": lambda today: _open(today) & ~Q(window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS)),
-    "opening-soon": lambda today: Q(window_kind=DATES, window_opens__gt=today),
-    "closed": lambda today: Q(window_kind=DATES, window_closes__lt=today, window_closes__year=today.year),
-    "year-round": lambda today: Q(window_kind=WindowKind.YEAR_ROUND),
-    "annual-notice": lambda today: Q(window_kind=WindowKind.ANNUAL_NOTICE),
+    "open": lambda today: (
+        _open(today) & ~Q(listed_window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS))
+    ),
+    "opening-soon": lambda today: Q(listed_window_kind=DATES, listed_window_opens__gt=today),
+    "closed": lambda today: Q(
+        listed_window_kind=DATES,
+        listed_window_closes__lt=today,
+        listed_window_closes__gte=datetime.date(today.year, 1, 1),
+    ),
+    "year-round": lambda today: Q(listed_window_kind=WindowKind.YEAR_ROUND),
+    "annual-notice": lambda today: Q(listed_window_kind=WindowKind.ANNUAL_NOTICE),
 }
 
 SECTIONS = [
@@ -77,94 +80,43 @@ def calendar_awards(awards, today: datetime.date):
     expired policy's windows are no longer anyone's to apply for. One query (the policies; there are few)."""
     policies = Policy.objects.only("id", "issue_date", "effective_date", "validity_years")
     expired = [p.pk for p in policies if p.validity_status(today) == Policy.ValidityStatus.EXPIRED]
-    awards = with_measure_key(awards)
     return awards.exclude(listed_policy_id__in=expired) if expired else awards
-
-
-def _own_window(condition: Q | None = None):
-    return ApplicationInfo.objects.filter(Q(award_id=OuterRef("pk")) & (condition or Q())).exclude(
-        window_kind=WindowKind.UNPUBLISHED
-    )
-
-
-def _measures_window(condition):
-    """The award's measure's record, reached by the policy and measure number copied onto the award:
-    no join of the clauses."""
-    return ApplicationInfo.objects.filter(
-        Q(measure__policy_id=OuterRef("listed_policy_id"), measure__number=OuterRef("listed_measure_number"))
-        & condition
-    )
-
-
-def whose_window(condition: Q) -> Q:
-    """Awards whose window (their own record's, else their measure's) is an ApplicationInfo matching
-    `condition`. Each part is an uncorrelated IN, so that PostgreSQL hashes the few records once and
-    probes it per award, rather than looking the records up award by award."""
-    windows = ApplicationInfo.objects.exclude(window_kind=WindowKind.UNPUBLISHED)
-    own = windows.filter(award_id__isnull=False)
-    measures = (
-        windows.filter(condition, measure_id__isnull=False)
-        .annotate(key=F("measure__policy_id") * MEASURE_KEY + F("measure__number"))
-        .values("key")
-    )
-    return Q(pk__in=own.filter(condition).values("award_id")) | (
-        ~Q(pk__in=own.values("award_id")) & Q(measure_key__in=measures)
-    )
-
-
-def with_measure_key(awards):
-    """Each award with `measure_key`, its measure named by the policy and number copied onto the award
-    (whose_window matches it against the measures' records without reading the clauses)."""
-    return awards.alias(measure_key=F("listed_policy_id") * MEASURE_KEY + F("listed_measure_number"))
 
 
 def in_section(awards, slug: str, today: datetime.date):
     if slug == UNPUBLISHED:
-        return awards.exclude(whose_window(Q()))
-    return awards.filter(whose_window(SECTIONS_BY_SLUG[slug].infos(today)))
+        return awards.filter(listed_window_kind__isnull=True)
+    return awards.filter(SECTIONS_BY_SLUG[slug].infos(today))
 
 
 def in_month(awards, first_day: datetime.date):
     """Awards whose dated window overlaps the month starting on `first_day`."""
     last_day = (first_day + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    overlaps = (
-        Q(window_kind=DATES)
-        & (Q(window_opens__isnull=True) | Q(window_opens__lte=last_day))
-        & (Q(window_closes__isnull=True) | Q(window_closes__gte=first_day))
+    return awards.filter(
+        Q(listed_window_kind=DATES)
+        & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=last_day))
+        & (Q(listed_window_closes__isnull=True) | Q(listed_window_closes__gte=first_day))
     )
-    return awards.filter(whose_window(overlaps))
 
 
 def dated(awards):
     """Awards with a dated window (the only ones a calendar program can place)."""
-    return awards.filter(whose_window(Q(window_kind=DATES)))
+    return awards.filter(listed_window_kind=DATES)
 
 
 def year_of_months(year: int) -> list[datetime.date]:
     return [datetime.date(year, month, 1) for month in range(1, 13)]
 
 
-def _window_date(name: str):
-    own = _own_window().values(name)[:1]
-    measures = _measures_window(Q()).values(name)[:1]
-    return Case(When(Exists(_own_window()), then=Subquery(own)), default=Subquery(measures))
-
-
-def with_window_dates(awards):
-    """Each award with `window_opens_at` and `window_closes_at` (None when not a dated window), for
-    ordering; read for the awards listed only."""
-    return awards.annotate(window_opens_at=_window_date("window_opens"), window_closes_at=_window_date("window_closes"))
-
-
 def in_order(awards, slug: str | None):
     """A section's awards in the order an applicant reads them: the nearest date first (the latest first
     for those closed), else in their policies' order."""
     if slug in ("closing-soon", "open", None):
-        dates = [F("window_closes_at").asc(nulls_last=True), F("window_opens_at").asc(nulls_first=True)]
+        dates = [F("listed_window_closes").asc(nulls_last=True), F("listed_window_opens").asc(nulls_first=True)]
     elif slug == "opening-soon":
-        dates = [F("window_opens_at").asc()]
+        dates = [F("listed_window_opens").asc()]
     elif slug == "closed":
-        dates = [F("window_closes_at").desc()]
+        dates = [F("listed_window_closes").desc()]
     else:
         return awards.order_by(*LISTING_ORDER)
-    return with_window_dates(awards).order_by(*dates, *LISTING_ORDER)
+    return awards.order_by(*dates, *LISTING_ORDER)

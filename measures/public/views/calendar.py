@@ -119,8 +119,7 @@ def calculator_ics(request):
 
 
 def _feed(awards, name, page, filename):
-    # In the policies' order, not by date: a calendar program places the events itself, and ordering by
-    # each award's window reads it award by award (measures/public/calendar/windows.py, in_order).
+    # In the policies' order, not by date: a calendar program places the events itself.
     listed = attach_eligibility(list(awards.order_by(*LISTING_ORDER).for_finder()))
     response = HttpResponse(ics.calendar_of(listed, name, page), content_type=ics.CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
