@@ -4,6 +4,7 @@ it holds, rows added to a policy, and the search's correctness oracle."""
 from pathlib import Path
 
 from measures.domain.models import Award, Clause, Measure, Pillar, PolicySource
+from measures.management.commands.check_derived import differences
 
 REAL_POLICY_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "kjcx-2025.json"
 
@@ -71,3 +72,9 @@ def naive_scan(terms):
             rank = sum(text.count(term.lower()) + 3 * title.count(term.lower()) for term in terms)
             found.append((-rank, slug, number, position, pk))
     return [row[-1] for row in sorted(found)]
+
+
+def assert_derived_data_kept():
+    """Every derived store holds what its source rows make it (manage.py check_derived)."""
+    found = differences()
+    assert found and not any(found.values()), {name: lines for name, lines in found.items() if lines}

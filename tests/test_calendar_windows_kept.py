@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from measures.domain.eligibility import ApplicationInfo
 from measures.domain.models import Award, Clause, Measure
-from measures.management.commands.check_derived import differences
 from tests.admin_forms import form_data
+from tests.data import assert_derived_data_kept
 from tests.html import between, page
 
 DAY = datetime.timedelta(days=1)
@@ -21,8 +21,7 @@ CALENDAR = "/calendar/?policy=test-policy"
 def derived_data_kept(db):
     """After each write, every derived store holds what its source rows make it (check_derived)."""
     yield
-    found = differences()
-    assert found and not any(found.values()), {name: lines for name, lines in found.items() if lines}
+    assert_derived_data_kept()
 
 
 @pytest.fixture

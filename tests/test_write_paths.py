@@ -20,6 +20,7 @@ from measures.domain.public_history import PublicChange
 from measures.editing import backup
 from measures.editing.publishing import publish_draft, start_draft_of_change
 from measures.management.commands.check_derived import differences
+from tests.data import assert_derived_data_kept
 from tests.html import page, text_of
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"
@@ -42,8 +43,7 @@ def public_view(client):
 def derived_data_kept(db):
     """After each write path, every derived store holds what its source rows make it (check_derived)."""
     yield
-    found = differences()
-    assert found and not any(found.values()), {name: lines for name, lines in found.items() if lines}
+    assert_derived_data_kept()
 
 
 @pytest.fixture
