@@ -119,6 +119,33 @@ def test_a_window_of_a_draft_measure_or_of_an_expired_policy_is_never_reminded(m
     assert mailoutbox == []
 
 
+def test_a_reminder_says_where_to_apply_an_awards_window_taking_its_measures_entry(measure_3, follower, mailoutbox):
+    # The measure names the official system; the award's own window names no entry of its own.
+    info = window(measure_3, opens=day("2027-06-01"), closes=day("2027-06-30"))
+    info.entry_name, info.entry_url, info.entry_online = "厦门市科技计划管理系统", "https://kjj.xm.gov.cn/apply/", True
+    info._change_reason = "录入办理入口"
+    info.save()
+    brics = Award.objects.get(clause__measure=measure_3, amount_yuan=3_000_000)
+    window(brics)
+    asking(follower(measure_3))
+    assert run("2027-03-01") == 1
+    (message,) = mailoutbox
+    assert "去办理：厦门市科技计划管理系统（网上办理） https://kjj.xm.gov.cn/apply/" in message.body
+    html = message.alternatives[0][0]
+    assert '<a href="https://kjj.xm.gov.cn/apply/" rel="noopener external">厦门市科技计划管理系统</a>' in html
+
+
+def test_a_reminder_shows_an_entry_address_that_is_no_web_page_as_its_name_only(measure_3, follower, mailoutbox):
+    info = window(measure_3)
+    # What the admin refuses, as a restored backup may hold it.
+    ApplicationInfo.objects.filter(pk=info.pk).update(entry_name="科技局窗口", entry_url="javascript:alert(1)")
+    asking(follower(measure_3))
+    assert run("2027-03-01") == 1
+    (message,) = mailoutbox
+    assert "去办理：科技局窗口\n" in message.body
+    assert "javascript" not in message.body and "javascript" not in message.alternatives[0][0]
+
+
 # --- what is followed ----------------------------------------------------------------------------
 
 

@@ -404,6 +404,9 @@ def coming_expected_windows(facts, today: datetime.date) -> list[Window]:
     return list(dict.fromkeys(w for w in windows if (w.closes or w.opens) >= today))
 
 
+ENTRY_FIELDS = ("measure_id", "award_id", "entry_name", "entry_url", "entry_online")
+
+
 def _entry(info: ApplicationInfo | None) -> ApplicationEntry | None:
     if info is None or not (info.entry_name or info.entry_url):
         return None
@@ -515,6 +518,18 @@ def attach_eligibility(awards, measure: Measure | None = None) -> list[Award]:
     return awards
 
 
+def window_entries(windows) -> dict[int, ApplicationEntry | None]:
+    """去办理 for each of these (application record with a window, the pk of the measure it concerns):
+    the record's own entry, else, for an award's record, its measure's record's, as merge_facts has it.
+    By record pk; one query, none when every record names its own entry."""
+    lacking = {measure_id for info, measure_id in windows if info.award_id and _entry(info) is None}
+    by_measure = {}
+    if lacking:
+        for info in ApplicationInfo.objects.filter(measure_id__in=lacking).only(*ENTRY_FIELDS):
+            by_measure[info.measure_id] = info
+    return {info.pk: _entry(info) or _entry(by_measure.get(measure_id)) for info, measure_id in windows}
+
+
 def attach_entries(awards) -> list[Award]:
     """These awards (their clauses loaded), each with `facts` holding only its `entry`: the award's own
     record's, else its measure's, as merge_facts has it. One query, none without awards: for lists
@@ -525,7 +540,7 @@ def attach_entries(awards) -> list[Award]:
     infos = ApplicationInfo.objects.filter(
         models.Q(award_id__in=[award.pk for award in awards])
         | models.Q(measure_id__in={award.clause.measure_id for award in awards})
-    ).only("measure_id", "award_id", "entry_name", "entry_url", "entry_online")
+    ).only(*ENTRY_FIELDS)
     by_measure, by_award = {}, {}
     for info in infos:
         (by_award if info.award_id else by_measure)[info.award_id or info.measure_id] = info

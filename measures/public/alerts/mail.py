@@ -23,7 +23,7 @@ from measures.domain.models import Award, Policy, measure_path
 from measures.domain.subscriptions import CONFIRMATION_DAYS, Reminder, Subscription
 from measures.public import timeline
 from measures.public.alerts import links, targets
-from measures.public.formatting import html_lang
+from measures.public.formatting import html_lang, official_url
 
 SITE_NAME_PREFIX = "【%(site)s】"
 
@@ -241,6 +241,9 @@ def _window(due_window, today) -> dict:
         "when": when,
         "opened": False,
         "url": links.absolute(measure_path(policy.slug, measure.number)),
+        # 去办理, as the pages show it: the official entry's name, its address only if a web page's.
+        "entry": due_window.entry,
+        "entry_url": official_url(due_window.entry.url) if due_window.entry else "",
     }
 
 

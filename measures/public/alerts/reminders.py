@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, WindowKind
+from measures.domain.eligibility import ApplicationInfo, AwardRecipientKind, WindowKind, window_entries
 from measures.domain.models import Award, Measure, Policy, PublicationStatus
 from measures.domain.subscriptions import Reminder, Subscription
 from measures.public.alerts import mail
@@ -49,6 +49,7 @@ class DueWindow:
 
     info: ApplicationInfo
     occasions: list = field(default_factory=list)
+    entry: object = None  # 去办理 (eligibility.ApplicationEntry), or None where no record names one
 
     @property
     def day_of(self) -> dict:
@@ -75,8 +76,9 @@ def occasions(opens: datetime.date | None, closes: datetime.date | None, today: 
 
 
 def due_windows(today: datetime.date) -> list[DueWindow]:
-    """The public windows with a reminder due today: one query (and none of the work per subscription
-    when it finds nothing, which is most days)."""
+    """The public windows with a reminder due today, each with where to apply: one query, a second when
+    an award's window names no entry (and none of the work per subscription when it finds nothing, which
+    is most days)."""
     lead = max(CLOSING_LEAD.values())
     infos = (
         ApplicationInfo.objects.filter(window_kind=WindowKind.DATES)
@@ -97,6 +99,9 @@ def due_windows(today: datetime.date) -> list[DueWindow]:
         due = occasions(info.window_opens, info.window_closes, today)
         if due:
             windows.append(DueWindow(info, due))
+    entries = window_entries([(w.info, w.info.owner_measure.pk) for w in windows])
+    for due_window in windows:
+        due_window.entry = entries[due_window.info.pk]
     return windows
 
 
