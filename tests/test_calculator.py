@@ -382,6 +382,10 @@ def test_the_api_lists_the_kinds_with_their_groups_and_award_counts(client, real
     assert (incubator["name"], incubator["group"], incubator["award_count"]) == ("科技型企业孵化器", "incubator", 1)
     assert kinds[INTERNATIONAL_BASE]["award_count"] == 2
     assert incubator["calculator_url"].endswith(f"/calculator/?kind={INCUBATOR}")
+    # The site's own English gloss and the common names search also knows, each marked as not the policy's.
+    lab = client.get("/api/v1/recipient-kinds/national-key-laboratory/").json()
+    assert (lab["name_en"], lab["aliases"]) == ("National key laboratory", ["国家重点实验室"])
+    assert incubator["aliases"] == ["科技企业孵化器"]
 
 
 def test_the_calculator_api_answers_with_awards_as_the_award_list_gives_them_and_totals(client, real_policy):

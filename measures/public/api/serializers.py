@@ -132,15 +132,29 @@ class PillarSerializer(serializers.ModelSerializer):
 
 
 class RecipientKindSerializer(serializers.ModelSerializer):
-    """A kind of applicant (申报主体类别). `award_count`: its published awards."""
+    """A kind of applicant (申报主体类别). `award_count`: its published awards. `name_en` is the site's own
+    unofficial English gloss; `aliases` are what people commonly call it, not the policy's words."""
 
     group_label = serializers.CharField(source="get_group_display", read_only=True)
+    aliases = serializers.ListField(
+        source="alias_list", child=serializers.CharField(), read_only=True, help_text="常见叫法（非政策原文）"
+    )
     award_count = serializers.IntegerField(read_only=True)
     calculator_url = serializers.SerializerMethodField()
 
     class Meta:
         model = RecipientKind
-        fields = ["slug", "name", "group", "group_label", "explanation", "award_count", "calculator_url"]
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "aliases",
+            "group",
+            "group_label",
+            "explanation",
+            "award_count",
+            "calculator_url",
+        ]
 
     def get_calculator_url(self, kind) -> str:
         return site_url(f"{reverse('measures:calculator')}?kind={kind.slug}")
