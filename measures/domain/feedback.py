@@ -20,6 +20,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -60,7 +62,8 @@ class Feedback(models.Model):
     OPEN_STATES = (State.NEW, State.IN_PROGRESS)
     CLOSED_STATES = (State.ANSWERED, State.REFUSED)
 
-    reference = models.CharField("编号", max_length=20, unique=True, null=True, editable=False)
+    # Null until the row has its id (receive()): unique among those given.
+    reference = models.CharField("编号", max_length=20, unique=True, null=True, editable=False)  # noqa: DJ001
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     text = models.TextField("内容", help_text=f"访客写的原话，最多{MAX_TEXT_LENGTH}字。")
     # Where the form was opened. Plain foreign keys that let go (SET_NULL) when the row is deleted:
@@ -128,7 +131,7 @@ class Feedback(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(text__length__lte=MAX_TEXT_LENGTH) & ~models.Q(text=""),
+                condition=models.Q(LessThanOrEqual(Length("text"), MAX_TEXT_LENGTH)) & ~models.Q(text=""),
                 name="feedback_text_length",
             ),
             models.CheckConstraint(

@@ -1,5 +1,6 @@
-"""The mails to a visitor who left an address: the confirmation of a message (its reference number),
-and the editors' answer. Plain text, in the visitor's language, from DEFAULT_FROM_EMAIL; the subject
+"""The mail to a visitor who left an address: the confirmation of a message (its reference number; the
+editors' answer is measures/editing/feedback_mail.py's).
+Plain text, in the visitor's language, from DEFAULT_FROM_EMAIL; the subject
 holds only the site's name and the reference number, never what the visitor typed."""
 
 from django.conf import settings
@@ -34,14 +35,3 @@ def received(item: Feedback) -> EmailMessage:
     with translation.override(item.language):
         subject = _("已收到您的留言（编号 %(reference)s）") % {"reference": item.reference}
         return _message(item, subject, "received", {"days": settings.FEEDBACK_DUE_DAYS})
-
-
-def answered(item: Feedback) -> EmailMessage:
-    with translation.override(item.language):
-        subject = _("对您留言的答复（编号 %(reference)s）") % {"reference": item.reference}
-        change_url = ""
-        if item.change_key and item.measure_id:
-            measure = item.measure
-            history = reverse("measures:measure_history", args=[measure.policy.slug, measure.number])
-            change_url = f"{settings.SITE_URL}{history}#change-{item.change_key}"
-        return _message(item, subject, "answered", {"change_url": change_url})
