@@ -4,6 +4,7 @@ page's overdue and new messages, and the purge of addresses by send_notification
 
 import datetime
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -119,10 +120,26 @@ def test_addresses_are_erased_a_while_after_the_message_is_closed(real_policy, c
     item = receive(days_ago=200)
     if closed_days_ago is not None:
         closed = timezone.now() - datetime.timedelta(days=closed_days_ago)
-        Feedback.objects.filter(pk=item.pk).update(state="answered", answer="答复", answered_at=closed, closed_at=closed)
+        Feedback.objects.filter(pk=item.pk).update(
+            state="answered", answer="答复", answered_at=closed, closed_at=closed
+        )
     out = io.StringIO()
     call_command("send_notifications", stdout=out)
     item.refresh_from_db()
     assert (item.email == "") is erased
     assert f"{int(erased)} feedback addresses erased." in out.getvalue()
     assert purge_addresses() == 0
+
+
+def test_messages_and_their_addresses_stay_out_of_backups(real_policy):
+    receive()
+    out = io.StringIO()
+    call_command("export_content", stdout=out)
+    models = {row["model"] for row in json.loads(out.getvalue())["objects"]}
+    assert "measures.feedback" not in models and "measures.historicalfeedback" not in models
+    assert ADDRESS not in out.getvalue()
+
+
+def test_the_history_of_a_message_has_its_reference_from_the_start(real_policy):
+    item = receive()
+    assert [record.reference for record in item.history.all()] == [item.reference]

@@ -169,9 +169,11 @@ class Feedback(models.Model):
             item = cls(received_at=received_at, due_on=due_on, **fields)
             item._change_reason = "收到"
             item.save()
+            # The number needs the id: written onto the row and its first history record, which
+            # is the same version ("收到"), rather than making a second version of it.
             item.reference = reference_for(item)
-            item._change_reason = "编号"
             cls.objects.filter(pk=item.pk).update(reference=item.reference)
+            item.history.filter(history_change_reason="收到").update(reference=item.reference)
         return item
 
     def set_state(self, state: str) -> None:
