@@ -67,7 +67,8 @@ def backed_up_models():
     """Every model of the measures app, each after the models it points to (content before history);
     not what is derived from them: the change counter, which the database's triggers keep
     (measures/domain/revision.py), and the public history, replayed from the history after a restore;
-    nor the e-mail alerts' subscriptions and visitors' messages (PERSONAL); nor a table Django does not manage (search's own)."""
+    nor the e-mail alerts' subscriptions and visitors' messages (PERSONAL); nor a table Django does not
+    manage (search's own)."""
     models = [
         m
         for m in apps.get_app_config(APP_LABEL).get_models()
