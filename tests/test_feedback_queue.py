@@ -143,3 +143,8 @@ def test_messages_and_their_addresses_stay_out_of_backups(real_policy):
 def test_the_history_of_a_message_has_its_reference_from_the_start(real_policy):
     item = receive()
     assert [record.reference for record in item.history.all()] == [item.reference]
+
+
+def test_a_nul_in_the_queue_s_search_is_a_400(editor_client, real_policy):
+    assert editor_client.get("/admin/measures/feedback/?q=a%00b").status_code == 400
+    assert editor_client.get("/admin/measures/feedback/?q=FK").status_code == 200

@@ -1,19 +1,14 @@
 """纠错 and 提问: a visitor's message about a measure (a clause, an award), and the editors' work on it.
 
-A message is what a visitor wrote (its kind and text), where it was written from (the policy, measure,
-clause and award of the page the form was opened on, and those places in words as they read then), an
-optional address for the answer, a public reference number (FK-2026-000123) and the editors' handling:
-state, handler, answer or reason for refusing, due date (FEEDBACK_DUE_DAYS after it arrived) and, for a
-纠错 that led to a correction, the public change it led to (an entry of the measure's public history:
-measures/domain/public_history.py, shown on the measure's history page at #change-<key>).
+A message holds its kind and text, where it was written from (policy, measure, clause, award, and in words
+as they read then), an optional address, a reference number (FK-2026-000123) and its handling: state,
+handler, answer or reason for refusing, due date (FEEDBACK_DUE_DAYS after it came) and, for a 纠错 that led
+to a correction, that change (a public history entry: the measure's history page, #change-<key>).
 
-The address is personal data: it is used only to answer, shown to editors in the admin only (never on
-a page, in the API, an export or a backup), kept out of the history, and erased
-FEEDBACK_ADDRESS_KEEP_DAYS after the message is closed (`purge_addresses`, run by send_notifications).
-
-Messages are not public content: they move no content revision. Their history (django-simple-history)
-keeps every state change, without the address. A question's text and its measure are what a 问答 is
-made from (`question_text`, `measure`).
+The address is personal data: shown to editors in the admin only, never on a page, in the API, an export
+or a backup, kept out of the history, and erased FEEDBACK_ADDRESS_KEEP_DAYS after the message is closed
+(`purge_addresses`, run by send_notifications). Messages are not content: they move no revision. A
+question's text and its measure are what a 问答 is made from (`question_text`, `measure`).
 """
 
 import datetime
@@ -27,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 MAX_TEXT_LENGTH = 2000
-MAX_EMAIL_LENGTH = 254
 REFERENCE_PREFIX = "FK"
 
 
@@ -59,6 +53,9 @@ class Feedback(models.Model):
         ANSWERED = "answered", _("已答复")
         REFUSED = "refused", _("不予处理")
 
+    # Kept with a history, yet not content: no revision trigger, no public history (revision.py).
+    is_content = False
+
     OPEN_STATES = (State.NEW, State.IN_PROGRESS)
     CLOSED_STATES = (State.ANSWERED, State.REFUSED)
 
@@ -88,7 +85,7 @@ class Feedback(models.Model):
     concerns = models.CharField("涉及", max_length=300, help_text="提交时页面上的位置，如“第3条 第2段 最高300万元”。")
     email = models.EmailField(
         "答复邮箱",
-        max_length=MAX_EMAIL_LENGTH,
+        max_length=254,  # RFC 5321, as the 关注 form (measures/public/alerts/forms.py)
         blank=True,
         help_text="只用于答复，不公开；结案后按规定期限自动删除。",
     )

@@ -13,6 +13,7 @@ import smtplib
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from measures.domain.feedback import Feedback
 from measures.domain.public_history import PublicChange
 from measures.editing import feedback_mail as mail
+from xmpolicy.nul import query_has_nul
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackQueueForm(forms.ModelForm):
     change_key = forms.ChoiceField(label="引起的修改", required=False)
 
     class Meta:
@@ -78,7 +80,7 @@ class FeedbackForm(forms.ModelForm):
 
 @admin.register(Feedback)
 class FeedbackAdmin(SimpleHistoryAdmin):
-    form = FeedbackForm
+    form = FeedbackQueueForm
     list_display = (
         "reference",
         "state",
@@ -135,6 +137,12 @@ class FeedbackAdmin(SimpleHistoryAdmin):
         if obj.clause_id:
             url += f"#clause-{obj.clause.position}"
         return format_html('<a href="{}">{}</a>', url, url)
+
+    def changelist_view(self, request, extra_context=None):
+        # A NUL in a filter or search is no request the admin makes: 400, not PostgreSQL's 500.
+        if query_has_nul(request.GET):
+            raise BadRequest("A NUL character in the query string.")
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

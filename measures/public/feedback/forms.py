@@ -1,13 +1,13 @@
 """The 报告问题 / 我要提问 form: what the visitor writes, an optional address for the answer, and a
 honeypot (a field people never see, that form-filling scripts fill in). What it concerns travels
-beside it in the link's parameters (place.from_params)."""
+beside it in the link's parameters (place.place_from_params)."""
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from measures.domain.feedback import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, Feedback
-from measures.public.alerts.forms import AddressField
+from measures.domain.feedback import MAX_TEXT_LENGTH, Feedback
+from measures.public.alerts.forms import MAX_EMAIL_LENGTH, AddressField
 
 HONEYPOT = "website"
 

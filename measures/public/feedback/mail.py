@@ -31,7 +31,7 @@ def _message(item: Feedback, subject: str, template: str, context: dict) -> Emai
     )
 
 
-def received(item: Feedback) -> EmailMessage:
+def receipt(item: Feedback) -> EmailMessage:
     with translation.override(item.language):
         subject = _("已收到您的留言（编号 %(reference)s）") % {"reference": item.reference}
         return _message(item, subject, "received", {"days": settings.FEEDBACK_DUE_DAYS})

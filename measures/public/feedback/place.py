@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from measures.domain.models import Award, Clause, Measure
+from measures.public.alerts.targets import MAX_SLUG_LENGTH
 from xmpolicy.nul import without_nul
-
-MAX_SLUG_LENGTH = 50
 
 
 class PlaceError(Exception):
@@ -58,7 +57,7 @@ def _number(data, name) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
-def from_params(data) -> Place:
+def place_from_params(data) -> Place:
     """The place a feedback link or form names (a QueryDict or dict). Two to four queries."""
     slug, number = _text(data, "policy"), _number(data, "measure")
     measure = None

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from measures.domain.feedback import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, REFERENCE_PREFIX, Feedback
+from measures.domain.feedback import MAX_TEXT_LENGTH, REFERENCE_PREFIX, Feedback
+from measures.public.alerts.forms import MAX_EMAIL_LENGTH
 from measures.public.feedback import mail
 from measures.public.feedback.figures import figures as feedback_figures
 from measures.public.feedback.forms import FeedbackForm
-from measures.public.feedback.place import PlaceError, from_params
+from measures.public.feedback.place import PlaceError, place_from_params
 from xmpolicy.ratelimit import client_of, over_limit
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def _context(place, form):
 def new(request):
     data = request.POST if request.method == "POST" else request.GET
     try:
-        place = from_params(data)
+        place = place_from_params(data)
     except PlaceError as error:
         return _notice(request, _("无法留言"), error.message, status=error.status)
     if request.method != "POST":
@@ -96,7 +97,7 @@ def new(request):
     )
     if item.email:
         try:
-            mail.received(item).send()
+            mail.receipt(item).send()
         except (smtplib.SMTPException, OSError) as error:
             # The message is kept (the editors answer it); only the confirmation is missing.
             logger.error("the confirmation of feedback %s could not be sent: %s", item.reference, error)
@@ -117,6 +118,6 @@ def received(request, reference):
 
 
 @require_safe
-def figures(request):
+def figures_page(request):
     context = {**feedback_figures(), "due_days": settings.FEEDBACK_DUE_DAYS}
     return render(request, "feedback/figures.html", context)
