@@ -148,3 +148,52 @@ def test_the_history_of_a_message_has_its_reference_from_the_start(real_policy):
 def test_a_nul_in_the_queue_s_search_is_a_400(editor_client, real_policy):
     assert editor_client.get("/admin/measures/feedback/?q=a%00b").status_code == 400
     assert editor_client.get("/admin/measures/feedback/?q=FK").status_code == 200
+
+
+def test_through_a_real_mail_server_the_answer_adds_no_header_and_goes_to_the_visitor_only(
+    editor_client, real_policy, mail_through_smtp
+):
+    item = receive(text="Subject: 中奖\r\nBcc: many@example.org\r\n\r\n<script>x</script>")
+    answer = "已核对。\r\nBcc: other@example.org\r\n<b>谢谢</b>"
+    assert post_change(editor_client, item, state="answered", answer=answer).status_code == 302
+    assert mail_through_smtp.wait_for(1)
+    [(message, recipients)] = mail_through_smtp.messages
+    assert recipients == [ADDRESS]
+    assert message["Bcc"] is None and item.reference in message["Subject"] and "中奖" not in message["Subject"]
+    body = message.get_content()
+    assert "Bcc: other@example.org" in body and "<b>谢谢</b>" in body  # plain text, as written
+    assert "<script>" not in body  # the visitor's own text is never mailed
+
+
+def test_an_answer_that_cannot_be_mailed_is_kept_and_mailed_on_the_next_save(
+    editor_client, real_policy, settings, mailoutbox, caplog
+):
+    item = receive()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    html = editor_client.post(
+        change_url(item),
+        {**form_data(editor_client.get(change_url(item)), "feedback"), "state": "answered", "answer": "已更正。"},
+        follow=True,
+    )
+    assert "邮件暂时无法发送" in html.content.decode()
+    item.refresh_from_db()
+    assert item.state == "answered" and item.answer_mailed_at is None
+    assert ADDRESS not in caplog.text and "金额" not in caplog.text and item.reference in caplog.text
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert post_change(editor_client, item).status_code == 302
+    assert len(mailoutbox) == 1 and "已更正。" in mailoutbox[0].body
+
+
+def test_the_answer_mail_is_in_the_visitor_s_language(editor_client, real_policy, mailoutbox):
+    item = receive(language="en")
+    assert post_change(editor_client, item, state="answered", answer="已更正。").status_code == 302
+    [message] = mailoutbox
+    assert "The answer to your message" in message.subject and "has been answered" in message.body
+
+
+def test_no_public_answer_shows_an_address(client, real_policy):
+    receive()
+    for url in ("/policies/kjcx-2025/measures/3/", "/feedback/", "/api/v1/measures/", "/downloads/clauses.json"):
+        response = client.get(url)
+        assert response.status_code == 200 and ADDRESS.encode() not in response.content, url

@@ -185,12 +185,18 @@ class FeedbackAdmin(SimpleHistoryAdmin):
         return timezone.localdate(change.date) if change else obj.change_on
 
     def _mail_answer(self, request, obj):
+        # Claimed before sending, so that two editors saving the answer at once mail it once; given
+        # back if the mail fails, so that the next save tries again. Not a state change: no history row.
+        moment = timezone.now()
+        claimed = Feedback.objects.filter(pk=obj.pk, answer_mailed_at__isnull=True).update(answer_mailed_at=moment)
+        if not claimed:
+            return
         try:
             mail.answered(obj).send()
         except (smtplib.SMTPException, OSError) as error:
+            Feedback.objects.filter(pk=obj.pk, answer_mailed_at=moment).update(answer_mailed_at=None)
             logger.error("the answer to feedback %s could not be mailed: %s", obj.reference, error)
             messages.error(request, "答复已保存，但邮件暂时无法发送；请稍后再次保存以重发。")
             return
-        # Recorded without a history row of its own: mailing is not a state change.
-        Feedback.objects.filter(pk=obj.pk).update(answer_mailed_at=timezone.now())
+        obj.answer_mailed_at = moment
         messages.info(request, "答复已通过邮件发给访客。")
