@@ -159,3 +159,29 @@ def test_the_figures_count_the_last_twelve_months_and_show_no_message(client, re
 def test_the_figures_page_is_in_the_footer_and_the_sitemap(client, real_policy):
     assert 'href="/feedback/"' in page(client, "/")
     assert "/feedback/</loc>" in page(client, "/sitemap.xml")
+
+
+def test_the_question_link_opens_the_form_with_a_question_chosen(client, real_policy):
+    html = page(client, "/feedback/new/?kind=question&policy=kjcx-2025&measure=3")
+    assert 'value="question" checked' in html and 'value="report" checked' not in html
+
+
+def test_a_confirmation_that_cannot_be_sent_keeps_the_message_and_logs_nothing_personal(
+    client, real_policy, settings, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    response = send(client, text="金额<script>有误</script>")
+    item = Feedback.objects.get()
+    assert response.status_code == 302 and item.reference in response["Location"]
+    assert item.reference in caplog.text and ADDRESS not in caplog.text and "script" not in caplog.text
+
+
+def test_the_form_and_the_figures_need_a_fixed_number_of_queries(client, real_policy, django_assert_max_num_queries):
+    award = Award.objects.published().filter(clause__measure__number=3).first()
+    with django_assert_max_num_queries(4):
+        page(client, f"/feedback/new/?kind=report&policy=kjcx-2025&measure=3&award={award.pk}")
+    for _ in range(30):
+        Feedback.receive(kind="report", text="有误", concerns="第3条")
+    with django_assert_max_num_queries(2):
+        page(client, "/feedback/")
