@@ -27,6 +27,7 @@ def test_a_reader_on_a_phone_reports_a_wrong_amount_and_gets_a_reference_and_a_m
 ):
     page = phone
     page.goto(site + "/policies/kjcx-2025/measures/3/")
+    screenshot(page, "measure-375")
     award_link = page.locator(".feedback-links--award a").first
     box = award_link.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44
@@ -34,6 +35,9 @@ def test_a_reader_on_a_phone_reports_a_wrong_amount_and_gets_a_reference_and_a_m
     expect(page.get_by_role("heading", level=1)).to_have_text("报告问题或提问")
     expect(page.locator(".follow__what")).to_contain_text("第3条")
     expect(page.get_by_role("radio", name=re.compile("报告问题"))).to_be_checked()
+    expect(page.locator("#id_website")).to_be_hidden()  # the honeypot
+    for label in page.locator(".feedback-form label:has(input[type=radio])").all():
+        assert label.bounding_box()["height"] >= 44
     assert_fits_the_width(page)
 
     page.get_by_label("内容").fill("这里的金额和原文不一致")
@@ -54,5 +58,6 @@ def test_a_reader_on_a_phone_reports_a_wrong_amount_and_gets_a_reference_and_a_m
     assert item.award is not None and item.email == "wang@example.cn"
     assert_fits_the_width(page)
     assert not axe_violations(page)
+    screenshot(page, "feedback-received-375")
     (message,) = mailoutbox
     assert item.reference in message.subject
