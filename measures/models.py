@@ -1,7 +1,8 @@
 """Where Django looks for the app's models. They live in measures/domain/, the bottom layer: the policy
 as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
 who can apply and how (eligibility.py), the public history (public_history.py), the e-mail alerts'
-subscriptions (subscriptions.py) and the review of drafts (review.py); and search's own table on
+subscriptions (subscriptions.py),
+visitors' 纠错 and questions (feedback.py) and the review of drafts (review.py); and search's own table on
 PostgreSQL (measures/search/rows.py) and its synonym list (measures/search/synonyms.py)."""
 
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
@@ -13,6 +14,7 @@ from measures.domain.eligibility import (
     Department,
     RecipientKind,
 )
+from measures.domain.feedback import Feedback
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.review import DraftReview, ReviewEvent
@@ -31,6 +33,7 @@ __all__ = [
     "ContentRevision",
     "Delivery",
     "Department",
+    "Feedback",
     "DraftReview",
     "Measure",
     "Pillar",

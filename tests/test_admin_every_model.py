@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 
 from measures.domain.eligibility import ApplicationGuide, ApplicationInfo, Department
+from measures.domain.feedback import Feedback
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.domain.subscriptions import Subscription
 from measures.editing import review
@@ -85,6 +86,9 @@ MAKERS = {
     "measures.Department": _department,
     "measures.ApplicationInfo": _application_info,
     "measures.Subscription": _subscription,
+    "measures.Feedback": lambda policy: Feedback.receive(
+        kind=Feedback.Kind.REPORT, text="金额有误", concerns="第1条", measure=policy.measures.first()
+    ),
     "measures.DraftReview": _review,
     "measures.ReviewEvent": lambda policy: _review(policy).events.get(),
 }

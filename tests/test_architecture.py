@@ -41,6 +41,9 @@ PUBLIC_ROOMS = {
     "measures.public.views": 3,
     "measures.public.api": 3,
     "measures.public.sitemaps": 3,
+    # 纠错 and 提问: the form on every measure and /feedback/ (its address field and mail heading are the
+    # alerts').
+    "measures.public.feedback": 3,
     # The e-mail alerts: their own pages, and the follow links the faces show.
     "measures.public.alerts": 2,
     # The downloads described as one Data Package (it reads the exports' columns).

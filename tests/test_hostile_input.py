@@ -100,6 +100,11 @@ SITE_PATHS = [
     "/follow/confirm/WzEsImEiXQ:1abc:xyz/",
     "/follow/manage/InhAeS5jbiI:1abc:xyz/",
     "/follow/unsubscribe/WzEsImEiXQ:1abc:xyz/",
+    # 纠错 and 提问 (measures/public/feedback/urls.py): the form, the reference page, the figures.
+    "/feedback/",
+    "/feedback/new/?kind=report&policy=kjcx-2025&measure=3&clause=1",
+    "/feedback/received/FK-0000-000000/",
+    "/feedback/received/FK-2026-000001/",
 ]
 
 

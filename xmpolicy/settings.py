@@ -254,6 +254,13 @@ API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/minute")
 FOLLOW_RATE_LIMIT = env_rate("FOLLOW_RATE_LIMIT", "10/hour")
 FOLLOW_ADDRESS_RATE_LIMIT = env_rate("FOLLOW_ADDRESS_RATE_LIMIT", "3/day")
 
+# 纠错 and 提问 (measures/domain/feedback.py): how many messages one client may send, how many days the
+# editors have to answer one (its due date; the national rule for government sites is three months),
+# and how many days after a message is closed its address is kept before send_notifications erases it.
+FEEDBACK_RATE_LIMIT = env_rate("FEEDBACK_RATE_LIMIT", "5/hour")
+FEEDBACK_DUE_DAYS = env_int("FEEDBACK_DUE_DAYS", 7)
+FEEDBACK_ADDRESS_KEEP_DAYS = env_int("FEEDBACK_ADDRESS_KEEP_DAYS", 180)
+
 # The site's own address, for every absolute URL (e-mails, QR codes, a printed page's address, the feed,
 # the sitemap, the API and the CSV): never the request's Host, which a client chooses. Locally `make run`'s;
 # in production the first of ALLOWED_HOSTS over HTTPS.

@@ -25,6 +25,8 @@ API_RATE_LIMIT = None
 # No limit on the alerts' sign-ups either; tests/test_alerts_signup.py turns them on.
 FOLLOW_RATE_LIMIT = None
 FOLLOW_ADDRESS_RATE_LIMIT = None
+# Nor on 纠错 and 提问; tests/test_feedback_form.py turns it on.
+FEEDBACK_RATE_LIMIT = None
 # The site's own address is the test client's default host, whatever the environment says; the tests
 # of absolute URLs ask with another allowed Host and still expect this one (tests/test_site_url.py).
 SITE_URL = "http://testserver"

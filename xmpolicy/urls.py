@@ -33,6 +33,8 @@ urlpatterns = [
     path(API_PREFIX.removeprefix("/"), include("measures.public.api.urls")),
     # 关注: e-mail alerts (sign-up, confirmation, managing, one-click unsubscribe); never cached.
     path("follow/", include("measures.public.alerts.urls")),
+    # 纠错 and 提问: the form, its reference number page and the figures (/feedback/); never cached.
+    path("feedback/", include("measures.public.feedback.urls")),
     # Editors' previews of drafts: private, never cached or indexed (measures/public/views/preview.py).
     path("preview/", include("measures.public.views.preview")),
     path("", include("measures.public.urls")),

@@ -58,8 +58,14 @@ class ContentRevision(models.Model):
 
 
 def models_with_history():
-    """The content models (those whose history is kept), in a fixed order (by table name)."""
-    models = [m for m in apps.get_app_config("measures").get_models() if hasattr(m, "history")]
+    """The content models (those whose history is kept), in a fixed order (by table name). A model that
+    keeps a history without being content says so with `is_content = False` (visitors' 纠错 and 提问,
+    measures/domain/feedback.py): the public never sees it, so no revision trigger counts it."""
+    models = [
+        m
+        for m in apps.get_app_config("measures").get_models()
+        if hasattr(m, "history") and getattr(m, "is_content", True)
+    ]
     return sorted(models, key=lambda m: m._meta.db_table)
 
 

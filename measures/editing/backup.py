@@ -36,8 +36,9 @@ USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_a
 # Models whose rows are computed from the others, never backed up.
 DERIVED = {"contentrevision", "publicchange", "publicstate"}
 # Subscribers' addresses are personal data, not policy content: never written to a backup file, which
-# editors handle and keep (measures/domain/subscriptions.py).
-PERSONAL = {"subscription", "delivery", "reminder"}
+# editors handle and keep (measures/domain/subscriptions.py). Nor are visitors' 纠错 and 提问, which
+# may hold an address (measures/domain/feedback.py).
+PERSONAL = {"subscription", "delivery", "reminder", "feedback", "historicalfeedback"}
 
 
 class BackupError(Exception):
@@ -66,7 +67,8 @@ def backed_up_models():
     """Every model of the measures app, each after the models it points to (content before history);
     not what is derived from them: the change counter, which the database's triggers keep
     (measures/domain/revision.py), and the public history, replayed from the history after a restore;
-    nor the e-mail alerts' subscriptions (PERSONAL); nor a table Django does not manage (search's own)."""
+    nor the e-mail alerts' subscriptions and visitors' messages (PERSONAL); nor a table Django does not
+    manage (search's own)."""
     models = [
         m
         for m in apps.get_app_config(APP_LABEL).get_models()

@@ -38,6 +38,9 @@ EDITOR_PERMISSIONS = {
     # or returning) is the reviewers group's.
     "draftreview": ("view", "add"),
     "reviewevent": ("view",),
+    # 纠错 and 提问 (measures/editing/feedback_admin.py): editors take, answer or refuse messages; nobody
+    # adds one (visitors do) or deletes one (the figures on /feedback/ count them).
+    "feedback": ("view", "change"),
 }
 
 

@@ -2,7 +2,8 @@
 returned, scheduled), the awards whose amount their source phrase does not say, what is still 待录入
 (measures not yet recorded or without text, application facts missing) and the measures due for a check
 against their sources (核对), each with a link to where it is fixed. A fixed number of queries plus
-the amount check's reading of every award (consistency.py)."""
+the amount check's reading of every award (consistency.py). Above them, visitors' 纠错 and 提问 past their
+due date and those no one has taken yet."""
 
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.domain.eligibility import ApplicationInfo, attach_measure_facts
+from measures.domain.feedback import Feedback
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
 from measures.domain.review import OPEN_STATES, DraftReview, ReviewState
 from measures.editing import review
@@ -140,8 +142,20 @@ def due_for_check() -> list[Entry]:
     return entries
 
 
+def feedback_in(queryset) -> list[Entry]:
+    """纠错 and 提问 (measures/editing/feedback_admin.py), oldest due first: reference, where, due date."""
+    entries = []
+    for item in queryset.select_related("handler").order_by("due_on", "received_at")[:LIMIT]:
+        note = f"{item.get_kind_display()} · 期限{item.due_on:%Y-%m-%d}"
+        note += f" · {item.handler}处理中" if item.handler else " · 无人处理"
+        entries.append(Entry(f"{item.reference} {item.concerns}", _change_url(item), note))
+    return entries
+
+
 def start_page(user) -> dict:
     return {
+        "feedback_overdue": feedback_in(Feedback.objects.overdue()),
+        "feedback_new": feedback_in(Feedback.objects.filter(state=Feedback.State.NEW)),
         "mine": my_drafts(user),
         "waiting": reviews_in(ReviewState.SUBMITTED),
         "returned": reviews_in(ReviewState.RETURNED),

@@ -100,6 +100,7 @@ class StaticSitemap(Sitemap):
             "measures:changes",
             "measures:downloads",
             "measures:accessibility",
+            "feedback:figures",
         ]
 
     def location(self, name):

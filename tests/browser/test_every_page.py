@@ -23,6 +23,8 @@ PAGES = {
     "measure-as-of": ("/policies/kjcx-2025/measures/3/?as_of=2025-03-01", "h1"),
     "policy": ("/policies/kjcx-2025/", ".related-doc"),
     "follow": ("/follow/?kind=measure&policy=kjcx-2025&measure=3", "form.follow-form"),
+    "feedback": ("/feedback/new/?kind=report&policy=kjcx-2025&measure=3&clause=1", "form.feedback-form"),
+    "feedback-figures": ("/feedback/", "table.feedback-figures__months"),
     "downloads": ("/downloads/", "h1"),
     "accessibility": ("/accessibility/", "text=GB/T 37668-2019"),
     "calendar": ("/calendar/", ".calendar-section--unpublished"),

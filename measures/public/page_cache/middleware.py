@@ -30,8 +30,9 @@ from xmpolicy.optional_cache import OptionalCache
 
 # Views whose answer depends on more than the content: the editors' admin (its own never_cache) and
 # their previews of drafts, the e-mail alerts' pages (one visitor's forms and links, an address), the
+# 纠错 and 提问 pages (a form; figures that move with every message, not with the content), the
 # language and 长辈版 switches (set a cookie) and the health check (must ask the database every time).
-EXCLUDED_NAMESPACES = {"admin", "preview", "alerts"}
+EXCLUDED_NAMESPACES = {"admin", "preview", "alerts", "feedback"}
 EXCLUDED_URL_NAMES = {"set_language", "set_elder_mode", "healthz"}
 
 # What the HTML, JSON and CSV are made from besides the content: a deploy that changes any of it
