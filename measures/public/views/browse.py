@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind, attach_eligibility, coming_expected_windows
-from measures.domain.models import Award, Measure, Policy
+from measures.domain.models import Award, Measure, Policy, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.domain.upcoming import scheduled_publications
 from measures.public import linked_data
 from measures.public.alerts import follow_url
@@ -153,6 +154,8 @@ def render_measure(
         "validity_warning": policy.validity_warning(timezone.localdate()),
         # 已知的后续变化: only that a reviewed change is scheduled and when (one query); not ?as_of.
         "scheduled_publications": [] if "as_of" in request.GET else scheduled_publications(measure),
+        # 政策问答 (one query): the published ones today; ?as_of= replaces them with those of that day.
+        "questions": question_list(measure, public=public),
         "expected_windows": expected_windows,
         **(extra or {}),
     }
@@ -160,6 +163,16 @@ def render_measure(
         # The measure as it stood on a day (views/history.py): three more queries, from its history.
         return history.measure_as_of(request, context, sources_by_url)
     return render(request, template, context)
+
+
+def question_list(measure, *, public=True):
+    """The measure's 政策问答 in order, with the paragraph each concerns (one query). The public page shows
+    the published ones; the editors' preview of a draft measure (not `public`) shows those that will go
+    public with it, its published 问答, never a draft 问答."""
+    questions = QuestionAnswer.objects.filter(measure=measure, status=PublicationStatus.PUBLISHED)
+    if public:
+        questions = questions.published()
+    return list(questions.for_page())
 
 
 def page_qr_code(path):

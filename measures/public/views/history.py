@@ -57,15 +57,14 @@ def measure_as_of(request, context, sources_by_url):
     snapshot = timeline.measure_as_of(measure, day)
     if snapshot is None:
         as_of = {"state": "missing", "day": day}
-        return render(request, "measures/measure.html", {**context, "as_of": as_of, "clauses": []})
+        return render(request, "measures/measure.html", {**context, "as_of": as_of, "clauses": [], "questions": []})
     # This request's own copy of the measure, shown with the title and pillar it had then.
     measure.title = snapshot.title
     if snapshot.pillar_id != measure.pillar_id:
         measure.pillar = Pillar.objects.get(pk=snapshot.pillar_id)
     clauses = [(clause, sources_by_url.get(clause.source_url)) for clause in snapshot.clauses]
-    return render(
-        request, "measures/measure.html", {**context, "clauses": clauses, "as_of": {"state": "past", "day": day}}
-    )
+    context = {**context, "clauses": clauses, "questions": snapshot.questions}
+    return render(request, "measures/measure.html", {**context, "as_of": {"state": "past", "day": day}})
 
 
 def measure_history(request, slug, number):

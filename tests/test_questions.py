@@ -1,0 +1,203 @@
+"""政策问答: a question and its answer, published on the measure page by the editors (measures/domain/questions.py),
+with its history; shown only when published, in the public history, and never with anything about who asked."""
+
+import datetime
+
+import pytest
+
+from measures.domain import public_history
+from measures.domain.models import Clause, Measure, PublicationStatus
+from measures.domain.public_history import PublicChange, PublicState
+from measures.domain.questions import QuestionAnswer
+from measures.domain.revision import content_revision
+from tests.html import between, page
+
+DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
+MEASURE_1 = "/policies/test-policy/measures/1/"
+QUESTION = "省级实验室能否申报？"
+ANSWER = "本条所列奖补面向在厦门设立的孵化器。"
+
+
+def save(row, reason, **values):
+    """Save `row` as an editor does: with a reason for the history."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    row._change_reason = reason
+    row.save()
+    return row
+
+
+def new_question(measure, status=PUBLISHED, **values):
+    question = QuestionAnswer(
+        measure=measure, question=values.pop("question", QUESTION), answer=ANSWER, status=status, **values
+    )
+    return save(question, "新增问答")
+
+
+@pytest.fixture
+def measure(small_policy):
+    return Measure.objects.get(policy=small_policy, number=1)
+
+
+def test_a_published_question_is_on_its_measure_page_after_the_clauses_with_its_date(client, measure):
+    new_question(measure, answered_on=datetime.date(2026, 3, 2), clause=measure.clauses.get())
+    html = page(client, MEASURE_1)
+    section = between(html, 'id="questions"', "</section>")
+    assert QUESTION in section and ANSWER in section
+    assert 'datetime="2026-03-02"' in section
+    assert 'href="#clause-1"' in section  # the paragraph it concerns
+    assert html.index('id="clause-1"') < html.index('id="questions"')
+    assert 'id="qa-1"' in section
+
+
+def test_a_draft_question_is_not_on_the_page_and_moves_no_etag(client, measure):
+    before = content_revision()
+    new_question(measure, status=DRAFT)
+    assert content_revision() == before
+    html = page(client, MEASURE_1)
+    assert QUESTION not in html and 'id="questions"' not in html
+
+
+def test_a_published_question_on_a_draft_measure_is_never_shown(client, measure):
+    save(measure, "撤回", status=DRAFT)
+    new_question(measure)
+    save(measure, "改标题", title="孵化器建设（草稿）")
+    page(client, MEASURE_1, status=404)
+    assert QUESTION not in page(client, "/changes/")
+
+
+def test_publishing_a_question_is_a_public_change_of_its_measure(client, measure):
+    question = new_question(measure, status=DRAFT)
+    save(question, "草稿里改一改", answer="草稿答复（机密）")
+    save(question, "审核发布", status=PUBLISHED, answer=ANSWER)
+    entry = PublicChange.objects.get(subject="qa")
+    assert (entry.kind, entry.measure_id, entry.reason) == (PublicChange.Kind.PUBLISHED, measure.pk, "审核发布")
+    history = page(client, f"{MEASURE_1}history/")
+    assert "政策问答" in history and QUESTION in history and "审核发布" in history
+    changes = page(client, "/changes/")
+    assert "政策问答" in changes and "审核发布" in changes
+    feed = client.get("/changes/feed/").content.decode()
+    assert "审核发布" in feed
+    assert "机密" not in history + changes + feed
+
+
+def test_an_edited_answer_is_shown_as_a_change_from_the_public_text(client, measure):
+    question = new_question(measure)
+    save(question, "补充答复", answer="本条所列奖补面向在厦门设立的孵化器和加速器。")
+    entry = PublicChange.objects.filter(subject="qa").first()
+    assert entry.kind == PublicChange.Kind.CHANGED
+    assert entry.old_values["answer"] == ANSWER
+    history = page(client, f"{MEASURE_1}history/")
+    assert "补充答复" in history and "<ins" in between(history, "补充答复", "</li>") or "加速器" in history
+
+
+def test_withdrawing_a_question_removes_it_and_says_so_without_its_text(client, measure):
+    question = new_question(measure)
+    save(question, "撤回问答", status=DRAFT, answer="新的答复（机密）")
+    assert QUESTION not in page(client, MEASURE_1)
+    entry = PublicChange.objects.filter(subject="qa").first()
+    assert (entry.kind, entry.new_values) == (PublicChange.Kind.WITHDRAWN, {})
+    assert "机密" not in page(client, f"{MEASURE_1}history/")
+
+
+def test_questions_go_and_come_back_with_their_measure_folded_into_its_entry(measure):
+    new_question(measure)
+    save(measure, "撤回措施", status=DRAFT)
+    state = PublicState.objects.get(subject="qa")
+    assert not state.visible
+    save(measure, "重新发布", status=PUBLISHED)
+    assert PublicState.objects.get(subject="qa").visible
+    assert list(PublicChange.objects.filter(subject="qa").values_list("kind", flat=True)) == ["created"]
+
+
+def test_the_recorded_history_of_questions_is_the_same_when_replayed(measure):
+    question = new_question(measure, status=DRAFT)
+    save(question, "发布", status=PUBLISHED)
+    save(question, "改答复", answer="另一答复")
+    with public_history.batch():
+        save(measure, "撤回", status=DRAFT)
+        save(question, "撤回时改", answer="机密")
+    save(measure, "重新发布", status=PUBLISHED)
+    question.delete()
+
+    def snapshot():
+        entries = PublicChange.objects.order_by("date", "id").values_list(
+            "kind", "subject", "object_id", "old_values", "new_values", "reason"
+        )
+        states = PublicState.objects.order_by("subject", "object_id").values_list(
+            "subject", "object_id", "visible", "values"
+        )
+        return list(entries), list(states)
+
+    recorded = snapshot()
+    public_history.rebuild()
+    assert snapshot() == recorded
+
+
+def test_the_measure_as_it_stood_shows_the_questions_public_that_day(client, measure):
+    question = new_question(measure)
+    today = datetime.date.today().isoformat()
+    assert QUESTION in page(client, f"{MEASURE_1}?as_of={today}")
+    save(question, "撤回", status=DRAFT)
+    assert QUESTION not in page(client, f"{MEASURE_1}?as_of={today}")
+
+
+def test_a_visitors_question_becomes_a_draft_with_the_next_position_and_no_one_named(measure):
+    new_question(measure)
+    clause = measure.clauses.get()
+    draft = QuestionAnswer.draft_from(measure=measure, question="是否适用于省级实验室？", clause=clause)
+    assert (draft.pk, draft.status, draft.position, draft.answer, draft.clause) == (None, DRAFT, 2, "", clause)
+    personal = {"email", "name", "address", "phone"}
+    assert not personal & {field.name for field in QuestionAnswer._meta.get_fields()}
+
+
+def test_a_question_may_only_concern_a_paragraph_of_its_own_measure(measure, small_policy):
+    other = Clause.objects.create(
+        measure=Measure.objects.get(policy=small_policy, number=2), position=1, text="平台", source_url="https://e.org"
+    )
+    question = QuestionAnswer(measure=measure, clause=other, question="问", answer="答")
+    with pytest.raises(Exception, match="所属措施"):
+        question.full_clean()
+
+
+# The admin
+
+
+def add_form(measure, **values):
+    return {
+        "measure": measure.pk,
+        "clause": "",
+        "position": 1,
+        "question": QUESTION,
+        "answer": ANSWER,
+        "answered_on": "2026-03-02",
+        "status": PUBLISHED,
+        "change_reason": "新增问答",
+        **values,
+    }
+
+
+def test_an_editor_adds_a_question_as_a_draft_with_a_reason(editor_client, measure):
+    url = "/admin/measures/questionanswer/add/"
+    response = editor_client.post(url, add_form(measure, change_reason=""))
+    assert response.status_code == 200 and not QuestionAnswer.objects.exists()  # the reason is required
+    editor_client.post(url, add_form(measure))
+    question = QuestionAnswer.objects.get()
+    assert question.status == DRAFT  # only a reviewer publishes
+    assert question.history.get().history_change_reason == "新增问答"
+
+
+def test_the_add_form_can_be_prefilled_from_a_visitors_question(editor_client, measure):
+    html = page(editor_client, f"/admin/measures/questionanswer/add/?measure={measure.pk}&question=能否申报")
+    assert "能否申报" in html
+
+
+def test_a_reviewer_publishes_a_question_on_its_form(reviewer_client, measure):
+    question = new_question(measure, status=DRAFT)
+    url = f"/admin/measures/questionanswer/{question.pk}/change/"
+    form = add_form(measure, change_reason="审核通过", opened_version=question.version)
+    response = reviewer_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert question.status == PUBLISHED
+    assert PublicChange.objects.get(subject="qa").reason == "审核通过"
