@@ -201,3 +201,31 @@ def test_a_reviewer_publishes_a_question_on_its_form(reviewer_client, measure):
     question.refresh_from_db()
     assert question.status == PUBLISHED
     assert PublicChange.objects.get(subject="qa").reason == "审核通过"
+
+
+# The API and the downloads
+
+
+def test_the_api_lists_published_questions_only_with_no_one_named(client, measure):
+    new_question(measure, clause=measure.clauses.get())
+    new_question(measure, status=DRAFT, question="草稿问题？", position=2)
+    body = client.get("/api/v1/questions/", {"policy": "test-policy", "measure": 1}).json()
+    assert body["count"] == 1
+    (item,) = body["results"]
+    assert (item["question"], item["answer"], item["clause"], item["measure"]) == (QUESTION, ANSWER, 1, 1)
+    assert item["url"].endswith(f"{MEASURE_1}#qa-1")
+    assert not {"email", "name", "status", "history"} & set(item)
+    draft = QuestionAnswer.objects.get(status=DRAFT)
+    assert client.get(f"/api/v1/questions/{draft.pk}/").status_code == 404
+
+
+def test_the_downloads_hold_published_questions_in_csv_and_json(client, measure):
+    new_question(measure, answered_on=datetime.date(2026, 3, 2))
+    new_question(measure, status=DRAFT, question="草稿问题？", position=2)
+    rows = client.get("/downloads/questions.json").json()["rows"]
+    assert [(r["question"], r["answered_on"], r["measure_number"]) for r in rows] == [(QUESTION, "2026-03-02", 1)]
+    text = client.get("/downloads/questions.csv").content.decode("utf-8-sig")
+    assert QUESTION in text and "草稿问题" not in text and "答复日期" in text.splitlines()[0]
+    package = client.get("/downloads/datapackage.json").json()
+    assert {"questions-csv", "questions-json"} <= {r["name"] for r in package["resources"]}
+    assert "政策问答" in page(client, "/downloads/")
