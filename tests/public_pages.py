@@ -152,6 +152,7 @@ PAGES = [
     Page("measure history with a 问答", f"{MEASURE}history/", situation=with_a_question),
     Page("measure with a 问答 as of today", f"{MEASURE}?as_of={TODAY}", situation=with_a_question),
     Page("changes with a 问答", "/changes/", situation=with_a_question),
+    Page("search finding a 问答", "/search/?q=测试问题", situation=with_a_question),
     Page("measure with a 问答, 长辈版", MEASURE, situation=with_a_question, cookies=(("elder", "on"),)),
     Page("pending measure", "/policies/kjcx-2025/measures/9/", 404),
     Page("award finder", "/awards/"),

@@ -18,3 +18,7 @@ MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 13
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
 # (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6
+
+# What a search results page (/search/?q=) reads besides the clauses (tests/test_search.py): the
+# 政策问答 holding its words, in one query (measures/public/views/search.py, question_hits).
+SEARCH_QUESTIONS_QUERIES = 1

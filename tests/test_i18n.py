@@ -289,6 +289,7 @@ def test_the_pending_and_not_found_pages_are_in_english_too(english, real_policy
         "/calendar/?month=2026-13",
         "/search/",
         "/search/?q=Incubators",
+        "/search/?q=lab",
         "/search/?q=nothing+here",
         "/no/such/page/",
         "/policies/latin/measures/1/history/",

@@ -229,3 +229,24 @@ def test_the_downloads_hold_published_questions_in_csv_and_json(client, measure)
     package = client.get("/downloads/datapackage.json").json()
     assert {"questions-csv", "questions-json"} <= {r["name"] for r in package["resources"]}
     assert "政策问答" in page(client, "/downloads/")
+
+
+# Search
+
+
+def test_search_finds_a_published_questions_words_and_links_to_it_on_the_measure_page(client, measure):
+    new_question(measure)
+    new_question(measure, status=DRAFT, question="草稿里的机密问题？", position=2)
+    html = page(client, "/search/?q=省级实验室")
+    section = between(html, 'id="search-questions"', "</section>")
+    assert f'href="{MEASURE_1}#qa-1"' in section
+    assert "<mark>省级实验室</mark>" in section
+    assert 'id="search-questions"' not in page(client, "/search/?q=机密")
+    # A 问答 has no awards: an amount is looked for in its text as written.
+    assert 'id="search-questions"' not in page(client, "/search/?q=省级实验室+500万")
+
+
+def test_search_finds_a_question_by_a_word_in_its_answer_only_when_every_term_is_held(client, measure):
+    new_question(measure)
+    assert "qa-1" in page(client, "/search/?q=厦门+孵化器")
+    assert "qa-1" not in page(client, "/search/?q=厦门+金砖")

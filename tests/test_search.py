@@ -21,13 +21,15 @@ from measures.search.synonyms import SearchSynonym
 from measures.text import tokens
 from tests.data import naive_scan
 from tests.html import page
-from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES, SEARCH_QUESTIONS_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/):
 # the synonyms and kinds' aliases that widen the words (measures/search/widening.py); the matches, then the
 # clauses shown; on PostgreSQL first the token counts that choose the plan (measures/search/table.py);
-# then the recipient kinds and the related documents the words name.
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 1 + 2 + (connection.vendor == "postgresql") + 2
+# then the recipient kinds and the related documents the words name, and the 政策问答 holding them.
+RESULTS_PAGE_QUERIES = (
+    CONTENT_REVISION_QUERIES + 1 + 2 + (connection.vendor == "postgresql") + 2 + SEARCH_QUESTIONS_QUERIES
+)
 # Nothing found: no clause to read, but the suggestions' kinds and the count of the words they offer.
 EMPTY_RESULTS_PAGE_QUERIES = RESULTS_PAGE_QUERIES - 1 + 2
 

@@ -41,6 +41,20 @@ class QuestionAnswerQuerySet(ContentQuerySet):
         """The 问答 the public sees: published, on a published measure."""
         return self.filter(status=PublicationStatus.PUBLISHED, measure__status=PublicationStatus.PUBLISHED)
 
+    def named(self, word_groups, limit: int):
+        """The published 问答 holding, in the question or the answer, one word of every group (Latin letters
+        in any case; search's terms, each with the words it is widened to), their measure and policy
+        joined, in the order of the policies, at most `limit`: what search lists beside the clauses (one
+        query). A plain substring test on a few short rows, like the clauses' rule in measures/search/match.py."""
+        questions = self.published()
+        for group in word_groups:
+            matches = models.Q()
+            for word in group:
+                matches |= models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+            questions = questions.filter(matches)
+        ordered = questions.select_related("measure__policy").defer("measure__policy__preamble")
+        return ordered.order_by("measure__policy__slug", "measure__number", "position", "pk")[:limit]
+
     def for_page(self):
         """What the measure page and the API show: in order, with the clause each concerns (its position,
         when that clause is public: a draft clause's number is not shown). One query."""
