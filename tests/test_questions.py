@@ -10,6 +10,7 @@ from measures.domain.models import Clause, Measure, PublicationStatus
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.questions import QuestionAnswer
 from measures.domain.revision import content_revision
+from measures.public.alerts.sender import send_due
 from tests.html import between, page
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
@@ -250,3 +251,17 @@ def test_search_finds_a_question_by_a_word_in_its_answer_only_when_every_term_is
     new_question(measure)
     assert "qa-1" in page(client, "/search/?q=厦门+孵化器")
     assert "qa-1" not in page(client, "/search/?q=厦门+金砖")
+
+
+# E-mail alerts
+
+
+def test_a_measures_followers_are_mailed_a_published_question_and_never_a_draft(measure, follower, mailoutbox):
+    follower(measure)
+    question = new_question(measure, status=DRAFT, question="草稿问题（机密）？")
+    assert send_due().mails == 0
+    save(question, "审核发布", status=PUBLISHED, question=QUESTION)
+    assert send_due().mails == 1
+    (message,) = mailoutbox
+    assert "发布" in message.subject and QUESTION in message.subject
+    assert "政策问答" in message.body and "机密" not in message.subject + message.body
