@@ -6,11 +6,12 @@ import datetime
 import pytest
 
 from measures.domain import public_history
-from measures.domain.models import Clause, Measure, PublicationStatus
+from measures.domain.models import BULK_REASON, Clause, Measure, PublicationStatus
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.questions import QuestionAnswer
 from measures.domain.revision import content_revision
 from measures.public.alerts.sender import send_due
+from tests.data import assert_derived_data_kept
 from tests.html import between, page
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
@@ -265,3 +266,26 @@ def test_a_measures_followers_are_mailed_a_published_question_and_never_a_draft(
     (message,) = mailoutbox
     assert "发布" in message.subject and QUESTION in message.subject
     assert "政策问答" in message.body and "机密" not in message.subject + message.body
+
+
+# Every way of writing a 问答 reaches the next page and is recorded
+
+
+def test_a_queryset_update_of_a_question_reaches_the_cached_page_and_its_history(client, measure):
+    question = new_question(measure)
+    assert ANSWER in page(client, MEASURE_1)  # now in the page cache
+    QuestionAnswer.objects.filter(pk=question.pk).update(answer="批量改过的答复。")
+    assert "批量改过的答复。" in page(client, MEASURE_1)
+    assert question.history.first().history_change_reason == BULK_REASON
+    assert PublicChange.objects.filter(subject="qa", kind=PublicChange.Kind.CHANGED, reason=BULK_REASON).exists()
+    assert_derived_data_kept()
+
+
+def test_a_questions_bulk_create_is_recorded_and_public_at_once(client, measure):
+    page(client, MEASURE_1)
+    QuestionAnswer.objects.bulk_create(
+        [QuestionAnswer(measure=measure, question=QUESTION, answer=ANSWER, status=PUBLISHED)]
+    )
+    assert QUESTION in page(client, MEASURE_1)
+    assert PublicChange.objects.filter(subject="qa", kind=PublicChange.Kind.CREATED).exists()
+    assert_derived_data_kept()
