@@ -154,8 +154,8 @@ def render_measure(
         "validity_warning": policy.validity_warning(timezone.localdate()),
         # 已知的后续变化: only that a reviewed change is scheduled and when (one query); not ?as_of.
         "scheduled_publications": [] if "as_of" in request.GET else scheduled_publications(measure),
-        # 政策问答 (one query): the published ones today; ?as_of= replaces them with those of that day.
-        "questions": question_list(measure, public=public),
+        # 政策问答 (one query): the published ones today; ?as_of= reads its own (views/history.py).
+        "questions": [] if "as_of" in request.GET else question_list(measure, public=public),
         "expected_windows": expected_windows,
         **(extra or {}),
     }
