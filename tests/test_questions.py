@@ -10,6 +10,7 @@ from measures.domain.models import BULK_REASON, Clause, Measure, PublicationStat
 from measures.domain.public_history import PublicChange, PublicState
 from measures.domain.questions import QuestionAnswer
 from measures.domain.revision import content_revision
+from measures.editing import backup
 from measures.public.alerts.sender import send_due
 from tests.data import assert_derived_data_kept
 from tests.html import between, page
@@ -289,3 +290,27 @@ def test_a_questions_bulk_create_is_recorded_and_public_at_once(client, measure)
     assert QUESTION in page(client, MEASURE_1)
     assert PublicChange.objects.filter(subject="qa", kind=PublicChange.Kind.CREATED).exists()
     assert_derived_data_kept()
+
+
+def test_a_draft_measures_preview_shows_the_questions_that_will_go_public_with_it(editor_client, measure):
+    save(measure, "撤回", status=DRAFT)
+    new_question(measure)
+    new_question(measure, status=DRAFT, question="仍是草稿的问题？", position=2)
+    html = page(editor_client, f"/preview/measures/{measure.pk}/")
+    assert QUESTION in html and "仍是草稿的问题？" not in html
+
+
+def test_a_backup_keeps_the_questions_and_their_history(measure):
+    question = new_question(measure)
+    save(question, "补充答复", answer="补充后的答复。")
+    models = backup.backed_up_models()
+    assert {QuestionAnswer, QuestionAnswer.history.model} <= set(models)
+    saved = backup.export_content()
+    assert "补充后的答复。" in saved and "补充答复" in saved
+
+
+def test_the_admin_history_page_shows_each_version_with_its_reason(editor_client, measure):
+    question = new_question(measure)
+    save(question, "补充答复", answer="补充后的答复。")
+    html = page(editor_client, f"/admin/measures/questionanswer/{question.pk}/history/")
+    assert "补充答复" in html and "新增问答" in html and "<ins>充后</ins>" in html

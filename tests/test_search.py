@@ -574,8 +574,8 @@ def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_sear
         html = search_page(client, query)
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
     # The ETag's fingerprint (measures/public/page_cache/), the synonyms and aliases, the token counts, the
-    # matches, the clause shown, the recipient kinds and the related documents the word names.
-    _fingerprint, _widening, _counts, matches, _shown, _kinds, _documents = queries.captured_queries
+    # matches, the clause shown, the recipient kinds, the related documents and the 政策问答 the word names.
+    _fingerprint, _widening, _counts, matches, _shown, _kinds, _documents, _questions = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute(matches["sql"].replace("SELECT", "EXPLAIN SELECT", 1))  # with the settings it ran with
         while cursor.description is None:
