@@ -191,8 +191,11 @@ def test_an_editor_adds_a_question_as_a_draft_with_a_reason(editor_client, measu
 
 
 def test_the_add_form_can_be_prefilled_from_a_visitors_question(editor_client, measure):
+    new_question(measure)
     html = page(editor_client, f"/admin/measures/questionanswer/add/?measure={measure.pk}&question=能否申报")
     assert "能否申报" in html
+    assert 'name="position" value="2"' in html  # the next free place in the measure's list
+    page(editor_client, "/admin/measures/questionanswer/add/?measure=abc")  # not a measure: no prefill, no error
 
 
 def test_a_reviewer_publishes_a_question_on_its_form(reviewer_client, measure):

@@ -27,9 +27,6 @@ from measures.domain.models import (
     is_public_clause,
 )
 
-# The anchor of the measure page's 政策问答 section, and of each 问答 in it ('#qa-3').
-SECTION_ANCHOR = "questions"
-
 
 def is_public_question(*, status, measure_status) -> bool:
     """Whether the public sees a 问答: the one rule, in Python (the QuerySet and the migration's SQL say the same)."""
@@ -72,6 +69,9 @@ class QuestionAnswer(Audited):
         related_name="questions",
         help_text="问答只涉及本条措施的某一段时选择；公开页面链接到那一段。",
     )
+    # Deleting the clause empties the link (SET_NULL, an UPDATE by Django's collector: no version of the
+    # 问答 is recorded for it). The link is not shown in the public history, only on the page, which
+    # reads it live.
     position = models.PositiveSmallIntegerField("顺序", default=1, help_text="在本条措施的问答中排第几，从1开始。")
     question = models.TextField(
         "问题",
@@ -109,6 +109,7 @@ class QuestionAnswer(Audited):
 
     @property
     def anchor(self) -> str:
+        """Its place on the measure page ('qa-3'), inside the 政策问答 section ('#questions')."""
         return f"qa-{self.position}"
 
     @classmethod

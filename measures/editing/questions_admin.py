@@ -33,6 +33,16 @@ class QuestionAnswerAdmin(EditorModelAdmin):
         ("记录", {"fields": LAST_SAVED_FIELDS}),
     )
 
+    def get_changeform_initial_data(self, request):
+        # Prefilled with a measure (the feedback queue's link): the next free position in it, as draft_from gives.
+        initial = super().get_changeform_initial_data(request)
+        measure = (
+            Measure.objects.filter(pk=initial["measure"]).first() if str(initial.get("measure", "")).isdigit() else None
+        )
+        if measure is not None and "position" not in initial:
+            initial["position"] = QuestionAnswer.draft_from(measure=measure, question="").position
+        return initial
+
     def get_readonly_fields(self, request, obj=None):
         return status_for_reviewers(request, super().get_readonly_fields(request, obj), self.model)
 
