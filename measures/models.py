@@ -1,9 +1,9 @@
 """Where Django looks for the app's models. They live in measures/domain/, the bottom layer: the policy
 as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
 who can apply and how (eligibility.py), the public history (public_history.py), the e-mail alerts'
-subscriptions (subscriptions.py),
-visitors' 纠错 and questions (feedback.py) and the review of drafts (review.py); and search's own table on
-PostgreSQL (measures/search/rows.py) and its synonym list (measures/search/synonyms.py)."""
+subscriptions (subscriptions.py), visitors' 纠错 and questions (feedback.py), the review of drafts
+(review.py) and the 政策问答 (questions.py); and search's own table on PostgreSQL (measures/search/rows.py)
+and its synonym list (measures/search/synonyms.py)."""
 
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.eligibility import (
@@ -17,6 +17,7 @@ from measures.domain.eligibility import (
 from measures.domain.feedback import Feedback
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
 from measures.domain.public_history import PublicChange, PublicState
+from measures.domain.questions import QuestionAnswer
 from measures.domain.review import DraftReview, ReviewEvent
 from measures.domain.revision import ContentRevision
 from measures.domain.subscriptions import Delivery, Reminder, Subscription
@@ -41,6 +42,7 @@ __all__ = [
     "PolicySource",
     "PublicChange",
     "PublicState",
+    "QuestionAnswer",
     "RecipientKind",
     "RelatedDocument",
     "RelatedDocumentMeasure",

@@ -25,6 +25,10 @@ TYPES = [
     "PostalAddress",
     "PropertyValue",
     "Person",
+    # A measure's 政策问答 (linked_data._faq_page).
+    "FAQPage",
+    "Question",
+    "Answer",
 ]
 DATA_TYPES = ["Text", "URL", "Date", "DateTime", "Number", "Integer", "Boolean"]
 PREFIX = "https://schema.org/"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.domain.review import DraftReview, ReviewState
 
 MEASURE = "/policies/kjcx-2025/measures/2/"
@@ -91,6 +92,35 @@ def checked_expiring_and_scheduled():
         cache.clear()
 
 
+@contextlib.contextmanager
+def with_a_question():
+    """A published 政策问答 on the measure, concerning its first paragraph, published as a draft and then
+    edited (the page's 政策问答 section, and its entries in the history), undone afterwards. Test wording,
+    marked as such: it is never a page of the real site."""
+    try:
+        with transaction.atomic():
+            measure = Measure.objects.get(policy__slug="kjcx-2025", number=2)
+            question = QuestionAnswer(
+                measure=measure,
+                clause=measure.clauses.order_by("position").first(),
+                question="（测试问题）本条的申报时间在哪里公布？",
+                answer="（测试答复）第一行。\n第二行。",
+                status=PublicationStatus.DRAFT,
+            )
+            for reason, status in (("新增问答", PublicationStatus.DRAFT), ("审核发布", PublicationStatus.PUBLISHED)):
+                question.status = status
+                question._change_reason = reason
+                question.save()
+            question.answer += "（补充）"
+            question._change_reason = "补充答复"
+            question.save()
+            cache.clear()
+            yield
+            raise _Undo
+    except _Undo:
+        cache.clear()
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -118,6 +148,12 @@ PAGES = [
     Page("measure as of a bad date", f"{MEASURE}?as_of=yesterday", 400),
     Page("measure history", f"{MEASURE}history/"),
     Page("measure checked, expiring, a change scheduled", MEASURE, situation=checked_expiring_and_scheduled),
+    Page("measure with a 问答", MEASURE, situation=with_a_question),
+    Page("measure history with a 问答", f"{MEASURE}history/", situation=with_a_question),
+    Page("measure with a 问答 as of today", f"{MEASURE}?as_of={TODAY}", situation=with_a_question),
+    Page("changes with a 问答", "/changes/", situation=with_a_question),
+    Page("search finding a 问答", "/search/?q=测试问题", situation=with_a_question),
+    Page("measure with a 问答, 长辈版", MEASURE, situation=with_a_question, cookies=(("elder", "on"),)),
     Page("pending measure", "/policies/kjcx-2025/measures/9/", 404),
     Page("award finder", "/awards/"),
     Page("award finder with filters", "/awards/?min=100&max=3000&pillar=1&sort=amount"),

@@ -11,10 +11,14 @@ POLICY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 11
 PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, their measures, all measures
 # measure with policy and pillar, clauses, awards, sources, sibling measures, related documents; the awards'
 # kinds, their application facts, the facts' departments and guides; the latest public change; the
-# publications scheduled on it (已知的后续变化)
-MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 12
+# publications scheduled on it (已知的后续变化); its 政策问答
+MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 13
 
 # The award finder's tally, read once per content revision by the first question (finder page or API):
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
 # (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6
+
+# What a search results page (/search/?q=) reads besides the clauses (tests/test_search.py): the
+# 政策问答 holding its words, in one query (measures/public/views/search.py, question_hits).
+SEARCH_QUESTIONS_QUERIES = 1

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from measures.domain.eligibility import ApplicationGuide, ApplicationInfo, Department
 from measures.domain.feedback import Feedback
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.domain.subscriptions import Subscription
 from measures.editing import review
 from tests.admin_forms import form_data
@@ -91,6 +92,9 @@ MAKERS = {
     ),
     "measures.DraftReview": _review,
     "measures.ReviewEvent": lambda policy: _review(policy).events.get(),
+    "measures.QuestionAnswer": lambda policy: QuestionAnswer.objects.create(
+        measure=policy.measures.get(number=3), question="问题", answer="答复"
+    ),
 }
 
 

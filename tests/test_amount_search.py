@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from measures.domain.models import Award, Clause
 from measures.search import query as search
+from tests.query_budgets import SEARCH_QUESTIONS_QUERIES
 
 RESULT_LINK = re.compile(r'<h3 class="search-result__title"><a href="([^"]+)"')
 MEASURE_2_NEWS = "/policies/kjcx-2025/measures/2/#clause-2"
@@ -137,8 +138,8 @@ def test_an_amount_search_costs_a_fixed_number_of_queries_whatever_the_data(clie
     # counted in the query that chooses the plan (measures/search/table.py): no query more.
     per_amount = 0 if connection.vendor == "postgresql" else 1
     # A query with words also reads the synonyms and aliases that widen them, and looks for the recipient
-    # kinds and the related documents they name; amounts alone do none of these.
-    words_only = 3
+    # kinds, the related documents and the 政策问答 they name; amounts alone do none of these.
+    words_only = 3 + SEARCH_QUESTIONS_QUERIES
     counts = {}
     for query in ("孵化器", "三千万", "500万以上", "孵化器 500万以上", "孵化器 500万以上 三千万"):
         with CaptureQueriesContext(connection) as queries:

@@ -252,6 +252,7 @@ def test_the_api_root_links_every_list(client, db):
         "measures",
         "clauses",
         "awards",
+        "questions",
         "related-documents",
         "recipient-kinds",
     }
@@ -507,7 +508,7 @@ def test_each_number_parameters_bounds_are_the_ones_the_server_keeps(client, rea
                 assert client.get(f"{query}{parameter['name']}={highest}").status_code == 200
                 assert client.get(f"{query}{parameter['name']}={highest + 1}").status_code == 400
             checked += 1
-    assert checked == 14  # pillar (on three lists), measure (on two), and page (on nine)
+    assert checked == 16  # pillar (on three lists), measure (on three), and page (on ten)
 
 
 def test_every_query_parameter_may_be_empty_as_the_document_says(client, real_policy):

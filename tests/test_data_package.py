@@ -12,13 +12,29 @@ import pytest
 from frictionless import Package
 
 from measures.domain.documents import RelatedDocument
-from measures.domain.models import Award
+from measures.domain.models import Award, Measure, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.public import exports
 from tests.data import add_more_data
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 
 PACKAGE = "/downloads/datapackage.json"
 PACKAGE_QUERIES = CONTENT_REVISION_QUERIES + 1  # the first public kind, for the calculator's example
+
+
+@pytest.fixture(autouse=True)
+def a_published_question(db):
+    """The real policy has no 政策问答: one, concerning a paragraph, so that its files have a row to check
+    (frictionless reads an empty JSON file as an error) and its key to the clauses is checked."""
+    measure = Measure.objects.filter(policy__slug="kjcx-2025", number=3).first()
+    if measure is not None:
+        QuestionAnswer.objects.create(
+            measure=measure,
+            clause=measure.clauses.order_by("position").first(),
+            question="（测试问题）",
+            answer="（测试答复）",
+            status=PublicationStatus.PUBLISHED,
+        )
 
 
 def descriptor(client):
@@ -62,6 +78,8 @@ def test_the_package_describes_every_download_and_frictionless_finds_them_valid(
         "awards-json",
         "clauses-csv",
         "clauses-json",
+        "questions-csv",
+        "questions-json",
         "documents-csv",
         "documents-json",
         "finder-csv",
@@ -75,6 +93,8 @@ def test_the_package_describes_every_download_and_frictionless_finds_them_valid(
         "awards-json": 8,
         "clauses-csv": 7,
         "clauses-json": 7,
+        "questions-csv": 1,
+        "questions-json": 1,
         "documents-csv": RelatedDocument.objects.count(),
         "documents-json": RelatedDocument.objects.count(),
         "finder-csv": 8,

@@ -18,6 +18,7 @@ from measures.domain.eligibility import (
     RecipientKind,
 )
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.domain.revision import ContentRevision, content_revision, models_with_history, tables_with_triggers
 from measures.search.synonyms import SearchSynonym
 
@@ -160,6 +161,14 @@ def _draft_facts(w):
     written_and_gone(ApplicationInfo, award=w.draft_award, hotline="0592-5")
 
 
+def _draft_questions(w):
+    """A draft 问答 on a published measure, and a published one on a draft measure: neither is public."""
+    written_and_gone(QuestionAnswer, measure=w.published, question="草稿问题？", answer="草稿答复。")
+    written_and_gone(
+        QuestionAnswer, measure=w.draft, question="问题？", answer="答复。", status=PublicationStatus.PUBLISHED
+    )
+
+
 def _renamed(row, field, value):
     setattr(row, field, value)
     row.save()
@@ -168,6 +177,12 @@ def _renamed(row, field, value):
 ALWAYS_PUBLIC = None  # a table without drafts: every row of it is public
 
 WRITES = {
+    QuestionAnswer: (
+        _draft_questions,
+        lambda w: QuestionAnswer.objects.create(
+            measure=w.published, question="是否适用？", answer="适用。", status=PublicationStatus.PUBLISHED
+        ),
+    ),
     Policy: (ALWAYS_PUBLIC, lambda w: _renamed(w.policy, "title", "改过的政策标题")),
     PolicySource: (
         ALWAYS_PUBLIC,

@@ -80,6 +80,8 @@ PATTERN_PATHS = {
         "/downloads/awards.json",
         "/downloads/clauses.csv",
         "/downloads/clauses.json",
+        "/downloads/questions.csv",
+        "/downloads/questions.json",
         "/downloads/documents.csv",
         "/downloads/documents.json",
     ],

@@ -17,7 +17,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
-from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.public.formatting import html_lang, pillar_numeral
 from measures.public.views.search import EXAMPLE_TERMS
 from tests.html import amount_html, between, page, text_of
@@ -86,6 +87,14 @@ def latin_policy(db):
         )
     kind = RecipientKind.objects.create(slug="incubator", name="Incubators", group=RecipientKind.Group.INCUBATOR)
     AwardRecipientKind.objects.create(award=Award.objects.get(clause__measure=one, clause__position=1), kind=kind)
+    # A published 政策问答 (its section, its date and its link to a paragraph), and its entry in the history.
+    QuestionAnswer.objects.create(
+        measure=one,
+        clause=one.clauses.get(position=1),
+        question="May a lab apply?",
+        answer="Yes.",
+        status=PublicationStatus.PUBLISHED,
+    )
     return policy
 
 
@@ -280,6 +289,7 @@ def test_the_pending_and_not_found_pages_are_in_english_too(english, real_policy
         "/calendar/?month=2026-13",
         "/search/",
         "/search/?q=Incubators",
+        "/search/?q=lab",
         "/search/?q=nothing+here",
         "/no/such/page/",
         "/policies/latin/measures/1/history/",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from measures.domain.eligibility import ApplicationInfo, Department
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.public.timeline import last_change
 from tests.data import add_award
 
@@ -262,3 +263,18 @@ def test_a_draft_measure_is_not_a_part_of_the_policy(client, real_policy):
     parts = [part["@id"] for part in linked_data(client, "/policies/kjcx-2025/")["hasPart"]]
     assert len(parts) == 5 and not any(part.endswith("/measures/5/") for part in parts)
     assert "application/ld+json" not in client.get("/policies/kjcx-2025/measures/5/").content.decode("utf-8")
+
+
+def test_a_measures_published_questions_are_an_faq_page_about_it_that_schema_org_allows(client, real_policy):
+    measure = Measure.objects.get(policy=real_policy, number=3)
+    QuestionAnswer.objects.create(
+        measure=measure, question="（测试问题）？", answer="（测试答复）。", status=PublicationStatus.PUBLISHED
+    )
+    QuestionAnswer.objects.create(measure=measure, question="（草稿问题）？", answer="（草稿）", position=2)
+    document = linked_data(client, "/policies/kjcx-2025/measures/3/")
+    assert vocabulary_errors(document) == []
+    (faq,) = [node for node in nodes(document) if node["@type"] == "FAQPage"]
+    (item,) = faq["mainEntity"]
+    assert (item["name"], item["acceptedAnswer"]["text"]) == ("（测试问题）？", "（测试答复）。")
+    assert DATE.fullmatch(item["acceptedAnswer"]["dateCreated"])
+    assert faq["about"]["@id"] == nodes(document)[0]["@id"]

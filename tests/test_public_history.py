@@ -17,6 +17,7 @@ from django.utils import timezone
 from measures.domain import public_history
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PublicationStatus
 from measures.domain.public_history import PublicChange, PublicState
+from measures.domain.questions import QuestionAnswer
 from tests.html import between, page
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
@@ -36,8 +37,8 @@ def save(row, reason, **values):
 def public_urls(policies) -> list[str]:
     today = timezone.localdate().isoformat()
     urls = ["/", "/changes/", "/changes/feed/", "/awards/", "/awards/export.csv", "/sitemap.xml", "/downloads/"]
-    urls += [f"/downloads/{name}.{fmt}" for name in ("awards", "clauses") for fmt in ("csv", "json")]
-    urls += [f"/api/v1/{name}/" for name in ("policies", "pillars", "measures", "clauses", "awards")]
+    urls += [f"/downloads/{name}.{fmt}" for name in ("awards", "clauses", "questions") for fmt in ("csv", "json")]
+    urls += [f"/api/v1/{name}/" for name in ("policies", "pillars", "measures", "clauses", "awards", "questions")]
     urls += ["/search/?q=7774.321", "/awards/?min=7000&max=8000"]
     for policy in policies:
         base = f"/policies/{policy.slug}/"
@@ -298,6 +299,20 @@ def snapshot():
     return list(entries), list(states)
 
 
+# F. 政策问答
+
+
+def test_a_draft_question_and_edits_to_a_withdrawn_one_are_never_published(client, real_policy):
+    measure = Measure.objects.get(policy=real_policy, number=3)
+    save(QuestionAnswer.draft_from(measure=measure, question=f"{SECRET}问题？"), "草稿", answer=f"{SECRET}答复")
+    published = QuestionAnswer.draft_from(measure=measure, question="公开的问题？")
+    save(published, "发布", answer="公开的答复。", status=PUBLISHED)
+    save(published, "撤回", status=DRAFT)
+    save(published, "撤回后改", answer=f"{SECRET}新答复")
+    assert_never_public(client)
+    assert "公开的问题？" in history(client, "kjcx-2025", 3)  # what was public stays in the history
+
+
 # Random sequences
 
 
@@ -329,6 +344,7 @@ class Editor:
         action = self.random.choice(
             [self.edit_text, self.edit_title, self.edit_award, self.toggle, self.toggle, self.move_clause]
             + [self.move_award, self.add_clause, self.add_award, self.delete_award, self.delete_clause, self.batch]
+            + [self.add_question, self.edit_question, self.move_question, self.delete_question]
         )
         action()
 
@@ -340,6 +356,9 @@ class Editor:
 
     def awards(self):
         return Award.objects.filter(clause__measure__policy=self.policy)
+
+    def questions(self):
+        return QuestionAnswer.objects.filter(measure__policy=self.policy)
 
     def edit_text(self):
         if clause := self.pick(self.clauses()):
@@ -354,8 +373,14 @@ class Editor:
             save(award, self.reason(), recipient=f"对象{self.token()}")
 
     def toggle(self):
-        model = self.random.choice([Measure, Clause, Award])
-        row = self.pick({Measure: self.measures(), Clause: self.clauses(), Award: self.awards()}[model])
+        model = self.random.choice([Measure, Clause, Award, QuestionAnswer])
+        rows = {
+            Measure: self.measures(),
+            Clause: self.clauses(),
+            Award: self.awards(),
+            QuestionAnswer: self.questions(),
+        }
+        row = self.pick(rows[model])
         if row is not None:
             save(row, self.reason(), status=DRAFT if row.status == PUBLISHED else PUBLISHED)
 
@@ -412,6 +437,28 @@ class Editor:
             clause._change_reason = self.reason()
             clause.delete()
 
+    def add_question(self):
+        measure = self.pick(self.measures())
+        question = QuestionAnswer.draft_from(measure=measure, question=f"问题{self.token()}")
+        question.answer = f"答复{self.token()}"
+        question.status = self.random.choice([DRAFT, PUBLISHED])
+        save(question, self.reason())
+
+    def edit_question(self):
+        if question := self.pick(self.questions()):
+            save(question, self.reason(), answer=f"答复{self.token()}")
+
+    def move_question(self):
+        question, measure = self.pick(self.questions()), self.pick(self.measures())
+        if question and measure != question.measure:
+            position = QuestionAnswer.draft_from(measure=measure, question="").position
+            save(question, self.reason(), measure=measure, position=position, question=f"移动{self.token()}")
+
+    def delete_question(self):
+        if question := self.pick(self.questions()):
+            question._change_reason = self.reason()
+            question.delete()
+
     def batch(self):
         """One form: a measure's status flipped and one of its clauses rewritten."""
         measure = self.pick(self.measures())
@@ -427,11 +474,12 @@ def visible_tokens() -> set[str]:
     texts = [m.title for m in Measure.objects.published()]
     texts += [c.text for c in Clause.objects.published()]
     texts += [a.recipient for a in Award.objects.published()]
+    texts += [f"{q.question} {q.answer}" for q in QuestionAnswer.objects.published()]
     return {token for text in texts for token in TOKEN.findall(text)}
 
 
 def history_surfaces(client, policy) -> str:
-    urls = ["/changes/", "/changes/feed/", "/api/v1/clauses/", "/api/v1/awards/"]
+    urls = ["/changes/", "/changes/feed/", "/api/v1/clauses/", "/api/v1/awards/", "/api/v1/questions/"]
     today = timezone.localdate().isoformat()
     for number in range(1, policy.declared_measure_count + 1):
         base = f"/policies/{policy.slug}/measures/{number}/"

@@ -21,13 +21,15 @@ from measures.search.synonyms import SearchSynonym
 from measures.text import tokens
 from tests.data import naive_scan
 from tests.html import page
-from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CONTENT_REVISION_QUERIES, SEARCH_QUESTIONS_QUERIES
 
 # After the content fingerprint that every public page reads first for its ETag (measures/public/page_cache/):
 # the synonyms and kinds' aliases that widen the words (measures/search/widening.py); the matches, then the
 # clauses shown; on PostgreSQL first the token counts that choose the plan (measures/search/table.py);
-# then the recipient kinds and the related documents the words name.
-RESULTS_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 1 + 2 + (connection.vendor == "postgresql") + 2
+# then the recipient kinds and the related documents the words name, and the 政策问答 holding them.
+RESULTS_PAGE_QUERIES = (
+    CONTENT_REVISION_QUERIES + 1 + 2 + (connection.vendor == "postgresql") + 2 + SEARCH_QUESTIONS_QUERIES
+)
 # Nothing found: no clause to read, but the suggestions' kinds and the count of the words they offer.
 EMPTY_RESULTS_PAGE_QUERIES = RESULTS_PAGE_QUERIES - 1 + 2
 
@@ -572,8 +574,8 @@ def test_on_postgresql_a_rare_term_is_searched_through_the_gin_index_of_the_sear
         html = search_page(client, query)
     assert result_links(html) == [measure_link(3, 1, "test-policy")]
     # The ETag's fingerprint (measures/public/page_cache/), the synonyms and aliases, the token counts, the
-    # matches, the clause shown, the recipient kinds and the related documents the word names.
-    _fingerprint, _widening, _counts, matches, _shown, _kinds, _documents = queries.captured_queries
+    # matches, the clause shown, the recipient kinds, the related documents and the 政策问答 the word names.
+    _fingerprint, _widening, _counts, matches, _shown, _kinds, _documents, _questions = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute(matches["sql"].replace("SELECT", "EXPLAIN SELECT", 1))  # with the settings it ran with
         while cursor.description is None:

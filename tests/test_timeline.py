@@ -23,9 +23,9 @@ NEW_TEXT = "支持孵化器建设，给予每年每家最高800万元奖励。"
 # the policy and the measure as the public knows it; the newest entries, their measures and policies
 HISTORY_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5
 CHANGES_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 3  # the same, without the policy and measure
-# the measure page's five and its latest public change; the measure's, its clauses' and their awards'
-# records that day
-AS_OF_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 9
+# the measure page's five and its latest public change; the measure's, its clauses', their awards' and its
+# 政策问答's records that day
+AS_OF_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 10
 
 
 def xiamen(year, month, day, hour=12):

@@ -9,6 +9,7 @@ from django.db import connection
 
 from measures.domain.models import Award, Clause, Measure, PublicationStatus, is_public_clause
 from measures.domain.public_history import PublicState
+from measures.domain.questions import QuestionAnswer, is_public_question
 from measures.domain.revision import content_revision
 
 DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
@@ -53,3 +54,20 @@ def test_the_sql_and_the_python_rule_agree(small_policy, measure_status, clause_
     with connection.cursor() as cursor:
         cursor.execute("UPDATE measures_clause SET is_complete = NOT is_complete WHERE id = %s", [clause.pk])
     assert (content_revision().key != before) == clause_public
+
+
+@pytest.mark.parametrize(("measure_status", "question_status"), list(itertools.product([PUBLISHED, DRAFT], repeat=2)))
+def test_the_sql_and_the_python_rule_agree_on_a_question(small_policy, measure_status, question_status):
+    """A 政策问答 (measures/domain/questions.py) is public when it and its measure are published: the
+    QuerySet, the Python rule, the public history and migration 0030's triggers agree."""
+    pillar = small_policy.pillars.first()
+    measure = Measure.objects.create(policy=small_policy, pillar=pillar, number=4, title="规则", status=measure_status)
+    question = QuestionAnswer.objects.create(measure=measure, question="问", answer="答", status=question_status)
+    public = is_public_question(status=question_status, measure_status=measure_status)
+
+    assert QuestionAnswer.objects.published().filter(pk=question.pk).exists() == public
+    assert PublicState.objects.filter(subject="qa", object_id=question.pk, visible=True).exists() == public
+    before = content_revision().key
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE measures_questionanswer SET answer = answer || '。' WHERE id = %s", [question.pk])
+    assert (content_revision().key != before) == public

@@ -81,8 +81,9 @@ STORES = (
     Store(
         name="content_revision",
         holds="measures_contentrevision: one counter and the time of the last public change",
-        derived_from="every write the public can see on the 15 content tables (migrations 0006, 0008, "
-        "0010, 0017; 0022: search's synonyms, which every search reads), and ContentRevision.bump() for a "
+        derived_from="every write the public can see on the 16 content tables (migrations 0006, 0008, "
+        "0010, 0017; 0022: search's synonyms, which every search reads; 0030: the 政策问答), and "
+        "ContentRevision.bump() for a "
         "new public history entry and for a publication scheduled or lifted on a published measure "
         "(measures/domain/upcoming.py: its page says one is coming)",
         kept_by="database triggers (insert, update, delete) on every content table, on every write",
@@ -104,7 +105,7 @@ STORES = (
     Store(
         name="public_history",
         holds="measures_publicstate and measures_publicchange: what the public saw and when it changed",
-        derived_from="the historical records of measures, clauses, awards and award kinds",
+        derived_from="the historical records of measures, clauses, awards, award kinds and 政策问答",
         kept_by="Python: a signal on every historical record (measures/domain/public_history.py), so "
         "saves and the content QuerySets' bulk writes; not raw SQL",
         databases=BOTH,

@@ -40,6 +40,10 @@ LABELS = {
     "source_phrase": _("原文表述"),
     "title_en": _("英文译名（非官方）"),
     "name_en": _("英文名称（非官方）"),
+    # A 问答's (measures/domain/questions.py).
+    "question": _("问题"),
+    "answer": _("答复"),
+    "answered_on": _("答复日期"),
 }
 # The fields written in English (the glosses): their diffs are marked lang="en" on every page.
 ENGLISH_FIELDS = {"title_en", "name_en"}

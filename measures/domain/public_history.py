@@ -1,4 +1,4 @@
-"""The public history: what the public could see of each measure, clause and award, and when that changed.
+"""The public history: what the public could see of each measure, clause, award and 问答, and when that changed.
 
 The rule, written once: a row is visible when it and every row above it are published, and a change is
 public (修改, 新增, 发布, 撤回, 删除) when the row is visible or absent on both sides of it, shown with
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.domain.diffs import content_fields
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import LISTED_FIELDS, Award, Clause, Measure, PublicationStatus, is_public_clause
+from measures.domain.questions import QuestionAnswer, is_public_question
 from measures.domain.revision import ContentRevision
 
 
@@ -35,6 +36,8 @@ class PublicChange(models.Model):
         AWARD = "award", _("奖补金额")
         # An award's recipient kinds (its object_id is the award's, its history_id a kind link's record).
         KINDS = "kinds", _("申报主体")
+        # A measure's 政策问答 (measures/domain/questions.py): visible when it and its measure are published.
+        QA = "qa", _("政策问答")
 
     class Kind(models.TextChoices):
         CREATED = "created", _("首次录入")
@@ -107,7 +110,8 @@ PUBLISHED = PublicationStatus.PUBLISHED
 
 MEASURE, CLAUSE, AWARD = PublicChange.Subject.MEASURE, PublicChange.Subject.CLAUSE, PublicChange.Subject.AWARD
 KINDS = PublicChange.Subject.KINDS
-MODELS = {MEASURE: Measure, CLAUSE: Clause, AWARD: Award}
+QA = PublicChange.Subject.QA
+MODELS = {MEASURE: Measure, CLAUSE: Clause, AWARD: Award, QA: QuestionAnswer}
 KIND_NAMES = "names"  # the one value of an award's KINDS row: its kinds' names, in the kinds' order
 
 # Columns that say where a row is shown, or whether, rather than what it says; and the date a measure
@@ -121,8 +125,8 @@ def public_attnames(model) -> list[str]:
 
 
 PUBLIC_ATTNAMES = {subject: public_attnames(model) for subject, model in MODELS.items()}
-# A clause moves between measures, an award between clauses.
-PARENT_ATTNAME = {CLAUSE: "measure_id", AWARD: "clause_id"}
+# A clause moves between measures, an award between clauses, a 问答 between measures.
+PARENT_ATTNAME = {CLAUSE: "measure_id", AWARD: "clause_id", QA: "measure_id"}
 # What a reader is shown of a change: not the ids linking a row to its parents (a move is shown as
 # one, from the place it was listed in to the new one).
 SHOWN_ATTNAMES = {
@@ -386,7 +390,12 @@ def _record(records: list[Record], using):
 
 def _values(subject, source) -> dict:
     """The public values of a live row or a historical record (both have the same attnames)."""
-    return {name: getattr(source, name) for name in PUBLIC_ATTNAMES[subject]}
+    return {name: _plain(getattr(source, name)) for name in PUBLIC_ATTNAMES[subject]}
+
+
+def _plain(value):
+    """A value as the JSON of a PublicState keeps it: a date (a 问答's 答复日期) as its ISO text."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def _gone(subject, pk) -> RowState:
@@ -397,6 +406,11 @@ def _live_states(subject: str, pk: int) -> list[RowState]:
     """The row's state now, and its clauses', awards' and their kinds' (whose visibility depends on
     it). Three or four queries, none ordered by the models' own ordering: it would join the policy to
     every one, and every save pays for these."""
+    if subject == QA:
+        question = _one(QuestionAnswer.objects.select_related("measure").filter(pk=pk))
+        if question is None:
+            return [_gone(QA, pk)]
+        return [_question_state(question, question.measure.status)]
     if subject == MEASURE:
         measure = _one(Measure.objects.filter(pk=pk))
         if measure is None:
@@ -405,6 +419,10 @@ def _live_states(subject: str, pk: int) -> list[RowState]:
         states = [RowState(MEASURE, pk, visible, _values(MEASURE, measure) if visible else {}, pk, None)]
         clauses = list(Clause.objects.filter(measure_id=pk, draft_of__isnull=True).order_by("position"))
         measure_visible = visible
+        # Its 问答 appear and go with it (folded into its entry), as its clauses do.
+        states.extend(
+            _question_state(q, measure.status) for q in QuestionAnswer.objects.filter(measure_id=pk).order_by("pk")
+        )
     elif subject == CLAUSE:
         clause = _one(Clause.objects.select_related("measure").filter(pk=pk))
         if clause is None:
@@ -434,6 +452,12 @@ def _live_states(subject: str, pk: int) -> list[RowState]:
         )
         states.extend(_award_state(a, clause, clause_visible) for a in awards_by_clause.get(clause.pk, []))
     return _with_kinds(states)
+
+
+def _question_state(question, measure_status) -> RowState:
+    visible = is_public_question(status=question.status, measure_status=measure_status)
+    values = _values(QA, question) if visible else {}
+    return RowState(QA, question.pk, visible, values, question.measure_id, None)
 
 
 def _one(queryset):
@@ -495,9 +519,9 @@ def _records(using):
     or a record on its own), the groups in the order they ended, each record with the row's values
     as they were then."""
     records = []
-    order = {MEASURE: 0, CLAUSE: 1, AWARD: 2}
+    order = {MEASURE: 0, CLAUSE: 1, AWARD: 2, QA: 5}
     for subject, model in MODELS.items():
-        extra = {MEASURE: ["status"], CLAUSE: ["status", "draft_of_id"], AWARD: ["status"]}[subject]
+        extra = {MEASURE: ["status"], CLAUSE: ["status", "draft_of_id"], AWARD: ["status"], QA: ["status"]}[subject]
         names = [*PUBLIC_ATTNAMES[subject], *extra]
         columns = ["id", "history_id", "history_type", "history_date", "history_change_reason", "history_batch"]
         rows = model.history.model.objects.using(using).order_by().values(*columns, *names)
@@ -529,8 +553,9 @@ def rebuild(using=DEFAULT_DB_ALIAS) -> int:
 def _rebuild(using) -> int:
     PublicChange.objects.using(using).all().delete()
     PublicState.objects.using(using).all().delete()
-    current = {MEASURE: {}, CLAUSE: {}, AWARD: {}}  # each row's values as of the records replayed so far
+    current = {MEASURE: {}, CLAUSE: {}, AWARD: {}, QA: {}}  # each row's values as of the records replayed so far
     clauses_of, awards_of = {}, {}  # measure id -> clause ids; clause id -> award ids
+    questions_of = {}  # measure id -> 问答 ids
     known, entries = {}, []
     kinds, kinds_of = {}, {}  # kind id -> (order, slug, name); award id -> {link id: kind id}
 
@@ -567,10 +592,14 @@ def _rebuild(using) -> int:
                 _move(clauses_of, previous and previous["measure_id"], row["measure_id"], pk, row["history_type"])
             elif subject == AWARD:
                 _move(awards_of, previous and previous["clause_id"], row["clause_id"], pk, row["history_type"])
+            elif subject == QA:
+                _move(questions_of, previous and previous["measure_id"], row["measure_id"], pk, row["history_type"])
             own.add(Record(subject, pk, row["history_id"], row["history_type"], row["history_date"], reason))
         states = {}
         for subject, pk in own.records:
-            replayed = _replayed_states(AWARD if subject == KINDS else subject, pk, current, clauses_of, awards_of)
+            replayed = _replayed_states(
+                AWARD if subject == KINDS else subject, pk, current, clauses_of, awards_of, questions_of
+            )
             for state in _with_kinds(replayed, kind_names):
                 states.setdefault((state.subject, state.id), state)
         new_entries, rows = _apply(own.records, states.values(), known)
@@ -589,9 +618,9 @@ def _move(children_of, old_parent, new_parent, pk, history_type):
         children_of.setdefault(new_parent, set()).add(pk)
 
 
-def _replayed_states(subject, pk, current, clauses_of, awards_of) -> list[RowState]:
+def _replayed_states(subject, pk, current, clauses_of, awards_of, questions_of) -> list[RowState]:
     """_live_states, from the replayed rows instead of the database."""
-    measures, clauses, awards = current[MEASURE], current[CLAUSE], current[AWARD]
+    measures, clauses, awards, questions = current[MEASURE], current[CLAUSE], current[AWARD], current[QA]
 
     def measure_visible(measure_id):
         measure = measures.get(measure_id)
@@ -614,6 +643,16 @@ def _replayed_states(subject, pk, current, clauses_of, awards_of) -> list[RowSta
             states.append(award_state(awards[award_id], clause, visible))
         return states
 
+    def question_state(question):
+        measure = measures.get(question["measure_id"])
+        measure_status = measure["status"] if measure is not None else None
+        visible = is_public_question(status=question["status"], measure_status=measure_status)
+        values = {n: _plain(question[n]) for n in PUBLIC_ATTNAMES[QA]} if visible else {}
+        return RowState(QA, question["id"], visible, values, question["measure_id"], None)
+
+    if subject == QA:
+        question = questions.get(pk)
+        return [question_state(question)] if question else [_gone(QA, pk)]
     if subject == MEASURE:
         measure = measures.get(pk)
         if measure is None:
@@ -624,6 +663,7 @@ def _replayed_states(subject, pk, current, clauses_of, awards_of) -> list[RowSta
         for clause_id in sorted(clauses_of.get(pk, ())):
             if clauses[clause_id]["draft_of_id"] is None:
                 states.extend(clause_states(clauses[clause_id]))
+        states.extend(question_state(questions[q]) for q in sorted(questions_of.get(pk, ())))
         return states
     if subject == CLAUSE:
         clause = clauses.get(pk)

@@ -31,6 +31,8 @@ EDITOR_PERMISSIONS = {
     "applicationguide": ("view", "add", "change", "delete"),
     # Search's synonym list (measures/search/synonyms.py): words, not content; a row may simply go.
     "searchsynonym": ("view", "add", "change", "delete"),
+    # 政策问答 (measures/domain/questions.py): editors word and answer them; a reviewer publishes them.
+    "questionanswer": ("view", "add", "change", "delete"),
     # How many people follow what, never who: the addresses need `view_subscriber_address`, which
     # the group does not have (an administrator gives it to a person, in the user's page).
     "subscription": ("view",),

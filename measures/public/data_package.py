@@ -28,8 +28,9 @@ TYPES = {
     "is_complete": "boolean",
     "date": "date",
     "measure_checked_on": "date",
+    "answered_on": "date",
 }
-URLS = {"clause_url", "source_url", "url", "entry_url"}
+URLS = {"clause_url", "source_url", "url", "entry_url", "question_url"}
 UNITS = {"amount_yuan": "CNY", "amount_wan": "10000 CNY (万元)"}
 REQUIRED = {"id", "policy_slug", "measure_number", "amount_yuan", "clause_url"}
 # An award names its clause by the clause's policy, measure and position.
@@ -80,7 +81,7 @@ def descriptor(datasets: dict) -> dict:
             "profile": "tabular-data-package",
             "name": "xmpolicy",
             "title": "厦门科技创新政策库的数据",
-            "description": "本站全部已发布的奖补金额、条款和相关文件，以及奖补查询和政策计算器的导出。",
+            "description": "本站全部已发布的奖补金额、条款、政策问答和相关文件，以及奖补查询和政策计算器的导出。",
             "homepage": site_url(reverse("measures:downloads")),
             "resources": resources,
         }
@@ -94,6 +95,10 @@ def _resource(table, spec, fmt, path) -> dict:
         "primaryKey": _names(columns, ["id"], keyed),
         "missingValues": [""],
     }
+    if table == "questions":  # a 问答 concerning a paragraph names it as an award does
+        schema["foreignKeys"] = [
+            _foreign_key(_names(columns, AWARD_CLAUSE, keyed), f"clauses-{fmt}", CLAUSE_PLACE, exports.CLAUSE_COLUMNS)
+        ]
     if table == "awards":
         schema["foreignKeys"] = [
             _foreign_key(_names(columns, AWARD_CLAUSE, keyed), f"clauses-{fmt}", CLAUSE_PLACE, exports.CLAUSE_COLUMNS)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import attach_eligibility
 from measures.domain.models import Award, Clause
+from measures.domain.questions import QuestionAnswer
 from measures.text import money
 
 # A column's value: the object, and a function that makes a site path absolute
@@ -178,6 +179,27 @@ DOCUMENT_COLUMNS = [
     ),
 ]
 
+QUESTION_COLUMNS = [
+    Column("id", "问答编号", _("政策问答在本站的编号（整数），同一条问答在各次下载中不变。"), lambda q, _u: q.pk),
+    *_place_columns(lambda question: question.measure),
+    Column("position", "问答序号", _("问答是这条措施的第几条问答（整数）。"), lambda q, _u: q.position),
+    Column(
+        "clause_position",
+        "涉及的段落",
+        _("问答涉及的条款是措施的第几段（整数）；涉及整条措施时为空。"),
+        lambda q, _u: q.public_clause_position() or "",
+    ),
+    Column("question", "问题", _("由编辑部整理的问题，不含提问人的个人信息。"), lambda q, _u: q.question),
+    Column("answer", "答复", _("编辑部的答复。"), lambda q, _u: q.answer),
+    Column("answered_on", "答复日期", _("答复日期，如 2026-03-02。"), lambda q, _u: q.answered_on.isoformat()),
+    Column(
+        "question_url",
+        "问答链接",
+        _("问答在措施页面上的完整网址。"),
+        lambda q, absolute: absolute(q.get_absolute_url()),
+    ),
+]
+
 # The award finder's CSV: its id first, so that its rows join the bulk download's (金额编号).
 FINDER_AWARD_COLUMNS = [column for column in AWARD_COLUMNS if column.in_finder]
 
@@ -295,6 +317,17 @@ def published_clauses() -> QuerySet:
         Clause.objects.published()
         .select_related("measure__policy", "measure__pillar")
         .defer("search_tokens", "measure__policy__preamble")
+        .order_by("measure__policy__slug", "measure__number", "position", "pk")
+    )
+
+
+def published_questions() -> QuerySet:
+    """Every published 政策问答 of every published measure, with its measure, pillar and policy and the
+    clause it concerns (one query), in the order of the policy: policy, measure, position."""
+    return (
+        QuestionAnswer.objects.published()
+        .select_related("measure__policy", "measure__pillar", "clause__measure")
+        .defer("measure__policy__preamble", "clause__search_tokens", "clause__text")
         .order_by("measure__policy__slug", "measure__number", "position", "pk")
     )
 

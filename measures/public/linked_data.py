@@ -46,10 +46,11 @@ def policy_document(policy) -> dict:
     return node
 
 
-def measure_document(measure, awards, changed_at=None) -> dict:
+def measure_document(measure, awards, changed_at=None, questions=()) -> dict:
     """A measure page: the measure, part of its policy, about its published awards (`awards`, each with
-    `facts`: measures.domain.eligibility.attach_eligibility), and how to apply for those where it is known.
-    Its version is `changed_at`, the latest public change the page shows, else its rows' latest save."""
+    `facts`: measures.domain.eligibility.attach_eligibility), and how to apply for those where it is known;
+    its published 政策问答 (`questions`), as an FAQPage about it. Its version is `changed_at`, the latest
+    public change the page shows, else its rows' latest save."""
     policy = measure.policy
     url = _measure_url(policy, measure)
     with translation.override("zh-hans"):
@@ -68,7 +69,33 @@ def measure_document(measure, awards, changed_at=None) -> dict:
     }
     if grants:
         node["about"] = grants
-    return {"@context": SCHEMA_ORG, "@graph": [node, *services]}
+    faq = [_faq_page(url, questions)] if questions else []
+    return {"@context": SCHEMA_ORG, "@graph": [node, *services, *faq]}
+
+
+def _faq_page(url, questions) -> dict:
+    """The measure's 政策问答 (its page's #questions section): each question with its accepted answer."""
+    return {
+        "@type": "FAQPage",
+        "@id": f"{url}#questions",
+        "url": f"{url}#questions",
+        "inLanguage": "zh-Hans",
+        "about": {"@id": url},
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "@id": f"{url}#{question.anchor}",
+                "name": question.question,
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": question.answer,
+                    "dateCreated": question.answered_on.isoformat(),
+                    "url": f"{url}#{question.anchor}",
+                },
+            }
+            for question in questions
+        ],
+    }
 
 
 def _policy_node(policy) -> dict:

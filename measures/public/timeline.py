@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.domain.diffs import FieldChange, field_changes
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus, is_public_clause
 from measures.domain.public_history import KIND_NAMES, PublicChange, PublicState
+from measures.domain.questions import QuestionAnswer, is_public_question
 from measures.text import money
 
 PUBLIC_EDITOR = _("编辑部")
@@ -31,7 +32,7 @@ PUBLIC_EDITOR = _("编辑部")
 LATEST_CHANGES = 50
 
 Kind = PublicChange.Kind
-MODELS = {"measure": Measure, "clause": Clause, "award": Award}
+MODELS = {"measure": Measure, "clause": Clause, "award": Award, "qa": QuestionAnswer}
 
 # How close to its measure's first entry a clause's or award's first entry, with the same reason, counts
 # as part of the same first load (one save of the measure with its clauses, or one run of load_policy).
@@ -40,6 +41,8 @@ FIRST_LOAD_WINDOW = datetime.timedelta(minutes=1)
 # Fields a public diff leaves out: the links between rows (ids mean nothing to a reader; where a row
 # sits is said by the change's subject, and a move by its own line).
 NOT_SHOWN = {"measure", "clause", "policy", "pillar"}
+# A 问答's place in its list is not what it says: its changes show its wording and date.
+NOT_SHOWN_OF = {"qa": {"position"}}
 
 # A run of line breaks and other control characters (C0, DEL, C1, the Unicode line and paragraph
 # separators), with the spaces around it: a reason is shown as one line, so that an editor's text cannot
@@ -68,7 +71,7 @@ class Change:
     who: str
     reason: str
     kind: str
-    subject: str  # 'measure', 'clause' or 'award'
+    subject: str  # 'measure', 'clause', 'award', 'kinds' or 'qa'
     position: int | None  # the clause's paragraph number, for a clause or an award
     fields: list[FieldChange]
     measure: PublicMeasure
@@ -99,6 +102,8 @@ def change_title(change) -> str:
         subject = gettext("第%(position)s段的奖补金额") % {"position": change.position}
     elif change.subject == "kinds":
         subject = gettext("第%(position)s段奖补的申报主体") % {"position": change.position}
+    elif change.subject == "qa":
+        subject = gettext("政策问答")
     else:
         subject = change.measure.title
     return f"{measure} {subject} {change.kind_label}"
@@ -113,6 +118,7 @@ class MeasureAsOf:
     title: str
     pillar_id: int
     clauses: list[Clause] = field(default_factory=list)
+    questions: list[QuestionAnswer] = field(default_factory=list)  # its 政策问答 public then, in order
 
 
 def public_measure(policy: Policy, number: int) -> PublicMeasure | None:
@@ -211,7 +217,7 @@ def _change(entry: PublicChange, measures: dict) -> Change:
         fields = []  # nothing of what the row says since it was withdrawn
     else:
         fields = field_changes(MODELS[entry.subject], entry.old_values or None, entry.new_values)
-    fields = [f for f in fields if f.name not in NOT_SHOWN]
+    fields = [f for f in fields if f.name not in NOT_SHOWN and f.name not in NOT_SHOWN_OF.get(entry.subject, ())]
     if entry.moved_from_measure_id is not None:
         fields.insert(0, _move(entry, measures))
     return Change(
@@ -251,6 +257,8 @@ def appeared(subject: str, values: dict) -> str:
         return values.get("title", "")
     if subject == "clause":
         return values.get("text", "")
+    if subject == "qa":
+        return _("问：%(question)s") % {"question": values.get("question", "")}
     amount = money.format_award(
         values.get("amount_yuan") or 0,
         ceiling=values.get("limit") == Award.Limit.CEILING,
@@ -282,7 +290,7 @@ def _move(entry: PublicChange, measures: dict) -> FieldChange:
 
 def measure_as_of(measure: Measure, day: datetime.date) -> MeasureAsOf | None:
     """The measure as it stood at the end of `day` in Xiamen (TIME_ZONE), or None when it was not
-    yet recorded (or not yet published) then. Three queries."""
+    yet recorded (or not yet published) then. Four queries."""
     end = _end_of(day)
     record = (
         Measure.history.filter(id=measure.pk, history_date__lt=end).order_by("-history_date", "-history_id").first()
@@ -308,7 +316,16 @@ def measure_as_of(measure: Measure, day: datetime.date) -> MeasureAsOf | None:
         # What a prefetch_related("awards") leaves behind, so the measure template reads the
         # historical awards the way it reads the current ones, without a query per clause.
         clause._prefetched_objects_cache = {"awards": awards_by_clause.get(clause.pk, [])}
-    return MeasureAsOf(day=day, title=record.title, pillar_id=record.pillar_id, clauses=clauses)
+    question_records = _latest_each(QuestionAnswer, end).filter(measure_id=measure.pk).exclude(history_type="-")
+    questions = [
+        _instance(QuestionAnswer, r)
+        for r in question_records.order_by("position", "id")
+        if is_public_question(status=r.status, measure_status=record.status)
+    ]
+    positions = {clause.pk: clause.position for clause in clauses}
+    for question in questions:
+        question._clause_position = positions.get(question.clause_id)  # the paragraph as it was numbered then
+    return MeasureAsOf(day=day, title=record.title, pillar_id=record.pillar_id, clauses=clauses, questions=questions)
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

@@ -52,7 +52,7 @@ urlpatterns = [
         name="accessibility",
     ),
     re_path(
-        r"^downloads/(?P<dataset>awards|clauses|documents)\.(?P<fmt>csv|json)$",
+        r"^downloads/(?P<dataset>awards|clauses|questions|documents)\.(?P<fmt>csv|json)$",
         read_only(downloads.download),
         name="download",
     ),

@@ -16,6 +16,7 @@ from rest_framework.exceptions import APIException
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.models import Clause, Measure, Pillar, Policy
+from measures.domain.questions import QuestionAnswer
 from measures.public.finder.filters import SORT_CHOICES, AwardFilter, PolicyFilter, WanFilter, WholeNumberFilter
 
 
@@ -127,6 +128,15 @@ class ClauseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Clause
+        fields = []
+
+
+class QuestionFilter(django_filters.FilterSet):
+    policy = _policy_filter("measure__policy")
+    measure = _number_filter(_("措施"), "measure__number", MEASURE_MESSAGE)
+
+    class Meta:
+        model = QuestionAnswer
         fields = []
 
 

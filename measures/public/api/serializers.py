@@ -13,6 +13,7 @@ from rest_framework import serializers
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import ApplicationFacts, RecipientKind
 from measures.domain.models import Award, Clause, Measure, Pillar, Policy, PolicySource
+from measures.domain.questions import QuestionAnswer
 from measures.public.formatting import site_url
 from measures.search import query as finder
 from measures.text import money
@@ -288,6 +289,26 @@ class ClauseSerializer(serializers.ModelSerializer):
 
     def get_url(self, clause) -> str:
         return site_url(clause.get_absolute_url())
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A published 政策问答 of a measure: the question as the editors word it (nothing about who asked),
+    the answer and its date; `clause`: the paragraph it concerns, null when it concerns the whole measure."""
+
+    measure = serializers.IntegerField(source="measure.number", read_only=True)
+    policy = serializers.CharField(source="measure.policy.slug", read_only=True)
+    clause = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuestionAnswer
+        fields = ["id", "position", "question", "answer", "answered_on", "clause", "measure", "policy", "url"]
+
+    def get_clause(self, question) -> int | None:
+        return question.public_clause_position()
+
+    def get_url(self, question) -> str:
+        return site_url(question.get_absolute_url())
 
 
 class AwardSerializer(serializers.ModelSerializer):

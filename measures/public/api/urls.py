@@ -31,6 +31,7 @@ router.register("pillars", views.PillarViewSet, basename="pillar")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("clauses", views.ClauseViewSet, basename="clause")
 router.register("awards", views.AwardViewSet, basename="award")
+router.register("questions", views.QuestionViewSet, basename="question")
 router.register("related-documents", views.RelatedDocumentViewSet, basename="related-document")
 router.register("recipient-kinds", views.RecipientKindViewSet, basename="recipient-kind")
 

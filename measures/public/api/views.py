@@ -25,6 +25,7 @@ from measures.public.api.filters import (
     FilterBackend,
     MeasureFilter,
     PillarFilter,
+    QuestionFilter,
     RelatedDocumentFilter,
 )
 from measures.public.api.pagination import Pages, SearchPagination
@@ -124,6 +125,15 @@ class ClauseViewSet(ReadOnlyViewSet):
     filterset_class = ClauseFilter
     # The rows of the clauses download, in the same order: one query for a page.
     queryset = exports.published_clauses()
+
+
+class QuestionViewSet(ReadOnlyViewSet):
+    """Published 政策问答 of published measures (a draft's id is a 404), in the order of the policy."""
+
+    serializer_class = serializers.QuestionSerializer
+    filterset_class = QuestionFilter
+    # The rows of the questions download, in the same order: one query for a page.
+    queryset = exports.published_questions()
 
 
 class AwardPagination(Pages):

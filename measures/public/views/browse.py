@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from measures.domain.documents import RelatedDocument
 from measures.domain.eligibility import RecipientKind, attach_eligibility, coming_expected_windows
-from measures.domain.models import Award, Measure, Policy
+from measures.domain.models import Award, Measure, Policy, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.domain.upcoming import scheduled_publications
 from measures.public import linked_data
 from measures.public.alerts import follow_url
@@ -115,6 +116,8 @@ def render_measure(
     structured = None
     # When the page last changed and why, under its title (one query); the JSON-LD gives the same date.
     latest = last_change(measure.pk)
+    # 政策问答 (one query): the published ones today; ?as_of= reads its own (views/history.py).
+    questions = [] if "as_of" in request.GET else question_list(measure, public=public)
     if "as_of" not in request.GET:
         awards = eligibility((award for clause in measure.clauses.all() for award in clause.awards.all()), measure)
         measure_facts = measure.facts
@@ -125,7 +128,7 @@ def render_measure(
         expected_windows = coming_expected_windows(facts, timezone.localdate())
         if public:  # the measure as the public sees it today, not as it stood on a day
             changed_at = latest.date if latest else None
-            structured = linked_data.script(linked_data.measure_document(measure, awards, changed_at))
+            structured = linked_data.script(linked_data.measure_document(measure, awards, changed_at, questions))
     # One query each: the policy's sources (to name where each clause comes from), the numbers and
     # titles of its measures (for the previous/next links), and the documents concerning the measure.
     sources_by_url = {source.url: source for source in policy.sources.all()}
@@ -153,6 +156,7 @@ def render_measure(
         "validity_warning": policy.validity_warning(timezone.localdate()),
         # 已知的后续变化: only that a reviewed change is scheduled and when (one query); not ?as_of.
         "scheduled_publications": [] if "as_of" in request.GET else scheduled_publications(measure),
+        "questions": questions,
         "expected_windows": expected_windows,
         **(extra or {}),
     }
@@ -160,6 +164,16 @@ def render_measure(
         # The measure as it stood on a day (views/history.py): three more queries, from its history.
         return history.measure_as_of(request, context, sources_by_url)
     return render(request, template, context)
+
+
+def question_list(measure, *, public=True):
+    """The measure's 政策问答 in order, with the paragraph each concerns (one query). The public page shows
+    the published ones; the editors' preview of a draft measure (not `public`) shows those that will go
+    public with it, its published 问答, never a draft 问答."""
+    questions = QuestionAnswer.objects.filter(measure=measure, status=PublicationStatus.PUBLISHED)
+    if public:
+        questions = questions.published()
+    return list(questions.for_page())
 
 
 def page_qr_code(path):

@@ -1,4 +1,5 @@
-"""Bulk downloads (/downloads/): every published award and clause, and the related documents, as CSV and as JSON.
+"""Bulk downloads (/downloads/): every published award, clause and 政策问答, and the related documents, as CSV and
+as JSON.
 
 The columns, their headers, keys and descriptions come from measures.public.exports, as do the queries:
 each file runs a fixed number of queries whatever the amount of data (one; the awards' five, with their
@@ -31,6 +32,12 @@ DATASETS = {
         "description": _("全部已发布的条款，每段一行。"),
         "columns": exports.CLAUSE_COLUMNS,
         "rows": exports.published_clauses,
+    },
+    "questions": {
+        "title": _("政策问答"),
+        "description": _("全部已发布的政策问答，每条一行，附所属措施和答复日期。"),
+        "columns": exports.QUESTION_COLUMNS,
+        "rows": exports.published_questions,
     },
     "documents": {
         "title": _("相关文件"),

@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from measures.domain.models import Pillar, Policy
+from measures.domain.questions import QuestionAnswer
 from measures.public import timeline
 from measures.public.formatting import site_url, zoned_time
 
@@ -41,7 +42,8 @@ def parse_day(text: str) -> datetime.date | None:
 
 def measure_as_of(request, context, sources_by_url):
     """The measure page for ?as_of=: `context` is the current page's, with the measure (policy and
-    pillar joined). Three more queries for the history (four if the pillar was another then).
+    pillar joined). Four more queries for the history, its 政策问答 included (five if the pillar was another
+    then).
 
     A malformed date is a 400 showing the current text and saying what is wrong; a day before the
     measure was published, a 200 saying so (a valid question with a clear answer: nothing then); a
@@ -49,6 +51,9 @@ def measure_as_of(request, context, sources_by_url):
     measure = context["measure"]
     text = request.GET.get("as_of", "")
     day = parse_day(text)
+    if day is None or day > timezone.localdate():
+        # The current text, its 政策问答 with it (one query).
+        context["questions"] = list(QuestionAnswer.objects.published().filter(measure=measure).for_page())
     if day is None:
         as_of = {"state": "malformed", "text": text}
         return render(request, "measures/measure.html", {**context, "as_of": as_of}, status=400)
@@ -57,15 +62,14 @@ def measure_as_of(request, context, sources_by_url):
     snapshot = timeline.measure_as_of(measure, day)
     if snapshot is None:
         as_of = {"state": "missing", "day": day}
-        return render(request, "measures/measure.html", {**context, "as_of": as_of, "clauses": []})
+        return render(request, "measures/measure.html", {**context, "as_of": as_of, "clauses": [], "questions": []})
     # This request's own copy of the measure, shown with the title and pillar it had then.
     measure.title = snapshot.title
     if snapshot.pillar_id != measure.pillar_id:
         measure.pillar = Pillar.objects.get(pk=snapshot.pillar_id)
     clauses = [(clause, sources_by_url.get(clause.source_url)) for clause in snapshot.clauses]
-    return render(
-        request, "measures/measure.html", {**context, "clauses": clauses, "as_of": {"state": "past", "day": day}}
-    )
+    context = {**context, "clauses": clauses, "questions": snapshot.questions}
+    return render(request, "measures/measure.html", {**context, "as_of": {"state": "past", "day": day}})
 
 
 def measure_history(request, slug, number):
