@@ -13,6 +13,7 @@ from django.utils import timezone
 from measures.domain.feedback import Feedback, purge_addresses
 from measures.domain.models import Measure
 from measures.domain.public_history import PublicChange
+from measures.domain.questions import QuestionAnswer
 from tests.admin_forms import form_data
 
 ADDRESS = "visitor@example.cn"
@@ -197,3 +198,25 @@ def test_no_public_answer_shows_an_address(client, real_policy):
     for url in ("/policies/kjcx-2025/measures/3/", "/feedback/", "/api/v1/measures/", "/downloads/clauses.json"):
         response = client.get(url)
         assert response.status_code == 200 and ADDRESS.encode() not in response.content, url
+
+
+def test_a_message_becomes_a_draft_question_prefilled_with_its_words_and_no_address(editor_client, real_policy):
+    item = receive(kind="question", text="省级重点实验室能否申报第3条的奖励？")
+    post_change(editor_client, item, state="answered", answer="第3条不涉及省级重点实验室。")
+    detail = editor_client.get(change_url(item)).content.decode()
+    link = f"/admin/measures/questionanswer/add/?from_feedback={item.pk}"
+    assert f'<a href="{link}">发布为问答</a>' in detail
+    form = editor_client.get(link)
+    html = form.content.decode()
+    assert "省级重点实验室能否申报第3条的奖励？" in html and "第3条不涉及省级重点实验室。" in html
+    assert ADDRESS not in html
+    data = form_data(form, "questionanswer")
+    assert data["measure"] == str(item.measure_id)
+    data.update(question="省级重点实验室能否申报？", change_reason="由访客提问整理")
+    assert editor_client.post("/admin/measures/questionanswer/add/", data).status_code == 302
+    question = QuestionAnswer.objects.get(measure=item.measure)
+    assert (question.question, question.answer, question.status) == (
+        "省级重点实验室能否申报？",
+        "第3条不涉及省级重点实验室。",
+        "draft",  # a reviewer publishes it
+    )

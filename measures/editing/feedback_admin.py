@@ -14,6 +14,7 @@ import smtplib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import BadRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -107,10 +108,14 @@ class FeedbackAdmin(SimpleHistoryAdmin):
         "answered_at",
         "closed_at",
         "answer_mailed_at",
+        "question_link",
     )
     fieldsets = (
         ("留言", {"fields": ("reference", "kind", "text", "concerns", "page_link", "email", "received_at", "due_on")}),
-        ("处理", {"fields": ("state", "handler", "answer", "refusal_reason", "change_key", "answered_at")}),
+        (
+            "处理",
+            {"fields": ("state", "handler", "answer", "refusal_reason", "change_key", "answered_at", "question_link")},
+        ),
         ("记录", {"fields": ("closed_at", "answer_mailed_at")}),
     )
     history_list_display = ("state", "handler")
@@ -137,6 +142,18 @@ class FeedbackAdmin(SimpleHistoryAdmin):
         if obj.clause_id:
             url += f"#clause-{obj.clause.position}"
         return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description="政策问答")
+    def question_link(self, obj):
+        # Answers in the open: a draft 问答 prefilled from this message, for the editor to reword and a
+        # reviewer to publish (measures/editing/questions_admin.py).
+        if obj.pk is None or obj.measure_id is None:
+            return "（所在措施已删除，不能发布为问答）"
+        url = reverse("admin:measures_questionanswer_add") + f"?from_feedback={obj.pk}"
+        return format_html(
+            '<a href="{}">发布为问答</a>：以这条留言的问题和答复新建问答草稿（请改写措辞，去掉个人信息），审核后公开。',
+            url,
+        )
 
     def changelist_view(self, request, extra_context=None):
         # A NUL in a filter or search is no request the admin makes: 400, not PostgreSQL's 500.

@@ -1,19 +1,12 @@
-"""The editors' pages of the 政策问答 (measures/domain/questions.py).
-
-An editor adds a 问答 as a draft (drafts_stay_drafts) and words the question and the answer; saving asks
-for a reason (变更说明), as every content row does, and is kept in its history with diffs and restore. A
-reviewer (审核) publishes it by setting its 发布状态 on the same form, with a reason: the rule every row's
-status follows (status_for_reviewers). The 审核 queue (measures/editing/review.py) is not used: it
-follows drafts of measures, clauses and awards and what publishing them changes on the measure page;
-a 问答 is one row whose publication changes only itself, so the reviewer's own save is the review.
-
-The feedback queue's seam: /admin/measures/questionanswer/add/?measure=<id>&clause=<id>&question=<text>
-opens this form prefilled (Django's admin reads initial values from the query string), and
-QuestionAnswer.draft_from() builds the same draft in code.
-"""
+"""The editors' pages of the 政策问答 (measures/domain/questions.py): added as drafts, saved with a reason,
+published by a reviewer on the same form (status_for_reviewers) rather than through the 审核 queue, which
+follows what publishing drafts changes on a measure page: a 问答 changes only itself. The add form is
+prefilled from a visitor's message by ?from_feedback=<id> (the feedback queue's 发布为问答; an id, since a
+message's text does not fit in an address) or from ?measure=&clause=&question=. See docs/editors.md."""
 
 from django.contrib import admin
 
+from measures.domain.feedback import Feedback
 from measures.domain.models import Clause, Measure
 from measures.domain.questions import QuestionAnswer
 from measures.editing.admin import LAST_SAVED_FIELDS, EditorModelAdmin, status_for_reviewers
@@ -36,6 +29,12 @@ class QuestionAnswerAdmin(EditorModelAdmin):
     def get_changeform_initial_data(self, request):
         # Prefilled with a measure (the feedback queue's link): the next free position in it, as draft_from gives.
         initial = super().get_changeform_initial_data(request)
+        initial.pop("from_feedback", None)
+        source = request.GET.get("from_feedback", "")
+        message = Feedback.objects.filter(pk=source).first() if source.isdigit() else None
+        if message is not None and message.measure_id is not None:
+            initial.update(measure=message.measure_id, clause=message.clause_id, question=message.question_text)
+            initial.update(answer=message.answer)
         measure = (
             Measure.objects.filter(pk=initial["measure"]).first() if str(initial.get("measure", "")).isdigit() else None
         )
