@@ -18,3 +18,8 @@ MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 12
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
 # (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6
+
+# The policy library's catalogue, read once per content revision by the first question (the library page,
+# its CSV or the API's policies): the policies, their awards, the kinds of their awards, their published
+# measures, the documents citing them, the public kinds (measures/public/library/catalogue.py).
+LIBRARY_CATALOGUE_QUERIES = 6

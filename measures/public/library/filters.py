@@ -7,18 +7,17 @@ which also does the filtering, counting and sorting (`select`, `facets`), in Pyt
 """
 
 import dataclasses
-import datetime
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.models import Policy
 from measures.public.finder.filters import Facet, FacetOption, WholeNumberFilter
 from measures.public.formatting import kind_label
-from measures.public.library.catalogue import Catalogue, Entry, Validity, searchable
+from measures.public.library.catalogue import Catalogue, Entry, Validity, catalogue_for, searchable
 from measures.text import money
 from xmpolicy.nul import without_nul
 
@@ -42,6 +41,14 @@ class WordsField(forms.CharField):
 
 class WordsFilter(django_filters.CharFilter):
     field_class = WordsField
+
+
+class IssuerFilter(WordsFilter):
+    """发文机关: one of the catalogue's issuers (the OpenAPI document lists them)."""
+
+
+class LibraryKindFilter(WordsFilter):
+    """申报主体: the slug of a public recipient kind (the OpenAPI document lists them)."""
 
 
 class LibraryForm(forms.Form):
@@ -76,7 +83,7 @@ class LibraryFilter(django_filters.FilterSet):
     (`is_valid()`, `errors`), lists the matching policies (`entries()`) and counts each facet (`facets()`)."""
 
     q = WordsFilter(label=_("标题、简称或文号"), method=_unchanged)
-    issuer = WordsFilter(label=_("发文机关"), method=_unchanged)
+    issuer = IssuerFilter(label=_("发文机关"), method=_unchanged)
     validity = django_filters.ChoiceFilter(
         label=_("有效性"),
         choices=Validity.choices,
@@ -85,6 +92,7 @@ class LibraryFilter(django_filters.FilterSet):
     )
     year = WholeNumberFilter(
         label=_("印发年份"),
+        field_name="issue_date",  # for the OpenAPI document, which reads an integer from WholeNumberFilter
         method=_unchanged,
         min_value=1900,
         max_value=2999,
@@ -98,7 +106,7 @@ class LibraryFilter(django_filters.FilterSet):
         method=_unchanged,
         error_messages={"invalid_choice": _("奖补无效：“%(value)s”不是可选的值，只能是 yes 或 no。")},
     )
-    kind = WordsFilter(label=_("申报主体"), method=_unchanged)
+    kind = LibraryKindFilter(label=_("申报主体"), method=_unchanged)
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=SORT_CHOICES,
@@ -114,10 +122,11 @@ class LibraryFilter(django_filters.FilterSet):
         fields = []
         form = LibraryForm
 
-    def __init__(self, data=None, queryset=None, *, catalogue: Catalogue, today: datetime.date, **kwargs):
-        super().__init__(data, Policy.objects.all() if queryset is None else queryset, **kwargs)
-        self.catalogue = catalogue
-        self.today = today
+    def __init__(self, data=None, queryset=None, *, catalogue=None, today=None, request=None, **kwargs):
+        """`catalogue`: the request's (catalogue_for) unless given; `today`: today in Xiamen unless given."""
+        super().__init__(data, Policy.objects.all() if queryset is None else queryset, request=request, **kwargs)
+        self.catalogue = catalogue if catalogue is not None else catalogue_for(request)
+        self.today = today or timezone.localdate()
 
     @property
     def form(self):

@@ -9,12 +9,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.public import exports
 from measures.public.formatting import site_url
-from measures.public.library.catalogue import catalogue_for
 from measures.public.library.columns import LIBRARY_COLUMNS
 from measures.public.library.filters import DEFAULT_SORT, SORT_CHOICES, LibraryFilter
 from measures.public.query_urls import pager_urls, query_with_each, with_query
@@ -23,7 +21,7 @@ POLICIES_PER_PAGE = 30
 
 
 def library_filter(request) -> LibraryFilter:
-    return LibraryFilter(request.GET, catalogue=catalogue_for(request), today=timezone.localdate())
+    return LibraryFilter(request.GET, request=request)
 
 
 def policy_library(request):
