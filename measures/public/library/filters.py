@@ -243,13 +243,13 @@ class LibraryFilter(django_filters.FilterSet):
         if chosen.get("year") and not any(option.value == chosen["year"] for option in facets["year"].options):
             facets["year"].options.insert(0, FacetOption(chosen["year"], chosen["year"], 0))
         # A library of one policy, or of one issuer, reads better without choices that change nothing: the
-        # options that would find nothing are left out (but the chosen one), and a facet that cannot
-        # narrow the list (fewer than two options left, none chosen).
+        # options that would find nothing are left out (but the chosen one), and so is a facet none of
+        # whose options would narrow the list (unless one is chosen).
         shown = []
         for name in self.FACETS:
             facet = facets[name]
             options = [option for option in facet.options if option.count or option.value == chosen.get(name)]
-            if name in chosen or len(options) > 1:
+            if name in chosen or any(0 < option.count < totals[name] for option in options):
                 shown.append(dataclasses.replace(facet, options=options))
         return shown
 
