@@ -30,6 +30,7 @@ PAGES = [
     ("/calculator/?kind=tech-business-incubator&kind=accelerator", "li.calculator-award"),
     ("/no/such/page/", "h1"),
     ("/calendar/?section=unpublished", "li.calendar-entry"),
+    ("/policies/", "li.library-entry"),
 ]
 # 320 CSS px (WCAG 1.4.10), and a 1280 × 800 window zoomed to 200%, which lays pages out in 640 × 400 CSS px.
 NARROW = {"width": 320, "height": 640}
