@@ -64,7 +64,7 @@ def empty_page_cache():
     (measures/public/page_cache/, measures/public/finder/tally.py, measures/public/library/catalogue.py)."""
     cache.clear()
     tally.LATEST.clear()
-    catalogue.LATEST.clear()
+    catalogue.LATEST_CATALOGUE.clear()
 
 
 @pytest.fixture

@@ -244,7 +244,7 @@ def test_the_page_csv_and_api_run_as_many_queries_for_five_policies_as_for_fifty
     def assert_queries():
         for url, own in urls.items():
             cache.clear()  # no page kept by the page cache: each answer is rendered
-            catalogue.LATEST.clear()  # the first question of a revision reads the catalogue
+            catalogue.LATEST_CATALOGUE.clear()  # the first question of a revision reads the catalogue
             with django_assert_num_queries(LIBRARY_QUERIES + own):
                 assert client.get(url).status_code == 200
             cache.clear()

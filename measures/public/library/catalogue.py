@@ -59,7 +59,7 @@ def validity_of(policy: Policy, today: datetime.date) -> Validity:
 
 
 @dataclass
-class Entry:
+class LibraryEntry:
     """One policy in the library."""
 
     policy: Policy
@@ -81,7 +81,7 @@ class Kind:
 
 
 class Catalogue:
-    def __init__(self, entries: list[Entry], kinds: list[Kind]):
+    def __init__(self, entries: list[LibraryEntry], kinds: list[Kind]):
         self.entries = entries  # newest first (-issue_date, slug): the library's default order
         self.kinds = kinds  # the public kinds, in their order
         self.kinds_by_slug = {kind.slug: kind for kind in kinds}
@@ -147,7 +147,7 @@ def build() -> Catalogue:
     for policy in policies:
         award = awards.get(policy.pk, {})
         entries.append(
-            Entry(
+            LibraryEntry(
                 policy=policy,
                 issuers=issuers_of(policy.issuing_bodies),
                 recorded_measures=measures.get(policy.pk, 0),
@@ -181,9 +181,9 @@ class _Latest:
             self.key, self.catalogue = None, None
 
 
-LATEST = _Latest()
+LATEST_CATALOGUE = _Latest()
 
 
 def catalogue_for(request=None) -> Catalogue:
     """The catalogue of this request's content revision (measures/public/finder/tally.py's revision_key)."""
-    return LATEST.get(revision_key(request))
+    return LATEST_CATALOGUE.get(revision_key(request))

@@ -17,18 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from measures.domain.models import Policy
 from measures.public.finder.filters import Facet, FacetOption, WholeNumberFilter
 from measures.public.formatting import kind_label
-from measures.public.library.catalogue import Catalogue, Entry, Validity, catalogue_for, searchable
+from measures.public.library.catalogue import Catalogue, LibraryEntry, Validity, catalogue_for, searchable
 from measures.text import money
 from xmpolicy.nul import without_nul
 
 MAX_WORDS = 100  # characters of `q` searched for at most
 
-SORT_CHOICES = (
+LIBRARY_SORT_CHOICES = (
     ("-date", _("印发日期从新到旧")),
     ("date", _("印发日期从旧到新")),
     ("title", _("按标题")),
 )
-DEFAULT_SORT = "-date"
+LIBRARY_DEFAULT_SORT = "-date"
 HAS_AWARDS_CHOICES = (("yes", _("已录入奖补")), ("no", _("未录入奖补")))
 
 
@@ -109,7 +109,7 @@ class LibraryFilter(django_filters.FilterSet):
     kind = LibraryKindFilter(label=_("申报主体"), method=_unchanged)
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
-        choices=SORT_CHOICES,
+        choices=LIBRARY_SORT_CHOICES,
         method=_unchanged,
         error_messages={"invalid_choice": _("排序无效：“%(value)s”不是可选的值，只能按印发日期或标题排序。")},
     )
@@ -172,11 +172,11 @@ class LibraryFilter(django_filters.FilterSet):
             tests["kind"] = lambda entry, pk=cleaned["kind"].pk: pk in entry.kind_ids
         return tests
 
-    def entries(self) -> list[Entry]:
+    def entries(self) -> list[LibraryEntry]:
         """The matching policies, sorted (by `sort`, newest first by default)."""
         tests = list(self._tests().values())
         found = [entry for entry in self.catalogue.entries if all(test(entry) for test in tests)]
-        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        sort = self.form.cleaned_data.get("sort") or LIBRARY_DEFAULT_SORT
         if sort == "date":
             found.sort(key=lambda entry: (entry.policy.issue_date, entry.policy.slug))
         elif sort == "title":
@@ -271,7 +271,7 @@ class LibraryFilter(django_filters.FilterSet):
 class Listed:
     """A policy as the library lists it: its entry and its validity today."""
 
-    entry: Entry
+    entry: LibraryEntry
     validity: Validity
 
     @property

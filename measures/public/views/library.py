@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from measures.public import exports
 from measures.public.formatting import site_url
 from measures.public.library.columns import LIBRARY_COLUMNS
-from measures.public.library.filters import DEFAULT_SORT, SORT_CHOICES, LibraryFilter
+from measures.public.library.filters import LIBRARY_DEFAULT_SORT, LIBRARY_SORT_CHOICES, LibraryFilter
 from measures.public.query_urls import pager_urls, query_with_each, with_query
 
 POLICIES_PER_PAGE = 30
@@ -28,8 +28,8 @@ def policy_library(request):
     library = library_filter(request)
     context = {
         "form": library.form,
-        "sort_choices": SORT_CHOICES,
-        "sort": request.GET.get("sort") or DEFAULT_SORT,
+        "sort_choices": LIBRARY_SORT_CHOICES,
+        "sort": request.GET.get("sort") or LIBRARY_DEFAULT_SORT,
         "words": request.GET.get("q", ""),
         "all_count": len(library.catalogue.entries),
     }
