@@ -325,3 +325,10 @@ def test_the_library_reads_in_english(client, library):
     assert "Policy library" in html and "Expiring soon" in html
     assert "8 awards, the largest RMB 30 million" in html
     assert "Cited by 3 documents" in html
+
+
+@pytest.mark.usefixtures("empty_database")
+def test_an_empty_library_says_it_holds_no_policy_yet(client):
+    html = page(client, "/policies/")
+    assert "本站还没有收录政策。" in html and "共 0 项政策" in html
+    assert "没有符合条件的政策" not in html
