@@ -2,12 +2,13 @@
 measured against its baseline in the same run.
 
     .venv/bin/python bench/scale.py [--policies 500] [--clauses-per-policy 200] [--seconds 10] [--keep]
-        [--only pages] [--database NAME] [--redis-db N]
+        [--only pages|calendar|library] [--database NAME] [--redis-db N]
     .venv/bin/python bench/scale.py --search-only DATABASE    # the search rows alone, on a kept corpus
 
 --only pages measures the page rows alone (4, 5 and 6), e.g. on a small corpus:
     .venv/bin/python bench/scale.py --only pages --policies 20 --database mybench --redis-db 13
 --only calendar measures the query counts (1) and the application calendar's rows (3) alone.
+--only library measures the query counts (1), the award finder's rows and the policy library's (3) alone.
 
 1. Query counts per page on a small corpus (5 policies), then on the whole one: they must not grow.
 2. Search: sampled Chinese terms answered through the index, against the naive substring scan (the same
@@ -20,7 +21,9 @@ measured against its baseline in the same run.
    its queries on the small corpus and on the whole one (equal); the e-mail alerts: each of 60
    subscriptions (a policy, a measure, finder filters, search words) settled after an edit: p95, and the
    most queries one took, on the small corpus and on the whole one (equal) (bench/alerting.py); the
-   application calendar's page (sections, months, filters) and the calculator's calendar feed: p95.
+   application calendar's page (sections, months, filters) and the calculator's calendar feed: p95; the
+   policy library's page (/policies/: filters, 文号 and title words, sorts, pages) within the finder
+   page's budget, and the time to read its catalogue once per revision (after an edit).
 4. Pages served by gunicorn (2 workers) against a static file of the same bytes served by the same
    gunicorn and whitenoise, side by side with wrk: requests per second, p50 and p99.
 5. Two gunicorn instances sharing PostgreSQL and a Redis cache: an edit saved in the admin of one is
@@ -68,6 +71,7 @@ SEARCH_P95_MS = 15
 SEARCH_SPEEDUP = 10  # the index against the naive substring scan, p95 over p95 in the same run (issue 18)
 FINDER_P95_MS = 30
 FINDER_PAGE_P95_MS = 40  # the whole finder page: its results, its count and its facets' counts
+LIBRARY_PAGE_P95_MS = FINDER_PAGE_P95_MS  # the policy library's page, with its facets' counts (issue 31)
 CALCULATOR_P95_MS = 30
 ALERTS_P95_MS = 30  # one subscription judged and mailed after an edit
 # The calculator's questions: three kinds each. Those for the query counts are the corpus's three commonest
@@ -85,6 +89,10 @@ PAGES = {
     "measure": f"/policies/{FEATURED}/measures/1/",
     "measure history": f"/policies/{FEATURED}/measures/1/history/",
     "award finder": "/awards/?min=100&sort=amount",
+    "policy library": "/policies/",
+    # The first question of a revision reads the library's catalogue; the next ones none.
+    "policy library, filtered": "/policies/?validity=in_force&has_awards=yes&q=若干措施&sort=title",
+    "API policies, filtered": "/api/v1/policies/?has_awards=yes&sort=title",
     "search": "/search/?q=人工智能",
     "changes": "/changes/",
     "sitemap": "/sitemap.xml",
@@ -110,9 +118,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("pages", "calendar"),
+        choices=("pages", "calendar", "library"),
         help="pages: only the page-throughput and two-instance rows (4, 5), on the corpus of --policies; "
-        "calendar: only the query counts and the calendar's rows",
+        "calendar: only the query counts and the calendar's rows; "
+        "library: only the query counts, the finder's and the policy library's rows",
     )
     parser.add_argument("--database", default=DATABASE, help="the benchmark database's name (dropped first)")
     parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the Redis database to use (emptied)")
@@ -134,13 +143,17 @@ def main() -> int:
 
         if args.only == "pages":
             corpus(args.policies)
-        elif args.only == "calendar":
+        elif args.only in ("calendar", "library"):
             corpus(SMALL_POLICIES)
             small_counts = query_counts()
             corpus(args.policies)
             vacuum(db.name)
             count_rows(table, query_counts(), small_counts)
-            calendar_rows(table)
+            if args.only == "calendar":
+                calendar_rows(table)
+            else:
+                finder_rows(table)  # the library's budget is the finder page's: both measured in this run
+                library_rows(table)
             table.print()
             return 1 if table.failed else 0
         else:
@@ -159,6 +172,7 @@ def main() -> int:
             finder_rows(table)
             calculator_rows(table)
             calendar_rows(table)
+            library_rows(table)
             alert_rows(table, small_alert_queries)
 
         db.manage("create_editor", EDITOR, env_extra={"XMPOLICY_EDITOR_PASSWORD": EDITOR_PASSWORD}, capture=True)
@@ -352,6 +366,62 @@ def finder_rows(table: Table) -> None:
         "",
         f"≤ {FINDER_PAGE_P95_MS} ms",
         page95 <= FINDER_PAGE_P95_MS,
+    )
+
+
+def library_urls(count: int = 60) -> list[str]:
+    """Policy library questions: an issuer, a validity, a year, awards or not, a kind, 文号 or title words,
+    each sort, a later page."""
+    from bench.corpus.generate import ISSUERS, KIND_SLUG
+
+    rng = random.Random(SEED)
+    choices = {
+        "issuer": sorted({name for bodies, _prefix in ISSUERS for name in bodies.split("、")}),
+        "validity": ["not_yet", "in_force", "expiring", "expired"],
+        "year": [str(year) for year in range(2015, 2026)],
+        "has_awards": ["yes", "no"],
+        "kind": [KIND_SLUG.format(index=rank) for rank in range(1, 30)],
+        "q": ["厦科", "厦府办", "〔2020〕", "人工智能", "若干措施", "第0042号"],
+        "sort": ["-date", "date", "title"],
+        "page": ["2", "3"],
+    }
+    urls = []
+    for _ in range(count):
+        params = {name: rng.choice(values) for name, values in choices.items() if rng.random() < 0.3}
+        urls.append("/policies/?" + urllib.parse.urlencode(params))
+    return urls
+
+
+def library_rows(table: Table) -> None:
+    """The policy library's page, each URL asked once (no page cache) by a worker that has read the
+    revision's catalogue; and the catalogue's reading itself, which the first question after an edit pays."""
+    from measures.public.library import catalogue
+
+    browser = client()
+    browser.get("/policies/")  # a worker that has answered one question already (its catalogue is kept)
+    times = []
+    for path in library_urls():
+        took, response = timed(browser.get, path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        times.append(took)
+    page95 = percentile(times, 95)
+    table.add(
+        "policy library p95: whole page with facet counts",
+        f"{page95:.1f} ms",
+        "",
+        "",
+        f"≤ {LIBRARY_PAGE_P95_MS} ms",
+        page95 <= LIBRARY_PAGE_P95_MS,
+    )
+    builds = [timed(catalogue.build)[0] for _ in range(7)]
+    table.add(
+        "policy library: its catalogue read (once per revision), median",
+        f"{statistics.median(builds):.1f} ms",
+        "",
+        "",
+        "",
+        None,
     )
 
 

@@ -31,6 +31,7 @@ from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
 from measures.editing.review import REVIEWERS_GROUP
 from measures.public.finder import tally
+from measures.public.library import catalogue
 from measures.public.page_cache.revision_watch import WATCH
 from tests import migrated_database
 from tests.data import REAL_POLICY_FILE
@@ -59,10 +60,11 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with no rendered page nor finder tally kept from another (measures/public/page_cache/,
-    measures/public/finder/tally.py)."""
+    """Each test starts with no rendered page, finder tally nor library catalogue kept from another
+    (measures/public/page_cache/, measures/public/finder/tally.py, measures/public/library/catalogue.py)."""
     cache.clear()
     tally.LATEST.clear()
+    catalogue.LATEST_CATALOGUE.clear()
 
 
 @pytest.fixture

@@ -139,6 +139,11 @@ TODAY = "{today}"  # replaced by today's date in Xiamen
 PAGES = [
     Page("home", "/"),
     Page("home before any policy", "/", situation=nothing_published_yet),
+    Page("policy library", "/policies/"),
+    Page("policy library, filtered", "/policies/?validity=in_force&year=2025&q=厦委发[2025]1号&sort=title"),
+    Page("policy library, nothing found", "/policies/?q=没有这个文号"),
+    Page("policy library, bad filters", "/policies/?validity=soon&year=twenty&kind=nobody", 400),
+    Page("policy library before any policy", "/policies/", situation=nothing_published_yet),
     Page("policy", "/policies/kjcx-2025/"),
     Page("pillar", "/policies/kjcx-2025/pillars/1/"),
     Page("measure", MEASURE),

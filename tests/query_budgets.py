@@ -22,3 +22,8 @@ FINDER_TALLY_QUERIES = 6
 # What a search results page (/search/?q=) reads besides the clauses (tests/test_search.py): the
 # 政策问答 holding its words, in one query (measures/public/views/search.py, question_hits).
 SEARCH_QUESTIONS_QUERIES = 1
+
+# The policy library's catalogue, read once per content revision by the first question (the library page,
+# its CSV or the API's policies): the policies, their awards, the kinds of their awards, their published
+# measures, the documents citing them, the public kinds (measures/public/library/catalogue.py).
+LIBRARY_CATALOGUE_QUERIES = 6

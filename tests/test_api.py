@@ -26,7 +26,7 @@ from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.public.api.serializers import ApplicationFactsSerializer, AwardSerializer
 from tests.data import LARGEST_FIRST, add_award
 from tests.html import amounts, page
-from tests.query_budgets import FINDER_TALLY_QUERIES
+from tests.query_budgets import FINDER_TALLY_QUERIES, LIBRARY_CATALOGUE_QUERIES
 
 BASE = "http://testserver"
 
@@ -398,7 +398,9 @@ AWARD_ELIGIBILITY = 4
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/api/v1/policies/", 6),  # count, page, sources, published measures, related documents, their measures
+        # the library's catalogue, then the page, its sources, published measures, related documents, their measures
+        ("/api/v1/policies/", LIBRARY_CATALOGUE_QUERIES + 5),
+        ("/api/v1/policies/?validity=in_force&q=厦委发&sort=title", LIBRARY_CATALOGUE_QUERIES + 5),
         ("/api/v1/policies/kjcx-2025/", 5),
         ("/api/v1/pillars/", 2),  # count, page
         ("/api/v1/pillars/?policy=kjcx-2025", 3),  # the policy looked up
@@ -508,7 +510,7 @@ def test_each_number_parameters_bounds_are_the_ones_the_server_keeps(client, rea
                 assert client.get(f"{query}{parameter['name']}={highest}").status_code == 200
                 assert client.get(f"{query}{parameter['name']}={highest + 1}").status_code == 400
             checked += 1
-    assert checked == 16  # pillar (on three lists), measure (on three), and page (on ten)
+    assert checked == 17  # pillar (on three lists), measure (on three), page (on ten), a policy's year
 
 
 def test_every_query_parameter_may_be_empty_as_the_document_says(client, real_policy):

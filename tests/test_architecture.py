@@ -48,6 +48,8 @@ PUBLIC_ROOMS = {
     "measures.public.alerts": 2,
     # The downloads described as one Data Package (it reads the exports' columns).
     "measures.public.data_package": 2,
+    # The policy library's catalogue, filters and CSV columns (it reads the finder's facets and the exports).
+    "measures.public.library": 2,
     # The features the faces and the alerts share, and the middleware of the public answers.
     "measures.public.finder": 1,
     "measures.public.calculator": 1,

@@ -55,6 +55,11 @@ NUL_SESSION = 'sessionid="abcdefgh\\000"'
 # How each URL pattern of measures/public/urls.py is filled in: its name -> the paths to try.
 PATTERN_PATHS = {
     "home": ["/"],
+    "policies": [
+        "/policies/",
+        "/policies/?validity=in_force&issuer=厦门市人民政府&year=2025&has_awards=yes&sort=title",
+    ],
+    "policies_csv": ["/policies/export.csv", "/policies/export.csv?kind=accelerator&q=厦委发"],
     "policy": [f"/policies/{SLUG}/"],
     "pillar": [f"/policies/{SLUG}/pillars/1/", f"/policies/{SLUG}/pillars/4/"],
     "measure": [f"/policies/{SLUG}/measures/{n}/" for n in (1, 2, 6, 7, 12)],

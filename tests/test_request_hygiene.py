@@ -12,6 +12,8 @@ from measures.public import urls as public_urls
 # One address of each public URL pattern (test_every_public_url_pattern_is_listed keeps it complete).
 PUBLIC_PAGES = [
     "/",
+    "/policies/",
+    "/policies/export.csv",
     "/policies/test-policy/",
     "/policies/test-policy/pillars/1/",
     "/policies/test-policy/measures/1/",

@@ -37,6 +37,7 @@ def test_the_sitemap_lists_every_page_of_the_real_policy_the_finder_and_the_calc
         *(f"{base}/measures/{number}/" for number in (1, 2, 3, 4, 5, 6)),
         *(f"{base}/measures/{number}/history/" for number in (1, 2, 3, 4, 5, 6)),
         "http://testserver/",
+        "http://testserver/policies/",
         "http://testserver/awards/",
         "http://testserver/awards/policies/",
         "http://testserver/calculator/",
@@ -61,8 +62,8 @@ def test_the_sitemap_uses_the_host_and_scheme_of_the_site_not_of_the_request(cli
     response = client.get("/sitemap.xml", headers={"host": "127.0.0.1"})
     assert response.status_code == 200
     urls = locations(response.content.decode())
-    # 1 policy, 4 pillars, 6 measures and their histories, 8 listing pages, 无障碍声明, /feedback/
-    assert len(urls) == 27
+    # 1 policy, 4 pillars, 6 measures and their histories, 9 listing pages, 无障碍声明, /feedback/
+    assert len(urls) == 28
     assert all(url.startswith("https://kjj.xm.gov.cn/") for url in urls)
 
 
@@ -101,8 +102,8 @@ def test_the_sitemap_needs_the_same_number_of_queries_whatever_the_data(
     add_more_data(small_policy)
     with django_assert_num_queries(SITEMAP_QUERIES):
         after = locations(page(client, "/sitemap.xml"))
-    assert len(before) == 1 + 2 + 3 + 3 + 10
-    assert len(after) == 1 + 3 + 5 + 5 + 10
+    assert len(before) == 1 + 2 + 3 + 3 + 11
+    assert len(after) == 1 + 3 + 5 + 5 + 11
 
 
 def test_robots_txt_is_plain_text_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):

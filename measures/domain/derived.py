@@ -125,6 +125,17 @@ STORES = (
         check="measures.public.finder.tally_check:finder_tally",
     ),
     Store(
+        name="library_catalogue",
+        holds="the policy library's catalogue for one content revision (the latest in each process): every "
+        "policy with its published awards' count and largest amount, their kinds, its published measures "
+        "and the documents citing it (measures/public/library/catalogue.py)",
+        derived_from="policies, public awards (their listing columns) and their kinds, measures, related documents",
+        kept_by="keyed by the content revision: a new revision reads it afresh on its first question",
+        databases=BOTH,
+        checked="no check: read afresh from the tables once per revision, never stored, while the content "
+        "revision is kept (checked above)",
+    ),
+    Store(
         name="page_cache",
         holds="rendered public pages (shared cache, and the latest in each process's page memory)",
         derived_from="the content, the code version, the language and the day",

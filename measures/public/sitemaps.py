@@ -1,6 +1,6 @@
 """sitemap.xml: every policy, pillar and measure page, each measure's history, and the pages that list
-across them (home, finder and its list of policies, calculator, calendar, search, changes, downloads), and
-the 无障碍声明.
+across them (home, the policy library, finder and its list of policies, calculator, calendar, search,
+changes, downloads), and the 无障碍声明.
 
 Each section is read in one query (its items' policy joined), so the sitemap costs four queries
 whatever the amount of data. `items()` returns a list rather than a QuerySet: the paginator of a
@@ -92,6 +92,7 @@ class StaticSitemap(Sitemap):
     def items(self):
         return [
             "measures:home",
+            "measures:policies",
             "measures:awards",
             "measures:award_policies",
             "measures:calculator",

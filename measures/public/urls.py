@@ -3,7 +3,7 @@ from django.urls import path, re_path
 from django.views.generic import TemplateView
 
 from measures.public.sitemaps import SITEMAPS
-from measures.public.views import awards, browse, calculator, calendar, downloads, history, search
+from measures.public.views import awards, browse, calculator, calendar, downloads, history, library, search
 from xmpolicy.read_only import read_only
 
 app_name = "measures"
@@ -12,6 +12,9 @@ app_name = "measures"
 # naming the two (read_only, applied to each view below).
 urlpatterns = [
     path("", read_only(browse.home), name="home"),
+    # 政策库: every policy, with filters, facet counts and a CSV of the same question.
+    path("policies/", read_only(library.policy_library), name="policies"),
+    path("policies/export.csv", read_only(library.policy_library_csv), name="policies_csv"),
     path("policies/<slug:slug>/", read_only(browse.policy_detail), name="policy"),
     path("policies/<slug:slug>/pillars/<int:number>/", read_only(browse.pillar_detail), name="pillar"),
     path("policies/<slug:slug>/measures/<int:number>/", read_only(browse.measure_detail), name="measure"),

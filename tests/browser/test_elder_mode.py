@@ -32,6 +32,7 @@ PAGES = [
     ("/calendar/?section=unpublished", "li.calendar-entry"),
     ("/feedback/new/?kind=report&policy=kjcx-2025&measure=3&clause=1", "form.feedback-form"),
     ("/feedback/", "table.feedback-figures__months"),
+    ("/policies/", "li.library-entry"),
 ]
 # 320 CSS px (WCAG 1.4.10), and a 1280 × 800 window zoomed to 200%, which lays pages out in 640 × 400 CSS px.
 NARROW = {"width": 320, "height": 640}

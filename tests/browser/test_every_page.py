@@ -12,6 +12,7 @@ PAGES = {
     "pillar": ("/policies/kjcx-2025/pillars/1/", ".measure-list"),
     "measure": ("/policies/kjcx-2025/measures/3/", "#clause-1"),
     "awards": ("/awards/?min=1000&max=3000", "li.award-result"),
+    "policy-library": ("/policies/", "li.library-entry"),
     "award-policies": ("/awards/policies/?min=1000", ".policy-choices"),
     "search": ("/search/?q=孵化器", "li.search-result mark"),
     "amount-search": ("/search/?q=孵化器 500万以上", ".search-understood a"),

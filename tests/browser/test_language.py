@@ -6,13 +6,15 @@ from playwright.sync_api import expect
 def test_a_visitor_switches_the_interface_to_english_and_back_to_chinese(page, site, screenshot):
     page.goto(site + "/policies/kjcx-2025/measures/3/")
     nav = page.locator("header nav")
-    expect(nav.get_by_role("link")).to_have_text(["首页", "奖补查询", "政策计算器", "申报日历", "搜索", "修改记录"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["首页", "政策库", "奖补查询", "政策计算器", "申报日历", "搜索", "修改记录"]
+    )
 
     page.get_by_role("button", name="English", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(site + "/policies/kjcx-2025/measures/3/")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "Find awards", "Policy calculator", "Application calendar", "Search", "Change log"]
+        ["Home", "Policy library", "Find awards", "Policy calculator", "Application calendar", "Search", "Change log"]
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text("拓展科技交流合作平台")
 
@@ -29,4 +31,6 @@ def test_a_visitor_switches_the_interface_to_english_and_back_to_chinese(page, s
 
     page.get_by_role("button", name="中文", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
-    expect(nav.get_by_role("link")).to_have_text(["首页", "奖补查询", "政策计算器", "申报日历", "搜索", "修改记录"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["首页", "政策库", "奖补查询", "政策计算器", "申报日历", "搜索", "修改记录"]
+    )

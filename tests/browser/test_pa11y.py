@@ -25,6 +25,7 @@ PAGES = [
     ("/policies/kjcx-2025/measures/3/", f"{ELDER}; {ENGLISH}"),
     ("/policies/kjcx-2025/measures/3/history/", ""),
     ("/awards/?min=100", ""),
+    ("/policies/", ""),
     ("/calculator/?kind=tech-business-incubator&kind=accelerator", ""),
     ("/search/?q=孵化器", ""),
     ("/changes/", ENGLISH),

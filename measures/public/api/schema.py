@@ -21,6 +21,8 @@ from rest_framework import serializers
 
 from measures.public import calculator
 from measures.public.finder.filters import LARGEST_WAN, KindFilter, PolicyFilter, WanFilter, WholeNumberFilter
+from measures.public.library.catalogue import catalogue_for as library_catalogue
+from measures.public.library.filters import IssuerFilter, LibraryKindFilter
 
 
 class InvalidFilterSerializer(serializers.Serializer):
@@ -110,12 +112,27 @@ class ApiFilterExtension(DjangoFilterExtension):
                 parameter["description"] = gettext("%(label)s（万元，含），如 500 或 0.5") % label
             elif isinstance(filter_field, PolicyFilter | KindFilter):
                 parameter["schema"] = self._slugs_schema(filter_field)
+            elif isinstance(filter_field, IssuerFilter | LibraryKindFilter):
+                parameter["schema"] = self._library_schema(filter_field)
             alias_of = getattr(filterset_class, "ALIASES", {}).get(field_name)
             if alias_of:
                 parameter["deprecated"] = True
                 name = {"name": alias_of}
                 parameter["description"] = gettext("已弃用：同 %(name)s；两者都给出时以 %(name)s 为准。") % name
         return parameters
+
+    @staticmethod
+    def _library_schema(filter_field):
+        """The issuers or the kinds' slugs the policy library knows (its catalogue: measures/public/library/)."""
+        try:
+            catalogue = library_catalogue()
+        except DatabaseError:  # before `migrate` (see _slugs_schema)
+            return {"type": "string"}
+        if isinstance(filter_field, IssuerFilter):
+            values = sorted(catalogue.issuers)
+        else:
+            values = sorted(kind.slug for kind in catalogue.kinds)
+        return {"type": "string", "enum": values} if values else {"type": "string", "maxLength": 0}
 
     @staticmethod
     def _slugs_schema(filter_field):

@@ -23,6 +23,7 @@ from measures.public.api.filters import (
     ApiAwardFilter,
     ClauseFilter,
     FilterBackend,
+    InvalidFilter,
     MeasureFilter,
     PillarFilter,
     QuestionFilter,
@@ -40,6 +41,7 @@ from measures.public.api.schema import (
 )
 from measures.public.finder.filters import finder_awards
 from measures.public.finder.tally import KnownCountPaginator, finder_count
+from measures.public.library.filters import LibraryFilter
 from measures.search import query as finder
 from measures.search.widening import widen
 from xmpolicy.nul import has_nul
@@ -82,9 +84,12 @@ class AttachedViewSet(ReadOnlyViewSet):
 
 
 class PolicyViewSet(ReadOnlyViewSet):
-    """Policies, with their validity and which of their declared measures are recorded (published)."""
+    """Policies, with their validity and which of their declared measures are recorded (published); the
+    list takes the policy library's filters (/policies/: `q`, `issuer`, `validity`, `year`, `has_awards`,
+    `kind`, `sort`), which its catalogue applies (measures/public/library/), in the library's order."""
 
     serializer_class = serializers.PolicySerializer
+    filterset_class = LibraryFilter
     lookup_field = "slug"
     queryset = Policy.objects.order_by("-issue_date", "slug").prefetch_related(
         "sources",
@@ -92,6 +97,20 @@ class PolicyViewSet(ReadOnlyViewSet):
         Prefetch("measures", queryset=Measure.objects.published().only("id", "number", "status", "policy_id")),
         Prefetch("related_documents", queryset=RelatedDocument.objects.for_display()),
     )
+
+    def filter_queryset(self, queryset):
+        # A policy's own address answers whatever the list's filters (and needs no catalogue).
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        """The library's policies in its order (the catalogue sorts them as the page does), then the page's
+        rows read with what they show: one query and three prefetches, no COUNT."""
+        library = LibraryFilter(request.GET, request=request)
+        if not library.is_valid():
+            raise InvalidFilter(library.errors)
+        page = self.paginate_queryset([entry.policy.pk for entry in library.entries()])
+        policies = self.get_queryset().in_bulk(page)
+        return self.get_paginated_response(self.get_serializer([policies[pk] for pk in page], many=True).data)
 
 
 class PillarViewSet(ReadOnlyViewSet):

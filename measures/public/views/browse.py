@@ -5,6 +5,7 @@ tests/test_pages.py).
 Links inside the pages are built from the policy's slug with {% url %}, never with a measure's or
 pillar's get_absolute_url(): those read `.policy`, one query per row unless it was joined."""
 
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,7 +30,9 @@ LARGEST_AWARDS_SHOWN = 3
 
 
 def home(request):
-    policy = Policy.objects.for_overview().featured().first()
+    # With the number of policies in the library, for its link (全部政策（N）): a window over every policy,
+    # counted by the same query.
+    policy = Policy.objects.for_overview().featured().annotate(library_size=Window(Count("pk"))).first()
     if policy is None:
         return render(request, "measures/empty.html")
     return _render_policy(request, policy, is_home=True)
