@@ -68,6 +68,8 @@ PATHS = [
     "/api/v1/pillars/{id}/",
     "/api/v1/policies/",
     "/api/v1/policies/{slug}/",
+    "/api/v1/questions/",
+    "/api/v1/questions/{id}/",
     "/api/v1/recipient-kinds/",
     "/api/v1/recipient-kinds/{slug}/",
     "/api/v1/related-documents/",
