@@ -18,3 +18,7 @@ MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 12
 # the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
 # (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6
+
+# The calendar's tally, read once per content revision and day by the first calendar page: the policies,
+# the awards and the kinds' links counted by section, the kinds (measures/public/calendar/tally.py).
+CALENDAR_TALLY_QUERIES = 4

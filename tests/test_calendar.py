@@ -21,7 +21,7 @@ from measures.domain.eligibility import (
 from measures.domain.models import Clause, Measure, Policy
 from tests.data import add_award
 from tests.html import between, page
-from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CALENDAR_TALLY_QUERIES, CONTENT_REVISION_QUERIES
 
 DAY = datetime.timedelta(days=1)
 
@@ -118,6 +118,54 @@ def test_the_filters_narrow_the_calendar_like_the_finder(client, windows):
     assert listed(section(html, "closing-soon")) == ["一次性最高10万元"] and listed(section(html, "open")) == []
 
 
+SECTIONS = ("closing-soon", "open", "opening-soon", "closed", "year-round", "annual-notice", "unpublished")
+
+
+def counted(html, slug):
+    """The number the overview shows beside a section's title."""
+    return int(re.search(r"（(\d+) 项）", section(html, slug))[1])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "kind=incubator",
+        "pillar=1",
+        "pillar=2",
+        "policy=test-policy",
+        "kind=incubator&pillar=1",
+        "pillar=2&policy=test-policy",
+        "kind=incubator&policy=test-policy",  # counted by the database, not the tally
+        "kind=incubator&policy=test-policy&pillar=2",
+    ],
+)
+def test_each_sections_count_is_what_its_own_page_lists(client, windows, query):
+    overview = page(client, f"/calendar/?{query}")
+    for slug in SECTIONS:
+        own = page(client, f"/calendar/?{query}&section={slug}")
+        assert own.count('class="award-result calendar-entry"') == counted(overview, slug), slug
+        assert f"共 {counted(overview, slug)} 项" in own
+
+
+def test_an_edit_moves_the_counts_at_once(client, windows):
+    before = page(client, "/calendar/")
+    ApplicationInfo.objects.create(award=windows["none"], window_kind="year_round")
+    after = page(client, "/calendar/")
+    assert counted(after, "year-round") == counted(before, "year-round") + 1
+    assert counted(after, "unpublished") == counted(before, "unpublished") - 1
+
+
+def test_the_sections_are_counted_again_on_a_new_day(client, windows, monkeypatch):
+    today = timezone.localdate()
+    assert counted(page(client, "/calendar/"), "closing-soon") == 1
+    later = today + 4 * DAY  # the window closing in three days has closed
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: later)
+    html = page(client, "/calendar/")
+    assert counted(html, "closing-soon") == 0
+    assert ("一次性最高10万元" in listed(section(html, "closed"))) == (later.year == today.year)
+
+
 def test_a_month_lists_the_dated_windows_overlapping_it(client, windows):
     today = timezone.localdate()
     amounts = listed(page(client, f"/calendar/?month={today:%Y-%m}"))
@@ -166,9 +214,10 @@ def test_the_calendar_runs_the_same_queries_however_many_awards(client, windows,
         client.get("/calendar/")
 
 
-# the policies (expired ones out), six sections' first awards and counts, the unpublished count, the
-# listed awards' kinds and application facts (four), the kinds and policies of the form
-CALENDAR_QUERIES = 1 + 12 + 1 + 4 + 2
+# the calendar's tally, read anew after each edit (the policies, the awards and the kinds' links counted
+# by section, the kinds: measures/public/calendar/tally.py), six sections' first awards, the listed
+# awards' kinds and application facts (four)
+CALENDAR_QUERIES = CALENDAR_TALLY_QUERIES + 6 + 4
 
 
 # --- the iCalendar feeds ---------------------------------------------------------------------------
