@@ -262,6 +262,31 @@ def test_each_event_reminds_14_and_3_days_before_the_close_at_nine_in_xiamen(cli
     assert b"TRIGGER;VALUE=DATE-TIME:" in event.to_ical()
 
 
+def test_text_with_separators_and_long_lines_reads_back_as_written(client, windows):
+    # The feed is written by hand (measures/public/calendar/ics.py): what a calendar program reads back
+    # must be the text itself, whatever commas, semicolons, backslashes or line breaks it holds, and
+    # however many characters (folded at 75 octets, never inside one).
+    title = "成果转化,技术;转移\\补助" + "科技创新引领工程" * 8
+    Measure.objects.filter(policy__slug="test-policy", number=3).update(title=title)
+    ApplicationInfo.objects.filter(award=windows["closing"]).update(
+        entry_name="厦门市,科技;计划\n项目管理系统", entry_url="https://example.org/apply?a=1,2;b=3"
+    )
+    response = client.get("/calendar.ics?policy=test-policy")
+    event = events_of(response)[f"award-{windows['closing'].pk}-window@testserver"]
+    assert str(event["SUMMARY"]) == f"申报：第3条 {title} 一次性最高10万元"
+    description = str(event["DESCRIPTION"]).split("\n")
+    assert "办理入口：厦门市,科技;计划" in description
+    assert "项目管理系统 https://example.org/apply?a=1,2;b=3" in description
+    # Escaped as RFC 5545 says (§3.3.11), which programs stricter than the library rely on.
+    unfolded = response.content.replace(b"\r\n ", b"").decode()
+    assert "SUMMARY:申报：第3条 成果转化\\,技术\\;转移\\\\补助科技" in unfolded
+    lines = response.content.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    assert max(len(line) for line in lines) == 75
+    for line in lines:
+        line.decode()  # each physical line is whole UTF-8: no character cut by a fold
+
+
 def test_the_uid_stays_when_the_window_moves(client, windows):
     before = set(events_of(client.get("/calendar.ics?policy=test-policy")))
     ApplicationInfo.objects.filter(award=windows["later"]).update(window_closes=timezone.localdate() + 90 * DAY)
