@@ -119,10 +119,10 @@ def measure_ics(request, slug, number):
 
 def calculator_ics(request):
     query = calculator.CalculatorQuery.from_params(request.GET, require_kind=True)
-    answer = calculator.answer(query)
+    answered = calculator.answered_awards(query)  # the awards, not their sums: a feed does not show them
     if query.errors:
         return _refused([message for _name, message in query.errors])
-    awards = windows.dated(windows.calendar_awards(answer.awards, timezone.localdate()))
+    awards = windows.dated(windows.calendar_awards(answered, timezone.localdate()))
     names = "、".join(kind.name for kind in query.kinds)
     page = site_url(with_query(reverse("measures:calculator"), request.GET))
     return _feed(awards, _("%(kinds)s · 申报日历") % {"kinds": names}, page, "calculator.ics")
