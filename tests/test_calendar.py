@@ -19,6 +19,7 @@ from measures.domain.eligibility import (
     RecipientKind,
 )
 from measures.domain.models import Clause, Measure, Policy
+from measures.public.views.calendar import PER_SECTION
 from tests.data import add_award
 from tests.html import between, page
 from tests.query_budgets import CALENDAR_TALLY_QUERIES, CONTENT_REVISION_QUERIES
@@ -146,6 +147,18 @@ def test_each_sections_count_is_what_its_own_page_lists(client, windows, query):
         own = page(client, f"/calendar/?{query}&section={slug}")
         assert own.count('class="award-result calendar-entry"') == counted(overview, slug), slug
         assert f"共 {counted(overview, slug)} 项" in own
+
+
+def test_the_overview_shows_each_sections_first_few_and_links_to_all_of_them(client, windows):
+    clause = windows["year_round"].clause
+    for position in range(10, 16):
+        award = add_award(clause, position, 1_000_000 + position, source_phrase=f"补助{position}")
+        ApplicationInfo.objects.create(award=award, window_kind="year_round")
+    year_round = section(page(client, "/calendar/"), "year-round")
+    assert "（7 项）" in year_round
+    assert len(listed(year_round)) == PER_SECTION < 7
+    assert '<a href="/calendar/?section=year-round">查看“常年受理”的全部 7 项</a>' in year_round
+    assert len(listed(page(client, "/calendar/?section=year-round"))) == 7
 
 
 def test_an_edit_moves_the_counts_at_once(client, windows):

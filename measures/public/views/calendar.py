@@ -29,7 +29,7 @@ from measures.public.query_urls import pager_urls, query_with, with_query
 from measures.public.views.awards import RESULTS_PER_PAGE
 
 CALENDAR_FILTERS = ("kind", "pillar", "policy")
-PER_SECTION = 10  # awards shown in each section of the overview; its own page lists them all
+PER_SECTION = 5  # awards shown in each section of the overview; its own page lists them all
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
