@@ -149,6 +149,18 @@ def test_each_sections_count_is_what_its_own_page_lists(client, windows, query):
         assert f"共 {counted(overview, slug)} 项" in own
 
 
+@pytest.mark.parametrize(
+    "query", ["", "kind=incubator", "pillar=2", "policy=test-policy", "kind=incubator&policy=test-policy"]
+)
+def test_a_months_count_is_what_it_lists(client, windows, query):
+    today = timezone.localdate()
+    for months in (-1, 0, 1, 2, 3):
+        year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+        html = page(client, f"/calendar/?{query}&month={year}-{month + 1:02d}")
+        entries = html.count('class="award-result calendar-entry"')
+        assert f"共 {entries} 项" in html, (query, months)
+
+
 def test_the_overview_shows_each_sections_first_few_and_links_to_all_of_them(client, windows):
     clause = windows["year_round"].clause
     for position in range(10, 16):

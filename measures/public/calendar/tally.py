@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -50,26 +51,45 @@ class CalendarTally:
         self.expired = expired  # ids of the policies expired today
         self.kinds = kinds  # [KindChoice], in the kinds' order
         self.counts = defaultdict(Counter)  # (scope, pillar number or None) -> {section slug: awards}
-        for policy, pillar, section, count in award_rows:
+        # (scope, pillar number or None) -> {(first month, last month) of a dated window: awards}, the
+        # months as month_number()s, None where the window gives no day.
+        self.spans = defaultdict(Counter)
+        for policy, pillar, section, window_kind, opens, closes, count in award_rows:
             if policy in expired:
                 continue
             for scope in (ALL, ("policy", policy)):
-                for number in {None, pillar}:
-                    self.counts[scope, number][section] += count
-        for kind, pillar, section, count in kind_rows:
-            for number in {None, pillar}:
-                self.counts[("kind", kind), number][section] += count
+                self._add(scope, pillar, section, window_kind, opens, closes, count)
+        for kind, pillar, section, window_kind, opens, closes, count in kind_rows:
+            self._add(("kind", kind), pillar, section, window_kind, opens, closes, count)
         self._options = [(policy.slug, escape(policy.slug), escape(policy.label)) for policy in policies]
+
+    def _add(self, scope, pillar, section, window_kind, opens, closes, count):
+        for number in {None, pillar}:
+            self.counts[scope, number][section] += count
+            if window_kind == windows.DATES:
+                self.spans[scope, number][month_number(opens), month_number(closes)] += count
 
     def section_counts(self, cleaned: dict) -> dict[str, int] | None:
         """How many awards each section holds (UNPUBLISHED too) for a calendar question (an AwardFilter's
         cleaned data); None when the question names both a kind and a policy (not tallied)."""
-        policy, kind, pillar = cleaned.get("policy"), cleaned.get("kind"), cleaned.get("pillar")
-        if policy is not None and kind is not None:
+        scope = _scope(cleaned)
+        if scope is None:
             return None
-        scope = ("policy", policy.pk) if policy is not None else ("kind", kind.pk) if kind is not None else ALL
-        counts = self.counts.get((scope, pillar), {})
+        counts = self.counts.get((scope, cleaned.get("pillar")), {})
         return {slug: counts.get(slug, 0) for slug in SLUGS}
+
+    def month_count(self, cleaned: dict, first_day: datetime.date) -> int | None:
+        """How many awards' dated windows overlap the month of `first_day` (windows.in_month) for a
+        calendar question; None when it names both a kind and a policy (not tallied)."""
+        scope = _scope(cleaned)
+        if scope is None:
+            return None
+        month = month_number(first_day)
+        return sum(
+            count
+            for (first, last), count in self.spans.get((scope, cleaned.get("pillar")), {}).items()
+            if (first is None or first <= month) and (last is None or last >= month)
+        )
 
     def policy_options(self, chosen: str | None):
         """The form's <option>s of the policies, `chosen` (a slug) selected: written here rather than by a
@@ -82,6 +102,19 @@ class CalendarTally:
                 for raw, slug, label in self._options
             )
         )
+
+
+def _scope(cleaned: dict):
+    """The tally's scope of a question: ALL, its policy's or its kind's; None when it names both."""
+    policy, kind = cleaned.get("policy"), cleaned.get("kind")
+    if policy is not None and kind is not None:
+        return None
+    return ("policy", policy.pk) if policy is not None else ("kind", kind.pk) if kind is not None else ALL
+
+
+def month_number(day: datetime.date | None) -> int | None:
+    """The month of `day` as one number (months since year 0), so that months compare as numbers."""
+    return None if day is None else day.year * 12 + day.month - 1
 
 
 def section_of(today: datetime.date, prefix: str = "") -> Case:
@@ -111,9 +144,20 @@ def count_in_database(awards, today: datetime.date) -> dict[str, int]:
     return {slug: counts[f"section_{index}"] for index, slug in enumerate(SLUGS)}
 
 
+MONTHS = ("opens_month", "closes_month")
+
+
+def _months(prefix: str = "") -> dict:
+    """The months a window opens and closes in (the first day of each), to count awards by month."""
+    return {
+        "opens_month": TruncMonth(f"{prefix}listed_window_opens"),
+        "closes_month": TruncMonth(f"{prefix}listed_window_closes"),
+    }
+
+
 def _count(today: datetime.date) -> CalendarTally:
-    """Four queries: the policies, the awards by policy, pillar and section, the kinds' links by kind,
-    pillar and section, the kinds."""
+    """Four queries: the policies, the awards by policy, pillar, section and window (its kind, the
+    months it opens and closes in), the kinds' links by kind, pillar, section and window, the kinds."""
     rows = list(
         Policy.objects.order_by("slug").values_list(
             "id", "slug", "short_title", "title", "issue_date", "effective_date", "validity_years"
@@ -122,8 +166,8 @@ def _count(today: datetime.date) -> CalendarTally:
     expired = windows.expired_policies([(pk, *dates) for pk, _slug, _short, _title, *dates in rows], today)
     awards = finder_awards().order_by()
     award_rows = list(
-        awards.annotate(section=section_of(today))
-        .values_list("listed_policy_id", "listed_pillar_number", "section")
+        awards.annotate(section=section_of(today), **_months())
+        .values_list("listed_policy_id", "listed_pillar_number", "section", "listed_window_kind", *MONTHS)
         .annotate(Count("pk"))
     )
     listed = {policy for policy, *_rest in award_rows}
@@ -132,8 +176,8 @@ def _count(today: datetime.date) -> CalendarTally:
     kind_rows = list(
         AwardRecipientKind.objects.filter(award__in=kept.values("pk"))
         .order_by()
-        .annotate(section=section_of(today, "award__"))
-        .values_list("kind_id", "award__listed_pillar_number", "section")
+        .annotate(section=section_of(today, "award__"), **_months("award__"))
+        .values_list("kind_id", "award__listed_pillar_number", "section", "award__listed_window_kind", *MONTHS)
         .annotate(Count("award_id"))
     )
     kinds = [

@@ -67,9 +67,14 @@ def calendar_page(request):
     )
     counts = None if first_day else _section_counts(known, finder, awards, today)
     if first_day or section:
-        chosen = windows.in_month(awards, first_day) if first_day else windows.in_section(awards, section, today)
+        if first_day:
+            chosen = windows.in_month(awards, first_day)
+            # From the tally; None (counted by the paginator) when the question names a kind and a policy.
+            count = known.month_count(finder.form.cleaned_data, first_day)
+        else:
+            chosen, count = windows.in_section(awards, section, today), counts[section]
         listed = windows.in_order(chosen, None if first_day else section).for_finder()
-        results = _page(listed, request.GET.get("page"), None if first_day else counts[section])
+        results = _page(listed, request.GET.get("page"), count)
         context.update(
             chosen_section=windows.SECTIONS_BY_SLUG.get(section),
             unpublished_chosen=section == windows.UNPUBLISHED,
