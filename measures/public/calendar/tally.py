@@ -23,7 +23,6 @@ from django.utils.safestring import mark_safe
 from measures.domain.eligibility import AwardRecipientKind, RecipientKind
 from measures.domain.models import Policy
 from measures.public.calendar import windows
-from measures.public.finder.filters import finder_awards
 from measures.public.formatting import zh_lang
 
 ALL = "all"  # every policy's awards; a policy's are ("policy", id), a kind's ("kind", id)
@@ -155,7 +154,7 @@ def _months(prefix: str = "") -> dict:
     }
 
 
-def _count(today: datetime.date) -> CalendarTally:
+def _count(today: datetime.date, published) -> CalendarTally:
     """Four queries: the policies, the awards by policy, pillar, section and window (its kind, the
     months it opens and closes in), the kinds' links by kind, pillar, section and window, the kinds."""
     rows = list(
@@ -164,7 +163,7 @@ def _count(today: datetime.date) -> CalendarTally:
         )
     )
     expired = windows.expired_policies([(pk, *dates) for pk, _slug, _short, _title, *dates in rows], today)
-    awards = finder_awards().order_by()
+    awards = published.order_by()
     award_rows = list(
         awards.annotate(section=section_of(today), **_months())
         .values_list("listed_policy_id", "listed_pillar_number", "section", "listed_window_kind", *MONTHS)
@@ -194,11 +193,13 @@ class _Latest:
         self.key, self.tally = None, None
         self.lock = threading.Lock()
 
-    def get(self, revision_key: str, today: datetime.date) -> CalendarTally:
+    def get(self, revision_key: str, today: datetime.date, published) -> CalendarTally:
+        """The tally of the revision and day, counted from `published` (the awards the finder shows,
+        finder_awards()) when this worker has not yet counted them."""
         key = (revision_key, today)
         with self.lock:
             if self.key != key:
-                self.key, self.tally = key, _count(today)
+                self.key, self.tally = key, _count(today, published)
             return self.tally
 
     def clear(self) -> None:
