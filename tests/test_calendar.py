@@ -191,6 +191,20 @@ def test_the_sections_are_counted_again_on_a_new_day(client, windows, monkeypatc
     assert ("一次性最高10万元" in listed(section(html, "closed"))) == (later.year == today.year)
 
 
+def test_the_form_offers_each_policy_with_awards_and_keeps_the_one_chosen(client, windows, real_policy):
+    html = page(client, "/calendar/?policy=test-policy")
+    options = re.findall(
+        r'<option( lang="zh-Hans")? value="([^"]+)"( selected)?>《', between(html, 'id="id_policy"', "</select>")
+    )
+    assert [(slug, bool(chosen)) for _lang, slug, chosen in options] == [
+        ("kjcx-2025", False),
+        ("test-policy", True),
+    ]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = between(page(client, "/calendar/"), 'id="id_policy"', "</select>")
+    assert '<option lang="zh-Hans" value="test-policy">《' in english  # the policy's own title, in Chinese
+
+
 def test_a_month_lists_the_dated_windows_overlapping_it(client, windows):
     today = timezone.localdate()
     amounts = listed(page(client, f"/calendar/?month={today:%Y-%m}"))
