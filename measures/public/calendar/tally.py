@@ -45,8 +45,9 @@ class PolicyChoice:
 class CalendarTally:
     """One revision's and one day's policies, kinds and section counts."""
 
-    def __init__(self, policies, expired, kinds, award_rows, kind_rows):
+    def __init__(self, policies, every, expired, kinds, award_rows, kind_rows):
         self.policies = policies  # [PolicyChoice] of the policies holding a public award, by slug
+        self.every = every  # ids of every policy
         self.expired = expired  # ids of the policies expired today
         self.kinds = kinds  # [KindChoice], in the kinds' order
         self.counts = defaultdict(Counter)  # (scope, pillar number or None) -> {section slug: awards}
@@ -171,7 +172,8 @@ def _count(today: datetime.date, published) -> CalendarTally:
     )
     listed = {policy for policy, *_rest in award_rows}
     policies = [PolicyChoice(slug, short or title) for pk, slug, short, title, *_dates in rows if pk in listed]
-    kept = windows.without_expired(awards, expired)
+    every = {pk for pk, *_rest in rows}
+    kept = windows.without_expired(awards, expired, every)
     kind_rows = list(
         AwardRecipientKind.objects.filter(award__in=kept.values("pk"))
         .order_by()
@@ -182,7 +184,7 @@ def _count(today: datetime.date, published) -> CalendarTally:
     kinds = [
         KindChoice(slug, name) for slug, name in RecipientKind.objects.public().in_order().values_list("slug", "name")
     ]
-    return CalendarTally(policies, expired, kinds, award_rows, kind_rows)
+    return CalendarTally(policies, every, expired, kinds, award_rows, kind_rows)
 
 
 class _Latest:

@@ -81,14 +81,15 @@ SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 UNPUBLISHED = "unpublished"  # ?section= for the awards with no window
 
 
-def calendar_awards(awards, today: datetime.date, expired: set[int] | None = None):
+def calendar_awards(awards, today: datetime.date, expired: set[int] | None = None, every: set[int] | None = None):
     """`awards` (published ones, filtered as the visitor asked) without those of expired policies: an
     expired policy's windows are no longer anyone's to apply for. One query (the policies; there are few),
-    none when the `expired` policies' ids are given (measures/public/calendar/tally.py keeps them)."""
-    if expired is None:
-        rows = Policy.objects.values_list("id", "issue_date", "effective_date", "validity_years")
-        expired = expired_policies(rows, today)
-    return without_expired(awards, expired)
+    none when the ids of the `expired` policies and of `every` policy are given
+    (measures/public/calendar/tally.py keeps them)."""
+    if expired is None or every is None:
+        rows = list(Policy.objects.order_by().values_list("id", "issue_date", "effective_date", "validity_years"))
+        expired, every = expired_policies(rows, today), {row[0] for row in rows}
+    return without_expired(awards, expired, every)
 
 
 def expired_policies(rows, today: datetime.date) -> set[int]:
@@ -103,8 +104,16 @@ def expired_policies(rows, today: datetime.date) -> set[int]:
     return expired
 
 
-def without_expired(awards, expired: set[int]):
-    return awards.exclude(listed_policy_id__in=sorted(expired)) if expired else awards
+def without_expired(awards, expired: set[int], every: set[int]):
+    """`awards` but those of the `expired` policies (ids; `every` policy's ids too), said with the shorter
+    list: the policies left out, or those kept when most have expired. A list is bound once per query
+    and reparsed by the driver each time (too long for psycopg's statement cache)."""
+    if not expired:
+        return awards
+    kept = every - expired
+    if kept and len(kept) < len(expired):  # (an empty list would skip the query: counts stay fixed)
+        return awards.filter(listed_policy_id__in=sorted(kept))
+    return awards.exclude(listed_policy_id__in=sorted(expired))
 
 
 def in_section_q(slug: str, today: datetime.date) -> Q:

@@ -55,7 +55,7 @@ def calendar_page(request):
     }
     if errors:
         return render(request, "measures/calendar.html", context, status=400)
-    awards = windows.calendar_awards(finder.qs, today, known.expired)
+    awards = windows.calendar_awards(finder.qs, today, known.expired, known.every)
     year = first_day.year if first_day else today.year
     context["months"] = [{"first_day": day, "url": _month_url(request, day)} for day in windows.year_of_months(year)]
     context.update(
