@@ -38,20 +38,20 @@ def calendar_of(awards, name: str, page_url: str) -> bytes:
         "PRODID:-//xmpolicy//application calendar//ZH",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "X-WR-CALNAME:" + text(name),
-        "X-WR-TIMEZONE:" + text(settings.TIME_ZONE),
+        "X-WR-CALNAME:" + text_value(name),
+        "X-WR-TIMEZONE:" + text_value(settings.TIME_ZONE),
         "URL:" + page_url,
     ]
-    stamp = utc_time(timezone.now())
+    stamp = utc_value(timezone.now())
     for award in awards:
         window = award.facts.window
         if window is not None and window.kind == WindowKind.DATES:
             lines += _event(award, window, stamp)
     lines.append("END:VCALENDAR")
-    return b"".join(fold(line) for line in lines)
+    return b"".join(fold_line(line) for line in lines)
 
 
-def text(value: str) -> str:
+def text_value(value: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped, line breaks as \\n."""
     return (
         str(value)
@@ -64,16 +64,16 @@ def text(value: str) -> str:
     )
 
 
-def date(value: datetime.date) -> str:
+def date_value(value: datetime.date) -> str:
     return value.strftime("%Y%m%d")
 
 
-def utc_time(value: datetime.datetime) -> str:
+def utc_value(value: datetime.datetime) -> str:
     """A DATE-TIME in UTC (form #2, §3.3.5), to the second."""
     return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def fold(line: str) -> bytes:
+def fold_line(line: str) -> bytes:
     """The content line in UTF-8, folded (§3.1): no line longer than 75 octets, each continuation starting
     with a space, never inside a character; ended by CRLF."""
     data = line.encode()
@@ -103,13 +103,13 @@ def _event(award, window, stamp: str) -> list[str]:
     }
     lines = [
         "BEGIN:VEVENT",
-        "UID:" + text(uid(award)),
+        "UID:" + text_value(uid(award)),
         "DTSTAMP:" + stamp,
-        "DTSTART;VALUE=DATE:" + date(first),
+        "DTSTART;VALUE=DATE:" + date_value(first),
         # An all-day event ends the day after its last (RFC 5545 §3.6.1).
-        "DTEND;VALUE=DATE:" + date(last + datetime.timedelta(days=1)),
-        "SUMMARY:" + text(title),
-        "DESCRIPTION:" + text("\n".join(_description(award, window, page))),
+        "DTEND;VALUE=DATE:" + date_value(last + datetime.timedelta(days=1)),
+        "SUMMARY:" + text_value(title),
+        "DESCRIPTION:" + text_value("\n".join(_description(award, window, page))),
         "URL:" + page,
         "TRANSP:TRANSPARENT",  # a window does not make its follower busy
     ]
@@ -147,8 +147,8 @@ def _alarm(closes: datetime.date, days: int, title: str) -> list[str]:
     return [
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
-        "DESCRIPTION:" + text(_("%(days)d天后截止：%(title)s") % {"days": days, "title": title}),
+        "DESCRIPTION:" + text_value(_("%(days)d天后截止：%(title)s") % {"days": days, "title": title}),
         # An absolute trigger must say so (VALUE=DATE-TIME): a TRIGGER's default type is a duration.
-        "TRIGGER;VALUE=DATE-TIME:" + utc_time(timezone.make_aware(when)),
+        "TRIGGER;VALUE=DATE-TIME:" + utc_value(timezone.make_aware(when)),
         "END:VALARM",
     ]

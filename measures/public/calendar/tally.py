@@ -25,7 +25,7 @@ from measures.domain.models import Policy
 from measures.public.calendar import windows
 from measures.public.formatting import zh_lang
 
-ALL = "all"  # every policy's awards; a policy's are ("policy", id), a kind's ("kind", id)
+EVERY_AWARD = "all"  # every policy's awards; a policy's are ("policy", id), a kind's ("kind", id)
 OUTSIDE = "outside"  # a dated window in no section: closed before this year
 SLUGS = [section.slug for section in windows.SECTIONS] + [windows.UNPUBLISHED]
 
@@ -57,7 +57,7 @@ class CalendarTally:
         for policy, pillar, section, window_kind, opens, closes, count in award_rows:
             if policy in expired:
                 continue
-            for scope in (ALL, ("policy", policy)):
+            for scope in (EVERY_AWARD, ("policy", policy)):
                 self._add(scope, pillar, section, window_kind, opens, closes, count)
         for kind, pillar, section, window_kind, opens, closes, count in kind_rows:
             self._add(("kind", kind), pillar, section, window_kind, opens, closes, count)
@@ -105,11 +105,11 @@ class CalendarTally:
 
 
 def _scope(cleaned: dict):
-    """The tally's scope of a question: ALL, its policy's or its kind's; None when it names both."""
+    """The tally's scope of a question: EVERY_AWARD, its policy's or its kind's; None when it names both."""
     policy, kind = cleaned.get("policy"), cleaned.get("kind")
     if policy is not None and kind is not None:
         return None
-    return ("policy", policy.pk) if policy is not None else ("kind", kind.pk) if kind is not None else ALL
+    return ("policy", policy.pk) if policy is not None else ("kind", kind.pk) if kind is not None else EVERY_AWARD
 
 
 def month_number(day: datetime.date | None) -> int | None:
@@ -209,4 +209,4 @@ class _Latest:
             self.key, self.tally = None, None
 
 
-LATEST = _Latest()
+COUNTED = _Latest()

@@ -35,7 +35,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 def calendar_page(request):
     today = timezone.localdate()
-    known = tally.LATEST.get(revision_key(request), today, finder_awards())
+    known = tally.COUNTED.get(revision_key(request), today, finder_awards())
     finder = AwardFilter(_filter_params(request.GET))
     errors = finder.error_messages() if not finder.is_valid() else []
     section, month = request.GET.get("section", ""), request.GET.get("month", "")
