@@ -1,10 +1,11 @@
 """What every calendar page reads of the whole library, read once per content revision and day by each
 worker rather than on each request: the policies (those expired today, whose awards the calendar leaves
 out, and those its form offers), the recipient kinds its form offers, and how many awards each section
-holds (the calendar's tally). The awards are counted by section per policy and pillar and per kind and
-pillar, so that a page's counts, whichever of kind, pillar and policy it asks for, are lookups; one
-naming both a kind and a policy is counted by the database (one query over that policy's awards of that
-kind, few). Four queries when a worker first reads a revision on a day, none after. Like the finder's
+holds and how many a month lists (the calendar's tally). The awards are counted by section and by the
+months their window opens and closes in, per policy and pillar and per kind and pillar, so that a page's
+counts, whichever of kind, pillar and policy it asks for, are lookups; one naming both a kind and a
+policy is counted by the database (one query over that policy's awards of that kind, few). Four queries
+when a worker first reads a revision on a day, none after. See docs/architecture.md. Like the finder's
 tally (measures/public/finder/tally.py) it is keyed by the content revision, so never stale; unlike it,
 it is kept only in the worker (it is a few thousand small rows, counted in tens of milliseconds), and
 also by the day, since sections are read from today's date.

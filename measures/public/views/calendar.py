@@ -4,8 +4,10 @@ measure's (/policies/<slug>/measures/<n>/calendar.ics) and a calculator answer's
 The page and /calendar.ics read `kind`, `pillar` and `policy` as the award finder does (its AwardFilter),
 the calculator's feed reads its question as the calculator does (CalculatorQuery): a parameter they
 cannot read is a 400 that says why, never a partial answer. Queries are fixed whatever the data: the
-policies once, each section's count and its first awards (measures/public/calendar/windows.py), and the
-application facts of the awards listed (four).
+calendar's tally on a revision's (or a day's) first page (four: the policies, the kinds and the counts,
+measures/public/calendar/tally.py), each section's first awards or a page of them
+(measures/public/calendar/windows.py), the application facts of the awards listed (four), and the
+counts when a question names both a kind and a policy (one).
 """
 
 import datetime
