@@ -30,6 +30,7 @@ from measures.domain.subscriptions import Subscription
 from measures.editing.editors import EDITORS_GROUP
 from measures.editing.loader import PolicyLoader
 from measures.editing.review import REVIEWERS_GROUP
+from measures.public.calendar import tally as calendar_tally
 from measures.public.finder import tally
 from measures.public.library import catalogue
 from measures.public.page_cache.revision_watch import WATCH
@@ -60,10 +61,12 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with no rendered page, finder tally nor library catalogue kept from another
-    (measures/public/page_cache/, measures/public/finder/tally.py, measures/public/library/catalogue.py)."""
+    """Each test starts with no rendered page, finder or calendar tally nor library catalogue kept from another
+    (measures/public/page_cache/, measures/public/finder/tally.py, measures/public/calendar/tally.py,
+    measures/public/library/catalogue.py)."""
     cache.clear()
     tally.LATEST.clear()
+    calendar_tally.COUNTED.clear()
     catalogue.LATEST_CATALOGUE.clear()
 
 

@@ -27,3 +27,7 @@ SEARCH_QUESTIONS_QUERIES = 1
 # its CSV or the API's policies): the policies, their awards, the kinds of their awards, their published
 # measures, the documents citing them, the public kinds (measures/public/library/catalogue.py).
 LIBRARY_CATALOGUE_QUERIES = 6
+
+# The calendar's tally, read once per content revision and day by the first calendar page: the policies,
+# the awards and the kinds' links counted by section, the kinds (measures/public/calendar/tally.py).
+CALENDAR_TALLY_QUERIES = 4

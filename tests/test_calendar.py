@@ -19,9 +19,10 @@ from measures.domain.eligibility import (
     RecipientKind,
 )
 from measures.domain.models import Clause, Measure, Policy
+from measures.public.views.calendar import PER_SECTION
 from tests.data import add_award
 from tests.html import between, page
-from tests.query_budgets import CONTENT_REVISION_QUERIES
+from tests.query_budgets import CALENDAR_TALLY_QUERIES, CONTENT_REVISION_QUERIES
 
 DAY = datetime.timedelta(days=1)
 
@@ -118,6 +119,92 @@ def test_the_filters_narrow_the_calendar_like_the_finder(client, windows):
     assert listed(section(html, "closing-soon")) == ["一次性最高10万元"] and listed(section(html, "open")) == []
 
 
+SECTIONS = ("closing-soon", "open", "opening-soon", "closed", "year-round", "annual-notice", "unpublished")
+
+
+def counted(html, slug):
+    """The number the overview shows beside a section's title."""
+    return int(re.search(r"（(\d+) 项）", section(html, slug))[1])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "kind=incubator",
+        "pillar=1",
+        "pillar=2",
+        "policy=test-policy",
+        "kind=incubator&pillar=1",
+        "pillar=2&policy=test-policy",
+        "kind=incubator&policy=test-policy",  # counted by the database, not the tally
+        "kind=incubator&policy=test-policy&pillar=2",
+    ],
+)
+def test_each_sections_count_is_what_its_own_page_lists(client, windows, query):
+    overview = page(client, f"/calendar/?{query}")
+    for slug in SECTIONS:
+        own = page(client, f"/calendar/?{query}&section={slug}")
+        assert own.count('class="award-result calendar-entry"') == counted(overview, slug), slug
+        assert f"共 {counted(overview, slug)} 项" in own
+
+
+@pytest.mark.parametrize(
+    "query", ["", "kind=incubator", "pillar=2", "policy=test-policy", "kind=incubator&policy=test-policy"]
+)
+def test_a_months_count_is_what_it_lists(client, windows, query):
+    today = timezone.localdate()
+    for months in (-1, 0, 1, 2, 3):
+        year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+        html = page(client, f"/calendar/?{query}&month={year}-{month + 1:02d}")
+        entries = html.count('class="award-result calendar-entry"')
+        assert f"共 {entries} 项" in html, (query, months)
+
+
+def test_the_overview_shows_each_sections_first_few_and_links_to_all_of_them(client, windows):
+    clause = windows["year_round"].clause
+    for position in range(10, 16):
+        award = add_award(clause, position, 1_000_000 + position, source_phrase=f"补助{position}")
+        ApplicationInfo.objects.create(award=award, window_kind="year_round")
+    year_round = section(page(client, "/calendar/"), "year-round")
+    assert "（7 项）" in year_round
+    assert len(listed(year_round)) == PER_SECTION < 7
+    assert '<a href="/calendar/?section=year-round">查看“常年受理”的全部 7 项</a>' in year_round
+    assert len(listed(page(client, "/calendar/?section=year-round"))) == 7
+
+
+def test_an_edit_moves_the_counts_at_once(client, windows):
+    before = page(client, "/calendar/")
+    ApplicationInfo.objects.create(award=windows["none"], window_kind="year_round")
+    after = page(client, "/calendar/")
+    assert counted(after, "year-round") == counted(before, "year-round") + 1
+    assert counted(after, "unpublished") == counted(before, "unpublished") - 1
+
+
+def test_the_sections_are_counted_again_on_a_new_day(client, windows, monkeypatch):
+    today = timezone.localdate()
+    assert counted(page(client, "/calendar/"), "closing-soon") == 1
+    later = today + 4 * DAY  # the window closing in three days has closed
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: later)
+    html = page(client, "/calendar/")
+    assert counted(html, "closing-soon") == 0
+    assert ("一次性最高10万元" in listed(section(html, "closed"))) == (later.year == today.year)
+
+
+def test_the_form_offers_each_policy_with_awards_and_keeps_the_one_chosen(client, windows, real_policy):
+    html = page(client, "/calendar/?policy=test-policy")
+    options = re.findall(
+        r'<option( lang="zh-Hans")? value="([^"]+)"( selected)?>《', between(html, 'id="id_policy"', "</select>")
+    )
+    assert [(slug, bool(chosen)) for _lang, slug, chosen in options] == [
+        ("kjcx-2025", False),
+        ("test-policy", True),
+    ]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = between(page(client, "/calendar/"), 'id="id_policy"', "</select>")
+    assert '<option lang="zh-Hans" value="test-policy">《' in english  # the policy's own title, in Chinese
+
+
 def test_a_month_lists_the_dated_windows_overlapping_it(client, windows):
     today = timezone.localdate()
     amounts = listed(page(client, f"/calendar/?month={today:%Y-%m}"))
@@ -166,9 +253,10 @@ def test_the_calendar_runs_the_same_queries_however_many_awards(client, windows,
         client.get("/calendar/")
 
 
-# the policies (expired ones out), six sections' first awards and counts, the unpublished count, the
-# listed awards' kinds and application facts (four), the kinds and policies of the form
-CALENDAR_QUERIES = 1 + 12 + 1 + 4 + 2
+# the calendar's tally, read anew after each edit (the policies, the awards and the kinds' links counted
+# by section, the kinds: measures/public/calendar/tally.py), six sections' first awards, the listed
+# awards' kinds and application facts (four)
+CALENDAR_QUERIES = CALENDAR_TALLY_QUERIES + 6 + 4
 
 
 # --- the iCalendar feeds ---------------------------------------------------------------------------
@@ -211,6 +299,31 @@ def test_each_event_reminds_14_and_3_days_before_the_close_at_nine_in_xiamen(cli
     assert all(alarm["ACTION"] == "DISPLAY" and alarm["DESCRIPTION"] for alarm in event.walk("VALARM"))
     # Absolute triggers say so: without VALUE=DATE-TIME a TRIGGER is read as a duration (RFC 5545 3.8.6.3).
     assert b"TRIGGER;VALUE=DATE-TIME:" in event.to_ical()
+
+
+def test_text_with_separators_and_long_lines_reads_back_as_written(client, windows):
+    # The feed is written by hand (measures/public/calendar/ics.py): what a calendar program reads back
+    # must be the text itself, whatever commas, semicolons, backslashes or line breaks it holds, and
+    # however many characters (folded at 75 octets, never inside one).
+    title = "成果转化,技术;转移\\补助" + "科技创新引领工程" * 8
+    Measure.objects.filter(policy__slug="test-policy", number=3).update(title=title)
+    ApplicationInfo.objects.filter(award=windows["closing"]).update(
+        entry_name="厦门市,科技;计划\n项目管理系统", entry_url="https://example.org/apply?a=1,2;b=3"
+    )
+    response = client.get("/calendar.ics?policy=test-policy")
+    event = events_of(response)[f"award-{windows['closing'].pk}-window@testserver"]
+    assert str(event["SUMMARY"]) == f"申报：第3条 {title} 一次性最高10万元"
+    description = str(event["DESCRIPTION"]).split("\n")
+    assert "办理入口：厦门市,科技;计划" in description
+    assert "项目管理系统 https://example.org/apply?a=1,2;b=3" in description
+    # Escaped as RFC 5545 says (§3.3.11), which programs stricter than the library rely on.
+    unfolded = response.content.replace(b"\r\n ", b"").decode()
+    assert "SUMMARY:申报：第3条 成果转化\\,技术\\;转移\\\\补助科技" in unfolded
+    lines = response.content.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    assert max(len(line) for line in lines) == 75
+    for line in lines:
+        line.decode()  # each physical line is whole UTF-8: no character cut by a fold
 
 
 def test_the_uid_stays_when_the_window_moves(client, windows):

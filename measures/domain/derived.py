@@ -136,6 +136,18 @@ STORES = (
         "revision is kept (checked above)",
     ),
     Store(
+        name="calendar_tally",
+        holds="the application calendar's section counts, its policies (those expired, those its form "
+        "offers) and its recipient kinds, for one content revision and day (the latest in each process)",
+        derived_from="the public awards (their listing and window columns), recipient kinds and policies",
+        kept_by="keyed by the content revision and the day: a new revision or day counts afresh on its "
+        "first calendar page",
+        databases=BOTH,
+        checked="no check: kept only in the process that counted it and never stale, only unused, while "
+        "the content revision is kept (checked above); tests/test_calendar.py compares it with the "
+        "database's counts",
+    ),
+    Store(
         name="page_cache",
         holds="rendered public pages (shared cache, and the latest in each process's page memory)",
         derived_from="the content, the code version, the language and the day",

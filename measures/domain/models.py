@@ -225,6 +225,20 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def last_day_in_force(effective_from: datetime.date, validity_years: int | None) -> datetime.date | None:
+    """A policy's last day in force (Policy.expiry_date), from its first day and its years of validity
+    (None: no end), for those who read policies as rows rather than objects."""
+    if validity_years is None:
+        return None
+    try:
+        anniversary = effective_from.replace(year=effective_from.year + validity_years)
+    except ValueError:  # 29 February into a non-leap year
+        anniversary = effective_from.replace(year=effective_from.year + validity_years, day=28) + datetime.timedelta(
+            days=1
+        )
+    return anniversary - datetime.timedelta(days=1)
+
+
 def english_gloss_field():
     """A title's English gloss for the English pages: this site's own translation, shown there as an
     unofficial translation beside the Chinese title, the only official one."""
@@ -297,14 +311,7 @@ class Policy(Audited):
     @property
     def expiry_date(self) -> datetime.date | None:
         """The last day in force: 3 years from 2025-02-17 ends on 2028-02-16."""
-        if self.validity_years is None:
-            return None
-        start = self.effective_from
-        try:
-            anniversary = start.replace(year=start.year + self.validity_years)
-        except ValueError:  # 29 February into a non-leap year
-            anniversary = start.replace(year=start.year + self.validity_years, day=28) + datetime.timedelta(days=1)
-        return anniversary - datetime.timedelta(days=1)
+        return last_day_in_force(self.effective_from, self.validity_years)
 
     def validity_status(self, today: datetime.date | None = None) -> "Policy.ValidityStatus":
         today = today or timezone.localdate()  # today in Xiamen (TIME_ZONE), not on the server's clock
@@ -783,6 +790,18 @@ class Award(Audited):
                 fields=["listed_window_kind", "listed_window_closes", "listed_window_opens"],
                 condition=models.Q(is_public=True),
                 name="award_window",
+            ),
+            # 即将开始 in the order of the opening day, and 常年受理 and 以年度通知为准 in the policies' order:
+            # a section's first awards read straight from an index, also when a filter keeps few of them.
+            models.Index(
+                fields=["listed_window_kind", "listed_window_opens"],
+                condition=models.Q(is_public=True),
+                name="award_window_opens",
+            ),
+            models.Index(
+                fields=["listed_window_kind", *LISTING_ORDER],
+                condition=models.Q(is_public=True),
+                name="award_window_listing",
             ),
         ]
         constraints = [

@@ -131,6 +131,17 @@ def answer(query: CalculatorQuery) -> "Answer | None":
     (three queries, however many awards), to be listed a page at a time (their ids, in order, are read
     with the sums). A kind none of whose awards is listed makes the question unanswerable: its message
     is added and there is no answer (None)."""
+    awards = answered_awards(query)
+    if awards is None:
+        return None
+    amounts = [Amount(*row) for row in awards.values_list(*Amount.__dataclass_fields__)]
+    return Answer(awards, AwardsInOrder([amount.pk for amount in amounts]), totals(amounts))
+
+
+def answered_awards(query: CalculatorQuery) -> "models.QuerySet | None":
+    """The awards the answer lists, a QuerySet in their policies' order not yet read, or None when the
+    question cannot be answered (its messages added, as `answer` does): for those that list the awards
+    without their sums (the answer's calendar feed). Two queries, however many awards."""
     if not query.is_valid or not query.kinds:
         return None
     links = AwardRecipientKind.objects.filter(kind__in=query.kinds)
@@ -146,10 +157,7 @@ def answer(query: CalculatorQuery) -> "Answer | None":
             else:  # public when the question was read, its last award withdrawn since
                 message = _("“%(kind)s”还没有已发布的奖补。")
             query.errors.append(("kind", str(message % {"kind": kind.name})))
-    if query.errors:
-        return None
-    amounts = [Amount(*row) for row in awards.values_list(*Amount.__dataclass_fields__)]
-    return Answer(awards, AwardsInOrder([amount.pk for amount in amounts]), totals(amounts))
+    return None if query.errors else awards
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import WindowKind
-from measures.domain.models import LISTING_ORDER, Policy
+from measures.domain.models import LISTING_ORDER, Policy, last_day_in_force
 
 CLOSING_SOON_DAYS = 30
 DATES = WindowKind.DATES
@@ -36,23 +36,29 @@ class Section:
         return SECTION_RULES[self.slug](today)
 
 
-def _open(today):
+def _closing_soon(today):
+    # Open today (opened on a day past or not given) and closing in the next CLOSING_SOON_DAYS: one range
+    # of the closing day, which the index `award_window` reads as such.
+    return Q(
+        listed_window_kind=DATES,
+        listed_window_closes__gte=today,
+        listed_window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS),
+    ) & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=today))
+
+
+def _open_later(today):
+    # Open today, closing after CLOSING_SOON_DAYS or on a day not given.
+    later = today + datetime.timedelta(days=CLOSING_SOON_DAYS)
     return (
         Q(listed_window_kind=DATES)
         & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=today))
-        & (Q(listed_window_closes__isnull=True) | Q(listed_window_closes__gte=today))
+        & (Q(listed_window_closes__isnull=True) | Q(listed_window_closes__gt=later))
     )
-
-
-def _closing_soon(today):
-    return _open(today) & Q(listed_window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS))
 
 
 SECTION_RULES = {
     "closing-soon": _closing_soon,
-    "open": lambda today: (
-        _open(today) & ~Q(listed_window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS))
-    ),
+    "open": _open_later,
     "opening-soon": lambda today: Q(listed_window_kind=DATES, listed_window_opens__gt=today),
     "closed": lambda today: Q(
         listed_window_kind=DATES,
@@ -75,18 +81,50 @@ SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 UNPUBLISHED = "unpublished"  # ?section= for the awards with no window
 
 
-def calendar_awards(awards, today: datetime.date):
+def calendar_awards(awards, today: datetime.date, expired: set[int] | None = None, every: set[int] | None = None):
     """`awards` (published ones, filtered as the visitor asked) without those of expired policies: an
-    expired policy's windows are no longer anyone's to apply for. One query (the policies; there are few)."""
-    policies = Policy.objects.only("id", "issue_date", "effective_date", "validity_years")
-    expired = [p.pk for p in policies if p.validity_status(today) == Policy.ValidityStatus.EXPIRED]
-    return awards.exclude(listed_policy_id__in=expired) if expired else awards
+    expired policy's windows are no longer anyone's to apply for. One query (the policies; there are few),
+    none when the ids of the `expired` policies and of `every` policy are given
+    (measures/public/calendar/tally.py keeps them)."""
+    if expired is None or every is None:
+        rows = list(Policy.objects.order_by().values_list("id", "issue_date", "effective_date", "validity_years"))
+        expired, every = expired_policies(rows, today), {row[0] for row in rows}
+    return without_expired(awards, expired, every)
+
+
+def expired_policies(rows, today: datetime.date) -> set[int]:
+    """The ids of the policies expired on `today` (Policy.validity_status) of (id, issue date, effective
+    date, validity years) rows: read as rows, since a city's library holds hundreds of policies."""
+    expired = set()
+    for pk, issue_date, effective_date, validity_years in rows:
+        start = effective_date or issue_date
+        last = last_day_in_force(start, validity_years)
+        if today >= start and last is not None and today > last:
+            expired.add(pk)
+    return expired
+
+
+def without_expired(awards, expired: set[int], every: set[int]):
+    """`awards` but those of the `expired` policies (ids; `every` policy's ids too), said with the shorter
+    list: the policies left out, or those kept when most have expired. A list is bound once per query
+    and reparsed by the driver each time (too long for psycopg's statement cache)."""
+    if not expired:
+        return awards
+    kept = every - expired
+    if kept and len(kept) < len(expired):  # (an empty list would skip the query: counts stay fixed)
+        return awards.filter(listed_policy_id__in=sorted(kept))
+    return awards.exclude(listed_policy_id__in=sorted(expired))
+
+
+def in_section_q(slug: str, today: datetime.date) -> Q:
+    """The awards (by their window's columns) of a section, or of UNPUBLISHED."""
+    if slug == UNPUBLISHED:
+        return Q(listed_window_kind__isnull=True)
+    return SECTIONS_BY_SLUG[slug].infos(today)
 
 
 def in_section(awards, slug: str, today: datetime.date):
-    if slug == UNPUBLISHED:
-        return awards.filter(listed_window_kind__isnull=True)
-    return awards.filter(SECTIONS_BY_SLUG[slug].infos(today))
+    return awards.filter(in_section_q(slug, today))
 
 
 def in_month(awards, first_day: datetime.date):

@@ -4,8 +4,10 @@ measure's (/policies/<slug>/measures/<n>/calendar.ics) and a calculator answer's
 The page and /calendar.ics read `kind`, `pillar` and `policy` as the award finder does (its AwardFilter),
 the calculator's feed reads its question as the calculator does (CalculatorQuery): a parameter they
 cannot read is a 400 that says why, never a partial answer. Queries are fixed whatever the data: the
-policies once, each section's count and its first awards (measures/public/calendar/windows.py), and the
-application facts of the awards listed (four).
+calendar's tally on a revision's (or a day's) first page (four: the policies, the kinds and the counts,
+measures/public/calendar/tally.py), each section's first awards or a page of them
+(measures/public/calendar/windows.py), the application facts of the awards listed (four), and the
+counts when a question names both a kind and a policy (one).
 """
 
 import datetime
@@ -18,22 +20,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from measures.domain.eligibility import RecipientKind, attach_eligibility
+from measures.domain.eligibility import attach_eligibility
 from measures.domain.models import LISTING_ORDER, Measure
 from measures.public import calculator
-from measures.public.calendar import ics, windows
-from measures.public.finder.filters import AwardFilter, finder_awards, finder_policies
+from measures.public.calendar import ics, tally, windows
+from measures.public.finder.filters import AwardFilter, finder_awards
+from measures.public.finder.tally import KnownCountPaginator, revision_key
 from measures.public.formatting import site_url
 from measures.public.query_urls import pager_urls, query_with, with_query
 from measures.public.views.awards import RESULTS_PER_PAGE
 
 CALENDAR_FILTERS = ("kind", "pillar", "policy")
-PER_SECTION = 10  # awards shown in each section of the overview; its own page lists them all
+PER_SECTION = 5  # awards shown in each section of the overview; its own page lists them all
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def calendar_page(request):
     today = timezone.localdate()
+    known = tally.COUNTED.get(revision_key(request), today, finder_awards())
     finder = AwardFilter(_filter_params(request.GET))
     errors = finder.error_messages() if not finder.is_valid() else []
     section, month = request.GET.get("section", ""), request.GET.get("month", "")
@@ -47,13 +51,13 @@ def calendar_page(request):
         "form": finder.form,
         "filters": _filters_chosen(finder) if not errors else {},
         "errors": [message for _name, message in errors],
-        "kinds": RecipientKind.objects.public().in_order(),
-        "policies": finder_policies().order_by("slug").only("slug", "title", "short_title"),
+        "kinds": known.kinds,
+        "policy_options": known.policy_options(finder.form["policy"].value()),
         "months": [],
     }
     if errors:
         return render(request, "measures/calendar.html", context, status=400)
-    awards = windows.calendar_awards(finder.qs, today)
+    awards = windows.calendar_awards(finder.qs, today, known.expired, known.every)
     year = first_day.year if first_day else today.year
     context["months"] = [{"first_day": day, "url": _month_url(request, day)} for day in windows.year_of_months(year)]
     context.update(
@@ -63,10 +67,16 @@ def calendar_page(request):
         next_year_url=_month_url(request, datetime.date(year + 1, 1, 1)),
         feed_url=with_query(reverse("measures:calendar_ics"), _filter_params(request.GET)),
     )
+    counts = None if first_day else _section_counts(known, finder, awards, today)
     if first_day or section:
-        chosen = windows.in_month(awards, first_day) if first_day else windows.in_section(awards, section, today)
+        if first_day:
+            chosen = windows.in_month(awards, first_day)
+            # From the tally; None (counted by the paginator) when the question names a kind and a policy.
+            count = known.month_count(finder.form.cleaned_data, first_day)
+        else:
+            chosen, count = windows.in_section(awards, section, today), counts[section]
         listed = windows.in_order(chosen, None if first_day else section).for_finder()
-        results = _page(listed, request.GET.get("page"))
+        results = _page(listed, request.GET.get("page"), count)
         context.update(
             chosen_section=windows.SECTIONS_BY_SLUG.get(section),
             unpublished_chosen=section == windows.UNPUBLISHED,
@@ -75,12 +85,19 @@ def calendar_page(request):
             **pager_urls(request, results),
         )
         return render(request, "measures/calendar.html", context)
-    context["overview"] = [_section(request, awards, one, today) for one in windows.SECTIONS]
+    context["overview"] = [_section(request, awards, one, today, counts[one.slug]) for one in windows.SECTIONS]
     attach_eligibility([award for item in context["overview"] for award in item["awards"]])
-    context["unpublished_count"] = windows.in_section(awards, windows.UNPUBLISHED, today).count()
+    context["unpublished_count"] = counts[windows.UNPUBLISHED]
     context["unpublished_url"] = query_with(request, "section", windows.UNPUBLISHED)
     context["known_count"] = sum(item["count"] for item in context["overview"])
     return render(request, "measures/calendar.html", context)
+
+
+def _section_counts(known, finder, awards, today) -> dict[str, int]:
+    """Each section's awards (未公布 too) for the question: from the tally, or one query when it names
+    both a kind and a policy."""
+    counts = known.section_counts(finder.form.cleaned_data)
+    return counts if counts is not None else tally.count_in_database(awards, today)
 
 
 def calendar_ics(request):
@@ -109,10 +126,10 @@ def measure_ics(request, slug, number):
 
 def calculator_ics(request):
     query = calculator.CalculatorQuery.from_params(request.GET, require_kind=True)
-    answer = calculator.answer(query)
+    answered = calculator.answered_awards(query)  # the awards, not their sums: a feed does not show them
     if query.errors:
         return _refused([message for _name, message in query.errors])
-    awards = windows.dated(windows.calendar_awards(answer.awards, timezone.localdate()))
+    awards = windows.dated(windows.calendar_awards(answered, timezone.localdate()))
     names = "、".join(kind.name for kind in query.kinds)
     page = site_url(with_query(reverse("measures:calculator"), request.GET))
     return _feed(awards, _("%(kinds)s · 申报日历") % {"kinds": names}, page, "calculator.ics")
@@ -131,12 +148,11 @@ def _refused(messages):
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
-def _section(request, awards, section, today):
-    """A section of the overview: its count and first awards (two queries; their facts are read with
-    every section's, by the caller)."""
+def _section(request, awards, section, today, count):
+    """A section of the overview: its count (known) and first awards (one query; their facts are read
+    with every section's, by the caller)."""
     chosen = windows.in_section(awards, section.slug, today)
     first = list(windows.in_order(chosen, section.slug).for_finder()[:PER_SECTION])
-    count = chosen.count()
     return {
         "section": section,
         "awards": first,
@@ -145,8 +161,13 @@ def _section(request, awards, section, today):
     }
 
 
-def _page(listed, number):
-    page = Paginator(listed, RESULTS_PER_PAGE).get_page(number)
+def _page(listed, number, count=None):
+    """A page of the awards `listed`; `count`, their number when known (else counted: one query)."""
+    if count is None:
+        paginator = Paginator(listed, RESULTS_PER_PAGE)
+    else:
+        paginator = KnownCountPaginator(listed, RESULTS_PER_PAGE, count=count)
+    page = paginator.get_page(number)
     page.object_list = attach_eligibility(list(page.object_list))
     return page
 
