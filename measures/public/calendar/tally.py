@@ -145,7 +145,7 @@ def count_in_database(awards, today: datetime.date) -> dict[str, int]:
     return {slug: counts[f"section_{index}"] for index, slug in enumerate(SLUGS)}
 
 
-MONTHS = ("opens_month", "closes_month")
+WINDOW_MONTHS = ("opens_month", "closes_month")
 
 
 def _months(prefix: str = "") -> dict:
@@ -168,7 +168,7 @@ def _count(today: datetime.date, published) -> CalendarTally:
     awards = published.order_by()
     award_rows = list(
         awards.annotate(section=section_of(today), **_months())
-        .values_list("listed_policy_id", "listed_pillar_number", "section", "listed_window_kind", *MONTHS)
+        .values_list("listed_policy_id", "listed_pillar_number", "section", "listed_window_kind", *WINDOW_MONTHS)
         .annotate(Count("pk"))
     )
     listed = {policy for policy, *_rest in award_rows}
@@ -179,7 +179,7 @@ def _count(today: datetime.date, published) -> CalendarTally:
         AwardRecipientKind.objects.filter(award__in=kept.values("pk"))
         .order_by()
         .annotate(section=section_of(today, "award__"), **_months("award__"))
-        .values_list("kind_id", "award__listed_pillar_number", "section", "award__listed_window_kind", *MONTHS)
+        .values_list("kind_id", "award__listed_pillar_number", "section", "award__listed_window_kind", *WINDOW_MONTHS)
         .annotate(Count("award_id"))
     )
     kinds = [
