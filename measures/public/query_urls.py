@@ -1,7 +1,9 @@
-"""Addresses made from the current page's query string: the finder's facet links, the pagers of the
-finder and the calculator, and their CSV links."""
+"""Addresses made from the current page's query string: the facet links of the finder and the policy
+library, the pagers of the finder and the calculator, and their CSV links."""
 
 from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
 
 
 def with_query(path, query) -> str:
@@ -31,6 +33,24 @@ def query_with_each(request, name):
         return f"{request.path}?{'&'.join(parts)}" if parts else request.path
 
     return url
+
+
+def facet_links(request, facet, selected_value, label=None) -> dict:
+    """A facet as links (measures/_facet.html): "不限" (the parameter removed), then one per option, each
+    the current query with that option chosen. `label(option)` names an option (default: its label)."""
+    url = query_with_each(request, facet.name)
+    total = facet.total if facet.total is not None else sum(option.count for option in facet.options)
+    links = [{"label": _("不限"), "count": total, "url": url(None), "selected": selected_value is None}]
+    links += [
+        {
+            "label": label(option) if label else option.label,
+            "count": option.count,
+            "url": url(option.value),
+            "selected": option.value == selected_value,
+        }
+        for option in facet.options
+    ]
+    return {"name": facet.name, "label": facet.label, "links": links}
 
 
 def pager_urls(request, results) -> dict:

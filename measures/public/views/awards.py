@@ -24,7 +24,7 @@ from measures.public.finder.facets import finder_facets, policy_choices
 from measures.public.finder.filters import DEFAULT_SORT, SORT_CHOICES, AwardFilter
 from measures.public.finder.tally import KnownCountPaginator, finder_count
 from measures.public.formatting import pillar_numeral, site_url
-from measures.public.query_urls import pager_urls, query_with_each, with_query
+from measures.public.query_urls import facet_links, pager_urls, with_query
 from xmpolicy.nul import without_nul
 
 # Enough for every award of a policy on one page; a city-wide library gets pages.
@@ -138,26 +138,8 @@ def _filters_query(request) -> str:
 
 
 def _facet_links(request, facet, selected_value):
-    """A facet as links: "不限" (the parameter removed), then one per option, each the current
-    query with that option chosen."""
-    url = query_with_each(request, facet.name)
-    links = [
-        {
-            "label": _("不限"),
-            "count": facet.total if facet.total is not None else sum(option.count for option in facet.options),
-            "url": url(None),
-            "selected": selected_value is None,
-        }
-    ]
-    for option in facet.options:
-        links.append(
-            {
-                "label": _option_label(facet.name, option),
-                "count": option.count,
-                "url": url(option.value),
-                "selected": option.value == selected_value,
-            }
-        )
+    """A finder facet as links (query_urls.facet_links), with the policies' "more" where some are not listed."""
+    links = facet_links(request, facet, selected_value, label=lambda option: _option_label(facet.name, option))
     more = {}
     if facet.more:  # the policies not listed: a search among them, and the full list
         query = _without_policy(request)
@@ -166,7 +148,7 @@ def _facet_links(request, facet, selected_value):
             "more_url": with_query(reverse("measures:award_policies"), query),
             "kept": query.items(),
         }
-    return {"name": facet.name, "label": facet.label, "links": links, **more}
+    return {**links, **more}
 
 
 def _option_label(facet_name, option):

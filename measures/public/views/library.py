@@ -15,7 +15,7 @@ from measures.public import exports
 from measures.public.formatting import site_url
 from measures.public.library.columns import LIBRARY_COLUMNS
 from measures.public.library.filters import LIBRARY_DEFAULT_SORT, LIBRARY_SORT_CHOICES, LibraryFilter
-from measures.public.query_urls import pager_urls, query_with_each, with_query
+from measures.public.query_urls import facet_links, pager_urls, with_query
 
 POLICIES_PER_PAGE = 30
 
@@ -44,7 +44,7 @@ def policy_library(request):
         results=results,
         **pager_urls(request, results),
         words=library.form.cleaned_data.get("q") or "",
-        facets=[_facet_links(request, facet, selected.get(facet.name)) for facet in library.facets()],
+        facets=[facet_links(request, facet, selected.get(facet.name)) for facet in library.facets()],
         kept_params=selected.items(),
         chosen_count=len(selected) + bool(library.form.cleaned_data.get("q")),
         csv_url=with_query(reverse("measures:policies_csv"), request.GET),
@@ -60,27 +60,3 @@ def policy_library_csv(request):
     response = exports.csv_response(LIBRARY_COLUMNS, library.listed(), site_url)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename("policies", "csv")}"'
     return response
-
-
-def _facet_links(request, facet, selected_value):
-    """A facet as links (measures/_facet.html): "不限", then one per option, each the current query with
-    that option chosen."""
-    url = query_with_each(request, facet.name)
-    links = [
-        {
-            "label": _("不限"),
-            "count": facet.total if facet.total is not None else sum(option.count for option in facet.options),
-            "url": url(None),
-            "selected": selected_value is None,
-        }
-    ]
-    links += [
-        {
-            "label": option.label,
-            "count": option.count,
-            "url": url(option.value),
-            "selected": option.value == selected_value,
-        }
-        for option in facet.options
-    ]
-    return {"name": facet.name, "label": facet.label, "links": links}
