@@ -16,6 +16,7 @@ import pytest
 from measures.domain.models import Award, Clause, Measure, PublicationStatus
 from measures.editing.publishing import start_draft_of_change
 from measures.public import exports
+from measures.public.library.columns import LIBRARY_COLUMNS
 from tests.html import between, page
 from tests.query_budgets import CONTENT_REVISION_QUERIES
 
@@ -275,9 +276,17 @@ def test_the_downloads_page_links_to_the_four_files(client, real_policy):
     assert '<meta name="description" content="下载本站全部已发布的奖补金额、条款和相关文件' in html
 
 
-def test_the_downloads_page_describes_every_column_of_both_files(client, real_policy):
+def test_the_downloads_page_describes_every_column_of_the_files_and_of_the_pages_exports(client, real_policy):
     html = page(client, "/downloads/")
-    for name, columns in (("awards", exports.AWARD_COLUMNS), ("clauses", exports.CLAUSE_COLUMNS)):
+    described = (
+        ("awards", exports.AWARD_COLUMNS),
+        ("clauses", exports.CLAUSE_COLUMNS),
+        ("finder", exports.FINDER_AWARD_COLUMNS),
+        ("calculator", exports.CALCULATOR_COLUMNS),
+        ("policies", LIBRARY_COLUMNS),
+    )
+    assert 'href="/policies/">打开政策库</a>' in html
+    for name, columns in described:
         table = between(html, f'id="downloads-{name}"', "</table>")
         for column in columns:
             assert f"<td>{column.header}</td>\n            <td><code>{column.key}</code></td>" in table

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.public import data_package, exports
 from measures.public.formatting import site_url
+from measures.public.library.columns import LIBRARY_COLUMNS
 
 DATASETS = {
     "awards": {
@@ -67,7 +68,8 @@ def downloads(request):
         }
         for name, spec in DATASETS.items()
     ]
-    # The finder's and the calculator's files answer a question: described here, downloaded from their pages.
+    # The finder's, the calculator's and the library's files answer a question: described here, downloaded
+    # from their pages.
     datasets += [
         {
             "name": "finder",
@@ -88,6 +90,16 @@ def downloads(request):
             "files": [],
             "page": reverse("measures:calculator"),
             "page_label": _("打开政策计算器"),
+        },
+        {
+            "name": "policies",
+            "title": _("政策库的导出"),
+            "description": _("政策库按所选条件导出的政策（不加条件时为全部），文件名 %(filename)s。")
+            % {"filename": exports.filename("policies", "csv")},
+            "columns": LIBRARY_COLUMNS,
+            "files": [],
+            "page": reverse("measures:policies"),
+            "page_label": _("打开政策库"),
         },
     ]
     context = {"datasets": datasets, "package_url": reverse("measures:data_package")}
