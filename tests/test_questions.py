@@ -198,15 +198,21 @@ def test_the_add_form_can_be_prefilled_from_a_visitors_question(editor_client, m
     page(editor_client, "/admin/measures/questionanswer/add/?measure=abc")  # not a measure: no prefill, no error
 
 
-def test_a_reviewer_publishes_a_question_on_its_form(reviewer_client, measure):
+def test_a_reviewer_finds_the_draft_questions_on_the_start_page_and_publishes_one(reviewer_client, measure):
     question = new_question(measure, status=DRAFT)
+    new_question(measure, position=2, question="已发布的问答不在待发布之列？")
     url = f"/admin/measures/questionanswer/{question.pk}/change/"
+    waiting = between(page(reviewer_client, "/admin/"), 'id="start-questions"', "</div>")
+    assert "待发布的政策问答（草稿）（1）" in waiting
+    assert f'<a href="{url}">问答1：{QUESTION}</a>' in waiting
+    assert "已发布的问答" not in waiting
     form = add_form(measure, change_reason="审核通过", opened_version=question.version)
     response = reviewer_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     question.refresh_from_db()
     assert question.status == PUBLISHED
-    assert PublicChange.objects.get(subject="qa").reason == "审核通过"
+    assert PublicChange.objects.filter(subject="qa").order_by("-id").first().reason == "审核通过"
+    assert "没有待发布的问答。" in page(reviewer_client, "/admin/")
 
 
 # The API and the downloads

@@ -1,9 +1,9 @@
 """The editor's start page, above the admin's index: the drafts by state (mine, waiting for review,
-returned, scheduled), the awards whose amount their source phrase does not say, what is still 待录入
-(measures not yet recorded or without text, application facts missing) and the measures due for a check
-against their sources (核对), each with a link to where it is fixed. A fixed number of queries plus
-the amount check's reading of every award (consistency.py). Above them, visitors' 纠错 and 提问 past their
-due date and those no one has taken yet."""
+returned, scheduled; the 政策问答 still drafts), the awards whose amount their source phrase does not
+say, what is still 待录入 (measures not yet recorded or without text, application facts missing) and the
+measures due for a check against their sources (核对), each with a link to where it is fixed. A fixed
+number of queries plus the amount check's reading of every award (consistency.py). Above them, visitors'
+纠错 and 提问 past their due date and those no one has taken yet."""
 
 from dataclasses import dataclass
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from measures.domain.eligibility import ApplicationInfo, attach_measure_facts
 from measures.domain.feedback import Feedback
 from measures.domain.models import Award, Clause, Measure, Policy, PublicationStatus
+from measures.domain.questions import QuestionAnswer
 from measures.domain.review import OPEN_STATES, DraftReview, ReviewState
 from measures.editing import review
 from measures.editing.consistency import disagreements
@@ -152,6 +153,19 @@ def feedback_in(queryset) -> list[Entry]:
     return entries
 
 
+def draft_questions() -> list[Entry]:
+    """The 政策问答 still drafts, for a reviewer to publish on their own form (questions_admin.py): they go
+    through no 审核 queue, so this is where they wait. Oldest first; one query."""
+    drafts = QuestionAnswer.objects.filter(status=PublicationStatus.DRAFT).select_related("measure", "updated_by")
+    entries = []
+    for question in drafts.order_by("updated_at", "pk")[:LIMIT]:
+        note = f"{question.measure} · {question.updated_at:%Y-%m-%d}"
+        if question.updated_by:
+            note += f" · {question.updated_by}"
+        entries.append(Entry(str(question), _change_url(question), note))
+    return entries
+
+
 def start_page(user) -> dict:
     return {
         "feedback_overdue": feedback_in(Feedback.objects.overdue()),
@@ -160,6 +174,7 @@ def start_page(user) -> dict:
         "waiting": reviews_in(ReviewState.SUBMITTED),
         "returned": reviews_in(ReviewState.RETURNED),
         "scheduled": reviews_in(ReviewState.SCHEDULED),
+        "draft_questions": draft_questions(),
         "amount_failures": amount_failures(),
         "pending_measures": pending_measures(),
         "missing_facts": missing_facts(),
