@@ -1,16 +1,25 @@
 """/feedback/'s figures: for each of the last twelve months, the messages received, how many of them
 were answered, and the median days from receipt to answer; and the same for the twelve months
-together. Counts only: nothing a visitor wrote, no address. One query, however many messages."""
+together. Counts only: nothing a visitor wrote, no address. Counted at most every FRESH_FOR, for every
+visitor at once (the shared cache), and the page says when."""
 
 import datetime
-import statistics
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from measures.domain.feedback import Feedback
 
 MONTHS = 12
+# Counting a year of a busy city's messages is a scan of all of them: figures a few minutes old are as
+# useful to a visitor, and the page says when they were counted.
+FRESH_FOR = datetime.timedelta(minutes=5)
+CACHE_KEY = "feedback-figures"
+ANSWERED = Q(state=Feedback.State.ANSWERED, answered_at__isnull=False)
+REFUSED = Q(state=Feedback.State.REFUSED)
 
 
 @dataclass
@@ -19,11 +28,7 @@ class Month:
     received: int = 0
     answered: int = 0
     refused: int = 0
-    days_to_answer: list | None = None
-
-    @property
-    def median_days(self) -> float | None:
-        return round(statistics.median(self.days_to_answer), 1) if self.days_to_answer else None
+    median_days: float | None = None
 
 
 def month_starts(today: datetime.date) -> list[datetime.date]:
@@ -36,24 +41,83 @@ def month_starts(today: datetime.date) -> list[datetime.date]:
     return starts[::-1]
 
 
+def current_figures(now: datetime.datetime | None = None) -> dict:
+    """The figures counted less than FRESH_FOR ago (today's), or counted now: with `counted_at`."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    kept = cache.get(CACHE_KEY)
+    if kept and kept["today"] == today and kept["counted_at"] <= now < kept["counted_at"] + FRESH_FOR:
+        return kept
+    counted = {**figures(today), "today": today, "counted_at": now}
+    cache.set(CACHE_KEY, counted, FRESH_FOR.total_seconds())
+    return counted
+
+
 def figures(today: datetime.date | None = None) -> dict:
+    """Counted by the database (months in Xiamen's time): two queries, however many messages."""
     today = today or timezone.localdate()
     starts = month_starts(today)
-    months = {start: Month(start, days_to_answer=[]) for start in starts}
-    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=timezone.get_current_timezone())
-    rows = Feedback.objects.received_since(since).values_list("received_at", "state", "answered_at")
-    for received_at, state, answered_at in rows:
-        local = timezone.localtime(received_at)
-        month = months.get(local.date().replace(day=1))
-        if month is None:
-            continue
-        month.received += 1
-        if state == Feedback.State.ANSWERED and answered_at:
-            month.answered += 1
-            month.days_to_answer.append((answered_at - received_at).total_seconds() / 86400)
-        elif state == Feedback.State.REFUSED:
-            month.refused += 1
-    every = [days for month in months.values() for days in month.days_to_answer]
-    total = Month(starts[0], sum(m.received for m in months.values()), len(every), days_to_answer=every)
-    total.refused = sum(m.refused for m in months.values())
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=zone)
+    recent = Feedback.objects.received_since(since).annotate(month=TruncMonth("received_at", tzinfo=zone))
+    months = {start: Month(start) for start in starts}
+    counts = (
+        recent.order_by()
+        .values("month")
+        .annotate(received=Count("pk"), answered=Count("pk", filter=ANSWERED), refused=Count("pk", filter=REFUSED))
+    )
+    for row in counts:
+        if month := months.get(_first_day(row["month"], zone)):
+            month.received, month.answered, month.refused = row["received"], row["answered"], row["refused"]
+    by_month, overall = _median_days(recent.filter(ANSWERED), zone)
+    for first_day, days in by_month.items():
+        if first_day in months:
+            months[first_day].median_days = days
+    sums = (sum(getattr(m, name) for m in months.values()) for name in ("received", "answered", "refused"))
+    total = Month(starts[0], *sums, median_days=overall)
     return {"months": list(months.values()), "total": total}
+
+
+def _median_days(answered, zone) -> tuple[dict, float | None]:
+    """The median days from receipt to answer, by month and of all: the database ranks the answers by how
+    long they took, within their month and among all, and returns only those in the middle of either
+    (one or two each)."""
+    took = ExpressionWrapper(F("answered_at") - F("received_at"), output_field=DurationField())
+    order = [took.asc(), F("pk").asc()]
+    ranked = answered.annotate(
+        took=took,
+        rank=Window(RowNumber(), partition_by=[F("month")], order_by=order),
+        size=Window(Count("pk"), partition_by=[F("month")]),
+        rank_of_all=Window(RowNumber(), order_by=order),
+        size_of_all=Window(Count("pk")),
+    )
+    middle = ranked.filter(
+        Q(rank=(F("size") + 1) / 2)
+        | Q(rank=(F("size") + 2) / 2)
+        | Q(rank_of_all=(F("size_of_all") + 1) / 2)
+        | Q(rank_of_all=(F("size_of_all") + 2) / 2)
+    )
+    months, everything = {}, []
+    for month, duration, rank, size, rank_of_all, size_of_all in middle.values_list(
+        "month", "took", "rank", "size", "rank_of_all", "size_of_all"
+    ):
+        days = duration.total_seconds() / 86400
+        if rank in _middle(size):
+            months.setdefault(_first_day(month, zone), []).append(days)
+        if rank_of_all in _middle(size_of_all):
+            everything.append(days)
+    return {key: _mean(days) for key, days in months.items()}, _mean(everything) if everything else None
+
+
+def _middle(size: int) -> set[int]:
+    """The ranks (from 1) whose mean is the median of `size` values: one, or two when `size` is even."""
+    return {(size + 1) // 2, (size + 2) // 2}
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 1)
+
+
+def _first_day(month, zone) -> datetime.date:
+    # TruncMonth of a moment is a moment (midnight of the month's first day in `zone`) on both databases.
+    return timezone.localtime(month, zone).date() if isinstance(month, datetime.datetime) else month

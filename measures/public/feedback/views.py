@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from measures.domain.feedback import MAX_TEXT_LENGTH, REFERENCE_PREFIX, Feedback
 from measures.public.alerts.forms import MAX_EMAIL_LENGTH
 from measures.public.feedback import mail
-from measures.public.feedback.figures import figures as feedback_figures
+from measures.public.feedback.figures import FRESH_FOR, current_figures
 from measures.public.feedback.forms import FeedbackForm
 from measures.public.feedback.place import PlaceError, place_from_params
 from xmpolicy.ratelimit import client_of, over_limit
@@ -119,5 +119,6 @@ def received(request, reference):
 
 @require_safe
 def figures_page(request):
-    context = {**feedback_figures(), "due_days": settings.FEEDBACK_DUE_DAYS}
+    fresh_minutes = int(FRESH_FOR.total_seconds() // 60)
+    context = {**current_figures(), "due_days": settings.FEEDBACK_DUE_DAYS, "fresh_minutes": fresh_minutes}
     return render(request, "feedback/figures.html", context)
