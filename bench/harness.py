@@ -505,17 +505,20 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 
 class Table:
-    """The printed result: metric | value | baseline | ratio | target | result (PASS, FAIL or - for
-    an informational row)."""
+    """The printed result: metric | value | at reference speed | baseline | ratio | target | result (PASS,
+    FAIL or - for an informational row). "At reference speed" is a time row's twin (bench/speed.py), by
+    which it is judged."""
 
-    HEADER = ("metric", "value", "baseline", "ratio", "target", "result")
+    HEADER = ("metric", "value", "at reference speed", "baseline", "ratio", "target", "result")
 
     def __init__(self, title: str | None = None):
         self.title = title
-        self.rows: list[tuple[str, str, str, str, str, bool | None]] = []
+        self.rows: list[tuple[str, str, str, str, str, str, bool | None]] = []
 
-    def add(self, metric: str, value: str, baseline: str, ratio: str, target: str, passed: bool | None) -> None:
-        self.rows.append((str(metric), str(value), str(baseline), str(ratio), str(target), passed))
+    def add(
+        self, metric: str, value: str, baseline: str, ratio: str, target: str, passed: bool | None, *, twin: str = ""
+    ) -> None:
+        self.rows.append((str(metric), str(value), twin, str(baseline), str(ratio), str(target), passed))
 
     @property
     def failed(self) -> bool:
@@ -525,8 +528,10 @@ class Table:
         cells = [list(self.HEADER)]
         for *texts, passed in self.rows:
             cells.append([*texts, "-" if passed is None else "PASS" if passed else "FAIL"])
-        widths = [max(display_width(row[i]) for row in cells) for i in range(len(self.HEADER))]
-        right = {1, 2, 3}  # numbers
+        if not any(twin for _metric, _value, twin, *_rest in self.rows):  # a table without time targets
+            cells = [row[:2] + row[3:] for row in cells]
+        widths = [max(display_width(row[i]) for row in cells) for i in range(len(cells[0]))]
+        right = set(range(1, len(cells[0]) - 2))  # numbers: every column but the metric, target and result
         lines = []
         if self.title:
             lines.append(self.title)

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import Table, log, percentile, pg_url
+from bench.speed import Speed, add_timed
 
 READ_TARGET_S = 1.0
 DOCUMENT_CHARACTERS = 20_000
@@ -109,7 +110,7 @@ def timed_reading(text: str, times: int):
     return reading, runs, baseline
 
 
-def reading_rows(table: Table) -> None:
+def reading_rows(table: Table, speed: Speed | None = None) -> None:
     from measures.text import document_reader
 
     text, amounts = corpus_document()
@@ -117,13 +118,16 @@ def reading_rows(table: Table) -> None:
     document_reader.read_policy(text)  # warm the regular expressions
     reading, runs, baseline = timed_reading(text, 7)
     median, worst = statistics.median(runs), max(runs)
-    table.add(
-        f"read a {len(text):,}-character policy (median of 7; worst {worst * 1000:.0f} ms)",
-        f"{median * 1000:.0f} ms",
-        f"{statistics.median(baseline) * 1000:.0f} ms (search tokens)",
-        f"{median / statistics.median(baseline):.1f}×",
-        f"< {READ_TARGET_S:.0f} s",
-        worst < READ_TARGET_S,
+    add_timed(
+        table,
+        f"read a {len(text):,}-character policy (worst of 7; median {median * 1000:.0f} ms)",
+        worst,
+        READ_TARGET_S,
+        unit="s",
+        strict=True,
+        speed=speed,
+        baseline=f"{statistics.median(baseline) * 1000:.0f} ms (search tokens)",
+        ratio=f"{median / statistics.median(baseline):.1f}×",
     )
     proposed = sorted(award.amount_yuan for award in reading.awards)
     table.add(
@@ -140,7 +144,7 @@ def reading_rows(table: Table) -> None:
     )
 
 
-def one_line_rows(table: Table) -> None:
+def one_line_rows(table: Table, speed: Speed | None = None) -> None:
     """A 1 MB one-line paragraph with tens of thousands of amounts: the reading's time against tokenising
     the same text for search (linear, the baseline), and the most memory it held (tracemalloc, a second
     read: tracing slows it down)."""
@@ -153,13 +157,16 @@ def one_line_rows(table: Table) -> None:
     reading, runs, baseline = timed_reading(text, 3)
     median = statistics.median(runs)
     log(f"reading: one line of {len(text):,} characters, {len(reading.awards):,} awards read")
-    table.add(
+    add_timed(
+        table,
         f"read a {len(text) / 1e6:.0f} MB one-line paragraph, {len(reading.awards):,} awards (median of 3)",
-        f"{median:.2f} s",
-        f"{statistics.median(baseline):.2f} s (search tokens)",
-        f"{median / statistics.median(baseline):.1f}×",
-        f"< {ONE_LINE_TARGET_S:.0f} s",
-        median < ONE_LINE_TARGET_S,
+        median,
+        ONE_LINE_TARGET_S,
+        unit="s",
+        strict=True,
+        speed=speed,
+        baseline=f"{statistics.median(baseline):.2f} s (search tokens)",
+        ratio=f"{median / statistics.median(baseline):.1f}×",
     )
     tracemalloc.start()
     try:
@@ -210,13 +217,13 @@ def amount_search_rows(table: Table, target_ms: float) -> None:
             different.append(query.text)
     fast95, slow95, word95 = percentile(indexed, 95), percentile(naive, 95), percentile(words, 95)
     log(f"amount search: {len(amount_queries)} queries; differing from the naive scan: {different or 'none'}")
-    table.add(
+    add_timed(
+        table,
         "amount search p95 (index vs naive scan)",
-        f"{fast95:.1f} ms",
-        f"{slow95:.1f} ms",
-        f"{slow95 / fast95:.1f}× faster",
-        f"≤ {target_ms} ms",
-        fast95 <= target_ms,
+        fast95,
+        target_ms,
+        baseline=f"{slow95:.1f} ms",
+        ratio=f"{slow95 / fast95:.1f}× faster",
     )
     table.add(
         "amount search p95 vs word search p95, same run",
@@ -243,8 +250,10 @@ def main() -> int:
     args = parser.parse_args()
     django_setup(args.database)
     table = Table("Reading policy text and searching by amount")
-    reading_rows(table)
-    one_line_rows(table)
+    # Without a database the reference cannot be measured: the reading's times are judged as measured.
+    speed = None if args.database else Speed.unscaled()
+    reading_rows(table, speed)
+    one_line_rows(table, speed)
     if args.database:
         amount_search_rows(table, args.target_ms)
     table.print()
