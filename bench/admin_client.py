@@ -105,10 +105,14 @@ class AdminClient:
         if status != 302:
             raise RuntimeError(f"admin login refused (HTTP {status})")
 
-    def save(self, path: str, changes: dict[str, str]) -> int:
-        """Opens the change form at `path`, changes `changes`, saves; returns the HTTP status (302 = saved)."""
+    def filled_form(self, path: str, changes: dict[str, str]) -> dict[str, str]:
+        """The change form at `path` as the page fills it in, with `changes`, ready to be saved."""
         fields = {**self.form(path), **changes}
         fields.pop("_addanother", None)
         fields.pop("_continue", None)
-        status, _headers, _text = self.request("POST", path, {**fields, "_save": "保存"})
+        return {**fields, "_save": "保存"}
+
+    def save(self, path: str, changes: dict[str, str]) -> int:
+        """Opens the change form at `path`, changes `changes`, saves; returns the HTTP status (302 = saved)."""
+        status, _headers, _text = self.request("POST", path, self.filled_form(path, changes))
         return status

@@ -85,6 +85,8 @@ ALERTS_P95_MS = 30  # one subscription judged and mailed after an edit
 CALCULATOR_COUNTED_KINDS = (1, 2, 3)
 CALCULATOR_TIMED_FROM_RANK = 20
 THROUGHPUT_RATIO = 0.8  # issue 18: a cached page near a static file of the same bytes
+ADMIN_SAVE_RATIO = 3  # issue 32: an editor's save against a plain admin change list, same server, same run
+ADMIN_SAVES = 20
 
 # The pages whose query counts must not grow with the data.
 PAGES = {
@@ -196,6 +198,7 @@ def main() -> int:
         servers = []
         with Gunicorn(free_port(), db.env, workers=2) as server:
             throughput_rows(table, server, pages, args.seconds)
+            admin_save_rows(table, server)
             servers.append(("single instance", server.peak_rss_mib()))
         flush_redis(redis_url)
         shared = {**db.env, "CACHE_URL": redis_url}
@@ -542,6 +545,41 @@ def throughput_rows(table: Table, server: Gunicorn, pages: dict[str, str], secon
             "",
             None,
         )
+
+
+def admin_save_rows(table: Table, server: Gunicorn) -> None:
+    """An editor's save through the admin (a published award's recipient changed, with a reason): each
+    answered once every worker has heard of the change (measures/public/page_cache/revision_watch.py),
+    against the admin's award change list, both timed on the same server as the editor's browser sees them."""
+    from measures.domain.models import Award
+
+    editor = AdminClient(server.url())
+    editor.log_in(EDITOR, EDITOR_PASSWORD)
+    awards = list(Award.objects.published().filter(listed_policy__slug=FEATURED).order_by("pk")[:ADMIN_SAVES])
+    lists, saves = [], []
+    for number, award in enumerate(awards, 1):
+        took, (status, _headers, _text) = timed(editor.request, "GET", "/admin/measures/award/")
+        if status != 200:
+            raise RuntimeError(f"the award change list: HTTP {status}")
+        lists.append(took)
+        change = f"/admin/measures/award/{award.pk}/change/"
+        changes = {
+            "recipient": f"{award.recipient}（第{number}次修订）",
+            "change_reason": f"基准测试：第{number}次修订",
+        }
+        took, (status, _headers, _text) = timed(editor.request, "POST", change, editor.filled_form(change, changes))
+        if status != 302:
+            raise RuntimeError(f"{change}: the save was refused (HTTP {status})")
+        saves.append(took)
+    list95, save95 = percentile(lists, 95), percentile(saves, 95)
+    table.add(
+        f"admin save p95 ({len(saves)} awards) vs the award change list p95",
+        f"{save95:.1f} ms",
+        f"{list95:.1f} ms",
+        f"{save95 / list95:.2f}",
+        f"≤ {ADMIN_SAVE_RATIO}",
+        save95 / list95 <= ADMIN_SAVE_RATIO,
+    )
 
 
 def two_instances_rows(table: Table, first: Gunicorn, second: Gunicorn) -> None:
