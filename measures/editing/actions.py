@@ -8,6 +8,7 @@ like Django's delete confirmation, an intermediate page posted back to the same 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -109,26 +110,33 @@ def _may_publish(modeladmin, request, obj) -> bool:
 
 def _publish(modeladmin, request, changes, publisher_words):
     published, refused = [], []
-    for item in changes:
-        obj = item.draft
-        try:
-            # Checked again: the draft may have changed hands since the confirmation page.
-            publication = review.check_may_publish(obj, request.user)
-            publish_draft(obj, request.user, publisher_words)
-        except PublishingError as error:
-            refused.append(str(error))
-            continue
-        review.record_publication(publication, request.user, publication_reason(item.reason, publisher_words))
-        if getattr(obj, "draft_of_id", None):
-            published.append(f"“{obj.draft_of}”的修改")
-        elif isinstance(obj, Measure) and len(item.rows) > 1:
-            published.append(f"“{obj}”（连同其{item.count('clause')}段草稿条款、{item.count('award')}项草稿奖补）")
-        else:
-            published.append(f"“{obj}”")
+    # One transaction for the whole selection: visitors see a policy's measures go public together, never
+    # some of them between two publications; a refused draft is left out (its own savepoint, publishing.py).
+    with transaction.atomic():
+        for item in changes:
+            obj = item.draft
+            try:
+                # Checked again: the draft may have changed hands since the confirmation page.
+                publication = review.check_may_publish(obj, request.user)
+                publish_draft(obj, request.user, publisher_words)
+            except PublishingError as error:
+                refused.append(str(error))
+                continue
+            review.record_publication(publication, request.user, publication_reason(item.reason, publisher_words))
+            published.append(_what_was_published(item))
     if published:
         modeladmin.message_user(request, f"已发布：{'、'.join(published)}。公众现在可以看到。", messages.SUCCESS)
     for message in refused:
         modeladmin.message_user(request, f"未发布：{message}", messages.ERROR)
+
+
+def _what_was_published(item) -> str:
+    obj = item.draft
+    if getattr(obj, "draft_of_id", None):
+        return f"“{obj.draft_of}”的修改"
+    if isinstance(obj, Measure) and len(item.rows) > 1:
+        return f"“{obj}”（连同其{item.count('clause')}段草稿条款、{item.count('award')}项草稿奖补）"
+    return f"“{obj}”"
 
 
 @admin.action(description="为所选条款创建修改草稿", permissions=["change"])
