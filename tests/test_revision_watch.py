@@ -13,7 +13,7 @@ from django.test import Client
 
 from measures.domain.models import Measure, Pillar
 from measures.domain.revision import content_revision
-from measures.public.page_cache.revision_watch import RevisionWatch
+from measures.public.page_cache.revision_watch import WAIT_SECONDS, WATCH, RevisionWatch
 from tests.admin_forms import form_data
 
 MEASURE_PAGE = "/policies/test-policy/measures/1/"
@@ -176,3 +176,25 @@ def _after_announcement(watch, read, attempts=200):
             return revision
         time.sleep(0.01)
     raise AssertionError("no announcement arrived")
+
+
+@on_postgresql
+def test_a_save_that_is_a_workers_first_request_does_not_wait_for_an_announcement_it_cannot_hear(
+    transactional_db, small_policy, caplog
+):
+    """The watch starts listening before the save commits: its announcement is heard at once, rather
+    than the editor waiting out the timeout for one sent before anyone here listened."""
+    WATCH.close()  # a worker that has served nothing yet
+    editor = User.objects.create_superuser("first-editor", password="first-editor-password-1")
+    ContentType.objects.clear_cache()
+    pillar = Pillar.objects.get(policy__slug="test-policy", number=1)
+    change = f"/admin/measures/pillar/{pillar.pk}/change/"
+    client = Client()
+    client.force_login(editor)
+    form = form_data(client.get(change), "pillar")
+    WATCH.close()
+    start = time.monotonic()
+    saved = client.post(change, {**form, "title": "第一方面（修订）", "change_reason": "修订"})
+    assert saved.status_code == 302
+    assert "did not come back" not in caplog.text
+    assert time.monotonic() - start < WAIT_SECONDS

@@ -124,6 +124,7 @@ class ConditionalGetMiddleware:
         """A request that may change the content (an editor's save): if it did, it is answered once every
         worker has been told (revision_watch.py), so that the next page the editor's
         browser asks for, of whichever worker, shows the change."""
+        WATCH.listen()
         before = _read_revision()
         response = self.get_response(request)
         try:

@@ -81,6 +81,12 @@ class RevisionWatch:
             with contextlib.suppress(OSError, ValueError):  # closed meanwhile: the next turn finds out
                 select.select([socket], [], [], min(0.05, deadline - now))
 
+    def listen(self) -> None:
+        """Listen from now on, if not yet: before a write whose announcement will be waited for, since an
+        announcement sent before the LISTEN is never heard (a worker whose first request is a save)."""
+        with self._lock:
+            self._listening(time.monotonic())
+
     def forget(self) -> None:
         """The next request reads the revision (after a reading that disagreed with the one kept)."""
         with self._lock:
