@@ -377,6 +377,10 @@ def _record(records: list[Record], using):
     with transaction.atomic(using=using):
         states = {}
         for record in records:
+            if (record.subject, record.id) in states:
+                # Read with a row before it (a measure's read holds its clauses', awards' and kinds'
+                # states, a clause's its awards'): the same rows, read again, would say the same.
+                continue
             for state in _live_states(record.subject, record.id):
                 states.setdefault((state.subject, state.id), state)
         known = _known(states.values())
