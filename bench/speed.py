@@ -8,14 +8,19 @@ just after the figure (`reference_ms`). The verdict is the twin's; the table pri
 The reference workload is what every timed row is made of, in small: one request through the whole
 middleware stack (GET /healthz, whose view runs SELECT 1) and the calibration query, a fixed piece of
 work for PostgreSQL. REFERENCE_DAY_MS is its time on the quiet machine on which the targets were met
-(docs/benchmarks.md, "Verdicts that do not depend on the day", says how it was measured).
+(docs/benchmarks.md, "Verdicts that do not depend on the day"): `python bench/speed.py` measures the
+reference and the static file's rate together and prints the reference day's value they imply.
 """
 
 import statistics
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from bench.harness import Table
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: python bench/speed.py
+
+from bench.harness import Table  # after the project is on the path
 
 REFERENCE_DAY_MS = 3.0
 # The static file's rate through gunicorn and whitenoise on the reference day (bench/scale.py's page rows):
@@ -127,3 +132,33 @@ def add_static_speed_row(table: Table, static_rps: float) -> None:
         "",
         None,
     )
+
+
+def calibrate(rounds: int = 5, seconds: int = 5) -> float:
+    """REFERENCE_DAY_MS as this machine implies it now: the reference workload and the static file's
+    rate measured together, in turns, on a small database of its own; the rate of the reference day
+    over today's, times today's reference. Run it on a quiet machine (`bench/speed.py`)."""
+    from bench.harness import BenchDatabase, Gunicorn, ensure_services, free_port, log, wrk
+    from bench.scale import django_in_process
+
+    ensure_services()
+    implied = []
+    with BenchDatabase("xmp_bench_speed") as db:
+        django_in_process(db.env)
+        Path(db.env["STATIC_ROOT"], "bench-speed.html").write_bytes(b"<!doctype html>" + b"x" * 60_000)
+        with Gunicorn(free_port(), db.env, workers=2) as server:
+            static = server.url("/static/bench-speed.html")
+            wrk(static, 1, connections=8)
+            for _ in range(rounds):
+                now = reference_ms()
+                rate = wrk(static, seconds, connections=8).requests_per_second
+                implied.append(now * rate / REFERENCE_DAY_STATIC_RPS)
+                log(f"reference {now:.2f} ms, static file {rate:.0f} req/s: the reference day's {implied[-1]:.2f} ms")
+        from django.db import connections
+
+        connections.close_all()
+    return statistics.median(implied)
+
+
+if __name__ == "__main__":
+    print(f"REFERENCE_DAY_MS = {calibrate():.2f}  (now: {REFERENCE_DAY_MS})")
