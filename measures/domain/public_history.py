@@ -10,11 +10,13 @@ import contextlib
 import dataclasses
 import datetime
 import functools
+import operator
 import threading
 import uuid
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models import Q
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
@@ -503,10 +505,17 @@ def _kinds_state(award: RowState, names: list[str]) -> RowState:
 
 
 def _known(states) -> dict:
-    """The PublicStates of these rows, by (subject, id): one query."""
-    keys = {(s.subject, s.id) for s in states}
-    rows = PublicState.objects.filter(object_id__in={s.id for s in states})
-    return {(r.subject, r.object_id): r for r in rows if (r.subject, r.object_id) in keys}
+    """The PublicStates of these rows, by (subject, id): one query, each subject's ids looked up in the
+    (subject, object_id) index (the ids alone would read the whole table)."""
+    ids_by_subject: dict[str, set[int]] = {}
+    for state in states:
+        ids_by_subject.setdefault(state.subject, set()).add(state.id)
+    if not ids_by_subject:
+        return {}
+    wanted = functools.reduce(
+        operator.or_, (Q(subject=subject, object_id__in=ids) for subject, ids in ids_by_subject.items())
+    )
+    return {(r.subject, r.object_id): r for r in PublicState.objects.filter(wanted)}
 
 
 SUBJECT_OF_HISTORY = {model.history.model: subject for subject, model in MODELS.items()}
