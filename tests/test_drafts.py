@@ -153,6 +153,14 @@ def test_publishing_a_measure_is_recorded_with_the_editor_and_the_reason(editor,
     assert record.history_user == editor
     award_record = Award.objects.get(clause__measure=draft_measure).history.first()
     assert (award_record.status, award_record.history_user) == (PublicationStatus.PUBLISHED, editor)
+    # Its clauses and awards are published in one statement each, and recorded as saves would be.
+    for row in (
+        Clause.objects.get(measure=draft_measure, position=1),
+        Award.objects.get(clause__measure=draft_measure),
+    ):
+        first, latest = row.history.last(), row.history.first()
+        assert (latest.history_user, latest.history_change_reason) == (editor, "第七条原文已公布")
+        assert (row.version, row.updated_by) == (first.version + 1, editor)
 
 
 def test_a_published_measure_is_left_alone_by_the_publish_action(reviewer_client, real_policy):

@@ -109,11 +109,19 @@ class ContentQuerySet(models.QuerySet):
     an editor does goes through save(), with its own reason."""
 
     def update(self, **kwargs):
+        return self.update_as(None, BULK_REASON, **kwargs)
+
+    def update_as(self, user, reason: str, **kwargs):
+        """update(), recorded as `user`'s saved version for `reason`, as their saves would be: an editor's
+        change to many rows at once (a measure published with its clauses and awards)."""
         kwargs.setdefault("version", models.F("version") + 1)
+        if user is not None:
+            kwargs.setdefault("updated_by", user)
+            kwargs.setdefault("updated_at", timezone.now())
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
-            self._record(pks, update=True)
+            self._record(pks, update=True, user=user, reason=reason)
         return count
 
     def bulk_update(self, objs, fields, batch_size=None):
@@ -131,11 +139,11 @@ class ContentQuerySet(models.QuerySet):
             self._record([obj.pk for obj in created if obj.pk is not None], update=False)
         return created
 
-    def _record(self, pks, *, update: bool):
+    def _record(self, pks, *, update: bool, user=None, reason: str = BULK_REASON):
         self.model.after_bulk_write(pks, using=self.db)
         # Read back as written (the plain manager: no recursion into these methods).
         rows = list(self.model._base_manager.using(self.db).filter(pk__in=pks))
-        self.model.history.bulk_history_create(rows, update=update, default_change_reason=BULK_REASON)
+        self.model.history.bulk_history_create(rows, update=update, default_user=user, default_change_reason=reason)
         rows_recorded.send(sender=self.model, pks=pks, using=self.db)
 
 
