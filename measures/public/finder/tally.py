@@ -14,6 +14,7 @@ docs/architecture.md#the-award-finders-columns-and-tally.
 """
 
 import bisect
+import functools
 import itertools
 import threading
 from collections import defaultdict
@@ -113,14 +114,15 @@ class Amounts:
         return self.before[stop] - self.before[start] if stop > start else 0
 
 
-def _broad_keys(values) -> list[tuple]:
+@functools.cache  # the groups' values are a few dozen combinations, counted tens of thousands of times
+def _broad_keys(values) -> tuple[tuple, ...]:
     """The keys a group of these (pillar, recurrence, limit) values counts under that ask for one value at
     most: (None, None, None), then each value alone."""
     keys = [(None,) * len(values)]
     for index, value in enumerate(values):
         if value is not None:
             keys.append(tuple(value if i == index else None for i in range(len(values))))
-    return keys
+    return tuple(keys)
 
 
 # A public award as the tally counts it: (policy id, amount in yuan, pillar number, recurrence, limit,
