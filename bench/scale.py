@@ -379,7 +379,9 @@ def finder_after_edit_rows(table: Table, browser, warm95: float, edits: int = 12
     from django.db import transaction
 
     from measures.domain.models import Award
+    from measures.domain.revision import content_revision
     from measures.public.finder import tally
+    from measures.public.page_cache.revision_watch import WATCH
 
     rng = random.Random(SEED)
     published = list(Award.objects.published().order_by("pk").values_list("pk", flat=True))
@@ -390,6 +392,9 @@ def finder_after_edit_rows(table: Table, browser, warm95: float, edits: int = 12
             award.amount_yuan += 10_000
             award._change_reason = "bench: an edit"
             award.save()
+        # As the admin's save is answered (ConditionalGetMiddleware.write): once announced to every worker.
+        WATCH.forget()
+        WATCH.wait_until_announced(content_revision())
         took, response = timed(browser.get, f"/awards/?{query}")
         if response.status_code != 200:
             raise RuntimeError(f"/awards/?{query}: HTTP {response.status_code}")
