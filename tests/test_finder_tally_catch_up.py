@@ -19,8 +19,6 @@ def comparable(counted: tally.Tally) -> dict:
     """Everything a tally answers from."""
     return {
         "listings": counted.listings,
-        "by_group": counted.by_group,
-        "by_broad_key": counted.by_broad_key,
         "groups": counted.groups,
         "broad": counted.broad,
         "pillar_titles": counted.pillar_titles,

@@ -106,6 +106,10 @@ class Amounts:
         amounts = tuple(sorted(awards_by_amount))
         return cls(amounts, (0, *itertools.accumulate(awards_by_amount[amount] for amount in amounts)))
 
+    def awards_by_amount(self) -> dict:
+        """{amount: awards}, as it was made of."""
+        return {amount: self.before[i + 1] - self.before[i] for i, amount in enumerate(self.amounts)}
+
     def count(self, low, high) -> int:
         if low is None and high is None:
             return self.before[-1]
@@ -155,10 +159,8 @@ class Tally:
     def __init__(self, position: int, listings: dict, labels: Labels, counted=None):
         self.position = position
         self.listings = listings  # {award id: Listing}, the public awards
-        if counted is None:
-            counted = _counted(listings)
-        # Per scope: {values: {amount: awards}}, {broad key: {amount: awards}}, and the same as Amounts.
-        self.by_group, self.by_broad_key, self.groups, self.broad = counted
+        # Per scope: {values: Amounts} and {broad key: Amounts}.
+        self.groups, self.broad = _counted(listings) if counted is None else counted
         self.pillar_titles = labels.pillar_titles
         self.titles_by_number = defaultdict(set)
         for (_, number), title in labels.pillar_titles.items():
@@ -167,7 +169,8 @@ class Tally:
         self.policies = labels.policies
         # The policies, most awards first (ties by address): the policy facet stops early along it.
         self.policies_by_size = sorted(
-            (-self.count(("policy", pk), Question()), slug, pk, name) for pk, (slug, name) in self.policies.items()
+            (-self.broad[("policy", pk)][(None, None, None)].before[-1], slug, pk, name)
+            for pk, (slug, name) in self.policies.items()
         )
         # Every award counts in ALL: its groups are every group of every scope.
         self.combinations = set(self.groups.get(ALL, {}))
@@ -175,8 +178,8 @@ class Tally:
 
     def caught_up(self, position: int, changed: dict, read_labels) -> "Tally":
         """The tally once the awards in `changed` ({award id: Listing, or None when no longer public}) are
-        as given; read_labels(policies, pillars) reads the labels of the policies and pillars holding
-        awards then."""
+        as given; read_labels(broad) reads the labels of the policies and pillars holding awards then
+        (those with a count in `broad`)."""
         listings, moves = dict(self.listings), defaultdict(int)  # (scope, values, amount) -> awards gained
         for award, listing in changed.items():
             before = listings.get(award)
@@ -190,8 +193,8 @@ class Tally:
                 del listings[award]
             else:
                 listings[award] = listing
-        counted = _moved((self.by_group, self.by_broad_key, self.groups, self.broad), moves)
-        return Tally(position, listings, read_labels(*held(counted[0])), counted)
+        counted = _moved(self.groups, self.broad, moves)
+        return Tally(position, listings, read_labels(counted[1]), counted)
 
     def count(self, scope, question: Question) -> int:
         key = (question.pillar, question.recurrence, question.limit)
@@ -233,22 +236,16 @@ class Tally:
         return next(iter(titles)) if len(titles) == 1 else ""
 
 
-def held(by_group: dict) -> tuple[set, set]:
-    """The policies holding awards, and their pillars holding awards as (policy id, number)."""
-    policies = {scope[1] for scope in by_group if scope[0] == "policy"}
-    pillars = {(scope[1], values[0]) for scope, groups in by_group.items() if scope[0] == "policy" for values in groups}
-    return policies, pillars
-
-
-def _counted(listings: dict) -> tuple:
-    """The awards counted per scope by group and by broad key, as {amount: awards} and as Amounts."""
+def _counted(listings: dict) -> tuple[dict, dict]:
+    """The awards counted per scope by group and by broad key: ({scope: {values: Amounts}}, {scope: {broad
+    key: Amounts}})."""
     by_policy, by_kind = defaultdict(int), defaultdict(int)  # awards alike counted once: fewer rows below
     for policy, amount, pillar, recurrence, limit, kinds in listings.values():
         values = (pillar, recurrence, limit)
         by_policy[policy, amount, values] += 1
         for kind in kinds:
             by_kind[kind, amount, values] += 1
-    by_group, by_broad_key = defaultdict(dict), defaultdict(dict)
+    by_group, by_broad_key = defaultdict(dict), defaultdict(dict)  # per scope: {key: {amount: awards}}
 
     def add(scope, values, amount, awards):
         group = by_group[scope].setdefault(values, {})
@@ -265,49 +262,47 @@ def _counted(listings: dict) -> tuple:
         add(("policy", policy), values, amount, awards)
     for (kind, amount, values), awards in by_kind.items():
         add(("kind", kind), values, amount, awards)
-    groups = {scope: {values: Amounts.of(g) for values, g in groups.items()} for scope, groups in by_group.items()}
-    broad = {scope: {key: Amounts.of(b) for key, b in keys.items()} for scope, keys in by_broad_key.items()}
-    return dict(by_group), dict(by_broad_key), groups, broad
+    groups = {scope: {values: Amounts.of(g) for values, g in kept.items()} for scope, kept in by_group.items()}
+    broad = {scope: {key: Amounts.of(b) for key, b in kept.items()} for scope, kept in by_broad_key.items()}
+    return groups, broad
 
 
-def _moved(counted: tuple, moves: dict) -> tuple:
-    """`counted` (as _counted returns it) with the awards gained or lost in `moves` ({(scope, values,
-    amount): awards}): what they touch is copied and changed, the rest shared."""
-    by_group, by_broad_key, groups, broad = (dict(part) for part in counted)
-    copied_scopes, copied, touched = set(), set(), set()  # copied and touched: (is a group, scope, key)
+def _moved(groups: dict, broad: dict, moves: dict) -> tuple[dict, dict]:
+    """`groups` and `broad` (as _counted returns them) with the awards gained or lost in `moves` ({(scope,
+    values, amount): awards}): the scopes and keys they touch are copied and counted again, the rest
+    shared."""
+    groups, broad = dict(groups), dict(broad)
+    changing = {}  # (is a group, scope, key) -> {amount: awards}, to be made Amounts again
 
-    def move(counts, scope, key, amount, awards):
-        where = (counts is by_group, scope, key)
-        if where not in copied:
-            copied.add(where)
-            counts[scope][key] = dict(counts[scope].get(key, {}))
-        group = counts[scope][key]
-        group[amount] = group.get(amount, 0) + awards
-        if not group[amount]:
-            del group[amount]
-        touched.add(where)
+    def move(kept, scope, key, amount, awards):
+        where = (kept is groups, scope, key)
+        if where not in changing:
+            old = kept[scope].get(key)
+            changing[where] = old.awards_by_amount() if old is not None else {}
+        counts = changing[where]
+        counts[amount] = counts.get(amount, 0) + awards
+        if not counts[amount]:
+            del counts[amount]
 
+    copied = set()
     for (scope, values, amount), awards in moves.items():
         if not awards:
             continue
-        if scope not in copied_scopes:
-            copied_scopes.add(scope)
-            for part in (by_group, by_broad_key, groups, broad):
-                part[scope] = dict(part.get(scope, {}))
-        move(by_group, scope, values, amount, awards)
+        if scope not in copied:
+            copied.add(scope)
+            groups[scope], broad[scope] = dict(groups.get(scope, {})), dict(broad.get(scope, {}))
+        move(groups, scope, values, amount, awards)
         for key in _broad_keys(values):
-            move(by_broad_key, scope, key, amount, awards)
-    for is_group, scope, key in touched:
-        counts, kept = (by_group, groups) if is_group else (by_broad_key, broad)
-        if counts[scope][key]:
-            kept[scope][key] = Amounts.of(counts[scope][key])
+            move(broad, scope, key, amount, awards)
+    for (is_group, scope, key), counts in changing.items():
+        kept = groups if is_group else broad
+        if counts:
+            kept[scope][key] = Amounts.of(counts)
         else:
-            del counts[scope][key]
             kept[scope].pop(key, None)
-    for scope in [scope for scope in copied_scopes if not by_group[scope]]:
-        for part in (by_group, by_broad_key, groups, broad):
-            del part[scope]
-    return by_group, by_broad_key, groups, broad
+    for scope in [scope for scope in copied if not groups[scope]]:
+        del groups[scope], broad[scope]
+    return groups, broad
 
 
 # The changed awards beyond which a tally is counted afresh rather than caught up: reading that many
@@ -388,26 +383,31 @@ def _listings(awards) -> dict:
     links = AwardRecipientKind.objects.filter(award__in=awards.values("pk")).order_by("award_id", "kind_id")
     for award, kind in links.values_list("award_id", "kind_id"):
         kinds[award].append(kind)
+    # Equal values kept once: tens of thousands of awards share a few thousand amounts, kinds and listings,
+    # which every worker holds.
+    shared, listings = {}, {}
     columns = ("pk", "listed_policy_id", "amount_yuan", "listed_pillar_number", "recurrence", "limit")
-    return {
-        pk: (policy, amount, pillar, recurrence, limit, tuple(kinds.get(pk, ())))
-        for pk, policy, amount, pillar, recurrence, limit in awards.order_by().values_list(*columns)
-    }
+    for pk, *values in awards.order_by().values_list(*columns):
+        listing = (*(shared.setdefault(value, value) for value in values), tuple(kinds.get(pk, ())))
+        listings[pk] = shared.setdefault(listing, listing)
+    return listings
 
 
-def _labels(policies: set, pillars: set) -> Labels:
-    """The labels of these policies and pillars ((policy id, number)), and the public kinds: three queries,
-    each reading a table of hundreds of rows whole rather than asking which rows hold awards."""
+def _labels(broad: dict) -> Labels:
+    """The labels of the policies and pillars holding awards (counted in `broad`), and the public kinds:
+    three queries, each reading a table of hundreds of rows whole rather than asking which rows hold
+    awards."""
+    everything = (None, None, None)
     pillar_titles = {
         (policy, number): title
         for policy, number, title in Pillar.objects.order_by().values_list("policy", "number", "title")
-        if (policy, number) in pillars
+        if (number, None, None) in broad.get(("policy", policy), ())
     }
     kinds = list(RecipientKind.objects.public().in_order().values_list("pk", "slug", "name", "name_en"))
     listed = {
         pk: (slug, short or title)
         for pk, slug, short, title in Policy.objects.values_list("pk", "slug", "short_title", "title")
-        if pk in policies
+        if everything in broad.get(("policy", pk), ())
     }
     return Labels(pillar_titles, kinds, listed)
 
