@@ -40,6 +40,7 @@ Everything it starts (database, gunicorns, Redis keys) is removed at the end; --
 """
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -80,6 +81,8 @@ SEARCH_P95_MS = 15
 SEARCH_SPEEDUP = 10  # the index against the naive substring scan, p95 over p95 in the same run (issue 18)
 FINDER_P95_MS = 30
 FINDER_PAGE_P95_MS = 40  # the whole finder page: its results, its count and its facets' counts
+# The first finder page after an edit against a warm one's p95, in the same run (issue 32).
+FINDER_AFTER_EDIT_RATIO = 2
 LIBRARY_PAGE_P95_MS = FINDER_PAGE_P95_MS  # the policy library's page, with its facets' counts (issue 31)
 CALCULATOR_P95_MS = 30
 ALERTS_P95_MS = 30  # one subscription judged and mailed after an edit
@@ -381,6 +384,47 @@ def finder_rows(table: Table) -> None:
     speed = add_timed(table, "award finder p95: filtered, sorted first page + count", answer95, FINDER_P95_MS)
     page95 = percentile(pages, 95)
     add_timed(table, "award finder p95: whole page with facet counts", page95, FINDER_PAGE_P95_MS, speed=speed)
+    finder_after_edit_rows(table, browser, page95)
+
+
+def finder_after_edit_rows(table: Table, browser, warm95: float, edits: int = 12) -> None:
+    """The first finder page after an edit (issue 32): an award saved as the admin saves it (in a
+    transaction, with its history), then a finder question, by the worker that answered the warm ones."""
+    from django.db import transaction
+
+    from measures.domain.models import Award
+    from measures.domain.revision import content_revision
+    from measures.public.finder import tally
+    from measures.public.page_cache.revision_watch import WATCH
+
+    rng = random.Random(SEED)
+    published = list(Award.objects.published().order_by("pk").values_list("pk", flat=True))
+    times = []
+    for award_id, query in zip(rng.sample(published, edits), itertools.cycle(finder_urls()), strict=False):
+        with transaction.atomic():
+            award = Award.objects.get(pk=award_id)
+            award.amount_yuan += 10_000
+            award._change_reason = "bench: an edit"
+            award.save()
+        # As the admin's save is answered (ConditionalGetMiddleware.write): once announced to every worker.
+        WATCH.forget()
+        WATCH.wait_until_announced(content_revision())
+        took, response = timed(browser.get, f"/awards/?{query}")
+        if response.status_code != 200:
+            raise RuntimeError(f"/awards/?{query}: HTTP {response.status_code}")
+        if tally.LATEST.key != tally.revision_key(request=None):  # the page must have seen the edit
+            raise RuntimeError("the finder page after an edit answered from an earlier revision")
+        times.append(took)
+    after95 = percentile(times, 95)
+    ratio = after95 / warm95
+    table.add(
+        f"award finder: first page after an edit, p95 of {edits}",
+        f"{after95:.1f} ms",
+        f"{warm95:.1f} ms",
+        f"{ratio:.1f}×",
+        f"≤ {FINDER_AFTER_EDIT_RATIO}× the warm page p95",
+        ratio <= FINDER_AFTER_EDIT_RATIO,
+    )
 
 
 def library_urls(count: int = 60) -> list[str]:

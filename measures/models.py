@@ -1,10 +1,11 @@
 """Where Django looks for the app's models. They live in measures/domain/, the bottom layer: the policy
-as data (models.py), its related documents (documents.py), the count of public changes (revision.py),
-who can apply and how (eligibility.py), the public history (public_history.py), the e-mail alerts'
-subscriptions (subscriptions.py), visitors' 纠错 and questions (feedback.py), the review of drafts
-(review.py) and the 政策问答 (questions.py); and search's own table on PostgreSQL (measures/search/rows.py)
-and its synonym list (measures/search/synonyms.py)."""
+as data (models.py), the log of the public awards' changes (award_changes.py), its related documents
+(documents.py), the count of public changes (revision.py), who can apply and how (eligibility.py), the
+public history (public_history.py), the e-mail alerts' subscriptions (subscriptions.py), visitors' 纠错 and
+questions (feedback.py), the review of drafts (review.py) and the 政策问答 (questions.py); and search's own
+table on PostgreSQL (measures/search/rows.py) and its synonym list (measures/search/synonyms.py)."""
 
+from measures.domain.award_changes import ChangedAward
 from measures.domain.documents import RelatedDocument, RelatedDocumentMeasure
 from measures.domain.eligibility import (
     ApplicationDepartment,
@@ -29,6 +30,7 @@ __all__ = [
     "ApplicationGuide",
     "ApplicationInfo",
     "Award",
+    "ChangedAward",
     "AwardRecipientKind",
     "Clause",
     "ContentRevision",

@@ -14,9 +14,10 @@ PILLAR_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 5  # policy, sources, pillars, 
 # publications scheduled on it (已知的后续变化); its 政策问答
 MEASURE_PAGE_QUERIES = CONTENT_REVISION_QUERIES + 13
 
-# The award finder's tally, read once per content revision by the first question (finder page or API):
-# the awards counted by group, by policy and by kind; the pillars' titles, the kinds, the policies
-# (measures/public/finder/tally.py).
+# The award finder's tally, counted by the first question of a worker (finder page or API): the position in
+# the log of the awards' changes, the awards' listings, their kinds; the pillars' titles, the kinds, the
+# policies. Caught up after an edit in as many: the changes logged, the changed awards and their kinds, the
+# three labels (measures/public/finder/tally.py).
 FINDER_TALLY_QUERIES = 6
 
 # What a search results page (/search/?q=) reads besides the clauses (tests/test_search.py): the

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import connection
 
+from measures.domain.award_changes import ChangedAward
 from measures.domain.models import Award, Clause, Measure, Policy
 from measures.editing.backup import backed_up_models
 
@@ -89,6 +90,7 @@ def empty_the_database():
         model._base_manager.all().delete()
     for model in history:  # after the content, whose deletion is itself recorded
         model._base_manager.all().delete()
+    ChangedAward.objects.all().delete()  # the log of those deletions: a database just migrated has none
     User.objects.all().delete()
     sequences = [s for s in connection.introspection.sequence_list() if s["table"].startswith("measures_")]
     with connection.cursor() as cursor:

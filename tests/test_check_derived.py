@@ -170,6 +170,15 @@ def test_a_missing_revision_trigger_is_reported_and_not_repaired(award):
 
 
 @pytest.mark.usefixtures("empty_database")
+def test_a_missing_award_changes_trigger_is_reported_and_not_repaired(award):
+    with triggers_off("measures_awardrecipientkind"):
+        assert "award_changes" in differing()
+        with pytest.raises(CommandError, match="award_changes"):
+            call_command("check_derived", "--repair", verbosity=0)
+    assert differing() == set()
+
+
+@pytest.mark.usefixtures("empty_database")
 def test_a_clause_written_by_the_application_keeps_its_tokens(award):
     clause = Clause.objects.get(pk=award.clause_id)
     clause.text = "改为支持众创空间运营。"

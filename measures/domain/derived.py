@@ -114,13 +114,27 @@ STORES = (
         check="measures.domain.derived_checks:public_history",
     ),
     Store(
-        name="finder_tally",
-        holds="the award finder's counts and facet labels for one content revision "
-        "(shared cache, and the latest in each process)",
-        derived_from="the public awards (their listing columns), recipient kinds, pillars and policies",
-        kept_by="keyed by the content revision: a new revision counts afresh on its first question",
+        name="award_changes",
+        holds="measures_changedaward: the ids of the public awards changed, in the order of the commits "
+        "(measures/domain/award_changes.py), its last rows only",
+        derived_from="writes of the awards (their visibility, listing columns, amount, frequency, nature) and "
+        "of their recipient kinds' links, while the award is public before or after",
+        kept_by="database triggers on measures_award and measures_awardrecipientkind (migration 0032), on "
+        "every write, including the listing columns' rewrites by the clauses', measures' and pillars' triggers",
         databases=BOTH,
-        checked="the shared cache's tally of the current revision compared with a fresh count; repair "
+        checked="a log cannot be recomputed: the logging triggers exist on both tables (insert, update, delete); "
+        "what the log misses shows in finder_tally's check; not repairable (migrate)",
+        check="measures.domain.derived_checks:award_changes_logged",
+    ),
+    Store(
+        name="finder_tally",
+        holds="the award finder's listings of the public awards, their counts and the facets' labels (the "
+        "latest full count in the shared cache, and the latest tally in each process)",
+        derived_from="the public awards (their listing columns) and their kinds, pillars, policies",
+        kept_by="counted once; when the content revision moves, caught up from the log of the awards' changes "
+        "(award_changes) and its labels read anew; counted afresh when the log no longer reaches back",
+        databases=BOTH,
+        checked="the shared cache's count caught up from the log compared with a fresh count; repair "
         "stores the fresh count and forgets the process's copy",
         check="measures.public.finder.tally_check:finder_tally",
     ),

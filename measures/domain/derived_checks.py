@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from measures.domain import public_history as history
+from measures.domain.award_changes import LOGGED_TABLES, LOGGING_TRIGGER_PREFIX
 from measures.domain.eligibility import ApplicationInfo, WindowKind
 from measures.domain.models import Award, Clause
 from measures.domain.revision import REVISION_TABLE, TRIGGER_PREFIX, models_with_history
@@ -106,6 +107,20 @@ def _triggers(prefix_or_table: str, *, on_table: bool = False) -> dict[str, set[
             for table, sql in cursor.fetchall():
                 head = sql.upper().split(" ON ")[0]
                 found.setdefault(table, set()).update(event for event in EVENTS if event in head.split())
+    return found
+
+
+def award_changes_logged(repair: bool) -> list[str]:
+    """The awards and their kinds' links log their changes (migration 0032), or the finder's tally misses
+    them."""
+    logging = _triggers(LOGGING_TRIGGER_PREFIX)
+    found = []
+    for table in LOGGED_TABLES:
+        missing = set(EVENTS) - logging.get(table, set())
+        if missing:
+            found.append(
+                f"{table}: no trigger logging the awards' changes on {', '.join(sorted(missing))} (run migrate)"
+            )
     return found
 
 

@@ -34,7 +34,7 @@ APP_LABEL = "measures"
 # What is kept of an account: enough to say who made each change, nothing to log in with.
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
 # Models whose rows are computed from the others, never backed up.
-DERIVED = {"contentrevision", "publicchange", "publicstate"}
+DERIVED = {"contentrevision", "publicchange", "publicstate", "changedaward"}
 # Subscribers' addresses are personal data, not policy content: never written to a backup file, which
 # editors handle and keep (measures/domain/subscriptions.py). Nor are visitors' 纠错 and 提问, which
 # may hold an address (measures/domain/feedback.py).
@@ -65,10 +65,10 @@ class _Encoder(DjangoJSONEncoder):
 
 def backed_up_models():
     """Every model of the measures app, each after the models it points to (content before history);
-    not what is derived from them: the change counter, which the database's triggers keep
-    (measures/domain/revision.py), and the public history, replayed from the history after a restore;
-    nor the e-mail alerts' subscriptions and visitors' messages (PERSONAL); nor a table Django does not
-    manage (search's own)."""
+    not what is derived from them: the change counter and the log of the awards' changes, which the
+    database's triggers keep (measures/domain/revision.py, award_changes.py), and the public history,
+    replayed from the history after a restore; nor the e-mail alerts' subscriptions and visitors'
+    messages (PERSONAL); nor a table Django does not manage (search's own)."""
     models = [
         m
         for m in apps.get_app_config(APP_LABEL).get_models()
