@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -664,6 +665,17 @@ LISTED_FIELDS = (
     "listed_window_closes",
 )
 FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
+# A dated window whose closing day the sources do not give is open as far as anyone knows: read as closing
+# on the last day a date holds, "closing on or after a day, or on no given day" (正在受理, a month) is one
+# range of window_closes() rather than a range or a NULL, which an index reads as one range (award_window_
+# closing). Both databases sort it alike, a window with no closing day last.
+NO_CLOSING_DAY = datetime.date(9999, 12, 31)
+
+
+def window_closes():
+    """The day an award's window closes, NO_CLOSING_DAY when not given (an expression, made anew for
+    each query)."""
+    return Coalesce("listed_window_closes", models.Value(NO_CLOSING_DAY))
 
 
 class AwardQuerySet(ContentQuerySet):
@@ -785,11 +797,13 @@ class Award(Audited):
                 condition=models.Q(is_public=True),
                 name="award_listing_smallest",
             ),
-            # The calendar's sections and months: ranges of the public awards' windows.
+            # The calendar's sections and months: ranges of the public awards' windows' closing days.
             models.Index(
-                fields=["listed_window_kind", "listed_window_closes", "listed_window_opens"],
+                models.F("listed_window_kind"),
+                window_closes(),
+                models.F("listed_window_opens"),
                 condition=models.Q(is_public=True),
-                name="award_window",
+                name="award_window_closing",
             ),
             # 即将开始 in the order of the opening day, and 常年受理 and 以年度通知为准 in the policies' order:
             # a section's first awards read straight from an index, also when a filter keeps few of them.

@@ -16,7 +16,7 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -118,20 +118,17 @@ def month_number(day: datetime.date | None) -> int | None:
     return None if day is None else day.year * 12 + day.month - 1
 
 
-def section_of(today: datetime.date, prefix: str = "") -> Case:
+def section_of(today: datetime.date) -> Case:
     """The slug of the section an award's window belongs to on `today` (OUTSIDE for none), as an SQL
-    expression; `prefix` reaches the award from another table ("award__")."""
-    whens = [When(_prefixed(windows.in_section_q(slug, today), prefix), then=Value(slug)) for slug in SLUGS]
+    expression over the award's window columns (those of a query of the kinds' links: WINDOW_OF_LINKED)."""
+    whens = [When(windows.in_section_q(slug, today), then=Value(slug)) for slug in SLUGS]
     return Case(*whens, default=Value(OUTSIDE), output_field=CharField())
 
 
-def _prefixed(q: Q, prefix: str) -> Q:
-    if not prefix:
-        return q
-    children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1]) for child in q.children
-    ]
-    return Q(*children, _connector=q.connector, _negated=q.negated)
+# The award's columns the sections and months read, named as on the award, in a query of its kinds' links.
+WINDOW_OF_LINKED = {
+    name: F(f"award__{name}") for name in ("listed_window_kind", "listed_window_opens", "listed_window_closes")
+}
 
 
 def count_in_database(awards, today: datetime.date) -> dict[str, int]:
@@ -148,12 +145,9 @@ def count_in_database(awards, today: datetime.date) -> dict[str, int]:
 WINDOW_MONTHS = ("opens_month", "closes_month")
 
 
-def _months(prefix: str = "") -> dict:
+def _months() -> dict:
     """The months a window opens and closes in (the first day of each), to count awards by month."""
-    return {
-        "opens_month": TruncMonth(f"{prefix}listed_window_opens"),
-        "closes_month": TruncMonth(f"{prefix}listed_window_closes"),
-    }
+    return {"opens_month": TruncMonth("listed_window_opens"), "closes_month": TruncMonth("listed_window_closes")}
 
 
 def _count(today: datetime.date, published) -> CalendarTally:
@@ -178,7 +172,8 @@ def _count(today: datetime.date, published) -> CalendarTally:
     kind_rows = list(
         AwardRecipientKind.objects.filter(award__in=kept.values("pk"))
         .order_by()
-        .annotate(section=section_of(today, "award__"), **_months("award__"))
+        .alias(**WINDOW_OF_LINKED)
+        .annotate(section=section_of(today), **_months())
         .values_list("kind_id", "award__listed_pillar_number", "section", "award__listed_window_kind", *WINDOW_MONTHS)
         .annotate(Count("award_id"))
     )
