@@ -19,7 +19,7 @@ from measures.domain.eligibility import (
     RecipientKind,
 )
 from measures.domain.models import Clause, Measure, Policy
-from measures.public.views.calendar import PER_SECTION
+from measures.public.views.calendar import PER_PAGE, PER_SECTION
 from tests.data import add_award
 from tests.html import between, page
 from tests.query_budgets import CALENDAR_TALLY_QUERIES, CONTENT_REVISION_QUERIES
@@ -380,3 +380,17 @@ def test_an_awards_own_window_wins_over_its_measures(client, windows):
     assert "一次性最高200万元" not in section(html, "open")
     feed = events_of(client.get("/policies/test-policy/measures/1/calendar.ics"))
     assert list(feed) == [f"award-{windows['inherited'].pk}-window@testserver"]
+
+
+def test_a_sections_page_lists_twenty_and_turns_to_the_rest(client, windows):
+    clause = windows["year_round"].clause
+    for position in range(10, 35):
+        award = add_award(clause, position, 1_000_000 + position, source_phrase=f"补助{position}")
+        ApplicationInfo.objects.create(award=award, window_kind="year_round")
+    first = page(client, "/calendar/?section=year-round")
+    assert len(listed(first)) == PER_PAGE == 20
+    assert "共 26 项" in first  # every award of the section counted, not the page's
+    assert 'href="/calendar/?section=year-round&amp;page=2"' in first and "第 2 / 2 页" in first
+    second = page(client, "/calendar/?section=year-round&page=2")
+    assert len(listed(second)) == 6 and "共 26 项" in second
+    assert not set(listed(first)) & set(listed(second))

@@ -28,10 +28,12 @@ from measures.public.finder.filters import AwardFilter, finder_awards
 from measures.public.finder.tally import KnownCountPaginator, revision_key
 from measures.public.formatting import site_url
 from measures.public.query_urls import pager_urls, query_with, with_query
-from measures.public.views.awards import RESULTS_PER_PAGE
 
 CALENDAR_FILTERS = ("kind", "pillar", "policy")
 PER_SECTION = 5  # awards shown in each section of the overview; its own page lists them all
+# A section's or a month's page: each entry is a card with its window, kinds, departments, guides and where
+# to apply, a reading and a rendering cost of its own; twenty fill a screen or two, the pager turns.
+PER_PAGE = 20
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -163,10 +165,7 @@ def _section(request, awards, section, today, count):
 
 def _page(listed, number, count=None):
     """A page of the awards `listed`; `count`, their number when known (else counted: one query)."""
-    if count is None:
-        paginator = Paginator(listed, RESULTS_PER_PAGE)
-    else:
-        paginator = KnownCountPaginator(listed, RESULTS_PER_PAGE, count=count)
+    paginator = Paginator(listed, PER_PAGE) if count is None else KnownCountPaginator(listed, PER_PAGE, count=count)
     page = paginator.get_page(number)
     page.object_list = attach_eligibility(list(page.object_list))
     return page
