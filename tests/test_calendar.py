@@ -254,9 +254,9 @@ def test_the_calendar_runs_the_same_queries_however_many_awards(client, windows,
 
 
 # the calendar's tally, read anew after each edit (the policies, the awards and the kinds' links counted
-# by section, the kinds: measures/public/calendar/tally.py), six sections' first awards, the listed
-# awards' kinds and application facts (four)
-CALENDAR_QUERIES = CALENDAR_TALLY_QUERIES + 6 + 4
+# by section, the kinds: measures/public/calendar/tally.py), six sections' first awards' ids and those
+# awards, the listed awards' kinds and application facts (four)
+CALENDAR_QUERIES = CALENDAR_TALLY_QUERIES + 6 + 1 + 4
 
 
 # --- the iCalendar feeds ---------------------------------------------------------------------------
@@ -394,3 +394,25 @@ def test_a_sections_page_lists_twenty_and_turns_to_the_rest(client, windows):
     second = page(client, "/calendar/?section=year-round&page=2")
     assert len(listed(second)) == 6 and "共 26 项" in second
     assert not set(listed(first)) & set(listed(second))
+
+
+def test_the_overview_shows_the_first_awards_its_sections_pages_list(client, windows):
+    today = timezone.localdate()
+    clause = windows["year_round"].clause
+    spread = {
+        "open": [dict(window_opens=today - k * DAY, window_closes=today + (40 + 7 * (k % 3)) * DAY) for k in range(4)]
+        + [dict(window_opens=today - k * DAY, window_closes=None) for k in range(3)],
+        "opening-soon": [dict(window_opens=today + (9 - k) * DAY, window_closes=None) for k in range(7)],
+        "closed": [dict(window_opens=None, window_closes=today - k * DAY) for k in range(1, 8)],
+    }
+    position = 10
+    for windows_of_section in spread.values():
+        for window in windows_of_section:
+            award = add_award(clause, position, 1_000_000 + position, source_phrase=f"补助{position}")
+            ApplicationInfo.objects.create(award=award, window_kind="dates", **window)
+            position += 1
+    overview = page(client, "/calendar/")
+    for slug in SECTIONS[:-1]:
+        own = listed(page(client, f"/calendar/?section={slug}"))
+        assert listed(section(overview, slug)) == own[:PER_SECTION], slug
+    assert len(listed(section(overview, "open"))) == PER_SECTION
