@@ -16,6 +16,7 @@ from django.db.models.lookups import GreaterThanOrEqual, Range
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import WindowKind
+from measures.domain.id_lists import OneOf
 from measures.domain.models import LISTING_ORDER, Policy, last_day_in_force, window_closes
 
 CLOSING_SOON_DAYS = 30
@@ -106,14 +107,13 @@ def expired_policies(rows, today: datetime.date) -> set[int]:
 
 def without_expired(awards, expired: set[int], every: set[int]):
     """`awards` but those of the `expired` policies (ids; `every` policy's ids too), said with the shorter
-    list: the policies left out, or those kept when most have expired. A list is bound once per query
-    and reparsed by the driver each time (too long for psycopg's statement cache)."""
+    list: the policies left out, or those kept when most have expired, bound as one value (OneOf)."""
     if not expired:
         return awards
     kept = every - expired
     if kept and len(kept) < len(expired):  # (an empty list would skip the query: counts stay fixed)
-        return awards.filter(listed_policy_id__in=sorted(kept))
-    return awards.exclude(listed_policy_id__in=sorted(expired))
+        return awards.filter(OneOf("listed_policy_id", sorted(kept)))
+    return awards.exclude(OneOf("listed_policy_id", sorted(expired)))
 
 
 def in_section_q(slug: str, today: datetime.date) -> Q:
