@@ -205,6 +205,24 @@ def test_the_form_offers_each_policy_with_awards_and_keeps_the_one_chosen(client
     assert '<option lang="zh-Hans" value="test-policy">《' in english  # the policy's own title, in Chinese
 
 
+def test_the_form_offers_each_kind_and_keeps_the_one_chosen(client, windows):
+    university = RecipientKind.objects.create(slug="university", name="高校 & 院所", group="university")
+    AwardRecipientKind.objects.create(award=windows["closing"], kind=university)  # a kind the public sees
+    html = page(client, "/calendar/?kind=incubator")
+    select = between(html, 'id="id_kind"', "</select>")
+    options = re.findall(r'<option( lang="zh-Hans")? value="([^"]*)"( selected)?>([^<]*)<', select)
+    assert [slug for _lang, slug, _chosen, _name in options] == [
+        "",
+        *RecipientKind.objects.public().in_order().values_list("slug", flat=True),
+    ]
+    assert [slug for _lang, slug, chosen, _name in options if chosen] == ["incubator"]
+    assert (' lang="zh-Hans"', "university", "", "高校 &amp; 院所") not in options  # Chinese page: no lang
+    assert ("", "university", "", "高校 &amp; 院所") in options
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = between(page(client, "/calendar/"), 'id="id_kind"', "</select>")
+    assert '<option lang="zh-Hans" value="incubator">孵化器</option>' in english  # the kind's own name
+
+
 def test_a_month_lists_the_dated_windows_overlapping_it(client, windows):
     today = timezone.localdate()
     amounts = listed(page(client, f"/calendar/?month={today:%Y-%m}"))

@@ -62,7 +62,11 @@ class CalendarTally:
                 self._add(scope, pillar, section, window_kind, opens, closes, count)
         for kind, pillar, section, window_kind, opens, closes, count in kind_rows:
             self._add(("kind", kind), pillar, section, window_kind, opens, closes, count)
-        self._options = [(policy.slug, escape(policy.slug), escape(policy.label)) for policy in policies]
+        # Each option's slug and label escaped once, for the form's <option>s.
+        self._policy_options = [
+            (policy.slug, escape(policy.slug), escape(f"《{policy.label}》")) for policy in policies
+        ]
+        self._kind_options = [(kind.slug, escape(kind.slug), escape(kind.name)) for kind in kinds]
 
     def _add(self, scope, pillar, section, window_kind, opens, closes, count):
         for number in {None, pillar}:
@@ -95,14 +99,24 @@ class CalendarTally:
     def policy_options(self, chosen: str | None):
         """The form's <option>s of the policies, `chosen` (a slug) selected: written here rather than by a
         template loop, since a city's library offers hundreds."""
-        lang = zh_lang()
-        # Each slug and label was escaped when the tally was made.
-        return mark_safe(
-            "".join(
-                f'<option{lang} value="{slug}"{" selected" if raw == chosen else ""}>《{label}》</option>'
-                for raw, slug, label in self._options
-            )
+        return _options_html(self._policy_options, chosen)
+
+    def kind_options(self, chosen: str | None):
+        """The form's <option>s of the recipient kinds, `chosen` (a slug) selected, as policy_options: a
+        template loop over the tens of kinds cost every calendar page about as much as its form's rest."""
+        return _options_html(self._kind_options, chosen)
+
+
+def _options_html(options, chosen: str | None):
+    """<option>s of (slug, escaped slug, escaped label) rows, the one of slug `chosen` selected; each in
+    Chinese (zh_lang), as the names are."""
+    lang = zh_lang()
+    return mark_safe(
+        "".join(
+            f'<option{lang} value="{slug}"{" selected" if raw == chosen else ""}>{label}</option>'
+            for raw, slug, label in options
         )
+    )
 
 
 def _scope(cleaned: dict):

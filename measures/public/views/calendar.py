@@ -53,7 +53,7 @@ def calendar_page(request):
         "form": finder.form,
         "filters": _filters_chosen(finder) if not errors else {},
         "errors": [message for _name, message in errors],
-        "kinds": known.kinds,
+        "kind_options": known.kind_options(finder.form["kind"].value()),
         "policy_options": known.policy_options(finder.form["policy"].value()),
         "months": [],
     }
