@@ -670,6 +670,9 @@ FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
 # range of window_closes() rather than a range or a NULL, which an index reads as one range (award_window_
 # closing). Both databases sort it alike, a window with no closing day last.
 NO_CLOSING_DAY = datetime.date(9999, 12, 31)
+# What the calendar reads of an award to list a section's first ids, besides its window: its id, its pillar
+# (a filter), its policy (a filter, and with the rest its order in the policies).
+CALENDAR_READS = ["id", "listed_pillar_number", *LISTING_ORDER]
 
 
 def window_closes():
@@ -798,10 +801,13 @@ class Award(Audited):
                 name="award_listing_smallest",
             ),
             # The calendar's sections and months: ranges of the public awards' windows' closing days.
+            # Each of the calendar's three indexes also holds the rest of what a section's first ids are read
+            # with (CALENDAR_READS), so that PostgreSQL reads them from the index alone.
             models.Index(
                 models.F("listed_window_kind"),
                 window_closes(),
                 models.F("listed_window_opens"),
+                include=["listed_window_closes", *CALENDAR_READS],
                 condition=models.Q(is_public=True),
                 name="award_window_closing",
             ),
@@ -809,11 +815,13 @@ class Award(Audited):
             # a section's first awards read straight from an index, also when a filter keeps few of them.
             models.Index(
                 fields=["listed_window_kind", "listed_window_opens"],
+                include=CALENDAR_READS,
                 condition=models.Q(is_public=True),
                 name="award_window_opens",
             ),
             models.Index(
                 fields=["listed_window_kind", *LISTING_ORDER],
+                include=["id", "listed_pillar_number"],
                 condition=models.Q(is_public=True),
                 name="award_window_listing",
             ),
