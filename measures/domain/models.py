@@ -417,16 +417,17 @@ class Pillar(Audited):
         return reverse("measures:pillar", kwargs={"slug": self.policy.slug, "number": self.number})
 
 
-def measure_path(slug: str, number: int) -> str:
-    """A measure page's path: the finder, the API and search link fifty at a time, and reverse() costs
-    about as much as building the award they belong to."""
-    return _measure_path(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), slug, number)
+def measure_path(slug: str, number: int, view: str = "measures:measure") -> str:
+    """A measure page's path (or that of another of its `view`s, as its calendar feed's): the finder, the
+    API, search and the calendar link dozens at a time, and reverse() costs about as much as building the
+    award they belong to."""
+    return _measure_path(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), slug, number, view)
 
 
 @functools.lru_cache(maxsize=8192)
-def _measure_path(urlconf, script_prefix, slug, number) -> str:
+def _measure_path(urlconf, script_prefix, slug, number, view) -> str:
     # Keyed by what reverse() reads besides the name and arguments: the URLconf and the script prefix.
-    return reverse("measures:measure", kwargs={"slug": slug, "number": number})
+    return reverse(view, kwargs={"slug": slug, "number": number})
 
 
 class MeasureQuerySet(ContentQuerySet):
@@ -500,6 +501,10 @@ class Measure(Audited):
 
     def get_absolute_url(self):
         return measure_path(self.policy.slug, self.number)
+
+    def get_calendar_url(self):
+        """Its calendar feed's path (/policies/<slug>/measures/<n>/calendar.ics)."""
+        return measure_path(self.policy.slug, self.number, "measures:measure_ics")
 
     @classmethod
     def after_bulk_write(cls, pks, using):
