@@ -19,7 +19,7 @@ from measures.domain.eligibility import (
     RecipientKind,
 )
 from measures.domain.models import Clause, Measure, Policy
-from measures.public.views.calendar import PER_SECTION
+from measures.public.views.calendar import PER_PAGE, PER_SECTION
 from tests.data import add_award
 from tests.html import between, page
 from tests.query_budgets import CALENDAR_TALLY_QUERIES, CONTENT_REVISION_QUERIES
@@ -205,6 +205,24 @@ def test_the_form_offers_each_policy_with_awards_and_keeps_the_one_chosen(client
     assert '<option lang="zh-Hans" value="test-policy">《' in english  # the policy's own title, in Chinese
 
 
+def test_the_form_offers_each_kind_and_keeps_the_one_chosen(client, windows):
+    university = RecipientKind.objects.create(slug="university", name="高校 & 院所", group="university")
+    AwardRecipientKind.objects.create(award=windows["closing"], kind=university)  # a kind the public sees
+    html = page(client, "/calendar/?kind=incubator")
+    select = between(html, 'id="id_kind"', "</select>")
+    options = re.findall(r'<option( lang="zh-Hans")? value="([^"]*)"( selected)?>([^<]*)<', select)
+    assert [slug for _lang, slug, _chosen, _name in options] == [
+        "",
+        *RecipientKind.objects.public().in_order().values_list("slug", flat=True),
+    ]
+    assert [slug for _lang, slug, chosen, _name in options if chosen] == ["incubator"]
+    assert (' lang="zh-Hans"', "university", "", "高校 &amp; 院所") not in options  # Chinese page: no lang
+    assert ("", "university", "", "高校 &amp; 院所") in options
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = between(page(client, "/calendar/"), 'id="id_kind"', "</select>")
+    assert '<option lang="zh-Hans" value="incubator">孵化器</option>' in english  # the kind's own name
+
+
 def test_a_month_lists_the_dated_windows_overlapping_it(client, windows):
     today = timezone.localdate()
     amounts = listed(page(client, f"/calendar/?month={today:%Y-%m}"))
@@ -254,9 +272,9 @@ def test_the_calendar_runs_the_same_queries_however_many_awards(client, windows,
 
 
 # the calendar's tally, read anew after each edit (the policies, the awards and the kinds' links counted
-# by section, the kinds: measures/public/calendar/tally.py), six sections' first awards, the listed
-# awards' kinds and application facts (four)
-CALENDAR_QUERIES = CALENDAR_TALLY_QUERIES + 6 + 4
+# by section, the kinds: measures/public/calendar/tally.py), six sections' first awards' ids and those
+# awards, the listed awards' kinds and application facts (four)
+CALENDAR_QUERIES = CALENDAR_TALLY_QUERIES + 6 + 1 + 4
 
 
 # --- the iCalendar feeds ---------------------------------------------------------------------------
@@ -380,3 +398,39 @@ def test_an_awards_own_window_wins_over_its_measures(client, windows):
     assert "一次性最高200万元" not in section(html, "open")
     feed = events_of(client.get("/policies/test-policy/measures/1/calendar.ics"))
     assert list(feed) == [f"award-{windows['inherited'].pk}-window@testserver"]
+
+
+def test_a_sections_page_lists_twenty_and_turns_to_the_rest(client, windows):
+    clause = windows["year_round"].clause
+    for position in range(10, 35):
+        award = add_award(clause, position, 1_000_000 + position, source_phrase=f"补助{position}")
+        ApplicationInfo.objects.create(award=award, window_kind="year_round")
+    first = page(client, "/calendar/?section=year-round")
+    assert len(listed(first)) == PER_PAGE == 20
+    assert "共 26 项" in first  # every award of the section counted, not the page's
+    assert 'href="/calendar/?section=year-round&amp;page=2"' in first and "第 2 / 2 页" in first
+    second = page(client, "/calendar/?section=year-round&page=2")
+    assert len(listed(second)) == 6 and "共 26 项" in second
+    assert not set(listed(first)) & set(listed(second))
+
+
+def test_the_overview_shows_the_first_awards_its_sections_pages_list(client, windows):
+    today = timezone.localdate()
+    clause = windows["year_round"].clause
+    spread = {
+        "open": [dict(window_opens=today - k * DAY, window_closes=today + (40 + 7 * (k % 3)) * DAY) for k in range(4)]
+        + [dict(window_opens=today - k * DAY, window_closes=None) for k in range(3)],
+        "opening-soon": [dict(window_opens=today + (9 - k) * DAY, window_closes=None) for k in range(7)],
+        "closed": [dict(window_opens=None, window_closes=today - k * DAY) for k in range(1, 8)],
+    }
+    position = 10
+    for windows_of_section in spread.values():
+        for window in windows_of_section:
+            award = add_award(clause, position, 1_000_000 + position, source_phrase=f"补助{position}")
+            ApplicationInfo.objects.create(award=award, window_kind="dates", **window)
+            position += 1
+    overview = page(client, "/calendar/")
+    for slug in SECTIONS[:-1]:
+        own = listed(page(client, f"/calendar/?section={slug}"))
+        assert listed(section(overview, slug)) == own[:PER_SECTION], slug
+    assert len(listed(section(overview, "open"))) == PER_SECTION

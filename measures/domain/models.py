@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -424,16 +425,17 @@ class Pillar(Audited):
         return reverse("measures:pillar", kwargs={"slug": self.policy.slug, "number": self.number})
 
 
-def measure_path(slug: str, number: int) -> str:
-    """A measure page's path: the finder, the API and search link fifty at a time, and reverse() costs
-    about as much as building the award they belong to."""
-    return _measure_path(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), slug, number)
+def measure_path(slug: str, number: int, view: str = "measures:measure") -> str:
+    """A measure page's path (or that of another of its `view`s, as its calendar feed's): the finder, the
+    API, search and the calendar link dozens at a time, and reverse() costs about as much as building the
+    award they belong to."""
+    return _measure_path(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), slug, number, view)
 
 
 @functools.lru_cache(maxsize=8192)
-def _measure_path(urlconf, script_prefix, slug, number) -> str:
+def _measure_path(urlconf, script_prefix, slug, number, view) -> str:
     # Keyed by what reverse() reads besides the name and arguments: the URLconf and the script prefix.
-    return reverse("measures:measure", kwargs={"slug": slug, "number": number})
+    return reverse(view, kwargs={"slug": slug, "number": number})
 
 
 class MeasureQuerySet(ContentQuerySet):
@@ -507,6 +509,10 @@ class Measure(Audited):
 
     def get_absolute_url(self):
         return measure_path(self.policy.slug, self.number)
+
+    def get_calendar_url(self):
+        """Its calendar feed's path (/policies/<slug>/measures/<n>/calendar.ics)."""
+        return measure_path(self.policy.slug, self.number, "measures:measure_ics")
 
     @classmethod
     def after_bulk_write(cls, pks, using):
@@ -672,6 +678,20 @@ LISTED_FIELDS = (
     "listed_window_closes",
 )
 FILTERED_FIELDS = ("listed_pillar_number", "recurrence", "limit")
+# A dated window whose closing day the sources do not give is open as far as anyone knows: read as closing
+# on the last day a date holds, "closing on or after a day, or on no given day" (正在受理, a month) is one
+# range of window_closes() rather than a range or a NULL, which an index reads as one range (award_window_
+# closing). Both databases sort it alike, a window with no closing day last.
+NO_CLOSING_DAY = datetime.date(9999, 12, 31)
+# What the calendar reads of an award to list a section's first ids, besides its window: its id, its pillar
+# (a filter), its policy (a filter, and with the rest its order in the policies).
+CALENDAR_READS = ["id", "listed_pillar_number", *LISTING_ORDER]
+
+
+def window_closes():
+    """The day an award's window closes, NO_CLOSING_DAY when not given (an expression, made anew for
+    each query)."""
+    return Coalesce("listed_window_closes", models.Value(NO_CLOSING_DAY))
 
 
 class AwardQuerySet(ContentQuerySet):
@@ -793,21 +813,28 @@ class Award(Audited):
                 condition=models.Q(is_public=True),
                 name="award_listing_smallest",
             ),
-            # The calendar's sections and months: ranges of the public awards' windows.
+            # The calendar's sections and months: ranges of the public awards' windows' closing days.
+            # Each of the calendar's three indexes also holds the rest of what a section's first ids are read
+            # with (CALENDAR_READS), so that PostgreSQL reads them from the index alone.
             models.Index(
-                fields=["listed_window_kind", "listed_window_closes", "listed_window_opens"],
+                models.F("listed_window_kind"),
+                window_closes(),
+                models.F("listed_window_opens"),
+                include=["listed_window_closes", *CALENDAR_READS],
                 condition=models.Q(is_public=True),
-                name="award_window",
+                name="award_window_closing",
             ),
             # 即将开始 in the order of the opening day, and 常年受理 and 以年度通知为准 in the policies' order:
             # a section's first awards read straight from an index, also when a filter keeps few of them.
             models.Index(
                 fields=["listed_window_kind", "listed_window_opens"],
+                include=CALENDAR_READS,
                 condition=models.Q(is_public=True),
                 name="award_window_opens",
             ),
             models.Index(
                 fields=["listed_window_kind", *LISTING_ORDER],
+                include=["id", "listed_pillar_number"],
                 condition=models.Q(is_public=True),
                 name="award_window_listing",
             ),

@@ -16,7 +16,7 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -62,7 +62,11 @@ class CalendarTally:
                 self._add(scope, pillar, section, window_kind, opens, closes, count)
         for kind, pillar, section, window_kind, opens, closes, count in kind_rows:
             self._add(("kind", kind), pillar, section, window_kind, opens, closes, count)
-        self._options = [(policy.slug, escape(policy.slug), escape(policy.label)) for policy in policies]
+        # Each option's slug and label escaped once, for the form's <option>s.
+        self._policy_options = [
+            (policy.slug, escape(policy.slug), escape(f"《{policy.label}》")) for policy in policies
+        ]
+        self._kind_options = [(kind.slug, escape(kind.slug), escape(kind.name)) for kind in kinds]
 
     def _add(self, scope, pillar, section, window_kind, opens, closes, count):
         for number in {None, pillar}:
@@ -95,14 +99,24 @@ class CalendarTally:
     def policy_options(self, chosen: str | None):
         """The form's <option>s of the policies, `chosen` (a slug) selected: written here rather than by a
         template loop, since a city's library offers hundreds."""
-        lang = zh_lang()
-        # Each slug and label was escaped when the tally was made.
-        return mark_safe(
-            "".join(
-                f'<option{lang} value="{slug}"{" selected" if raw == chosen else ""}>《{label}》</option>'
-                for raw, slug, label in self._options
-            )
+        return _options_html(self._policy_options, chosen)
+
+    def kind_options(self, chosen: str | None):
+        """The form's <option>s of the recipient kinds, `chosen` (a slug) selected, as policy_options: a
+        template loop over the tens of kinds cost every calendar page about as much as its form's rest."""
+        return _options_html(self._kind_options, chosen)
+
+
+def _options_html(options, chosen: str | None):
+    """<option>s of (slug, escaped slug, escaped label) rows, the one of slug `chosen` selected; each in
+    Chinese (zh_lang), as the names are."""
+    lang = zh_lang()
+    return mark_safe(
+        "".join(
+            f'<option{lang} value="{slug}"{" selected" if raw == chosen else ""}>{label}</option>'
+            for raw, slug, label in options
         )
+    )
 
 
 def _scope(cleaned: dict):
@@ -118,20 +132,17 @@ def month_number(day: datetime.date | None) -> int | None:
     return None if day is None else day.year * 12 + day.month - 1
 
 
-def section_of(today: datetime.date, prefix: str = "") -> Case:
+def section_of(today: datetime.date) -> Case:
     """The slug of the section an award's window belongs to on `today` (OUTSIDE for none), as an SQL
-    expression; `prefix` reaches the award from another table ("award__")."""
-    whens = [When(_prefixed(windows.in_section_q(slug, today), prefix), then=Value(slug)) for slug in SLUGS]
+    expression over the award's window columns (those of a query of the kinds' links: WINDOW_OF_LINKED)."""
+    whens = [When(windows.in_section_q(slug, today), then=Value(slug)) for slug in SLUGS]
     return Case(*whens, default=Value(OUTSIDE), output_field=CharField())
 
 
-def _prefixed(q: Q, prefix: str) -> Q:
-    if not prefix:
-        return q
-    children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1]) for child in q.children
-    ]
-    return Q(*children, _connector=q.connector, _negated=q.negated)
+# The award's columns the sections and months read, named as on the award, in a query of its kinds' links.
+WINDOW_OF_LINKED = {
+    name: F(f"award__{name}") for name in ("listed_window_kind", "listed_window_opens", "listed_window_closes")
+}
 
 
 def count_in_database(awards, today: datetime.date) -> dict[str, int]:
@@ -148,12 +159,9 @@ def count_in_database(awards, today: datetime.date) -> dict[str, int]:
 WINDOW_MONTHS = ("opens_month", "closes_month")
 
 
-def _months(prefix: str = "") -> dict:
+def _months() -> dict:
     """The months a window opens and closes in (the first day of each), to count awards by month."""
-    return {
-        "opens_month": TruncMonth(f"{prefix}listed_window_opens"),
-        "closes_month": TruncMonth(f"{prefix}listed_window_closes"),
-    }
+    return {"opens_month": TruncMonth("listed_window_opens"), "closes_month": TruncMonth("listed_window_closes")}
 
 
 def _count(today: datetime.date, published) -> CalendarTally:
@@ -178,7 +186,8 @@ def _count(today: datetime.date, published) -> CalendarTally:
     kind_rows = list(
         AwardRecipientKind.objects.filter(award__in=kept.values("pk"))
         .order_by()
-        .annotate(section=section_of(today, "award__"), **_months("award__"))
+        .alias(**WINDOW_OF_LINKED)
+        .annotate(section=section_of(today), **_months())
         .values_list("kind_id", "award__listed_pillar_number", "section", "award__listed_window_kind", *WINDOW_MONTHS)
         .annotate(Count("award_id"))
     )

@@ -12,10 +12,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual, Range
 from django.utils.translation import gettext_lazy as _
 
 from measures.domain.eligibility import WindowKind
-from measures.domain.models import LISTING_ORDER, Policy, last_day_in_force
+from measures.domain.id_lists import OneOf
+from measures.domain.models import LISTING_ORDER, Policy, last_day_in_force, window_closes
 
 CLOSING_SOON_DAYS = 30
 DATES = WindowKind.DATES
@@ -36,35 +38,34 @@ class Section:
         return SECTION_RULES[self.slug](today)
 
 
+def _closes_between(first: datetime.date, last: datetime.date | None = None) -> Q:
+    """Dated windows closing from `first` to `last`, or any day after `first` (those closing on no given
+    day too) when `last` is None: one range of the closing day, which the index `award_window_closing`
+    reads as such."""
+    closes = Range(window_closes(), (first, last)) if last else GreaterThanOrEqual(window_closes(), first)
+    return Q(listed_window_kind=DATES) & Q(closes)
+
+
+def _opened_by(day: datetime.date) -> Q:
+    return Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=day)
+
+
 def _closing_soon(today):
-    # Open today (opened on a day past or not given) and closing in the next CLOSING_SOON_DAYS: one range
-    # of the closing day, which the index `award_window` reads as such.
-    return Q(
-        listed_window_kind=DATES,
-        listed_window_closes__gte=today,
-        listed_window_closes__lte=today + datetime.timedelta(days=CLOSING_SOON_DAYS),
-    ) & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=today))
+    # Open today (opened on a day past or not given) and closing in the next CLOSING_SOON_DAYS.
+    return _closes_between(today, today + datetime.timedelta(days=CLOSING_SOON_DAYS)) & _opened_by(today)
 
 
 def _open_later(today):
     # Open today, closing after CLOSING_SOON_DAYS or on a day not given.
-    later = today + datetime.timedelta(days=CLOSING_SOON_DAYS)
-    return (
-        Q(listed_window_kind=DATES)
-        & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=today))
-        & (Q(listed_window_closes__isnull=True) | Q(listed_window_closes__gt=later))
-    )
+    later = today + datetime.timedelta(days=CLOSING_SOON_DAYS + 1)
+    return _closes_between(later) & _opened_by(today)
 
 
 SECTION_RULES = {
     "closing-soon": _closing_soon,
     "open": _open_later,
     "opening-soon": lambda today: Q(listed_window_kind=DATES, listed_window_opens__gt=today),
-    "closed": lambda today: Q(
-        listed_window_kind=DATES,
-        listed_window_closes__lt=today,
-        listed_window_closes__gte=datetime.date(today.year, 1, 1),
-    ),
+    "closed": lambda today: _closes_between(datetime.date(today.year, 1, 1), today - datetime.timedelta(days=1)),
     "year-round": lambda today: Q(listed_window_kind=WindowKind.YEAR_ROUND),
     "annual-notice": lambda today: Q(listed_window_kind=WindowKind.ANNUAL_NOTICE),
 }
@@ -106,14 +107,13 @@ def expired_policies(rows, today: datetime.date) -> set[int]:
 
 def without_expired(awards, expired: set[int], every: set[int]):
     """`awards` but those of the `expired` policies (ids; `every` policy's ids too), said with the shorter
-    list: the policies left out, or those kept when most have expired. A list is bound once per query
-    and reparsed by the driver each time (too long for psycopg's statement cache)."""
+    list: the policies left out, or those kept when most have expired, bound as one value (OneOf)."""
     if not expired:
         return awards
     kept = every - expired
     if kept and len(kept) < len(expired):  # (an empty list would skip the query: counts stay fixed)
-        return awards.filter(listed_policy_id__in=sorted(kept))
-    return awards.exclude(listed_policy_id__in=sorted(expired))
+        return awards.filter(OneOf("listed_policy_id", sorted(kept)))
+    return awards.exclude(OneOf("listed_policy_id", sorted(expired)))
 
 
 def in_section_q(slug: str, today: datetime.date) -> Q:
@@ -130,11 +130,7 @@ def in_section(awards, slug: str, today: datetime.date):
 def in_month(awards, first_day: datetime.date):
     """Awards whose dated window overlaps the month starting on `first_day`."""
     last_day = (first_day + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return awards.filter(
-        Q(listed_window_kind=DATES)
-        & (Q(listed_window_opens__isnull=True) | Q(listed_window_opens__lte=last_day))
-        & (Q(listed_window_closes__isnull=True) | Q(listed_window_closes__gte=first_day))
-    )
+    return awards.filter(_closes_between(first_day) & _opened_by(last_day))
 
 
 def dated(awards):
@@ -150,11 +146,11 @@ def in_order(awards, slug: str | None):
     """A section's awards in the order an applicant reads them: the nearest date first (the latest first
     for those closed), else in their policies' order."""
     if slug in ("closing-soon", "open", None):
-        dates = [F("listed_window_closes").asc(nulls_last=True), F("listed_window_opens").asc(nulls_first=True)]
+        dates = [window_closes().asc(), F("listed_window_opens").asc(nulls_first=True)]
     elif slug == "opening-soon":
         dates = [F("listed_window_opens").asc()]
     elif slug == "closed":
-        dates = [F("listed_window_closes").desc()]
+        dates = [window_closes().desc()]
     else:
         return awards.order_by(*LISTING_ORDER)
     return awards.order_by(*dates, *LISTING_ORDER)

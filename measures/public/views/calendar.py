@@ -5,9 +5,9 @@ The page and /calendar.ics read `kind`, `pillar` and `policy` as the award finde
 the calculator's feed reads its question as the calculator does (CalculatorQuery): a parameter they
 cannot read is a 400 that says why, never a partial answer. Queries are fixed whatever the data: the
 calendar's tally on a revision's (or a day's) first page (four: the policies, the kinds and the counts,
-measures/public/calendar/tally.py), each section's first awards or a page of them
-(measures/public/calendar/windows.py), the application facts of the awards listed (four), and the
-counts when a question names both a kind and a policy (one).
+measures/public/calendar/tally.py), each section's first awards (their ids, a query a section, then the
+awards in one) or a page of them (measures/public/calendar/windows.py), the application facts of the
+awards listed (four), and the counts when a question names both a kind and a policy (one).
 """
 
 import datetime
@@ -28,10 +28,12 @@ from measures.public.finder.filters import AwardFilter, finder_awards
 from measures.public.finder.tally import KnownCountPaginator, revision_key
 from measures.public.formatting import site_url
 from measures.public.query_urls import pager_urls, query_with, with_query
-from measures.public.views.awards import RESULTS_PER_PAGE
 
 CALENDAR_FILTERS = ("kind", "pillar", "policy")
 PER_SECTION = 5  # awards shown in each section of the overview; its own page lists them all
+# A section's or a month's page: each entry is a card with its window, kinds, departments, guides and where
+# to apply, a reading and a rendering cost of its own; twenty fill a screen or two, the pager turns.
+PER_PAGE = 20
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -51,7 +53,7 @@ def calendar_page(request):
         "form": finder.form,
         "filters": _filters_chosen(finder) if not errors else {},
         "errors": [message for _name, message in errors],
-        "kinds": known.kinds,
+        "kind_options": known.kind_options(finder.form["kind"].value()),
         "policy_options": known.policy_options(finder.form["policy"].value()),
         "months": [],
     }
@@ -85,7 +87,8 @@ def calendar_page(request):
             **pager_urls(request, results),
         )
         return render(request, "measures/calendar.html", context)
-    context["overview"] = [_section(request, awards, one, today, counts[one.slug]) for one in windows.SECTIONS]
+    first = _first_of_each_section(awards, today)
+    context["overview"] = [_section(request, one, first[one.slug], counts[one.slug]) for one in windows.SECTIONS]
     attach_eligibility([award for item in context["overview"] for award in item["awards"]])
     context["unpublished_count"] = counts[windows.UNPUBLISHED]
     context["unpublished_url"] = query_with(request, "section", windows.UNPUBLISHED)
@@ -148,11 +151,26 @@ def _refused(messages):
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
-def _section(request, awards, section, today, count):
-    """A section of the overview: its count (known) and first awards (one query; their facts are read
-    with every section's, by the caller)."""
-    chosen = windows.in_section(awards, section.slug, today)
-    first = list(windows.in_order(chosen, section.slug).for_finder()[:PER_SECTION])
+def _first_of_each_section(awards, today) -> dict[str, list]:
+    """Each section's first PER_SECTION of `awards`, in the section's order: their ids read section by
+    section from the award table alone (its indexes; a query each), then the awards with their clause,
+    measure, pillar and policy in one query, rather than that five-table join planned once a section."""
+    ids = {
+        section.slug: list(
+            windows.in_order(windows.in_section(awards, section.slug, today), section.slug).values_list(
+                "pk", flat=True
+            )[:PER_SECTION]
+        )
+        for section in windows.SECTIONS
+    }
+    read = finder_awards().for_finder().in_bulk([pk for listed in ids.values() for pk in listed])
+    # (An award unpublished since its id was read is left out, as the next page would.)
+    return {slug: [read[pk] for pk in listed if pk in read] for slug, listed in ids.items()}
+
+
+def _section(request, section, first, count):
+    """A section of the overview: its count (known), its `first` awards (their facts are read with every
+    section's, by the caller) and a link to all of them when there are more."""
     return {
         "section": section,
         "awards": first,
@@ -163,10 +181,7 @@ def _section(request, awards, section, today, count):
 
 def _page(listed, number, count=None):
     """A page of the awards `listed`; `count`, their number when known (else counted: one query)."""
-    if count is None:
-        paginator = Paginator(listed, RESULTS_PER_PAGE)
-    else:
-        paginator = KnownCountPaginator(listed, RESULTS_PER_PAGE, count=count)
+    paginator = Paginator(listed, PER_PAGE) if count is None else KnownCountPaginator(listed, PER_PAGE, count=count)
     page = paginator.get_page(number)
     page.object_list = attach_eligibility(list(page.object_list))
     return page
