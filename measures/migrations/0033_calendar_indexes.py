@@ -22,7 +22,7 @@ CALENDAR_READS = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0031_award_window_opens"),
+        ("measures", "0032_award_changes"),
     ]
 
     operations = [
