@@ -64,8 +64,8 @@ class Edit:
 
 
 def reader_paths(policy_slug: str) -> list[str]:
-    """bench/load.py's 28 URLs on the synthetic corpus: its policy replaced by `policy_slug` (all 12 of whose
-    measures are public) and its search words by words of the corpus's vocabulary."""
+    """bench/load.py's 28 URLs on the synthetic corpus: its policy replaced by `policy_slug` (whose measures
+    1–6 are public, as the real policy's are) and its search words by words of the corpus's vocabulary."""
     from urllib.parse import quote
 
     from bench.corpus.generate import VOCABULARY
@@ -297,7 +297,7 @@ def mixed_rows(table: Table, first: Gunicorn, second: Gunicorn, seconds: int, po
     awards = awards_to_correct(policy_slug)
     log("mixed load: importing the reviewer's drafts")
     # Enough for a publication every 2 s; the reviewer's pace here is slower (changelist, confirmation, publication).
-    drafts = import_drafts(seed, count=seconds // 2)
+    drafts = import_drafts(seed, count=max(seconds // 2, 1))
     people = [logged_in(servers, name) for name in [*editors, reviewer]]
     script = readers_script([first.port, second.port], paths)
 
