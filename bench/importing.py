@@ -24,13 +24,14 @@ class Imported:
         return sum(self.seconds.values())
 
 
-def new_policy_text(seed: int):
-    """The synthetic policy POLICY_INDEX of `seed` with as many paragraphs as give AWARDS awards, and its
-    official text as the reader reads one: a title, a 文号, pillars numbered 一、… and measures 1. …"""
+def new_policy_text(seed: int, index: int = POLICY_INDEX):
+    """The synthetic policy `index` (beyond the corpus's) of `seed` with as many paragraphs as give AWARDS
+    awards, and its official text as the reader reads one: a title, a 文号, pillars numbered 一、… and
+    measures 1. …"""
     from bench.corpus.generate import build_policy  # Django's models: imported once Django is set up
 
     rows = next(
-        rows for clauses in range(40, 400) if len((rows := build_policy(seed, POLICY_INDEX, clauses)).awards) == AWARDS
+        rows for clauses in range(40, 400) if len((rows := build_policy(seed, index, clauses)).awards) == AWARDS
     )
     lines = [rows.policy.title, rows.policy.document_number, rows.policy.preamble]
     for pillar_number, pillar in enumerate(rows.pillars):

@@ -2,7 +2,7 @@
 measured against its baseline in the same run.
 
     .venv/bin/python bench/scale.py [--policies 500] [--clauses-per-policy 200] [--seconds 10] [--keep]
-        [--only pages|calendar|library|feedback|import] [--database NAME] [--redis-db N]
+        [--only pages|calendar|library|feedback|import|mixed] [--database NAME] [--redis-db N]
     .venv/bin/python bench/scale.py --search-only DATABASE    # the search rows alone, on a kept corpus
 
 --only pages measures the page rows alone (4, 5 and 6), e.g. on a small corpus:
@@ -11,6 +11,8 @@ measured against its baseline in the same run.
 --only library measures the query counts (1), the award finder's rows and the policy library's (3) alone.
 --only feedback measures the query counts (1) and the 纠错/提问 pages' rows (3) alone.
 --only import measures the query counts (1) and the import and publication of a new policy (3) alone.
+--only mixed measures the mixed load (7) alone, on the corpus of --policies; --seconds shortens its phases:
+    .venv/bin/python bench/scale.py --only mixed --policies 20 --seconds 15 --database mybench --redis-db 9
 
 1. Query counts per page on a small corpus (5 policies), then on the whole one: they must not grow.
 2. Search: sampled Chinese terms answered through the index, against the naive substring scan (the same
@@ -35,6 +37,13 @@ measured against its baseline in the same run.
 5. Two gunicorn instances sharing PostgreSQL and a Redis cache: an edit saved in the admin of one is
    on the next page served by either, both ways.
 6. The peak memory of every gunicorn worker.
+7. Mixed load, on the two instances of 5 (bench/mixed.py): 50 readers (wrk, 25 on each instance) over
+   bench/load.py's 28 URLs laid on the corpus, alone for 60 s (--seconds), then for as long with four
+   editors correcting published awards and a reviewer publishing imported drafts (发布所选草稿) through
+   the admin of either instance in turn. Rows: the readers' errors (non-2xx/3xx, socket) in each phase
+   (0), the edits refused or never seen (0), the longest delay from a save's response until its page
+   showed it on both instances (≤ 1 s, judged at the reference speed), and the readers' p99 with the
+   editors over their p99 alone (≤ 1.5).
 
 Everything it starts (database, gunicorns, Redis keys) is removed at the end; --keep keeps the database.
 """
@@ -67,6 +76,7 @@ from bench.harness import (
     wrk,
 )
 from bench.importing import import_and_publish
+from bench.mixed import mixed_rows
 from bench.reading import amount_search_rows, one_line_rows, reading_rows
 from bench.speed import add_speed_row, add_static_speed_row, add_timed
 
@@ -94,6 +104,8 @@ CALCULATOR_TIMED_FROM_RANK = 20
 THROUGHPUT_RATIO = 0.8  # issue 18: a cached page near a static file of the same bytes
 ADMIN_SAVE_RATIO = 3  # issue 32: an editor's save against a plain admin change list, same server, same run
 ADMIN_SAVES = 20
+MIXED_SECONDS = 60  # issue 32: each phase of the mixed load, readers alone then with the editors
+THROUGHPUT_SECONDS = 10  # each wrk run of the page rows
 IMPORT_SECONDS = 3  # issue 32: a 12-measure, 50-award policy's text read, imported as drafts and published
 
 # The pages whose query counts must not grow with the data.
@@ -127,7 +139,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--policies", type=int, default=500)
     parser.add_argument("--clauses-per-policy", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        help=f"length of each wrk run (default {THROUGHPUT_SECONDS}; of each mixed load phase: {MIXED_SECONDS})",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument(
         "--search-only",
@@ -136,12 +152,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("pages", "calendar", "library", "feedback", "import"),
+        choices=("pages", "calendar", "library", "feedback", "import", "mixed"),
         help="pages: only the page-throughput and two-instance rows (4, 5), on the corpus of --policies; "
         "calendar: only the query counts and the calendar's rows; "
         "library: only the query counts, the finder's and the policy library's rows; "
         "feedback: only the query counts and the 纠错/提问 pages' rows; "
-        "import: only the query counts and the import-and-publish rows",
+        "import: only the query counts and the import-and-publish rows; "
+        "mixed: only the mixed load's rows (7), on the corpus of --policies",
     )
     parser.add_argument("--database", default=DATABASE, help="the benchmark database's name (dropped first)")
     parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the Redis database to use (emptied)")
@@ -164,6 +181,9 @@ def main() -> int:
 
         if args.only == "pages":
             corpus(args.policies)
+        elif args.only == "mixed":
+            corpus(args.policies)
+            vacuum(db.name)
         elif args.only in ("calendar", "library", "feedback", "import"):
             corpus(SMALL_POLICIES)
             small_counts = query_counts()
@@ -208,15 +228,25 @@ def main() -> int:
         pages = {"home": "/", "measure": f"/policies/{FEATURED}/measures/1/"}
         static_copies(db.env["STATIC_ROOT"], pages)
         servers = []
-        with Gunicorn(free_port(), db.env, workers=2) as server:
-            throughput_rows(table, server, pages, args.seconds)
-            admin_save_rows(table, server)
-            servers.append(("single instance", server.peak_rss_mib()))
+        if args.only != "mixed":
+            with Gunicorn(free_port(), db.env, workers=2) as server:
+                throughput_rows(table, server, pages, args.seconds or THROUGHPUT_SECONDS)
+                admin_save_rows(table, server)
+                servers.append(("single instance", server.peak_rss_mib()))
         flush_redis(redis_url)
         shared = {**db.env, "CACHE_URL": redis_url}
+        # 2 processes × 4 threads each, as bench/load.py runs its 50 clients (docs/benchmarks.md says why):
+        # the mixed load's 25 readers per instance would leave sync workers' clients waiting past wrk's timeout.
+        instance = {"workers": 2, "threads": 4}
         try:
-            with Gunicorn(free_port(), shared, workers=2) as first, Gunicorn(free_port(), shared, workers=2) as second:
-                two_instances_rows(table, first, second)
+            with (
+                Gunicorn(free_port(), shared, **instance) as first,
+                Gunicorn(free_port(), shared, **instance) as second,
+            ):
+                if args.only != "mixed":
+                    two_instances_rows(table, first, second)
+                if args.only in (None, "mixed"):
+                    mixed_rows(table, first, second, args.seconds or MIXED_SECONDS, FEATURED, SEED)
                 servers += [("instance A", first.peak_rss_mib()), ("instance B", second.peak_rss_mib())]
         finally:
             flush_redis(redis_url)

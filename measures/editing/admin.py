@@ -349,6 +349,9 @@ class AwardAdmin(DraftPreviewAdmin):
         "nature",
     )
     actions = (submit_drafts_for_review, publish_selected_drafts, assign_kind)
+    # A clause is chosen by typing its words (ClauseAdmin.search_fields), not from a menu of every clause of
+    # the library: at city scale that menu made each award's page megabytes long and seconds to render.
+    autocomplete_fields = ("clause",)
     list_select_related = ("clause__measure",)
     search_fields = ("recipient", "source_phrase", "clause__text", "recipient_kinds__name")
     ordering = ("clause__measure__policy", "clause__measure__number", "clause__position", "position")
@@ -385,7 +388,7 @@ class AwardAdmin(DraftPreviewAdmin):
         return money.yuan_to_wan(award.amount_yuan)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A clause's name shows its measure's number: join it, or the menu runs a query per clause.
+        # A clause's name shows its measure's number: join it, or naming the chosen clause runs a query.
         if db_field.name == "clause":
             kwargs["queryset"] = Clause.objects.select_related("measure")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
