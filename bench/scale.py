@@ -286,9 +286,20 @@ def client():
 
 
 def query_counts() -> dict[str, int]:
+    """Each page's queries, asked by a worker that has just started (nothing kept from the other corpus:
+    on the small corpus and on the whole one, the same first request of a revision)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from measures.public.calendar import tally as calendar_tally
+    from measures.public.finder import tally
+    from measures.public.library import catalogue
+
+    cache.clear()
+    tally.LATEST.clear()
+    calendar_tally.COUNTED.clear()
+    catalogue.LATEST_CATALOGUE.clear()
     browser, counts = client(), {}
     for name, path in PAGES.items():
         with CaptureQueriesContext(connection) as queries:
