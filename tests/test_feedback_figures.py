@@ -99,3 +99,16 @@ def test_the_figures_are_counted_again_once_they_are_five_minutes_old_and_the_pa
 
     html = client.get("/feedback/").content.decode()
     assert "统计截至" in html and "每5分钟更新" in html
+
+
+def test_a_cache_server_that_is_down_costs_a_count_not_the_page(client, settings, caplog):
+    # Nothing listens on port 1: every cache read and write fails (xmpolicy/optional_cache.py).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    Feedback.objects.bulk_create([message(datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1))])
+    response = client.get("/feedback/")
+    assert response.status_code == 200
+    total = response.content.decode().split("feedback-figures__total", 1)[1].split("</dl>")[0]
+    assert "<dd>1</dd>" in total
+    assert "feedback figures unavailable" in caplog.text

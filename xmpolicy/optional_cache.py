@@ -1,11 +1,12 @@
 """Django's cache, for what the site can do without: a cache that fails is logged and the request goes on.
 
-Three things keep data in the cache (CACHE_URL): the rendered public pages (measures/public/page_cache/middleware.py),
-the award finder's counts (measures/public/finder/tally.py) and the fair-use counters
-(xmpolicy/ratelimit.py). Each is a saving, not a need: a Redis that is down or unreachable must cost
-speed (or let a client off its limit), never a page. So each reads and writes through an
-OptionalCache: a call that fails is logged at WARNING with its traceback, naming what went without
-the cache, and answers as if the cache held nothing and kept nothing.
+Four things keep data in the cache (CACHE_URL): the rendered public pages
+(measures/public/page_cache/middleware.py), the award finder's counts (measures/public/finder/tally.py),
+/feedback/'s figures (measures/public/feedback/figures.py) and the fair-use counters (xmpolicy/ratelimit.py).
+Each is a saving, not a need: a Redis that is down or unreachable must cost speed (or let a client off its
+limit), never a page. So each reads and writes through an OptionalCache: a call that fails is logged at
+WARNING with its traceback, naming what went without the cache, and answers as if the cache held nothing and
+kept nothing.
 """
 
 import logging

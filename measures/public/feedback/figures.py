@@ -6,18 +6,19 @@ visitor at once (the shared cache), and the page says when."""
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from measures.domain.feedback import Feedback
+from xmpolicy.optional_cache import OptionalCache
 
 MONTHS = 12
 # Counting a year of a busy city's messages is a scan of all of them: figures a few minutes old are as
 # useful to a visitor, and the page says when they were counted.
 FRESH_FOR = datetime.timedelta(minutes=5)
 CACHE_KEY = "feedback-figures"
+KEPT = OptionalCache("feedback figures")  # a cache that fails costs a count, never the page
 ANSWERED = Q(state=Feedback.State.ANSWERED, answered_at__isnull=False)
 REFUSED = Q(state=Feedback.State.REFUSED)
 
@@ -45,11 +46,11 @@ def current_figures(now: datetime.datetime | None = None) -> dict:
     """The figures counted less than FRESH_FOR ago (today's), or counted now: with `counted_at`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    kept = cache.get(CACHE_KEY)
+    kept = KEPT.get(CACHE_KEY)
     if kept and kept["today"] == today and kept["counted_at"] <= now < kept["counted_at"] + FRESH_FOR:
         return kept
     counted = {**figures(today), "today": today, "counted_at": now}
-    cache.set(CACHE_KEY, counted, FRESH_FOR.total_seconds())
+    KEPT.set(CACHE_KEY, counted, int(FRESH_FOR.total_seconds()))
     return counted
 
 
