@@ -313,6 +313,20 @@ class ClauseAdmin(DraftPreviewAdmin):
     ordering = ("measure__policy", "measure__number", "position")
     inlines = (AwardInline,)
 
+    def get_form(self, request, obj=None, **kwargs):
+        # Read by formfield_for_foreignkey while Django builds the form class.
+        request.clause_policy_id = obj.measure.policy_id if obj is not None else None
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A clause moves among its own policy's measures (a dozen), not a menu of every measure of the
+        # library: at city scale that menu made each clause's page thousands of options long.
+        if db_field.name == "measure":
+            measures = Measure.objects.order_by("policy__slug", "number")
+            policy_id = getattr(request, "clause_policy_id", None)
+            kwargs["queryset"] = measures.filter(policy_id=policy_id) if policy_id else measures
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if "text" in form.changed_data:
