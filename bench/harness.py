@@ -459,14 +459,21 @@ def wrk(url: str, seconds: int, connections: int, threads: int = 2, script: str 
     return parse_wrk(result.stdout)
 
 
-def lua_rotation(paths: list[str]) -> str:
-    """A wrk script sending GETs to `paths` in turn (each wrk thread starting at its own offset)."""
+def lua_rotation(paths: list[str], ports: list[int] | None = None) -> str:
+    """A wrk script sending GETs to `paths` in turn (each wrk thread starting at its own offset). With
+    `ports`, thread n sends all its requests to ports[n % len] on 127.0.0.1, keeping the Host of the URL wrk
+    is given: one wrk, one latency histogram, for several servers behind one name (bench/mixed.py)."""
     quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    listed = ", ".join(str(port) for port in ports or [])
     return f"""
 local paths = {{ {quoted} }}
+local ports = {{ {listed} }}
 local counter = 0
 function setup(thread)
   counter = counter + 1
+  if #ports > 0 then
+    thread.addr = wrk.lookup("127.0.0.1", tostring(ports[(counter - 1) % #ports + 1]))[1]
+  end
   thread:set("offset", counter)
 end
 function init(args)

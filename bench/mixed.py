@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench.admin_client import AdminClient
-from bench.harness import Gunicorn, Table, http_get, log, percentile, wrk
+from bench.harness import Gunicorn, Table, http_get, log, lua_rotation, percentile, wrk
 from bench.load import PATHS as LOAD_PATHS
 from bench.load import POLICY as LOAD_POLICY
 from bench.speed import add_timed
@@ -75,33 +75,6 @@ def reader_paths(policy_slug: str) -> list[str]:
     for real, synthetic in words.items():
         paths = [path.replace(quote(real), quote(synthetic)) for path in paths]
     return paths
-
-
-def readers_script(ports: list[int], paths: list[str]) -> str:
-    """A wrk script whose threads each send all their requests to one of `ports` (thread n to ports[n %
-    len]), rotating over `paths` from their own offset. One wrk, so one latency histogram for both. Every
-    request names the host of the URL wrk is given, as a proxy in front of both instances passes on the
-    site's one name: the page cache is keyed by host, so the instances share their pages."""
-    quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
-    listed = ", ".join(str(port) for port in ports)
-    return f"""
-local paths = {{ {quoted} }}
-local ports = {{ {listed} }}
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  local port = ports[(counter - 1) % #ports + 1]
-  thread.addr = wrk.lookup("127.0.0.1", tostring(port))[1]
-  thread:set("offset", counter)
-end
-function init(args)
-  counter = tonumber(offset) or 0
-end
-function request()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
-end
-"""
 
 
 def office_accounts() -> tuple[list[str], str]:
@@ -209,7 +182,7 @@ def logged_in(servers: list[Gunicorn], username: str) -> list[AdminClient]:
 
 
 def site_host(servers: list[Gunicorn]) -> str:
-    """The site's one name, as the readers' requests give it (readers_script): the first instance's."""
+    """The site's one name, as the readers' requests give it (lua_rotation's ports): the first instance's."""
     return f"127.0.0.1:{servers[0].port}"
 
 
@@ -299,7 +272,7 @@ def mixed_rows(table: Table, first: Gunicorn, second: Gunicorn, seconds: int, po
     # Enough for a publication every 2 s; the reviewer's pace here is slower (changelist, confirmation, publication).
     drafts = import_drafts(seed, count=max(seconds // 2, 1))
     people = [logged_in(servers, name) for name in [*editors, reviewer]]
-    script = readers_script([first.port, second.port], paths)
+    script = lua_rotation(paths, [first.port, second.port])
 
     wrk(first.url("/"), WARM_SECONDS, READERS, threads=2, script=script)  # every worker warm: caches, connections
     log(f"mixed load: {READERS} readers alone for {seconds} s")
